@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/*
+ * bus: the D-Bus face of lfad, org.lfa.Manager on the system bus.
+ * The contract is dbus/org.lfa.Manager.xml; this layer only translates
+ * between it and the Manager (daemon/manager.h).
+ */
+
+typedef struct Manager Manager;
+
+/*
+ * Connects to the system bus (sd_bus_open_system(), so tests redirect it
+ * with DBUS_SYSTEM_BUS_ADDRESS), registers the manager and component
+ * objects, the ObjectManager and the error map, and attaches the bus to
+ * m->event. The bus is stored in m->bus. Negative errno on failure.
+ */
+int bus_setup(Manager *m);
+
+/*
+ * Asks for org.lfa.Manager asynchronously. lfad sends READY=1 after this
+ * returns; a refusal of the name by the bus daemon is fatal (the event loop
+ * is told to exit with an error).
+ */
+int bus_request_name(Manager *m);
+
+/* Drops pending calls (they get an error reply) and the bus. NULL-safe. */
+void bus_shutdown(Manager *m);

@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/*
+ * The model of one LFA component, read from /sys/firmware/lfa/<uuid>/ as
+ * driver/Documentation/ABI/testing/sysfs-firmware-lfa describes it. Sysfs is
+ * the truth: the daemon re-reads a component after every event and action and
+ * never keeps a value it did not just read.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "macro.h"
+
+#define UUID_STRING_MAX 37 /* 36 characters and the NUL */
+#define LFA_SYSFS_DEFAULT "/sys/firmware/lfa"
+
+typedef enum ComponentState {
+        COMPONENT_STATE_IDLE,
+        COMPONENT_STATE_PRIMING,
+        COMPONENT_STATE_PRIMED,
+        COMPONENT_STATE_ACTIVATING,
+        _COMPONENT_STATE_MAX,
+        _COMPONENT_STATE_INVALID = -EINVAL,
+} ComponentState;
+
+/* "<major>.<minor>"; known is false for the ABI's "N/A". */
+typedef struct LfaVersion {
+        bool known;
+        uint32_t major;
+        uint32_t minor;
+} LfaVersion;
+
+/* last_error, split: "<ERRNO> <LFA_CODE> <RAW_X0> <CALL>". */
+typedef struct LfaLastError {
+        bool set;               /* false: the file was empty */
+        int error;              /* positive errno, from the ERRNO field */
+        char lfa_code[32];      /* e.g. "AUTH_ERROR", "NONE", "UNKNOWN" */
+        int64_t raw_x0;
+        char call[16];          /* PRIME, ACTIVATE, CANCEL, INVENTORY, NONE */
+} LfaLastError;
+
+/* Bits for ComponentObserver.component_changed(): which properties changed. */
+typedef enum ComponentChange {
+        COMPONENT_CHANGED_NAME                 = 1U << 0,
+        COMPONENT_CHANGED_SEQ_ID               = 1U << 1,
+        COMPONENT_CHANGED_CURRENT_VERSION      = 1U << 2,
+        COMPONENT_CHANGED_PENDING_VERSION      = 1U << 3,
+        COMPONENT_CHANGED_ACTIVATION_CAPABLE   = 1U << 4,
+        COMPONENT_CHANGED_ACTIVATION_PENDING   = 1U << 5,
+        COMPONENT_CHANGED_MAY_RESET_CPU        = 1U << 6,
+        COMPONENT_CHANGED_CPU_RENDEZVOUS       = 1U << 7,
+        COMPONENT_CHANGED_FORCE_CPU_RENDEZVOUS = 1U << 8,
+        COMPONENT_CHANGED_STATE                = 1U << 9,
+        COMPONENT_CHANGED_LAST_ERROR           = 1U << 10,
+        COMPONENT_CHANGED_PARSE_ERROR          = 1U << 11,
+        COMPONENT_CHANGED_DECISION             = 1U << 12, /* decision or its reason */
+        COMPONENT_CHANGED_LAST_RESULT          = 1U << 13,
+} ComponentChange;
+
+/* Filled by the manager after each activation or prime of the component. */
+typedef struct ComponentResult {
+        bool set;               /* false until an attempt ended */
+        usec_t time;            /* CLOCK_REALTIME µs when it ended */
+        int error;              /* 0 or a negative errno */
+        char *lfa_code;         /* LFA code name from last_error, NULL on success */
+        char *message;          /* human-readable outcome */
+} ComponentResult;
+
+typedef struct Decision Decision; /* policy.h */
+
+typedef struct Component {
+        char uuid[UUID_STRING_MAX];     /* lowercase, the directory name */
+
+        /* The ABI attributes. Valid where parse_error is NULL; after a
+         * parse error the attributes that did parse are kept. */
+        char *name;
+        uint64_t seq_id;
+        LfaVersion current_version;
+        LfaVersion pending_version;
+        bool activation_capable;
+        bool activation_pending;
+        bool may_reset_cpu;
+        bool cpu_rendezvous;            /* 1: firmware requires the rendezvous */
+        bool force_cpu_rendezvous;
+        ComponentState state;
+        char *last_error_raw;           /* the file's line, "" when empty */
+        LfaLastError last_error;
+
+        /* NULL, or "<attribute>: <what is wrong>" for the first attribute
+         * that could not be read or parsed. Such a component is shown but
+         * never activated automatically. */
+        char *parse_error;
+
+        /* Kept by the manager: the effective policy decision and the
+         * outcome of the last attempt lfad made. */
+        Decision *decision;
+        ComponentResult last_result;
+
+        /* Bookkeeping for the orchestrator's bounded retries. */
+        unsigned failures;              /* consecutive failed automatic attempts */
+        usec_t retry_after;             /* CLOCK_MONOTONIC µs, 0: no backoff */
+} Component;
+
+Component *component_free(Component *c);
+DEFINE_POINTER_CLEANUP_FUNC_FREE(Component, component_free);
+
+/*
+ * Read every attribute of <root>/<uuid>/. Returns 0 and a component on
+ * success *and* when a value is garbage (then ->parse_error says which and
+ * why); -ENOENT when the directory is gone, -ENOMEM. Reads failing with
+ * EAGAIN are retried a few times.
+ */
+int inventory_read_component(const char *root, const char *uuid, Component **ret);
+
+/* The lowercase UUIDs of the directories under root, sorted. An empty or
+ * missing root gives an empty list (the module may not be loaded). */
+int inventory_list(const char *root, char ***ret);
+
+/* <root>/version, e.g. "1.0"; -ENOENT if missing, -EBADMSG if not N.N. */
+int inventory_read_abi_version(const char *root, char **ret);
+
+/* Write value to <root>/<uuid>/<attr> (uuid may be NULL for root files). */
+int inventory_write_attribute(const char *root, const char *uuid, const char *attr,
+                              const char *value);
+
+/* Which properties differ, as a ComponentChange mask (attributes only). */
+unsigned component_diff(const Component *a, const Component *b);
+
+/* Move the attributes of src into dst, keeping dst's manager-owned fields
+ * (decision, last_result, retry bookkeeping). src is emptied. */
+void component_update_from(Component *dst, Component *src);
+
+bool uuid_is_valid(const char *s);
+/* Lowercase copy of a valid UUID in any case; -EINVAL if malformed. */
+int uuid_normalize(const char *s, char ret[static UUID_STRING_MAX]);
+
+const char *component_state_to_string(ComponentState s) _pure_;
+ComponentState component_state_from_string(const char *s) _pure_;
+
+/* "1.2" or "N/A" into buf. */
+const char *lfa_version_to_string(const LfaVersion *v, char buf[static 24]);
+
+/* Parsers the reader uses, exposed for the unit tests. Each returns 0 or
+ * -EINVAL/-ERANGE and leaves *ret untouched on error. Input is the file
+ * content with at most one trailing newline. */
+int parse_lfa_bool(const char *s, bool *ret);
+int parse_lfa_u64(const char *s, uint64_t *ret);
+int parse_lfa_version(const char *s, LfaVersion *ret);
+int parse_lfa_last_error(const char *s, LfaLastError *ret);

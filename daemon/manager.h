@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/*
+ * The Manager ties lfad together: the inventory of components (keyed by
+ * lowercase UUID), the policy in force, the udev monitor, the orchestrator's
+ * current job, inhibitors and history. Everything runs on m->event; the bus
+ * layer (bus.c) reads these structures and calls the manager_*() actions.
+ *
+ * Errno convention of the actions (the bus maps them to org.lfa.Error.*):
+ *   -ENOENT      NotFound              no such component
+ *   -EOPNOTSUPP  NotCapable            activation_capable is 0
+ *   -ENODATA     NotPending            activation_pending is 0
+ *   -EBUSY       Busy                  another job runs
+ *   -EPERM       MayResetCpu           may_reset_cpu is 1
+ *   -EXDEV       RendezvousRequired    skip requested, firmware requires it
+ *   -ETIMEDOUT   Timeout
+ *   -ENOLCK      Inhibited             (automatic runs only; never returned
+ *                                       to an explicit request)
+ *   -EBADMSG     InvalidPolicy
+ *   -ECANCELED   Cancelled
+ *   -EINVAL      InvalidArgs           malformed UUID or option
+ * Any other errno in an ActivationResult comes from the driver's ERRNO
+ * TABLE: FirmwareError, with ActivationResult.lfa_code naming the LFA code.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <systemd/sd-bus.h>
+#include <systemd/sd-event.h>
+
+#include "history.h"
+#include "inventory.h"
+#include "macro.h"
+#include "orchestrator.h"
+#include "policy.h"
+
+typedef struct UdevWatch UdevWatch; /* udev.h */
+
+typedef enum ManagerChange {
+        MANAGER_CHANGED_ABI_VERSION   = 1U << 0,
+        MANAGER_CHANGED_STATE         = 1U << 1, /* state or active UUID */
+        MANAGER_CHANGED_PENDING_COUNT = 1U << 2,
+        MANAGER_CHANGED_POLICY        = 1U << 3, /* policy files or load time */
+        MANAGER_CHANGED_INHIBITORS    = 1U << 4,
+        MANAGER_CHANGED_COMPONENTS    = 1U << 5, /* a component came or went */
+} ManagerChange;
+
+/*
+ * Hooks the bus layer fills. Each is optional; the manager calls it when
+ * non-NULL and never depends on it. Component pointers stay valid until
+ * component_removed() returns.
+ */
+typedef struct ManagerObserver {
+        void (*component_added)(Manager *m, Component *c, void *userdata);
+        void (*component_removed)(Manager *m, Component *c, void *userdata);
+        /* One call per component per refresh; mask: ComponentChange bits. */
+        void (*component_changed)(Manager *m, Component *c, unsigned mask, void *userdata);
+        /* mask: ManagerChange bits. */
+        void (*manager_changed)(Manager *m, unsigned mask, void *userdata);
+        void (*activation_started)(Manager *m, const char *uuid, JobAction action,
+                                   ActivationTrigger trigger, void *userdata);
+        void (*activation_finished)(Manager *m, const ActivationResult *r, void *userdata);
+        void (*policy_reloaded)(Manager *m, void *userdata);
+} ManagerObserver;
+
+typedef enum RendezvousRequest {
+        RENDEZVOUS_REQUEST_DEFAULT,     /* as the policy decides */
+        RENDEZVOUS_REQUEST_FORCE,
+        RENDEZVOUS_REQUEST_SKIP,        /* -EXDEV where firmware requires it */
+        _RENDEZVOUS_REQUEST_MAX,
+        _RENDEZVOUS_REQUEST_INVALID = -EINVAL,
+} RendezvousRequest;
+
+typedef struct ActivateOptions {
+        RendezvousRequest rendezvous;
+} ActivateOptions;
+
+typedef struct Inhibitor {
+        uint64_t id;
+        char *who;
+        char *reason;
+        usec_t since;                   /* CLOCK_REALTIME µs */
+        int fd;                         /* lfad's end of the pipe */
+        sd_event_source *source;
+        Manager *manager;
+} Inhibitor;
+
+typedef struct ManagerConfig {
+        char **policy_dirs;             /* highest precedence first */
+        char *state_dir;
+        char *sysfs_root;
+        usec_t job_timeout;             /* 0: JOB_TIMEOUT_USEC_DEFAULT */
+} ManagerConfig;
+
+/* A window run in progress (manager_activate_pending()). */
+typedef struct WindowRun {
+        ActivationDoneFn cb;
+        void *userdata;
+        unsigned n_attempted;
+        unsigned n_succeeded;
+        unsigned n_failed;
+        int first_error;
+        char **done;                    /* UUIDs already attempted in this run */
+} WindowRun;
+
+struct Manager {
+        sd_event *event;
+        sd_bus *bus;                    /* filled and owned by the bus layer */
+        ManagerObserver observer;
+        void *observer_userdata;
+
+        ManagerConfig config;
+
+        /* The inventory, sorted by uuid; use manager_get_component(). */
+        Component **components;
+        size_t n_components;
+        char *abi_version;              /* /sys/firmware/lfa/version, NULL if unknown */
+
+        Policy *policy;                 /* last good policy, never NULL after start */
+        char *policy_error;             /* why the last reload failed, or NULL */
+
+        History *history;
+        UdevWatch *udev;
+
+        Job *job;                       /* the running job, or NULL */
+        ActivationDoneFn job_cb;        /* the explicit caller's callback */
+        void *job_userdata;
+        WindowRun *window;
+
+        Inhibitor **inhibitors;
+        size_t n_inhibitors;
+        uint64_t next_inhibitor_id;
+
+        sd_event_source *retry_source;  /* wakes the orchestrator after a backoff */
+        sd_event_source *schedule_source; /* deferred "pick the next job" */
+        bool ready;                     /* READY=1 sent */
+};
+
+int manager_new(sd_event *e, const ManagerConfig *config, Manager **ret);
+Manager *manager_free(Manager *m);
+DEFINE_POINTER_CLEANUP_FUNC_FREE(Manager, manager_free);
+
+/* Load the policy (failing on an invalid one), open the history, attach the
+ * udev monitor, coldplug. After this the bus layer may be set up. */
+int manager_start(Manager *m);
+
+/* Lookup by UUID in any case; NULL if unknown or malformed. */
+Component *manager_get_component(Manager *m, const char *uuid);
+
+/* Iterate: for (size_t i = 0; i < m->n_components; i++) m->components[i]. */
+
+ManagerState manager_get_state(Manager *m, const char **ret_uuid);
+unsigned manager_pending_count(Manager *m);
+bool manager_is_inhibited(Manager *m);
+
+/*
+ * Activate one component now, whatever its AutoActivate=. Validation is
+ * synchronous: a negative errno from the table above, nothing started.
+ * Returns 0 when started; cb (may be NULL) gets the outcome later.
+ */
+int manager_activate(Manager *m, const char *uuid, const ActivateOptions *opts,
+                     ActivationDoneFn cb, void *userdata);
+
+/* The window trigger: everything whose decision is DECISION_WINDOW, one
+ * after another (re-reading the inventory between them). cb gets one
+ * summary. Returns -EBUSY if a job or window run is active; 0 and an
+ * immediate summary with n_attempted 0 if nothing is left for the window. */
+int manager_activate_pending(Manager *m, ActivationDoneFn cb, void *userdata);
+
+/* Write the component's `cancel`. -ENOENT, or the driver's errno (-EBUSY
+ * once ACTIVATE began). A running job for it then ends with -ECANCELED. */
+int manager_cancel(Manager *m, const char *uuid);
+
+/* Prime one component (the driver's `prime`); same validation as activate. */
+int manager_prime(Manager *m, const char *uuid, ActivationDoneFn cb, void *userdata);
+
+/* Write /sys/firmware/lfa/refresh and re-read everything. */
+int manager_refresh(Manager *m);
+
+/* Re-read the whole inventory (no write); observers get the changes. */
+int manager_resync(Manager *m);
+
+/* Reload the policy (SIGHUP, D-Bus). On failure returns -EBADMSG/-EPERM,
+ * keeps the last good policy and sets *ret_error to "file:line: what". */
+int manager_reload_policy(Manager *m, char **ret_error);
+
+typedef struct PlanEntry {
+        char uuid[UUID_STRING_MAX];
+        char *name;
+        DecisionAction action;
+        bool force_cpu_rendezvous;
+        bool prime_ahead;
+        char *reason;
+} PlanEntry;
+
+/* The decision for every component under the current policy (a dry run:
+ * nothing changes). Sorted by uuid. */
+int manager_plan(Manager *m, PlanEntry **ret, size_t *ret_n);
+void plan_entries_free(PlanEntry *p, size_t n);
+
+/*
+ * Hold off automatic activation (immediate and prime-ahead; explicit calls
+ * and the window trigger still run) until the returned fd is closed by
+ * everyone holding it. *ret_fd is the caller's: pass it on (sd-bus dups it)
+ * and close it.
+ */
+int manager_inhibit(Manager *m, const char *who, const char *reason, int *ret_fd);
+
+/* Re-evaluate what to do next (deferred to the event loop). */
+void manager_schedule(Manager *m);
+
+/* Send STATUS= describing what lfad does. */
+void manager_send_status(Manager *m);
+
+/* Called by the udev watcher. */
+void manager_handle_uevent(Manager *m, const char *action, const char *uuid,
+                           const char *lfa_event, const char *lfa_errno);
+
+const char *rendezvous_request_to_string(RendezvousRequest r) _pure_;
+RendezvousRequest rendezvous_request_from_string(const char *s) _pure_;

@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/*
+ * One prime or activation at a time. The blocking write to the driver's
+ * `activate`/`prime` file runs in a worker thread that hands its result back
+ * to the event loop through an eventfd and touches nothing else. A job ends
+ * when both are known:
+ *   - the write's return (the real driver blocks until the sequence ends;
+ *     umockdev's write returns at once), and
+ *   - the terminal change uevent for the UUID (LFA_EVENT=activated|primed|
+ *     failed), which the driver sends before the write returns.
+ * A failed write ends the job at once. If the uevent never comes (lost to
+ * ENOBUFS), the job reads state/last_error on the resync and after a
+ * timeout above the driver's budgets.
+ */
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <systemd/sd-event.h>
+
+#include "inventory.h"
+#include "macro.h"
+#include "policy.h"
+
+typedef struct Manager Manager;
+
+typedef enum ManagerState {
+        MANAGER_STATE_IDLE,
+        MANAGER_STATE_PRIMING,
+        MANAGER_STATE_ACTIVATING,
+        _MANAGER_STATE_MAX,
+        _MANAGER_STATE_INVALID = -EINVAL,
+} ManagerState;
+
+typedef enum JobAction {
+        JOB_ACTIVATE,
+        JOB_PRIME,
+        _JOB_ACTION_MAX,
+        _JOB_ACTION_INVALID = -EINVAL,
+} JobAction;
+
+typedef enum ActivationTrigger {
+        TRIGGER_AUTO,           /* policy "immediate", on a pending component */
+        TRIGGER_WINDOW,         /* manager_activate_pending() */
+        TRIGGER_MANUAL,         /* manager_activate() / manager_prime() */
+        TRIGGER_PRIME_AHEAD,    /* policy PrimeAhead=yes */
+        _TRIGGER_MAX,
+        _TRIGGER_INVALID = -EINVAL,
+} ActivationTrigger;
+
+/*
+ * What an activation, prime, or window run ended with. Pointers are valid
+ * only during the callback. For manager_activate_pending() the callback
+ * gets one summary: uuid NULL, the counters set, error the first failure.
+ */
+typedef struct ActivationResult {
+        const char *uuid;
+        const char *name;
+        JobAction action;
+        ActivationTrigger trigger;
+        bool force_cpu_rendezvous;      /* the value written before the attempt */
+        int error;                      /* 0, or a negative errno (see manager.h) */
+        const char *lfa_code;           /* from last_error; NULL on success */
+        const char *message;            /* human-readable */
+        usec_t start;                   /* CLOCK_REALTIME µs */
+        usec_t duration;                /* µs */
+        unsigned n_attempted;           /* summary only */
+        unsigned n_succeeded;
+        unsigned n_failed;
+} ActivationResult;
+
+typedef void (*ActivationDoneFn)(Manager *m, const ActivationResult *r, void *userdata);
+
+/* Time after the write returns to wait for the terminal uevent, and the
+ * whole job's bound: the driver's default budgets (30 s + 20 s) and slack. */
+#define JOB_TIMEOUT_USEC_DEFAULT (60 * USEC_PER_SEC)
+
+typedef struct Job Job;
+typedef void (*JobDoneFn)(Job *j, const ActivationResult *r, void *userdata);
+
+struct Job {
+        sd_event *event;
+        char *root;                     /* sysfs root */
+        char uuid[UUID_STRING_MAX];
+        char *name;
+        JobAction action;
+        ActivationTrigger trigger;
+        bool force_cpu_rendezvous;
+        char *version_before;
+        usec_t start_realtime;
+        usec_t start_monotonic;
+
+        /* Worker thread and its hand-back. */
+        pthread_t thread;
+        bool thread_running;
+        int eventfd;
+        sd_event_source *eventfd_source;
+        sd_event_source *timeout_source;
+        int write_error;                /* set by the worker: 0 or -errno */
+        bool write_done;
+
+        /* The terminal uevent for this UUID. */
+        bool uevent_seen;
+        bool uevent_success;
+        int uevent_error;               /* -errno from LFA_ERRNO= */
+
+        bool finished;
+        JobDoneFn done;
+        void *userdata;
+};
+
+/*
+ * Start a job: write force_cpu_rendezvous (activate only), then launch the
+ * worker. Returns 0, or a negative errno if nothing was started.
+ */
+int job_start(sd_event *e, const char *root, const Component *c, JobAction action,
+              ActivationTrigger trigger, bool force_cpu_rendezvous, usec_t timeout,
+              JobDoneFn done, void *userdata, Job **ret);
+
+/* Feed a change uevent for j->uuid (LFA_EVENT=, LFA_ERRNO= values). */
+void job_handle_uevent(Job *j, const char *lfa_event, const char *lfa_errno);
+
+/* After lost uevents: decide from sysfs whether the sequence ended. */
+void job_resync(Job *j, const Component *c);
+
+/* Joins the worker (the write may still block) and frees. */
+Job *job_free(Job *j);
+DEFINE_POINTER_CLEANUP_FUNC_FREE(Job, job_free);
+
+/* Pure pieces of the state machine, exposed for the unit tests. */
+
+/* Whether a failure with this negative errno may be retried automatically. */
+bool orchestrator_error_is_retryable(int error) _pure_;
+
+/* Backoff before retry number `failures` (1-based): delay * 2^(failures-1),
+ * capped at one day. */
+usec_t orchestrator_backoff(usec_t delay, unsigned failures) _pure_;
+
+/*
+ * Whether c may be taken now by an automatic run (want = DECISION_IMMEDIATE)
+ * or the window run (want = DECISION_WINDOW), given its decision, its state,
+ * its retry bookkeeping and the monotonic time now.
+ */
+bool orchestrator_is_eligible(const Component *c, DecisionAction want, usec_t now);
+
+/* Whether c should be primed ahead now. */
+bool orchestrator_wants_prime(const Component *c);
+
+/* Maps the job outcome to the error reported: a terminal "failed" uevent or
+ * a failed write gives that errno; success gives 0. */
+int orchestrator_job_error(const Job *j);
+
+const char *manager_state_to_string(ManagerState s) _pure_;
+const char *job_action_to_string(JobAction a) _pure_;
+const char *activation_trigger_to_string(ActivationTrigger t) _pure_;

@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/*
+ * Admin policy: *.conf in the lfa.d directories (man/lfa.d.5). A file in an
+ * earlier directory replaces a file of the same name in a later one; the
+ * surviving files are read in lexical order of their names, later settings
+ * overriding earlier ones key by key.
+ *
+ *   [Defaults]
+ *   AutoActivate=never|immediate|window
+ *   CpuRendezvous=force|skip
+ *   PrimeAhead=yes|no
+ *   RetryLimit=0..100          automatic retries after a failure
+ *   RetryDelaySec=1..86400     first backoff, doubled per retry
+ *
+ *   [Component 47d4086d-4cfe-9846-9b95-2950cbbd5a00]
+ *   (the same keys, for that UUID only)
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "inventory.h"
+#include "macro.h"
+
+#define POLICY_DIRS_DEFAULT "/etc/lfa.d", "/run/lfa.d", "/usr/lib/lfa.d"
+
+typedef enum AutoActivate {
+        AUTO_ACTIVATE_NEVER,
+        AUTO_ACTIVATE_IMMEDIATE,
+        AUTO_ACTIVATE_WINDOW,
+        _AUTO_ACTIVATE_MAX,
+        _AUTO_ACTIVATE_INVALID = -EINVAL,
+} AutoActivate;
+
+typedef enum CpuRendezvous {
+        CPU_RENDEZVOUS_FORCE,
+        CPU_RENDEZVOUS_SKIP,
+        _CPU_RENDEZVOUS_MAX,
+        _CPU_RENDEZVOUS_INVALID = -EINVAL,
+} CpuRendezvous;
+
+typedef struct PolicySettings {
+        AutoActivate auto_activate;
+        CpuRendezvous cpu_rendezvous;
+        bool prime_ahead;
+        unsigned retry_limit;
+        usec_t retry_delay;
+} PolicySettings;
+
+/* One [Component UUID] section after merging all files. */
+typedef struct PolicyComponent {
+        char uuid[UUID_STRING_MAX];
+        PolicySettings settings;
+        /* Where each setting came from, for the reason strings. */
+        char *source;                   /* "file:line" of the last section naming it */
+} PolicyComponent;
+
+typedef struct Policy {
+        PolicySettings defaults;
+        PolicyComponent *components;    /* sorted by uuid */
+        size_t n_components;
+        char **files;                   /* full paths of the files in force, in read order */
+        usec_t loaded_at;               /* CLOCK_REALTIME µs */
+} Policy;
+
+Policy *policy_free(Policy *p);
+DEFINE_POINTER_CLEANUP_FUNC_FREE(Policy, policy_free);
+
+/* The built-in policy: nothing automatic, rendezvous forced, no priming. */
+int policy_new_default(Policy **ret);
+
+/*
+ * Read every *.conf under dirs (NULL-terminated, highest precedence first).
+ * Missing directories are fine. On error returns -EBADMSG (bad content),
+ * -EPERM (a file or directory writable by a non-root user) or another
+ * negative errno, and *ret_error (if non-NULL) gets "file:line: what".
+ */
+int policy_load(char * const *dirs, Policy **ret, char **ret_error);
+
+/* Parse one stream as if it were file `name` into p (tests, fuzzing). */
+int policy_parse_stream(Policy *p, FILE *f, const char *name, char **ret_error);
+
+/* The settings for uuid: its section merged over the defaults. */
+void policy_lookup(const Policy *p, const char *uuid, PolicySettings *ret,
+                   const char **ret_source);
+
+typedef enum DecisionAction {
+        DECISION_NOTHING_PENDING,       /* no new image: nothing to do */
+        DECISION_REFUSED,               /* never: may reset a CPU, not capable or unreadable */
+        DECISION_NEVER,                 /* policy: only on an explicit request */
+        DECISION_IMMEDIATE,             /* activate now */
+        DECISION_WINDOW,                /* activate on the window trigger */
+        _DECISION_ACTION_MAX,
+        _DECISION_ACTION_INVALID = -EINVAL,
+} DecisionAction;
+
+struct Decision {
+        DecisionAction action;
+        /* The value to write to force_cpu_rendezvous before activating. */
+        bool force_cpu_rendezvous;
+        /* The policy asked to skip where firmware requires the rendezvous. */
+        bool rendezvous_overridden;
+        bool prime_ahead;
+        unsigned retry_limit;
+        usec_t retry_delay;
+        char *reason;                   /* one human-readable sentence */
+};
+
+Decision *decision_free(Decision *d);
+DEFINE_POINTER_CLEANUP_FUNC_FREE(Decision, decision_free);
+
+/*
+ * The decision table: policy x firmware flags. may_reset_cpu, not capable
+ * or a parse error -> REFUSED whatever the policy says; not pending ->
+ * NOTHING_PENDING (the would-be action is still named in the reason);
+ * CpuRendezvous=skip is honoured only where cpu_rendezvous is 0, elsewhere
+ * rendezvous_overridden is set and the rendezvous is used.
+ */
+int policy_decide(const Policy *p, const Component *c, Decision **ret);
+
+const char *auto_activate_to_string(AutoActivate a) _pure_;
+AutoActivate auto_activate_from_string(const char *s) _pure_;
+const char *cpu_rendezvous_to_string(CpuRendezvous r) _pure_;
+CpuRendezvous cpu_rendezvous_from_string(const char *s) _pure_;
+const char *decision_action_to_string(DecisionAction a) _pure_;

@@ -1,0 +1,151 @@
+# shellcheck shell=bash
+# Cached Linux kernel trees for the driver suites. Source it after
+# scripts/lib.sh.
+#
+# Layout under $LFA_CACHE/kernel/ (one directory per Debian package version,
+# so an upgrade of linux-source-X.Y prepares a new tree and drops the old):
+#
+#   <series>-<pkgversion>/src       the linux-source-X.Y tarball, extracted,
+#                                   never written after extraction
+#   <series>-<pkgversion>/arm64     O= tree: arm64 defconfig + modules_prepare
+#   <series>-<pkgversion>/kunit-src hard-link copy of src with the driver
+#                                   placed at drivers/firmware/lfa/
+#   <series>-<pkgversion>/kunit     kunit.py's build directory (arm64)
+#   <series>.lock                   flock: exclusive while preparing, shared
+#                                   while a suite builds against the tree
+#
+# A step is complete only when its ".ok" stamp exists; a missing stamp (a cold
+# machine, an interrupted run, a recipe change) redoes the step from scratch.
+
+lfa_kernel_recipe=1
+lfa_kernel_root=$LFA_CACHE/kernel
+
+# lfa_kernel_pkgver SERIES: the installed version of linux-source-SERIES.
+lfa_kernel_pkgver() {
+        local v
+        v=$(dpkg-query -W -f='${Version}' "linux-source-$1" 2>/dev/null) || true
+        if [ -z "$v" ] || [ ! -f "/usr/src/linux-source-$1.tar.xz" ]; then
+                echo "lib-kernel: linux-source-$1 is not installed" >&2
+                return 1
+        fi
+        # Kbuild paths must not carry '~' or ':'.
+        printf '%s\n' "$v" | tr -c 'A-Za-z0-9.+\n-' '_'
+}
+
+# lfa_kernel_lock SERIES MODE: take the series lock (MODE -x or -s) on a file
+# descriptor that stays open until the suite exits.
+lfa_kernel_lock() {
+        local fdvar=lfa_kernel_lockfd_${1//./_} fd
+        mkdir -p "$lfa_kernel_root"
+        if [ -z "${!fdvar:-}" ]; then
+                exec {fd}>"$lfa_kernel_root/$1.lock"
+                printf -v "$fdvar" '%s' "$fd"
+        fi
+        flock "$2" "${!fdvar}"
+}
+
+# lfa_kernel_step DIR STAMP CMD...: run CMD unless DIR/STAMP exists; on
+# success write the stamp. The caller holds the exclusive lock.
+lfa_kernel_step() {
+        local dir=$1 stamp=$2
+        shift 2
+        [ -f "$dir/$stamp" ] && [ "$(cat "$dir/$stamp")" = "$lfa_kernel_recipe" ] && return 0
+        "$@" || return 1
+        echo "$lfa_kernel_recipe" >"$dir/$stamp"
+}
+
+lfa_kernel_extract() {
+        local series=$1 key=$2
+        echo "lib-kernel: extracting linux-source-$series into $key/src" >&2
+        rm -rf "$key/src" "$key/src.tmp" "$key/arm64" "$key/kunit-src" "$key/kunit" "$key"/*.ok
+        mkdir -p "$key/src.tmp"
+        tar -C "$key/src.tmp" --strip-components=1 -xJf "/usr/src/linux-source-$series.tar.xz" &&
+                mv "$key/src.tmp" "$key/src"
+}
+
+lfa_kernel_prepare_arm64() {
+        local key=$1 log=$1/arm64-prepare.log
+        echo "lib-kernel: preparing the arm64 tree $key/arm64" >&2
+        rm -rf "$key/arm64"
+        mkdir -p "$key/arm64"
+        if ! make -C "$key/src" O="$key/arm64" ARCH=arm64 \
+                CROSS_COMPILE=aarch64-linux-gnu- -j2 defconfig modules_prepare \
+                >"$log" 2>&1; then
+                tail -n 30 "$log" >&2
+                return 1
+        fi
+}
+
+# lfa_kernel_tree SERIES: set lfa_ksrc to the source tree of
+# linux-source-SERIES and lfa_kkey to its cache directory, extracting it if
+# needed; leaves the series lock held shared. (Results come back in variables,
+# not on stdout: a command substitution would run in a subshell and drop the
+# lock with it.)
+lfa_kernel_tree() {
+        local series=$1 ver
+        ver=$(lfa_kernel_pkgver "$series") || return 1
+        lfa_kkey=$lfa_kernel_root/$series-$ver
+        lfa_kernel_lock "$series" -x || return 1
+        lfa_kernel_drop_stale "$series" "$lfa_kkey"
+        mkdir -p "$lfa_kkey"
+        lfa_kernel_step "$lfa_kkey" src.ok lfa_kernel_extract "$series" "$lfa_kkey" || return 1
+        lfa_kernel_lock "$series" -s || return 1
+        lfa_ksrc=$lfa_kkey/src
+}
+
+# lfa_kernel_arm64 SERIES: set lfa_karm64 to the prepared arm64 O= tree (for
+# M= builds), and lfa_ksrc/lfa_kkey as lfa_kernel_tree does; leaves the
+# series lock held shared.
+lfa_kernel_arm64() {
+        local series=$1
+        lfa_kernel_tree "$series" || return 1
+        if [ ! -f "$lfa_kkey/arm64.ok" ]; then
+                lfa_kernel_lock "$series" -x || return 1
+                lfa_kernel_step "$lfa_kkey" arm64.ok lfa_kernel_prepare_arm64 "$lfa_kkey" || return 1
+                lfa_kernel_lock "$series" -s || return 1
+        fi
+        lfa_karm64=$lfa_kkey/arm64
+}
+
+# lfa_kernel_drop_stale SERIES KEEP: remove trees of older package versions.
+lfa_kernel_drop_stale() {
+        local d
+        for d in "$lfa_kernel_root/$1"-*; do
+                [ -d "$d" ] && [ "$d" != "$2" ] || continue
+                echo "lib-kernel: removing stale tree $d" >&2
+                rm -rf "$d"
+        done
+}
+
+# lfa_kernel_ok NAME / lfa_kernel_fail NAME: count one test of the suite in
+# lfa_kpassed / lfa_kfailed and say which it was.
+lfa_kpassed=0
+lfa_kfailed=0
+lfa_kernel_ok() {
+        lfa_kpassed=$((lfa_kpassed + 1))
+        echo "ok - $1"
+}
+
+lfa_kernel_fail() {
+        lfa_kfailed=$((lfa_kfailed + 1))
+        echo "not ok - $1"
+}
+
+# lfa_kernel_noise: filter a Kbuild log on stdin down to what is not the
+# normal progress of a clean build. What remains is a compiler, sparse or
+# modpost diagnostic and fails the build. The only lines dropped besides
+# progress are modpost's complaints about the missing Module.symvers of a
+# tree prepared with modules_prepare (every kernel symbol is "undefined"
+# there): those say nothing about the module.
+lfa_kernel_noise() {
+        awk '
+                /^WARNING: Module\.symvers is missing\./ { symvers = 1; next }
+                symvers && /^[ \t]/ { next }
+                { symvers = 0 }
+                /^WARNING: modpost: "[^"]+" \[[^]]+\] undefined!$/ { next }
+                /^make(\[[0-9]+\])?: (Entering|Leaving) directory / { next }
+                /^  [A-Z0-9_]+( \[M\])? +[^ ]/ { next }
+                /^Skipping BTF generation for .* due to unavailability of vmlinux$/ { next }
+                { print }
+        '
+}

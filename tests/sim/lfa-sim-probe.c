@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * lfa-sim-probe: a minimal libudev client for the simulator's own tests.
+ *
+ * It sees the simulated platform the way lfad does (through
+ * libumockdev-preload): a udev monitor filtered on SUBSYSTEM=lfa, and
+ * plain file reads and writes under /sys/firmware/lfa. Each received uevent
+ * is printed as one line; commands come on stdin, one per line:
+ *   write PATH VALUE   open PATH write-only, write VALUE, close
+ *   read PATH          print the file's first line
+ *   device PATH        udev_device_new_from_syspath(): print its subsystem
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libudev.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *const props[] = {
+        "SUBSYSTEM", "LFA_UUID", "LFA_EVENT", "LFA_ACTION", "LFA_ERRNO",
+};
+
+static void print_event(struct udev_device *d)
+{
+        size_t i;
+
+        printf("event %s %s", udev_device_get_action(d), udev_device_get_devpath(d));
+        for (i = 0; i < sizeof(props) / sizeof(props[0]); i++) {
+                const char *v = udev_device_get_property_value(d, props[i]);
+
+                if (v)
+                        printf(" %s=%s", props[i], v);
+        }
+        printf("\n");
+}
+
+static void cmd_write(char *arg)
+{
+        char *val = strchr(arg, ' ');
+        ssize_t n;
+        int fd;
+
+        if (!val) {
+                printf("error write needs PATH VALUE\n");
+                return;
+        }
+        *val++ = '\0';
+        fd = open(arg, O_WRONLY | O_CLOEXEC);
+        if (fd < 0) {
+                printf("error open %s: %s\n", arg, strerror(errno));
+                return;
+        }
+        n = write(fd, val, strlen(val));
+        close(fd);
+        printf("wrote %s %zd\n", arg, n);
+}
+
+static void cmd_read(const char *path)
+{
+        char buf[512];
+        FILE *f = fopen(path, "re");
+
+        if (!f) {
+                printf("error open %s: %s\n", path, strerror(errno));
+                return;
+        }
+        if (!fgets(buf, sizeof(buf), f))
+                buf[0] = '\0';
+        fclose(f);
+        buf[strcspn(buf, "\n")] = '\0';
+        printf("read %s [%s]\n", path, buf);
+}
+
+static void cmd_device(struct udev *udev, const char *path)
+{
+        struct udev_device *d = udev_device_new_from_syspath(udev, path);
+
+        if (!d) {
+                printf("error device %s: %s\n", path, strerror(errno));
+                return;
+        }
+        printf("device %s subsystem=%s\n", path,
+               udev_device_get_subsystem(d) ? udev_device_get_subsystem(d) : "(none)");
+        udev_device_unref(d);
+}
+
+int main(void)
+{
+        struct udev *udev = udev_new();
+        struct udev_monitor *mon;
+        struct pollfd p[2];
+        char line[1024];
+
+        setvbuf(stdout, NULL, _IOLBF, 0);
+        if (!udev)
+                return 1;
+        mon = udev_monitor_new_from_netlink(udev, "udev");
+        if (!mon || udev_monitor_filter_add_match_subsystem_devtype(mon, "lfa", NULL) < 0 ||
+            udev_monitor_enable_receiving(mon) < 0) {
+                fprintf(stderr, "lfa-sim-probe: cannot set up the udev monitor\n");
+                return 1;
+        }
+        printf("ready\n");
+        p[0].fd = udev_monitor_get_fd(mon);
+        p[0].events = POLLIN;
+        p[1].fd = STDIN_FILENO;
+        p[1].events = POLLIN;
+        for (;;) {
+                if (poll(p, 2, -1) < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return 1;
+                }
+                if (p[0].revents & POLLIN) {
+                        struct udev_device *d = udev_monitor_receive_device(mon);
+
+                        if (d) {
+                                print_event(d);
+                                udev_device_unref(d);
+                        }
+                }
+                if (p[1].revents & (POLLIN | POLLHUP)) {
+                        if (!fgets(line, sizeof(line), stdin))
+                                break;
+                        line[strcspn(line, "\n")] = '\0';
+                        if (strncmp(line, "write ", 6) == 0)
+                                cmd_write(line + 6);
+                        else if (strncmp(line, "read ", 5) == 0)
+                                cmd_read(line + 5);
+                        else if (strncmp(line, "device ", 7) == 0)
+                                cmd_device(udev, line + 7);
+                        else
+                                printf("error unknown command %s\n", line);
+                }
+        }
+        udev_monitor_unref(mon);
+        udev_unref(udev);
+        return 0;
+}

@@ -1,0 +1,263 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Parser of the scenario language of tests/scenarios/FORMAT.md.
+
+Both the set-up verbs (agent, component) and the run-time statements
+(store-update, notify, component, remove, set) go through one tokenizer, so a
+statement given to `lfa-sim ctl` is checked exactly like a line of a file.
+"""
+
+import re
+
+MAX_LINE = 512
+MAX_N = 1000000
+MAX_U32 = 4294967295
+
+# LFA return codes, DEN0147 table "Return codes" (x0 values).
+LFA_CODES = {
+        'SUCCESS': 0,
+        'NOT_SUPPORTED': -1,
+        'BUSY': -2,
+        'AUTH_ERROR': -3,
+        'NO_MEMORY': -4,
+        'CRITICAL_ERROR': -5,
+        'DEVICE_ERROR': -6,
+        'WRONG_STATE': -7,
+        'INVALID_PARAMETERS': -8,
+        'COMPONENT_WRONG_STATE': -9,
+        'INVALID_ADDRESS': -10,
+        'ACTIVATION_FAILED': -11,
+}
+LFA_NAMES = {v: k for k, v in LFA_CODES.items()}
+
+# The ERRNO TABLE of driver/Documentation/ABI/testing/sysfs-firmware-lfa.
+LFA_ERRNO = {
+        -1: 'EOPNOTSUPP',
+        -2: 'EBUSY',
+        -3: 'EKEYREJECTED',
+        -4: 'ENOMEM',
+        -5: 'ENOTRECOVERABLE',
+        -6: 'EIO',
+        -7: 'EPROTO',
+        -8: 'EINVAL',
+        -9: 'EBADFD',
+        -10: 'EFAULT',
+        -11: 'EREMOTEIO',
+}
+
+UUID_RE = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-'
+                     r'[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')
+
+
+class ScenarioError(Exception):
+        """A statement that is not valid; the message names where."""
+
+
+def code_errno(x0):
+        """errno name the driver returns for x0 (the ABI's ERRNO TABLE)."""
+        return LFA_ERRNO.get(x0, 'EIO')
+
+
+def code_name(x0):
+        """LFA_CODE field of last_error: the code's name, or UNKNOWN."""
+        if x0 in LFA_NAMES and x0 != 0:
+                return LFA_NAMES[x0]
+        return 'UNKNOWN'
+
+
+def parse_bool(v):
+        if v not in ('0', '1'):
+                raise ValueError('expected 0 or 1')
+        return v == '1'
+
+
+def parse_n(v):
+        if not re.fullmatch(r'[0-9]+', v) or int(v) > MAX_N:
+                raise ValueError('expected an integer from 0 to %d' % MAX_N)
+        return int(v)
+
+
+def parse_version(v):
+        m = re.fullmatch(r'([0-9]+)\.([0-9]+)', v)
+        if not m or int(m.group(1)) > MAX_U32 or int(m.group(2)) > MAX_U32:
+                raise ValueError('expected MAJOR.MINOR, each 0 to %d' % MAX_U32)
+        return (int(m.group(1)), int(m.group(2)))
+
+
+def parse_code(v):
+        if v in LFA_CODES and v != 'SUCCESS':
+                return LFA_CODES[v]
+        if re.fullmatch(r'-?[0-9]+', v) and abs(int(v)) < 2**63:
+                return int(v)
+        raise ValueError('expected an LFA code name or a signed integer')
+
+
+def parse_uuid(v):
+        if not UUID_RE.match(v):
+                raise ValueError('expected a UUID of 36 characters')
+        return v.lower()
+
+
+def parse_rendezvous(v):
+        if v not in ('required', 'optional'):
+                raise ValueError('expected required or optional')
+        return v
+
+
+def parse_name(v):
+        return v
+
+
+def parse_effects(v):
+        out = []
+        for e in v.split(','):
+                if e in ('vanish', 'reverse'):
+                        out.append((e, None))
+                elif e.startswith('add:'):
+                        out.append(('add', parse_uuid(e[4:])))
+                else:
+                        raise ValueError("unknown effect '%s' (vanish, reverse, add:UUID)" % e)
+        return out
+
+
+AGENT_KEYS = {
+        'present': (parse_bool, True),
+        'version': (parse_version, (1, 0)),
+        'stale_record': (parse_bool, True),
+}
+
+COMPONENT_KEYS = {
+        'uuid': (parse_uuid, None),
+        'name': (parse_name, None),
+        'capable': (parse_bool, True),
+        'pending': (parse_bool, False),
+        'may_reset_cpu': (parse_bool, False),
+        'rendezvous': (parse_rendezvous, 'required'),
+        'current': (parse_version, (0, 0)),
+        'pending_version': (parse_version, (0, 0)),
+        'prime_rounds': (parse_n, 0),
+        'activate_rounds': (parse_n, 0),
+        'prime_busy': (parse_n, 0),
+        'activate_busy': (parse_n, 0),
+        'prime_error': (parse_code, None),
+        'activate_error': (parse_code, None),
+        'cancel_error': (parse_code, None),
+        'prime_hang': (parse_bool, False),
+        'activate_hang': (parse_bool, False),
+        'call_delay_ms': (parse_n, 0),
+        'resets_record': (parse_bool, True),
+        'after_activate': (parse_effects, []),
+}
+
+STORE_UPDATE_KEYS = {
+        'uuid': (parse_uuid, None),
+        'pending_version': (parse_version, None),
+}
+
+REMOVE_KEYS = {'uuid': (parse_uuid, None)}
+
+
+def tokenize(line, where):
+        """Split one statement into (verb, [(key, value)...]); None if empty."""
+        if len(line.encode()) > MAX_LINE:
+                raise ScenarioError('%s: line longer than %d bytes' % (where, MAX_LINE))
+        line = line.split('#', 1)[0].strip()
+        if not line:
+                return None
+        words = line.split()
+        pairs = []
+        for w in words[1:]:
+                if '=' not in w or w.startswith('='):
+                        raise ScenarioError("%s: '%s' is not key=value" % (where, w))
+                k, v = w.split('=', 1)
+                pairs.append((k, v))
+        return words[0], pairs
+
+
+def parse_keys(verb, pairs, table, where, defaults=True):
+        """Check keys against table; return a dict (defaults filled in)."""
+        out = {}
+        for k, v in pairs:
+                if k not in table:
+                        raise ScenarioError("%s: unknown key '%s' for %s" % (where, k, verb))
+                if k in out:
+                        raise ScenarioError("%s: key '%s' repeated" % (where, k))
+                try:
+                        out[k] = table[k][0](v)
+                except ValueError as e:
+                        raise ScenarioError("%s: bad value '%s' for %s: %s" % (where, v, k, e)) from None
+        for k, (_, default) in table.items():
+                if k not in out and default is None and k == 'uuid':
+                        raise ScenarioError('%s: %s needs uuid=' % (where, verb))
+                if defaults and k not in out:
+                        out[k] = list(default) if isinstance(default, list) else default
+        return out
+
+
+class Scenario:
+        """The platform a scenario file describes."""
+
+        def __init__(self):
+                self.agent = {k: d for k, (_, d) in AGENT_KEYS.items()}
+                self.components = []
+
+        def component(self, uuid):
+                for c in self.components:
+                        if c['uuid'] == uuid:
+                                return c
+                return None
+
+
+def parse_text(text, origin='<scenario>'):
+        sc = Scenario()
+        seen_agent = False
+        for n, line in enumerate(text.splitlines(), 1):
+                where = '%s:%d' % (origin, n)
+                t = tokenize(line, where)
+                if t is None:
+                        continue
+                verb, pairs = t
+                if verb == 'agent':
+                        if seen_agent:
+                                raise ScenarioError('%s: a second agent statement' % where)
+                        if sc.components:
+                                raise ScenarioError('%s: agent must come before any component' % where)
+                        seen_agent = True
+                        sc.agent = parse_keys(verb, pairs, AGENT_KEYS, where)
+                elif verb == 'component':
+                        c = parse_keys(verb, pairs, COMPONENT_KEYS, where)
+                        if sc.component(c['uuid']):
+                                raise ScenarioError('%s: component %s declared twice' % (where, c['uuid']))
+                        sc.components.append(c)
+                else:
+                        raise ScenarioError("%s: unknown verb '%s' (agent, component)" % (where, verb))
+        return sc
+
+
+def parse_file(path):
+        with open(path, encoding='utf-8') as f:
+                return parse_text(f.read(), path)
+
+
+def parse_statement(line, where='ctl'):
+        """A run-time statement: (verb, dict). Keys are checked, not defaulted
+        (set changes only what it names)."""
+        t = tokenize(line, where)
+        if t is None:
+                raise ScenarioError('%s: empty statement' % where)
+        verb, pairs = t
+        if verb == 'store-update':
+                return verb, parse_keys(verb, pairs, STORE_UPDATE_KEYS, where, defaults=False)
+        if verb == 'notify':
+                if pairs:
+                        raise ScenarioError('%s: notify takes no keys' % where)
+                return verb, {}
+        if verb == 'component':
+                return verb, parse_keys(verb, pairs, COMPONENT_KEYS, where)
+        if verb == 'remove':
+                return verb, parse_keys(verb, pairs, REMOVE_KEYS, where, defaults=False)
+        if verb == 'set':
+                kv = parse_keys(verb, pairs, COMPONENT_KEYS, where, defaults=False)
+                if len(kv) < 2:
+                        raise ScenarioError('%s: set needs uuid= and at least one key' % where)
+                return verb, kv
+        raise ScenarioError("%s: unknown verb '%s' (store-update, notify, component, remove, set)" % (where, verb))

@@ -26,3 +26,13 @@ int bus_request_name(Manager *m);
 
 /* Drops pending calls (they get an error reply) and the bus. NULL-safe. */
 void bus_shutdown(Manager *m);
+
+#include <systemd/sd-bus.h>
+
+/* bus_setup() on a given connection (unit tests use a socketpair). */
+int bus_attach(Manager *m, sd_bus *bus);
+
+/* The org.lfa.Manager properties a ManagerChange mask touches,
+ * NULL-terminated, into ret (room for BUS_MANAGER_MAX_CHANGED + 1). */
+#define BUS_MANAGER_MAX_CHANGED 8
+void bus_manager_changed_names(unsigned mask, const char **ret);

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <systemd/sd-bus.h>
+
+/* org.lfa.Error.*: the names of dbus/org.lfa.Manager.xml. */
+#define LFA_ERROR_NOT_FOUND           "org.lfa.Error.NotFound"
+#define LFA_ERROR_NOT_CAPABLE         "org.lfa.Error.NotCapable"
+#define LFA_ERROR_NOT_PENDING         "org.lfa.Error.NotPending"
+#define LFA_ERROR_BUSY                "org.lfa.Error.Busy"
+#define LFA_ERROR_MAY_RESET_CPU       "org.lfa.Error.MayResetCpu"
+#define LFA_ERROR_RENDEZVOUS_REQUIRED "org.lfa.Error.RendezvousRequired"
+#define LFA_ERROR_FIRMWARE_ERROR      "org.lfa.Error.FirmwareError"
+#define LFA_ERROR_TIMEOUT             "org.lfa.Error.Timeout"
+#define LFA_ERROR_INHIBITED           "org.lfa.Error.Inhibited"
+#define LFA_ERROR_INVALID_POLICY      "org.lfa.Error.InvalidPolicy"
+#define LFA_ERROR_CANCELLED           "org.lfa.Error.Cancelled"
+/* LFA_ERROR_ACCESS_DENIED is in polkit.h, which sets it. */
+
+/* The map registered on the bus (sd_bus_error_add_map), name <-> errno. */
+extern const sd_bus_error_map lfa_bus_error_map[];
+
+/*
+ * The D-Bus error name for one of the manager's negative errnos (see
+ * manager.h); NULL for the driver's firmware errnos and anything else.
+ * sd_bus_error_set_errno() is not used for this: its built-in table turns
+ * ENOENT, EPERM, EOPNOTSUPP, ETIMEDOUT and EBADMSG into generic
+ * org.freedesktop.DBus.Error.* names before the map is consulted.
+ */
+const char *bus_error_name_from_errno(int error);
+
+/*
+ * Sets e for a failed action: the org.lfa.Error.* name of error, or
+ * FirmwareError naming lfa_code (may be NULL) and the errno for the driver's
+ * errnos. message (may be NULL) becomes the text. Returns -abs(error).
+ */
+int bus_error_set(sd_bus_error *e, int error, const char *lfa_code, const char *message);

@@ -1,0 +1,965 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <systemd/sd-bus.h>
+#include <systemd/sd-event.h>
+
+#include "bus-component.h"
+#include "bus-error.h"
+#include "bus.h"
+#include "log.h"
+#include "macro.h"
+#include "manager.h"
+#include "polkit.h"
+
+#ifndef LFA_VERSION
+#error "LFA_VERSION must come from the build (meson.project_version())"
+#endif
+
+#define BUS_NAME        "org.lfa.Manager"
+#define BUS_PATH        "/org/lfa/Manager"
+#define BUS_INTERFACE   "org.lfa.Manager"
+
+#define ACTION_ACTIVATE      "org.lfa.activate"
+#define ACTION_INHIBIT       "org.lfa.inhibit"
+#define ACTION_MANAGE_POLICY "org.lfa.manage-policy"
+
+/* Bounds on Inhibit()'s free-text arguments, so Inhibitors stays readable. */
+#define INHIBIT_TEXT_MAX 256
+
+typedef struct BusContext BusContext;
+
+/* A method call whose reply waits for the end of an activation or prime. */
+typedef struct PendingCall {
+        struct PendingCall *next;
+        BusContext *context;
+        sd_bus_message *message;
+} PendingCall;
+
+/* One outcome of a window run, collected for ActivatePending's reply. */
+typedef struct WindowResult {
+        char *uuid;
+        char *result;
+        char *error;
+} WindowResult;
+
+struct BusContext {
+        Manager *manager;
+        PolkitQuery *polkit;
+        PendingCall *pending;
+        PendingCall *window_call;       /* the ActivatePending call being served */
+        WindowResult *window_results;
+        size_t n_window_results;
+};
+
+static BusContext *bus_context(Manager *m) {
+        return m->observer_userdata;
+}
+
+static void window_results_clear(BusContext *ctx) {
+        for (size_t i = 0; i < ctx->n_window_results; i++) {
+                free(ctx->window_results[i].uuid);
+                free(ctx->window_results[i].result);
+                free(ctx->window_results[i].error);
+        }
+        free(ctx->window_results);
+        ctx->window_results = NULL;
+        ctx->n_window_results = 0;
+}
+
+static int pending_call_new(BusContext *ctx, sd_bus_message *message, PendingCall **ret) {
+        PendingCall *p;
+
+        p = calloc(1, sizeof(*p));
+        if (!p)
+                return -ENOMEM;
+        p->context = ctx;
+        p->message = sd_bus_message_ref(message);
+        p->next = ctx->pending;
+        ctx->pending = p;
+        *ret = p;
+        return 0;
+}
+
+static void pending_call_free(PendingCall *p) {
+        BusContext *ctx = p->context;
+
+        for (PendingCall **i = &ctx->pending; *i; i = &(*i)->next)
+                if (*i == p) {
+                        *i = p->next;
+                        break;
+                }
+        if (ctx->window_call == p)
+                ctx->window_call = NULL;
+        sd_bus_message_unref(p->message);
+        free(p);
+}
+
+/* Validation of arguments: InvalidArgs saying what is wrong. */
+
+static int bus_parse_uuid(const char *s, char ret[static UUID_STRING_MAX], sd_bus_error *error) {
+        if (uuid_normalize(s, ret) < 0)
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
+                                         "Invalid UUID '%s': expected 8-4-4-4-12 hexadecimal digits.",
+                                         s);
+        return 0;
+}
+
+static int bus_parse_activate_options(sd_bus_message *message, ActivateOptions *opts,
+                                      sd_bus_error *error) {
+        const char *key;
+        int r;
+
+        *opts = (ActivateOptions) { .rendezvous = RENDEZVOUS_REQUEST_DEFAULT };
+
+        r = sd_bus_message_enter_container(message, 'a', "{sv}");
+        if (r < 0)
+                return r;
+
+        while ((r = sd_bus_message_enter_container(message, 'e', "sv")) > 0) {
+                const char *value;
+
+                r = sd_bus_message_read(message, "s", &key);
+                if (r < 0)
+                        return r;
+                if (strcmp(key, "rendezvous") != 0)
+                        return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
+                                                 "Unknown option '%s' (known: rendezvous).", key);
+
+                r = sd_bus_message_enter_container(message, 'v', "s");
+                if (r < 0)
+                        return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
+                                                 "Option 'rendezvous' must be a string.");
+                r = sd_bus_message_read(message, "s", &value);
+                if (r < 0)
+                        return r;
+                opts->rendezvous = rendezvous_request_from_string(value);
+                if (opts->rendezvous < 0)
+                        return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
+                                                 "Invalid rendezvous '%s': expected default, force or skip.",
+                                                 value);
+                r = sd_bus_message_exit_container(message);
+                if (r < 0)
+                        return r;
+                r = sd_bus_message_exit_container(message);
+                if (r < 0)
+                        return r;
+        }
+        if (r < 0)
+                return r;
+
+        return sd_bus_message_exit_container(message);
+}
+
+/* Properties of the manager. */
+
+static int property_get_version(sd_bus *bus _unused_, const char *path _unused_,
+                                const char *interface _unused_, const char *property _unused_,
+                                sd_bus_message *reply, void *userdata _unused_,
+                                sd_bus_error *error _unused_) {
+        return sd_bus_message_append(reply, "s", LFA_VERSION);
+}
+
+static int property_get_abi_version(sd_bus *bus _unused_, const char *path _unused_,
+                                    const char *interface _unused_, const char *property _unused_,
+                                    sd_bus_message *reply, void *userdata,
+                                    sd_bus_error *error _unused_) {
+        Manager *m = userdata;
+
+        return sd_bus_message_append(reply, "s", strempty(m->abi_version));
+}
+
+static int property_get_state(sd_bus *bus _unused_, const char *path _unused_,
+                              const char *interface _unused_, const char *property,
+                              sd_bus_message *reply, void *userdata, sd_bus_error *error _unused_) {
+        Manager *m = userdata;
+        const char *uuid = NULL;
+        ManagerState s;
+
+        s = manager_get_state(m, &uuid);
+        if (strcmp(property, "State") == 0)
+                return sd_bus_message_append(reply, "s", strempty(manager_state_to_string(s)));
+        return sd_bus_message_append(reply, "s", s == MANAGER_STATE_IDLE ? "" : strempty(uuid));
+}
+
+static int property_get_pending_count(sd_bus *bus _unused_, const char *path _unused_,
+                                      const char *interface _unused_, const char *property _unused_,
+                                      sd_bus_message *reply, void *userdata,
+                                      sd_bus_error *error _unused_) {
+        return sd_bus_message_append(reply, "u", manager_pending_count(userdata));
+}
+
+static int property_get_policy_files(sd_bus *bus _unused_, const char *path _unused_,
+                                     const char *interface _unused_, const char *property _unused_,
+                                     sd_bus_message *reply, void *userdata,
+                                     sd_bus_error *error _unused_) {
+        Manager *m = userdata;
+
+        return sd_bus_message_append_strv(reply, m->policy ? m->policy->files : NULL);
+}
+
+static int property_get_policy_loaded(sd_bus *bus _unused_, const char *path _unused_,
+                                      const char *interface _unused_, const char *property _unused_,
+                                      sd_bus_message *reply, void *userdata,
+                                      sd_bus_error *error _unused_) {
+        Manager *m = userdata;
+
+        return sd_bus_message_append(reply, "t", m->policy ? m->policy->loaded_at : 0);
+}
+
+static int property_get_inhibitors(sd_bus *bus _unused_, const char *path _unused_,
+                                   const char *interface _unused_, const char *property _unused_,
+                                   sd_bus_message *reply, void *userdata,
+                                   sd_bus_error *error _unused_) {
+        Manager *m = userdata;
+        int r;
+
+        r = sd_bus_message_open_container(reply, 'a', "(ss)");
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < m->n_inhibitors; i++) {
+                r = sd_bus_message_append(reply, "(ss)", strempty(m->inhibitors[i]->who),
+                                          strempty(m->inhibitors[i]->reason));
+                if (r < 0)
+                        return r;
+        }
+        return sd_bus_message_close_container(reply);
+}
+
+/* Methods open to everyone. */
+
+static int method_list_components(sd_bus_message *message, void *userdata,
+                                  sd_bus_error *error _unused_) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        Manager *m = userdata;
+        int r;
+
+        r = sd_bus_message_new_method_return(message, &reply);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_open_container(reply, 'a', "(sso)");
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < m->n_components; i++) {
+                _cleanup_free_ char *path = NULL;
+                const Component *c = m->components[i];
+
+                r = bus_component_path(c->uuid, &path);
+                if (r < 0)
+                        return r;
+                r = sd_bus_message_append(reply, "(sso)", c->uuid, strempty(c->name), path);
+                if (r < 0)
+                        return r;
+        }
+        r = sd_bus_message_close_container(reply);
+        if (r < 0)
+                return r;
+        return sd_bus_send(NULL, reply, NULL);
+}
+
+static int bus_lookup_component(Manager *m, sd_bus_message *message, Component **ret,
+                                sd_bus_error *error) {
+        char uuid[UUID_STRING_MAX];
+        const char *s;
+        int r;
+
+        r = sd_bus_message_read(message, "s", &s);
+        if (r < 0)
+                return r;
+        r = bus_parse_uuid(s, uuid, error);
+        if (r < 0)
+                return r;
+
+        *ret = manager_get_component(m, uuid);
+        if (!*ret)
+                return sd_bus_error_setf(error, LFA_ERROR_NOT_FOUND, "No component %s.", uuid);
+        return 0;
+}
+
+static int method_get_component(sd_bus_message *message, void *userdata, sd_bus_error *error) {
+        _cleanup_free_ char *path = NULL;
+        Component *c;
+        int r;
+
+        r = bus_lookup_component(userdata, message, &c, error);
+        if (r < 0)
+                return r;
+        r = bus_component_path(c->uuid, &path);
+        if (r < 0)
+                return r;
+        return sd_bus_reply_method_return(message, "o", path);
+}
+
+static int method_refresh(sd_bus_message *message, void *userdata, sd_bus_error *error) {
+        int r;
+
+        r = manager_refresh(userdata);
+        if (r < 0)
+                return bus_error_set(error, r, NULL, NULL);
+        return sd_bus_reply_method_return(message, NULL);
+}
+
+static int method_plan(sd_bus_message *message, void *userdata, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        PlanEntry *plan = NULL;
+        size_t n = 0;
+        int r;
+
+        r = manager_plan(userdata, &plan, &n);
+        if (r < 0)
+                return bus_error_set(error, r, NULL, NULL);
+
+        r = sd_bus_message_new_method_return(message, &reply);
+        if (r >= 0)
+                r = sd_bus_message_open_container(reply, 'a', "(ssss)");
+        for (size_t i = 0; r >= 0 && i < n; i++)
+                r = sd_bus_message_append(reply, "(ssss)", plan[i].uuid, strempty(plan[i].name),
+                                          strempty(decision_action_to_string(plan[i].action)),
+                                          strempty(plan[i].reason));
+        if (r >= 0)
+                r = sd_bus_message_close_container(reply);
+        plan_entries_free(plan, n);
+        if (r < 0)
+                return r;
+        return sd_bus_send(NULL, reply, NULL);
+}
+
+static int history_append_entry(sd_bus_message *reply, const HistoryEntry *e) {
+        _cleanup_free_ char *err = NULL;
+
+        if (e->error != 0 && asprintf(&err, "%s %s", strna(errno_name(-e->error)),
+                                      e->lfa_code ?: "NONE") < 0)
+                return -ENOMEM;
+
+        return sd_bus_message_append(reply, "(ssssssbttss)", e->uuid, strempty(e->name),
+                                     strempty(e->action), strempty(e->trigger),
+                                     strempty(e->version_before), strempty(e->version_after),
+                                     (int) e->rendezvous, e->start, e->duration,
+                                     e->error == 0 ? "success" : "failed", strempty(err));
+}
+
+static int method_history(sd_bus_message *message, void *userdata, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        Manager *m = userdata;
+        HistoryEntry *entries = NULL;
+        size_t n = 0;
+        uint32_t max;
+        int r;
+
+        r = sd_bus_message_read(message, "u", &max);
+        if (r < 0)
+                return r;
+
+        if (m->history) {
+                r = history_read(m->history, max == 0 ? SIZE_MAX : max, &entries, &n);
+                if (r < 0)
+                        return bus_error_set(error, r, NULL, "Cannot read the history");
+        }
+
+        r = sd_bus_message_new_method_return(message, &reply);
+        if (r >= 0)
+                r = sd_bus_message_open_container(reply, 'a', "(ssssssbttss)");
+        for (size_t i = 0; r >= 0 && i < n; i++)
+                r = history_append_entry(reply, &entries[i]);
+        if (r >= 0)
+                r = sd_bus_message_close_container(reply);
+        history_entries_free(entries, n);
+        if (r < 0)
+                return r;
+        return sd_bus_send(NULL, reply, NULL);
+}
+
+/* Methods that change state: validate, then authorize, then act. */
+
+static void activate_done(Manager *m, const ActivationResult *res, void *userdata) {
+        _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
+        PendingCall *p = userdata;
+        int r;
+
+        if (res->error != 0) {
+                bus_error_set(&e, res->error, res->lfa_code, res->message);
+                r = sd_bus_reply_method_error(p->message, &e);
+        } else if (res->action == JOB_PRIME) {
+                r = sd_bus_reply_method_return(p->message, NULL);
+        } else {
+                const Component *c = manager_get_component(m, res->uuid);
+                char buf[24];
+
+                /* The component may have vanished with its activation. */
+                r = sd_bus_reply_method_return(p->message, "s",
+                                               c ? lfa_version_to_string(&c->current_version, buf) : "N/A");
+        }
+        if (r < 0)
+                log_warning_errno(r, "Failed to reply to %s, ignoring: %m",
+                                  sd_bus_message_get_member(p->message));
+        pending_call_free(p);
+}
+
+static int method_activate(sd_bus_message *message, void *userdata, sd_bus_error *error) {
+        BusContext *ctx = bus_context(userdata);
+        Manager *m = userdata;
+        char uuid[UUID_STRING_MAX];
+        ActivateOptions opts;
+        PendingCall *p;
+        const char *s;
+        int r;
+
+        r = sd_bus_message_read(message, "s", &s);
+        if (r < 0)
+                return r;
+        r = bus_parse_uuid(s, uuid, error);
+        if (r < 0)
+                return r;
+        r = bus_parse_activate_options(message, &opts, error);
+        if (r < 0)
+                return r;
+
+        r = polkit_verify(message, ACTION_ACTIVATE, &ctx->polkit, error);
+        if (r < 0)
+                return r;
+        if (r == 0)
+                return 1; /* polkit answers later; this handler runs again */
+
+        r = pending_call_new(ctx, message, &p);
+        if (r < 0)
+                return r;
+        r = manager_activate(m, uuid, &opts, activate_done, p);
+        if (r < 0) {
+                pending_call_free(p);
+                return bus_error_set(error, r, NULL, NULL);
+        }
+        return 1;
+}
+
+static int method_prime(sd_bus_message *message, void *userdata, sd_bus_error *error) {
+        BusContext *ctx = bus_context(userdata);
+        Manager *m = userdata;
+        char uuid[UUID_STRING_MAX];
+        PendingCall *p;
+        const char *s;
+        int r;
+
+        r = sd_bus_message_read(message, "s", &s);
+        if (r < 0)
+                return r;
+        r = bus_parse_uuid(s, uuid, error);
+        if (r < 0)
+                return r;
+
+        r = polkit_verify(message, ACTION_ACTIVATE, &ctx->polkit, error);
+        if (r < 0)
+                return r;
+        if (r == 0)
+                return 1;
+
+        r = pending_call_new(ctx, message, &p);
+        if (r < 0)
+                return r;
+        r = manager_prime(m, uuid, activate_done, p);
+        if (r < 0) {
+                pending_call_free(p);
+                return bus_error_set(error, r, NULL, NULL);
+        }
+        return 1;
+}
+
+static int window_reply(PendingCall *p, const ActivationResult *res) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
+        BusContext *ctx = p->context;
+        int r;
+
+        if (res->n_failed > 0) {
+                _cleanup_free_ char *msg = NULL;
+                size_t size = 0;
+                FILE *f;
+
+                /* The caller (lfa-activate.service) must fail: name each failure. */
+                f = open_memstream(&msg, &size);
+                if (!f)
+                        return -ENOMEM;
+                fprintf(f, "%u of %u activations failed:", res->n_failed, res->n_attempted);
+                for (size_t i = 0; i < ctx->n_window_results; i++)
+                        if (strcmp(ctx->window_results[i].result, "success") != 0)
+                                fprintf(f, " %s: %s;", ctx->window_results[i].uuid,
+                                        ctx->window_results[i].error);
+                if (fclose(f) != 0)
+                        return -ENOMEM;
+                bus_error_set(&e, res->error ?: -EIO, res->lfa_code, msg);
+                return sd_bus_reply_method_error(p->message, &e);
+        }
+
+        r = sd_bus_message_new_method_return(p->message, &reply);
+        if (r >= 0)
+                r = sd_bus_message_open_container(reply, 'a', "(sss)");
+        for (size_t i = 0; r >= 0 && i < ctx->n_window_results; i++)
+                r = sd_bus_message_append(reply, "(sss)", ctx->window_results[i].uuid,
+                                          ctx->window_results[i].result,
+                                          ctx->window_results[i].error);
+        if (r >= 0)
+                r = sd_bus_message_close_container(reply);
+        if (r < 0)
+                return r;
+        return sd_bus_send(NULL, reply, NULL);
+}
+
+static void window_done(Manager *m _unused_, const ActivationResult *res, void *userdata) {
+        PendingCall *p = userdata;
+        BusContext *ctx = p->context;
+        int r;
+
+        r = window_reply(p, res);
+        if (r < 0)
+                log_warning_errno(r, "Failed to reply to ActivatePending, ignoring: %m");
+        window_results_clear(ctx);
+        pending_call_free(p);
+}
+
+static int method_activate_pending(sd_bus_message *message, void *userdata, sd_bus_error *error) {
+        BusContext *ctx = bus_context(userdata);
+        Manager *m = userdata;
+        PendingCall *p;
+        int r;
+
+        r = polkit_verify(message, ACTION_ACTIVATE, &ctx->polkit, error);
+        if (r < 0)
+                return r;
+        if (r == 0)
+                return 1;
+
+        if (ctx->window_call)
+                return sd_bus_error_setf(error, LFA_ERROR_BUSY, "A window run is in progress.");
+
+        r = pending_call_new(ctx, message, &p);
+        if (r < 0)
+                return r;
+        window_results_clear(ctx);
+        ctx->window_call = p;
+
+        /* window_done() may run before this returns, when nothing is left. */
+        r = manager_activate_pending(m, window_done, p);
+        if (r < 0) {
+                pending_call_free(p);
+                return bus_error_set(error, r, NULL, NULL);
+        }
+        return 1;
+}
+
+static int method_cancel(sd_bus_message *message, void *userdata, sd_bus_error *error) {
+        BusContext *ctx = bus_context(userdata);
+        char uuid[UUID_STRING_MAX];
+        const char *s;
+        int r;
+
+        r = sd_bus_message_read(message, "s", &s);
+        if (r < 0)
+                return r;
+        r = bus_parse_uuid(s, uuid, error);
+        if (r < 0)
+                return r;
+
+        r = polkit_verify(message, ACTION_ACTIVATE, &ctx->polkit, error);
+        if (r < 0)
+                return r;
+        if (r == 0)
+                return 1;
+
+        r = manager_cancel(userdata, uuid);
+        if (r < 0)
+                return bus_error_set(error, r, NULL, NULL);
+        return sd_bus_reply_method_return(message, NULL);
+}
+
+static int method_reload_policy(sd_bus_message *message, void *userdata, sd_bus_error *error) {
+        BusContext *ctx = bus_context(userdata);
+        _cleanup_free_ char *why = NULL;
+        int r;
+
+        r = polkit_verify(message, ACTION_MANAGE_POLICY, &ctx->polkit, error);
+        if (r < 0)
+                return r;
+        if (r == 0)
+                return 1;
+
+        r = manager_reload_policy(userdata, &why);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
+                /* Whatever made it fail (content, permissions), the policy is invalid. */
+                return sd_bus_error_setf(error, LFA_ERROR_INVALID_POLICY,
+                                         "Policy not reloaded, the previous one stays in force: %s",
+                                         why ?: strerror(-r));
+        return sd_bus_reply_method_return(message, NULL);
+}
+
+static int bus_check_text(const char *what, const char *s, bool may_be_empty, sd_bus_error *error) {
+        if (!may_be_empty && s[0] == '\0')
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "'%s' must not be empty.",
+                                         what);
+        if (strlen(s) > INHIBIT_TEXT_MAX)
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
+                                         "'%s' is longer than %d bytes.", what, INHIBIT_TEXT_MAX);
+        for (const char *i = s; *i; i++)
+                if ((unsigned char) *i < ' ')
+                        return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
+                                                 "'%s' contains a control character.", what);
+        return 0;
+}
+
+static int method_inhibit(sd_bus_message *message, void *userdata, sd_bus_error *error) {
+        BusContext *ctx = bus_context(userdata);
+        _cleanup_close_ int fd = -EBADF;
+        const char *who, *reason;
+        int r;
+
+        r = sd_bus_message_read(message, "ss", &who, &reason);
+        if (r < 0)
+                return r;
+        r = bus_check_text("who", who, false, error);
+        if (r < 0)
+                return r;
+        r = bus_check_text("reason", reason, true, error);
+        if (r < 0)
+                return r;
+
+        r = polkit_verify(message, ACTION_INHIBIT, &ctx->polkit, error);
+        if (r < 0)
+                return r;
+        if (r == 0)
+                return 1;
+
+        r = manager_inhibit(userdata, who, reason, &fd);
+        if (r < 0)
+                return bus_error_set(error, r, NULL, NULL);
+        return sd_bus_reply_method_return(message, "h", fd);
+}
+
+static const sd_bus_vtable manager_vtable[] = {
+        SD_BUS_VTABLE_START(0),
+        SD_BUS_PROPERTY("Version", "s", property_get_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+        SD_BUS_PROPERTY("AbiVersion", "s", property_get_abi_version, 0,
+                        SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_PROPERTY("State", "s", property_get_state, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_PROPERTY("ActiveComponent", "s", property_get_state, 0,
+                        SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_PROPERTY("PendingCount", "u", property_get_pending_count, 0,
+                        SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_PROPERTY("PolicyFiles", "as", property_get_policy_files, 0,
+                        SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_PROPERTY("PolicyLoadedUSec", "t", property_get_policy_loaded, 0,
+                        SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_PROPERTY("Inhibitors", "a(ss)", property_get_inhibitors, 0,
+                        SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+
+        SD_BUS_METHOD_WITH_ARGS("ListComponents",
+                                SD_BUS_NO_ARGS,
+                                SD_BUS_RESULT("a(sso)", components),
+                                method_list_components, 0),
+        SD_BUS_METHOD_WITH_ARGS("GetComponent",
+                                SD_BUS_ARGS("s", uuid),
+                                SD_BUS_RESULT("o", component),
+                                method_get_component, 0),
+        SD_BUS_METHOD_WITH_ARGS("Activate",
+                                SD_BUS_ARGS("s", uuid, "a{sv}", options),
+                                SD_BUS_RESULT("s", version),
+                                method_activate, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("ActivatePending",
+                                SD_BUS_NO_ARGS,
+                                SD_BUS_RESULT("a(sss)", results),
+                                method_activate_pending, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("Cancel",
+                                SD_BUS_ARGS("s", uuid),
+                                SD_BUS_NO_RESULT,
+                                method_cancel, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("Prime",
+                                SD_BUS_ARGS("s", uuid),
+                                SD_BUS_NO_RESULT,
+                                method_prime, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("Refresh",
+                                SD_BUS_NO_ARGS,
+                                SD_BUS_NO_RESULT,
+                                method_refresh, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("ReloadPolicy",
+                                SD_BUS_NO_ARGS,
+                                SD_BUS_NO_RESULT,
+                                method_reload_policy, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("Plan",
+                                SD_BUS_NO_ARGS,
+                                SD_BUS_RESULT("a(ssss)", plan),
+                                method_plan, 0),
+        SD_BUS_METHOD_WITH_ARGS("Inhibit",
+                                SD_BUS_ARGS("s", who, "s", reason),
+                                SD_BUS_RESULT("h", fd),
+                                method_inhibit, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("History",
+                                SD_BUS_ARGS("u", max),
+                                SD_BUS_RESULT("a(ssssssbttss)", entries),
+                                method_history, 0),
+
+        SD_BUS_SIGNAL_WITH_ARGS("ActivationStarted",
+                                SD_BUS_ARGS("s", uuid, "o", component, "s", action, "s", trigger),
+                                0),
+        SD_BUS_SIGNAL_WITH_ARGS("ActivationFinished",
+                                SD_BUS_ARGS("s", uuid, "o", component, "s", action, "s", trigger,
+                                            "s", result, "s", error, "s", message,
+                                            "b", rendezvous, "t", duration_usec),
+                                0),
+        SD_BUS_VTABLE_END
+};
+
+/* The manager's observer hooks: turn its changes into signals. */
+
+static void on_component_added(Manager *m, Component *c, void *userdata _unused_) {
+        _cleanup_free_ char *path = NULL;
+        int r;
+
+        r = bus_component_path(c->uuid, &path);
+        if (r >= 0)
+                r = sd_bus_emit_interfaces_added(m->bus, path, "org.lfa.Component", NULL);
+        if (r < 0)
+                log_warning_errno(r, "Failed to announce component %s on the bus, ignoring: %m",
+                                  c->uuid);
+}
+
+static void on_component_removed(Manager *m, Component *c, void *userdata _unused_) {
+        _cleanup_free_ char *path = NULL;
+        int r;
+
+        r = bus_component_path(c->uuid, &path);
+        if (r >= 0)
+                r = sd_bus_emit_interfaces_removed(m->bus, path, "org.lfa.Component", NULL);
+        if (r < 0)
+                log_warning_errno(r, "Failed to announce removal of %s on the bus, ignoring: %m",
+                                  c->uuid);
+}
+
+static void on_component_changed(Manager *m, Component *c, unsigned mask, void *userdata _unused_) {
+        int r;
+
+        r = bus_component_emit_changed(m->bus, c, mask);
+        if (r < 0)
+                log_warning_errno(r, "Failed to emit PropertiesChanged for %s, ignoring: %m", c->uuid);
+}
+
+void bus_manager_changed_names(unsigned mask, const char **ret) {
+        size_t n = 0;
+
+        if (mask & MANAGER_CHANGED_ABI_VERSION)
+                ret[n++] = "AbiVersion";
+        if (mask & MANAGER_CHANGED_STATE) {
+                ret[n++] = "State";
+                ret[n++] = "ActiveComponent";
+        }
+        if (mask & MANAGER_CHANGED_PENDING_COUNT)
+                ret[n++] = "PendingCount";
+        if (mask & MANAGER_CHANGED_POLICY) {
+                ret[n++] = "PolicyFiles";
+                ret[n++] = "PolicyLoadedUSec";
+        }
+        if (mask & MANAGER_CHANGED_INHIBITORS)
+                ret[n++] = "Inhibitors";
+        ret[n] = NULL;
+}
+
+static void on_manager_changed(Manager *m, unsigned mask, void *userdata _unused_) {
+        const char *names[BUS_MANAGER_MAX_CHANGED + 1];
+        int r;
+
+        bus_manager_changed_names(mask, names);
+        if (!names[0])
+                return;
+        r = sd_bus_emit_properties_changed_strv(m->bus, BUS_PATH, BUS_INTERFACE, (char **) names);
+        if (r < 0)
+                log_warning_errno(r, "Failed to emit PropertiesChanged for the manager, ignoring: %m");
+}
+
+static void on_activation_started(Manager *m, const char *uuid, JobAction action,
+                                  ActivationTrigger trigger, void *userdata _unused_) {
+        _cleanup_free_ char *path = NULL;
+        int r;
+
+        r = bus_component_path(uuid, &path);
+        if (r >= 0)
+                r = sd_bus_emit_signal(m->bus, BUS_PATH, BUS_INTERFACE, "ActivationStarted", "soss",
+                                       uuid, path, strempty(job_action_to_string(action)),
+                                       strempty(activation_trigger_to_string(trigger)));
+        if (r < 0)
+                log_warning_errno(r, "Failed to emit ActivationStarted for %s, ignoring: %m", uuid);
+}
+
+static int window_results_add(BusContext *ctx, const ActivationResult *res, const char *error) {
+        WindowResult *w;
+
+        w = realloc(ctx->window_results, (ctx->n_window_results + 1) * sizeof(*w));
+        if (!w)
+                return -ENOMEM;
+        ctx->window_results = w;
+        w = &w[ctx->n_window_results];
+        *w = (WindowResult) {
+                .uuid = strdup(res->uuid),
+                .result = strdup(res->error == 0 ? "success" : "failed"),
+                .error = strdup(error),
+        };
+        if (!w->uuid || !w->result || !w->error) {
+                free(w->uuid);
+                free(w->result);
+                free(w->error);
+                return -ENOMEM;
+        }
+        ctx->n_window_results++;
+        return 0;
+}
+
+static void on_activation_finished(Manager *m, const ActivationResult *res, void *userdata) {
+        _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
+        _cleanup_free_ char *path = NULL, *error = NULL;
+        BusContext *ctx = userdata;
+        int r;
+
+        if (!res->uuid)
+                return;
+
+        if (res->error != 0) {
+                bus_error_set(&e, res->error, res->lfa_code, res->message);
+                if (asprintf(&error, "%s: %s", e.name, e.message) < 0)
+                        error = NULL;
+        }
+
+        if (ctx->window_call && res->trigger == TRIGGER_WINDOW) {
+                r = window_results_add(ctx, res, strempty(error));
+                if (r < 0)
+                        log_warning_errno(r, "Failed to record %s for ActivatePending, ignoring: %m",
+                                          res->uuid);
+        }
+
+        r = bus_component_path(res->uuid, &path);
+        if (r >= 0)
+                r = sd_bus_emit_signal(m->bus, BUS_PATH, BUS_INTERFACE, "ActivationFinished",
+                                       "sossssssbt", res->uuid, path,
+                                       strempty(job_action_to_string(res->action)),
+                                       strempty(activation_trigger_to_string(res->trigger)),
+                                       res->error == 0 ? "success" : "failed",
+                                       res->error == 0 ? "" : strempty(e.name),
+                                       strempty(res->message), (int) res->force_cpu_rendezvous,
+                                       (uint64_t) res->duration);
+        if (r < 0)
+                log_warning_errno(r, "Failed to emit ActivationFinished for %s, ignoring: %m",
+                                  res->uuid);
+}
+
+/* Set-up and tear-down. */
+
+static int bus_name_acquired(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error _unused_) {
+        const sd_bus_error *e = sd_bus_message_get_error(reply);
+        Manager *m = userdata;
+
+        if (e) {
+                /* Without the name nobody can reach lfad: stop rather than run deaf. */
+                log_error("Failed to acquire bus name " BUS_NAME ": %s", e->message ?: e->name);
+                sd_event_exit(m->event, -sd_bus_message_get_errno(reply) ?: -EACCES);
+                return 0;
+        }
+        log_debug("Acquired bus name " BUS_NAME ".");
+        return 0;
+}
+
+int bus_request_name(Manager *m) {
+        int r;
+
+        r = sd_bus_request_name_async(m->bus, NULL, BUS_NAME, 0, bus_name_acquired, m);
+        if (r < 0)
+                return log_error_errno(r, "Failed to request bus name " BUS_NAME ": %m");
+        return 0;
+}
+
+int bus_attach(Manager *m, sd_bus *bus) {
+        BusContext *ctx;
+        int r;
+
+        r = sd_bus_error_add_map(lfa_bus_error_map);
+        if (r < 0)
+                return log_error_errno(r, "Failed to register the org.lfa.Error map: %m");
+
+        r = sd_bus_add_object_vtable(bus, NULL, BUS_PATH, BUS_INTERFACE, manager_vtable, m);
+        if (r < 0)
+                return log_error_errno(r, "Failed to register " BUS_PATH ": %m");
+        r = sd_bus_add_fallback_vtable(bus, NULL, BUS_COMPONENT_PREFIX, "org.lfa.Component",
+                                       bus_component_vtable, bus_component_find, m);
+        if (r < 0)
+                return log_error_errno(r, "Failed to register the component objects: %m");
+        r = sd_bus_add_node_enumerator(bus, NULL, BUS_COMPONENT_PREFIX, bus_component_enumerate, m);
+        if (r < 0)
+                return log_error_errno(r, "Failed to register the component enumerator: %m");
+        r = sd_bus_add_object_manager(bus, NULL, BUS_PATH);
+        if (r < 0)
+                return log_error_errno(r, "Failed to register the object manager: %m");
+
+        r = sd_bus_attach_event(bus, m->event, SD_EVENT_PRIORITY_NORMAL);
+        if (r < 0)
+                return log_error_errno(r, "Failed to attach the bus to the event loop: %m");
+
+        ctx = calloc(1, sizeof(*ctx));
+        if (!ctx)
+                return log_oom();
+        ctx->manager = m;
+
+        m->bus = sd_bus_ref(bus);
+        m->observer = (ManagerObserver) {
+                .component_added = on_component_added,
+                .component_removed = on_component_removed,
+                .component_changed = on_component_changed,
+                .manager_changed = on_manager_changed,
+                .activation_started = on_activation_started,
+                .activation_finished = on_activation_finished,
+        };
+        m->observer_userdata = ctx;
+        return 0;
+}
+
+int bus_setup(Manager *m) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        int r;
+
+        r = sd_bus_open_system(&bus);
+        if (r < 0)
+                return log_error_errno(r, "Failed to connect to the system bus: %m");
+        r = sd_bus_set_description(bus, "lfad-api");
+        if (r < 0)
+                return log_error_errno(r, "Failed to name the bus connection: %m");
+        return bus_attach(m, bus);
+}
+
+void bus_shutdown(Manager *m) {
+        BusContext *ctx;
+
+        if (!m)
+                return;
+        ctx = bus_context(m);
+        m->observer = (ManagerObserver) {};
+        m->observer_userdata = NULL;
+
+        if (ctx) {
+                /* The manager may still hold our callbacks: detach them first. */
+                if (m->window && ctx->window_call && m->window->userdata == ctx->window_call)
+                        m->window->cb = NULL;
+                while (ctx->pending) {
+                        PendingCall *p = ctx->pending;
+
+                        if (m->job_userdata == p) {
+                                m->job_cb = NULL;
+                                m->job_userdata = NULL;
+                        }
+                        (void) sd_bus_reply_method_errorf(p->message, LFA_ERROR_CANCELLED,
+                                                          "lfad is shutting down.");
+                        pending_call_free(p);
+                }
+                window_results_clear(ctx);
+                polkit_registry_free(ctx->polkit);
+                free(ctx);
+        }
+
+        m->bus = sd_bus_flush_close_unref(m->bus);
+}

@@ -16,10 +16,11 @@
 /* Argument names of each signal, in order, as the XML and D-Bus spec name them. */
 static const struct {
         const char *member;
-        const char *const args[6];
+        const char *const args[10];
 } signal_args[] = {
-        { "ActivationStarted",  { "uuid", "component", "trigger", "rendezvous", NULL } },
-        { "ActivationFinished", { "uuid", "component", "result", "error", "duration_usec", NULL } },
+        { "ActivationStarted",  { "uuid", "component", "action", "trigger", NULL } },
+        { "ActivationFinished", { "uuid", "component", "action", "trigger", "result", "error",
+                                  "message", "rendezvous", "duration_usec", NULL } },
         { "PropertiesChanged",  { "interface", "changed", "invalidated", NULL } },
         { "InterfacesAdded",    { "object", "interfaces", NULL } },
         { "InterfacesRemoved",  { "object", "interfaces", NULL } },

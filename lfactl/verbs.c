@@ -15,7 +15,7 @@
 static const char *const plan_keys[] = { "uuid", "name", "decision", "reason", NULL };
 static const char *const pending_keys[] = { "uuid", "result", "error", NULL };
 static const char *const history_keys[] = {
-        "uuid", "name", "version_before", "version_after", "rendezvous", "trigger",
+        "uuid", "name", "action", "trigger", "version_before", "version_after", "rendezvous",
         "start_usec", "duration_usec", "result", "error", NULL,
 };
 
@@ -29,16 +29,20 @@ static int rows_to_objects(json_object *rows, const char *const keys[], json_obj
         for (size_t i = 0; i < json_object_array_length(rows); i++) {
                 json_object *row = json_object_array_get_idx(rows, i);
                 _cleanup_json_ json_object *o = json_object_new_object();
+                size_t k;
 
                 if (!o)
                         return -ENOMEM;
-                for (size_t k = 0; keys[k]; k++) {
+                for (k = 0; keys[k]; k++) {
                         json_object *v = json_object_array_get_idx(row, k);
 
                         if (!v)
                                 return -EBADMSG;
                         json_object_object_add(o, keys[k], json_object_get(v));
                 }
+                /* A member more than we name: the API changed under us; say so, drop nothing. */
+                if (json_object_array_length(row) != k)
+                        return -EBADMSG;
                 if (json_object_array_add(out, TAKE_PTR(o)) < 0)
                         return -ENOMEM;
         }
@@ -275,8 +279,9 @@ int verb_history(Context *c) {
                 return r;
 
         if (!c->json) {
-                printf("%-23s  %-22s  %-19s  %-10s  %-6s  %-9s  %8s  %s\n", "START", "NAME",
-                       "VERSION", "RENDEZVOUS", "TRIGGER", "RESULT", "MS", "ERROR");
+                printf("%-23s  %-22s  %-8s  %-11s  %-19s  %-10s  %-7s  %8s  %s\n", "START",
+                       "NAME", "ACTION", "TRIGGER", "VERSION", "RENDEZVOUS", "RESULT", "MS",
+                       "ERROR");
                 for (size_t i = 0; i < json_object_array_length(entries); i++) {
                         json_object *e = json_object_array_get_idx(entries, i);
                         _cleanup_free_ char *versions = NULL;
@@ -285,11 +290,11 @@ int verb_history(Context *c) {
                         if (asprintf(&versions, "%s -> %s", get_str(e, "version_before"),
                                      get_str(e, "version_after")) < 0)
                                 return output_bus_error(c, NULL, -ENOMEM, "History");
-                        printf("%-23s  %-22s  %-19s  %-10s  %-6s  %-9s  %8" PRIu64 "  %s\n",
+                        printf("%-23s  %-22s  %-8s  %-11s  %-19s  %-10s  %-7s  %8" PRIu64 "  %s\n",
                                format_usec_realtime(when, sizeof(when), get_u64(e, "start_usec")),
-                               get_str(e, "name"), versions,
-                               get_bool(e, "rendezvous") ? "all CPUs" : "skipped",
-                               get_str(e, "trigger"), get_str(e, "result"),
+                               get_str(e, "name"), get_str(e, "action"), get_str(e, "trigger"),
+                               versions, get_bool(e, "rendezvous") ? "all CPUs" : "skipped",
+                               get_str(e, "result"),
                                get_u64(e, "duration_usec") / 1000, get_str(e, "error"));
                 }
         }
@@ -350,7 +355,7 @@ int verb_activate_pending(Context *c) {
         for (size_t i = 0; i < json_object_array_length(results); i++) {
                 json_object *e = json_object_array_get_idx(results, i);
 
-                if (strcmp(get_str(e, "result"), "activated") != 0)
+                if (strcmp(get_str(e, "result"), "success") != 0)
                         failed = true;
                 if (!c->json)
                         printf("%s: %s%s%s\n", get_str(e, "uuid"), get_str(e, "result"),

@@ -185,15 +185,21 @@ class Platform:
                 env = {'LFA_' + k: v for k, v in env.items()}
                 if action == 'change' or 'LFA_UUID' in env:
                         env = dict([('LFA_UUID', uuid)] + [kv for kv in env.items() if kv[0] != 'LFA_UUID'])
-                props, reached, dropped = self.sender.send(action, self.devpath(uuid), 'lfa', env)
-                self.record('uevent', action=action, uuid=uuid, env=props,
-                            listeners=reached, dropped=dropped)
+                # Recorded before it is sent: whatever a client has seen is
+                # already in the record.
+                msg, props = self.sender.message(action, self.devpath(uuid), 'lfa', env)
+                self.record('uevent', action=action, uuid=uuid, env=props)
                 self.log('uevent %s %s %s', action, uuid, env)
+                reached, dropped = self.sender.send(msg)
+                if dropped:
+                        self.record('dropped', uuid=uuid, seqnum=props['SEQNUM'],
+                                    listeners=reached, dropped=dropped)
 
         def setup(self):
                 os.makedirs(self.tmp, exist_ok=True)
                 self.record_file = open(self.record_path, 'a', encoding='utf-8')
                 self.inotify = Inotify()
+                os.makedirs(os.path.dirname(self.sys_lfa), exist_ok=True)
                 if not self.agent.present:
                         self.log('agent not present: no /sys/firmware/lfa')
                         return
@@ -294,7 +300,10 @@ class Platform:
                 self.record('result', action=action, uuid=uuid, errno=errno, **kv)
 
         def _fail_now(self, e, action, errno, code='NONE', x0=0, call='NONE'):
-                e.state = 'idle'
+                # A refusal (call NONE) leaves the state as it was; a failed
+                # PRIME/ACTIVATE sequence ends idle.
+                if call != 'NONE':
+                        e.state = 'idle'
                 e.last_error = '%s %s %d %s' % (errno, code, x0, call)
                 self._publish(e, ['state', 'last_error'])
                 self._result(action, e.uuid, errno, last_error=e.last_error)
@@ -431,11 +440,11 @@ class Platform:
                         self._result('cancel', e.uuid, 'EBUSY')
                         return
                 r = self._call('cancel', e.uuid, e.seq)
+                self._result('cancel', e.uuid, None if r == SUCCESS else code_errno(r))
                 if e.state == 'primed':
                         e.state = 'idle'
                         self._publish(e, ['state'])
                         self.uevent('change', e.uuid, EVENT='changed')
-                self._result('cancel', e.uuid, None if r == SUCCESS else code_errno(r))
 
         # -- refresh (notification, "refresh" write, after an activation) --
         def refresh(self, kind, activated=None):

@@ -69,10 +69,9 @@ class Sender:
                                   socket.htonl(murmur2(subsystem.encode())), 0, 0, 0)
                 return hdr + body, dict(props)
 
-        def send(self, action, devpath, subsystem, env):
-                """Send to every listener; return (properties, listeners
-                reached, listeners that dropped it)."""
-                msg, props = self.message(action, devpath, subsystem, env)
+        def send(self, msg):
+                """Send to every listener; return (listeners reached,
+                listeners that dropped it)."""
                 reached = dropped = 0
                 for path in glob.glob(os.path.join(self.root, 'event[0-9]*')):
                         with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as s:
@@ -94,4 +93,4 @@ class Sender:
                                 except OSError as e:
                                         if e.errno not in (errno.ECONNREFUSED, errno.ENOENT):
                                                 raise
-                return props, reached, dropped
+                return reached, dropped

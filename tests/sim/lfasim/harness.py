@@ -1,0 +1,189 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Test-side handle on a running simulated platform.
+
+    with Sim(SCENARIO_TEXT, prime_budget_ms=300) as sim:
+        env = sim.child_env()              # what a program run inside needs
+        sim.ctl('store-update uuid=...')   # play the firmware
+        sim.wait_record(lambda r: r['type'] == 'write' and r['file'] == 'activate')
+
+It starts `lfa-sim run SCENARIO` without a program (serve mode), reads the
+environment lfa-sim prints, and reads the record file (JSON lines,
+tests/sim/README.md). Shared by tests/sim, tests/integration and tests/bus.
+"""
+
+import json
+import os
+import select
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+
+SIM_DIR = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+LFA_SIM = os.path.join(SIM_DIR, 'lfa-sim')
+PYTHON = '/usr/bin/python3'
+
+
+class SimError(Exception):
+        pass
+
+
+class Sim:
+        def __init__(self, scenario, prime_budget_ms=None, activate_budget_ms=None,
+                     poll_interval_ms=None, verbose=True):
+                """scenario: the text of a scenario, or a path to a .scn file."""
+                self.tmp = tempfile.TemporaryDirectory(prefix='lfa-sim-')
+                if '\n' not in scenario and os.path.exists(scenario):
+                        self.scenario = scenario
+                else:
+                        self.scenario = os.path.join(self.tmp.name, 'platform.scn')
+                        with open(self.scenario, 'w', encoding='utf-8') as f:
+                                f.write(scenario)
+                self.record_path = os.path.join(self.tmp.name, 'record.jsonl')
+                self.log_path = os.path.join(self.tmp.name, 'lfa-sim.log')
+                self.args = []
+                for opt, v in (('--prime-budget-ms', prime_budget_ms),
+                               ('--activate-budget-ms', activate_budget_ms),
+                               ('--poll-interval-ms', poll_interval_ms)):
+                        if v is not None:
+                                self.args.append('%s=%d' % (opt, v))
+                if verbose:
+                        self.args.append('--verbose')
+                self.proc = None
+                self.env = {}
+                self._offset = 0
+                self._records = []
+
+        def start(self, timeout=20):
+                self.log = open(self.log_path, 'w', encoding='utf-8')
+                self.proc = subprocess.Popen(
+                        [PYTHON, LFA_SIM, 'run', '--record', self.record_path] + self.args + [self.scenario],
+                        stdout=subprocess.PIPE, stderr=self.log, stdin=subprocess.DEVNULL)
+                deadline = time.monotonic() + timeout
+                buf = b''
+                while b'READY\n' not in buf:
+                        left = deadline - time.monotonic()
+                        if left <= 0 or not select.select([self.proc.stdout], [], [], left)[0]:
+                                self.stop()
+                                raise SimError('lfa-sim did not get ready: %s' % self.log_text())
+                        chunk = os.read(self.proc.stdout.fileno(), 4096)
+                        if not chunk:
+                                self.stop()
+                                raise SimError('lfa-sim exited: %s' % self.log_text())
+                        buf += chunk
+                for line in buf.decode().splitlines():
+                        if '=' in line:
+                                k, v = line.split('=', 1)
+                                self.env[k] = v
+                return self
+
+        def __enter__(self):
+                return self.start()
+
+        def __exit__(self, *exc):
+                self.cleanup()
+
+        def stop(self):
+                if self.proc is not None and self.proc.poll() is None:
+                        self.proc.send_signal(signal.SIGTERM)
+                        try:
+                                self.proc.wait(10)
+                        except subprocess.TimeoutExpired:
+                                self.proc.kill()
+                                self.proc.wait()
+                if self.proc is not None:
+                        self.proc.stdout.close()
+                        self.log.close()
+                        self.proc = None
+
+        def cleanup(self):
+                self.stop()
+                self.tmp.cleanup()
+
+        def log_text(self):
+                try:
+                        with open(self.log_path, encoding='utf-8', errors='replace') as f:
+                                return f.read()
+                except OSError:
+                        return ''
+
+        @property
+        def sys_lfa(self):
+                """The real directory behind the child's /sys/firmware/lfa."""
+                return os.path.join(self.env['UMOCKDEV_DIR'], 'sys', 'firmware', 'lfa')
+
+        def attr(self, uuid, name):
+                with open(os.path.join(self.sys_lfa, uuid, name), encoding='utf-8') as f:
+                        return f.read().rstrip('\n')
+
+        def child_env(self, base=None):
+                env = dict(os.environ if base is None else base)
+                pre = env.get('LD_PRELOAD')
+                env.update(self.env)
+                if pre:
+                        env['LD_PRELOAD'] = self.env['LD_PRELOAD'] + ':' + pre
+                return env
+
+        def ctl(self, *statements):
+                """Send statements; raise SimError with lfa-sim's reply on an
+                error."""
+                with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+                        s.settimeout(10)
+                        s.connect(self.env['LFA_SIM_CONTROL'])
+                        f = s.makefile('rw', encoding='utf-8')
+                        for st in statements:
+                                f.write(st + '\n')
+                                f.flush()
+                                reply = f.readline().strip()
+                                if reply != 'ok':
+                                        raise SimError(reply)
+
+        def records(self, kind=None, **match):
+                """Every record so far, optionally only those of a type whose
+                fields equal the keyword arguments."""
+                try:
+                        with open(self.record_path, encoding='utf-8') as f:
+                                f.seek(self._offset)
+                                data = f.read()
+                except FileNotFoundError:
+                        data = ''
+                # Only whole lines: lfa-sim may be writing the last one.
+                end = data.rfind('\n') + 1
+                for line in data[:end].splitlines():
+                        self._records.append(json.loads(line))
+                self._offset += len(data[:end].encode())
+                return [r for r in self._records
+                        if (kind is None or r['type'] == kind)
+                        and all(r.get(k) == v for k, v in match.items())]
+
+        def writes(self, file=None, uuid=None):
+                m = {}
+                if file is not None:
+                        m['file'] = file
+                if uuid is not None:
+                        m['uuid'] = uuid
+                return self.records('write', **m)
+
+        def wait_record(self, pred, timeout=10, what='a record'):
+                deadline = time.monotonic() + timeout
+                while True:
+                        for r in self.records():
+                                if pred(r):
+                                        return r
+                        if time.monotonic() > deadline:
+                                raise SimError('timed out after %ss waiting for %s' % (timeout, what))
+                        time.sleep(0.02)
+
+        def wait_result(self, uuid, action='activate', timeout=10, start=0):
+                """The n-th (start) sequence result of uuid: the end of what an
+                "activate"/"prime" write started."""
+                deadline = time.monotonic() + timeout
+                while True:
+                        rs = self.records('result', uuid=uuid, action=action)
+                        if len(rs) > start:
+                                return rs[start]
+                        if time.monotonic() > deadline:
+                                raise SimError('timed out after %ss waiting for the %s result of %s'
+                                               % (timeout, action, uuid))
+                        time.sleep(0.02)

@@ -1,0 +1,467 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Tests of the simulated platform itself, through a real libudev client
+(lfa-sim-probe) running under libumockdev-preload, as lfad does.
+
+Each test plays what lfad would do (file writes) and asserts what the ABI
+file (driver/Documentation/ABI/testing/sysfs-firmware-lfa) promises: files,
+values, uevents with their variables, last_error, and the record.
+"""
+
+import os
+import queue
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
+
+from lfasim.harness import Sim, SimError, LFA_SIM, PYTHON  # noqa: E402
+from lfasim.scenario import ScenarioError, parse_statement, parse_text  # noqa: E402
+from lfasim.uevent import murmur2  # noqa: E402
+
+BL31 = '47d4086d-4cfe-9846-9b95-2950cbbd5a00'
+RMM = '6c0762a6-12f2-4b56-92cb-ba8f633606d9'
+BMC = '3f7c2d9a-8b1e-4c55-9a60-5d2e7b41c0aa'
+NEW = '11111111-2222-3333-4444-555555555555'
+HERE = os.path.dirname(os.path.realpath(__file__))
+ABI = os.path.join(HERE, '..', '..', 'driver', 'Documentation', 'ABI', 'testing', 'sysfs-firmware-lfa')
+
+_probe = None
+
+
+def probe_binary():
+        """$LFA_SIM_PROBE (the meson build's), else built here with cc."""
+        global _probe
+        if os.environ.get('LFA_SIM_PROBE'):
+                return os.environ['LFA_SIM_PROBE']
+        if _probe is None:
+                d = tempfile.mkdtemp(prefix='lfa-sim-probe-')
+                _probe = os.path.join(d, 'lfa-sim-probe')
+                flags = subprocess.run(['pkg-config', '--cflags', '--libs', 'libudev'],
+                                       check=True, capture_output=True, text=True).stdout.split()
+                subprocess.run(['cc', '-std=gnu11', '-Wall', '-Wextra', '-Werror', '-o', _probe,
+                                os.path.join(HERE, 'lfa-sim-probe.c')] + flags, check=True)
+        return _probe
+
+
+class Probe:
+        """lfa-sim-probe inside the platform; its lines are queued."""
+
+        def __init__(self, sim):
+                self.p = subprocess.Popen([probe_binary()], env=sim.child_env(), text=True,
+                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+                self.q = queue.Queue()
+                threading.Thread(target=self._reader, daemon=True).start()
+                self.expect(r'^ready$')
+
+        def _reader(self):
+                for line in self.p.stdout:
+                        self.q.put(line.rstrip('\n'))
+                self.q.put(None)
+
+        def send(self, line):
+                self.p.stdin.write(line + '\n')
+                self.p.stdin.flush()
+
+        def expect(self, regex, timeout=10):
+                """The next line matching regex; lines before it are kept in
+                self.skipped."""
+                self.skipped = []
+                while True:
+                        try:
+                                line = self.q.get(timeout=timeout)
+                        except queue.Empty:
+                                raise AssertionError('probe: no line matching %r in %ss (skipped %r)'
+                                                     % (regex, timeout, self.skipped)) from None
+                        if line is None:
+                                raise AssertionError('probe exited waiting for %r' % regex)
+                        if re.search(regex, line):
+                                return line
+                        self.skipped.append(line)
+
+        def event(self, action, uuid, timeout=10, **env):
+                pat = r'^event %s /firmware/lfa/%s SUBSYSTEM=lfa' % (action, uuid)
+                line = self.expect(pat, timeout)
+                for k, v in env.items():
+                        self_assert = ' LFA_%s=%s' % (k, v)
+                        if self_assert + ' ' not in line + ' ':
+                                raise AssertionError('%r lacks %s' % (line, self_assert))
+                return line
+
+        def write(self, uuid, name, value):
+                path = '/sys/firmware/lfa/%s/%s' % (uuid, name) if uuid else '/sys/firmware/lfa/' + name
+                self.send('write %s %s' % (path, value))
+                self.expect(r'^wrote ')
+
+        def read(self, uuid, name):
+                self.send('read /sys/firmware/lfa/%s/%s' % (uuid, name))
+                return self.expect(r'^read ').split('[', 1)[1][:-1]
+
+        def close(self):
+                self.p.stdin.close()
+                self.p.wait(10)
+                self.p.stdout.close()
+
+
+class SimCase(unittest.TestCase):
+        SCENARIO = '''
+agent version=1.0
+component uuid=%s may_reset_cpu=1 resets_record=0
+component uuid=%s current=1.2 prime_rounds=3
+component uuid=%s name=bmc-ctl rendezvous=optional current=4.1 activate_rounds=2
+''' % (BL31, RMM, BMC)
+        BUDGETS = {}
+
+        def setUp(self):
+                self.sim = Sim(self.SCENARIO, **self.BUDGETS).start()
+                self.probe = Probe(self.sim)
+
+        def tearDown(self):
+                self.probe.close()
+                if not self._outcome.success:
+                        sys.stderr.write(self.sim.log_text())
+                self.sim.cleanup()
+
+        def result(self, uuid, action='activate', n=0):
+                return self.sim.wait_result(uuid, action, start=n)
+
+
+class TestTree(SimCase):
+        def test_every_abi_file_exists_with_its_mode(self):
+                with open(ABI, encoding='utf-8') as f:
+                        names = set(re.findall(r'^What:\s+/sys/firmware/lfa/<uuid>/(\w+)$', f.read(), re.M))
+                self.assertGreaterEqual(len(names), 14)
+                for u in (BL31, RMM, BMC):
+                        d = os.path.join(self.sim.sys_lfa, u)
+                        present = set(os.listdir(d)) - {'subsystem'}
+                        self.assertEqual(present, names)
+                        self.assertEqual(os.stat(os.path.join(d, 'activate')).st_mode & 0o777, 0o200)
+                        self.assertEqual(os.stat(os.path.join(d, 'force_cpu_rendezvous')).st_mode & 0o777, 0o644)
+                        self.assertEqual(os.readlink(os.path.join(d, 'subsystem')), '../../../class/lfa')
+                top = set(os.listdir(self.sim.sys_lfa)) - {BL31, RMM, BMC}
+                self.assertEqual(top, {'version', 'refresh'})
+
+        def test_values_as_the_abi_file_reads_them(self):
+                p = self.probe
+                self.assertEqual(p.read(BL31, 'name'), 'TF-A BL31 runtime')
+                self.assertEqual(p.read(BMC, 'name'), BMC)
+                self.assertEqual(p.read(RMM, 'seq_id'), '1')
+                self.assertEqual(p.read(RMM, 'current_version'), '1.2')
+                self.assertEqual(p.read(BL31, 'current_version'), 'N/A')
+                self.assertEqual(p.read(RMM, 'pending_version'), 'N/A')
+                self.assertEqual(p.read(BL31, 'may_reset_cpu'), '1')
+                self.assertEqual(p.read(BMC, 'cpu_rendezvous'), '0')
+                self.assertEqual(p.read(RMM, 'cpu_rendezvous'), '1')
+                self.assertEqual(p.read(RMM, 'force_cpu_rendezvous'), '1')
+                self.assertEqual(p.read(RMM, 'state'), 'idle')
+                self.assertEqual(p.read(RMM, 'last_error'), '')
+                self.assertEqual(p.read(RMM, 'activation_capable'), '1')
+                self.assertEqual(p.read(RMM, 'activation_pending'), '0')
+                p.send('read /sys/firmware/lfa/version')
+                self.assertEqual(p.expect('^read ').split('[')[1], '1.0]')
+
+        def test_libudev_sees_subsystem_lfa(self):
+                self.probe.send('device /sys/firmware/lfa/' + RMM)
+                self.assertEqual(self.probe.expect('^device ').split()[-1], 'subsystem=lfa')
+
+
+class TestNoAgent(unittest.TestCase):
+        def test_absent_agent_means_no_directory(self):
+                with Sim('agent present=0\n') as sim:
+                        self.assertFalse(os.path.exists(sim.sys_lfa))
+                        self.assertTrue(os.path.isdir(os.path.dirname(sim.sys_lfa)))
+
+
+class TestActivation(SimCase):
+        def test_store_update_then_activate(self):
+                p = self.probe
+                self.sim.ctl('store-update uuid=%s pending_version=1.3' % RMM)
+                p.event('change', RMM, EVENT='store-updated', UUID=RMM)
+                self.assertEqual(p.read(RMM, 'activation_pending'), '1')
+                self.assertEqual(p.read(RMM, 'pending_version'), '1.3')
+                p.write(RMM, 'activate', '1')
+                p.event('change', RMM, EVENT='activated', ACTION='activate')
+                self.assertEqual(p.read(RMM, 'current_version'), '1.3')
+                self.assertEqual(p.read(RMM, 'pending_version'), 'N/A')
+                self.assertEqual(p.read(RMM, 'activation_pending'), '0')
+                self.assertEqual(p.read(RMM, 'state'), 'idle')
+                calls = [(c['call'], c['result']) for c in self.sim.records('call', uuid=RMM)]
+                self.assertEqual(calls, [('INVENTORY', 'SUCCESS')] + [('PRIME', 'CALL_AGAIN')] * 3
+                                 + [('PRIME', 'SUCCESS'), ('ACTIVATE', 'SUCCESS')])
+                w = self.sim.writes('activate', RMM)
+                self.assertEqual([(x['value'], x['force_cpu_rendezvous']) for x in w], [('1', 1)])
+                self.assertTrue(self.result(RMM)['rendezvous'])
+                # The other components' entries did not change: no uevent.
+                self.assertNotIn(BMC, ' '.join(p.skipped))
+
+        def test_skip_only_where_firmware_allows(self):
+                p = self.probe
+                self.sim.ctl('store-update uuid=%s' % BMC, 'store-update uuid=%s' % RMM)
+                p.write(BMC, 'force_cpu_rendezvous', '0')
+                p.write(BMC, 'activate', '1')
+                p.event('change', BMC, EVENT='activated')
+                self.assertFalse(self.result(BMC)['rendezvous'])
+                acts = self.sim.records('call', call='ACTIVATE', uuid=BMC)
+                self.assertEqual(len(acts), 3)  # activate_rounds=2 CALL_AGAIN, then done
+                self.assertTrue(all(a['skip_cpu_rendezvous'] for a in acts))
+                p.write(RMM, 'force_cpu_rendezvous', '0')
+                p.write(RMM, 'activate', '1')
+                p.event('change', RMM, EVENT='activated')
+                self.assertTrue(self.result(RMM)['rendezvous'])
+                self.assertEqual(self.sim.writes('activate', RMM)[0]['force_cpu_rendezvous'], 0)
+
+        def test_force_is_read_when_the_write_starts(self):
+                self.sim.ctl('set uuid=%s call_delay_ms=200' % BMC, 'store-update uuid=%s' % BMC)
+                p = self.probe
+                p.write(BMC, 'force_cpu_rendezvous', '0')
+                p.write(BMC, 'activate', '1')
+                self.sim.wait_record(lambda r: r['type'] == 'call' and r['call'] == 'PRIME')
+                p.write(BMC, 'force_cpu_rendezvous', '1')
+                p.event('change', BMC, EVENT='activated')
+                self.assertFalse(self.result(BMC)['rendezvous'])
+
+        def test_refusals_end_with_a_failed_uevent(self):
+                p = self.probe
+                p.write(BL31, 'activate', '1')
+                p.event('change', BL31, EVENT='failed', ACTION='activate', ERRNO='EPERM')
+                self.assertEqual(p.read(BL31, 'last_error'), 'EPERM NONE 0 NONE')
+                p.write(RMM, 'activate', '1')
+                p.event('change', RMM, EVENT='failed', ERRNO='ENODATA')
+                self.assertEqual(p.read(RMM, 'last_error'), 'ENODATA NONE 0 NONE')
+                self.sim.ctl('set uuid=%s capable=0 pending=1' % BMC, 'notify')
+                p.event('change', BMC, EVENT='store-updated')
+                p.write(BMC, 'prime', '1')
+                p.event('change', BMC, EVENT='failed', ACTION='prime', ERRNO='EOPNOTSUPP')
+
+        def test_value_that_is_not_a_true_boolean(self):
+                self.sim.ctl('store-update uuid=%s' % RMM)
+                self.probe.write(RMM, 'activate', '0')
+                self.probe.write(RMM, 'force_cpu_rendezvous', 'maybe')
+                self.sim.wait_record(lambda r: r['type'] == 'write' and r['file'] == 'force_cpu_rendezvous')
+                errs = [(w['file'], w['errno']) for w in self.sim.writes(uuid=RMM)]
+                self.assertEqual(errs, [('activate', 'EINVAL'), ('force_cpu_rendezvous', 'EINVAL')])
+                self.assertEqual(self.sim.records('call', call='PRIME'), [])
+
+
+class TestErrors(SimCase):
+        SCENARIO = '''
+component uuid=%s pending=1 activate_error=AUTH_ERROR
+component uuid=%s pending=1 prime_error=-35
+component uuid=%s pending=1 prime_hang=1
+component uuid=%s pending=1 activate_hang=1 rendezvous=optional
+''' % (RMM, BMC, BL31, NEW)
+        BUDGETS = {'prime_budget_ms': 200, 'activate_budget_ms': 200}
+
+        def test_firmware_error_codes(self):
+                p = self.probe
+                p.write(RMM, 'activate', '1')
+                p.event('change', RMM, EVENT='failed', ERRNO='EKEYREJECTED')
+                self.assertEqual(p.read(RMM, 'last_error'), 'EKEYREJECTED AUTH_ERROR -3 ACTIVATE')
+                self.assertEqual(p.read(RMM, 'state'), 'idle')
+                p.write(BMC, 'activate', '1')
+                p.event('change', BMC, EVENT='failed', ERRNO='EIO')
+                self.assertEqual(p.read(BMC, 'last_error'), 'EIO UNKNOWN -35 PRIME')
+
+        def test_budgets_cancel_and_time_out(self):
+                p = self.probe
+                p.write(BL31, 'activate', '1')
+                p.event('change', BL31, EVENT='failed', ERRNO='ETIMEDOUT')
+                self.assertEqual(p.read(BL31, 'last_error'), 'ETIMEDOUT NONE 0 PRIME')
+                self.assertEqual(self.sim.records('call', uuid=BL31)[-1]['call'], 'CANCEL')
+                p.write(NEW, 'activate', '1')
+                p.event('change', NEW, EVENT='failed', ERRNO='ETIMEDOUT')
+                self.assertEqual(p.read(NEW, 'last_error'), 'ETIMEDOUT NONE 0 ACTIVATE')
+                r = self.result(NEW)
+                self.assertEqual(r['errno'], 'ETIMEDOUT')
+
+        def test_cancel_while_priming(self):
+                p = self.probe
+                p.write(BL31, 'activate', '1')
+                self.sim.wait_record(lambda r: r['type'] == 'call' and r['call'] == 'PRIME')
+                self.assertEqual(p.read(BL31, 'state'), 'priming')
+                p.write(BL31, 'cancel', '1')
+                p.event('change', BL31, EVENT='failed', ERRNO='ECANCELED')
+                self.assertEqual(p.read(BL31, 'last_error'), 'ECANCELED NONE 0 PRIME')
+                self.assertEqual(p.read(BL31, 'activation_pending'), '1')
+
+        def test_second_write_while_a_sequence_runs(self):
+                p = self.probe
+                p.write(BL31, 'activate', '1')
+                self.sim.wait_record(lambda r: r['type'] == 'call' and r['call'] == 'PRIME')
+                p.write(RMM, 'activate', '1')
+                p.event('change', RMM, EVENT='failed', ERRNO='EBUSY')
+                p.event('change', BL31, EVENT='failed', ERRNO='ETIMEDOUT')
+                self.assertEqual(self.sim.records('call', uuid=RMM, call='PRIME'), [])
+
+
+class TestPrime(SimCase):
+        def test_prime_then_activate_issues_only_activate(self):
+                p = self.probe
+                self.sim.ctl('store-update uuid=%s' % RMM)
+                p.write(RMM, 'prime', '1')
+                p.event('change', RMM, EVENT='primed', ACTION='prime')
+                self.assertEqual(p.read(RMM, 'state'), 'primed')
+                p.write(RMM, 'prime', '1')
+                p.event('change', RMM, EVENT='failed', ACTION='prime', ERRNO='EALREADY')
+                n_prime = len(self.sim.records('call', call='PRIME'))
+                p.write(RMM, 'activate', '1')
+                p.event('change', RMM, EVENT='activated')
+                self.assertEqual(len(self.sim.records('call', call='PRIME')), n_prime)
+
+        def test_cancel_of_a_primed_component(self):
+                p = self.probe
+                self.sim.ctl('store-update uuid=%s' % RMM)
+                p.write(RMM, 'prime', '1')
+                p.event('change', RMM, EVENT='primed')
+                p.write(RMM, 'cancel', '1')
+                p.event('change', RMM, EVENT='changed')
+                self.assertEqual(p.read(RMM, 'state'), 'idle')
+                self.assertEqual(self.sim.records('result', action='cancel')[-1]['errno'], None)
+
+
+class TestInventoryChanges(SimCase):
+        SCENARIO = '''
+component uuid=%s pending=1 pending_version=2.0 after_activate=vanish,add:%s
+component uuid=%s
+component uuid=%s pending=1 after_activate=reverse
+''' % (RMM, NEW, BMC, BL31)
+
+        def test_vanish_and_add(self):
+                p = self.probe
+                p.write(RMM, 'activate', '1')
+                p.event('change', RMM, EVENT='activated')
+                p.event('remove', RMM)
+                self.assertFalse(os.path.exists(os.path.join(self.sim.sys_lfa, RMM)))
+                self.assertEqual(self.sim.attr(NEW, 'seq_id'), '2')
+                self.assertEqual(self.sim.attr(BMC, 'seq_id'), '0')
+                kinds = [(u['action'], u['uuid'], u['env'].get('LFA_EVENT'))
+                         for u in self.sim.records('uevent')]
+                self.assertEqual(kinds, [('add', NEW, None), ('change', BMC, 'changed'),
+                                         ('change', BL31, 'changed'), ('change', RMM, 'activated'),
+                                         ('remove', RMM, None)])
+
+        def test_reverse_renumbers(self):
+                p = self.probe
+                p.write(BL31, 'activate', '1')
+                p.event('change', BL31, EVENT='activated')
+                self.assertEqual([self.sim.attr(u, 'seq_id') for u in (RMM, BMC, BL31)], ['2', '1', '0'])
+
+        def test_runtime_component_remove_and_refresh(self):
+                p = self.probe
+                self.sim.ctl('component uuid=%s current=0.9' % NEW.upper(), 'remove uuid=%s' % BMC)
+                p.write(None, 'refresh', '1')
+                p.event('add', NEW)
+                p.event('change', BL31, EVENT='changed')
+                self.assertEqual(p.read(NEW, 'current_version'), '0.9')
+                self.sim.wait_record(lambda r: r['type'] == 'uevent' and r['action'] == 'remove')
+                self.assertFalse(os.path.exists(os.path.join(self.sim.sys_lfa, BMC)))
+
+
+class TestStaleRecord(SimCase):
+        SCENARIO = '''
+component uuid=%s pending=1 resets_record=0
+component uuid=%s pending=1
+''' % (BMC, RMM)
+
+        def test_driver_cancels_the_previous_sequence_and_retries_once(self):
+                p = self.probe
+                p.write(BMC, 'activate', '1')
+                p.event('change', BMC, EVENT='activated')
+                p.write(RMM, 'activate', '1')
+                p.event('change', RMM, EVENT='activated')
+                calls = [(c['call'], c['seq_id'], c['result']) for c in self.sim.records('call', uuid=RMM)
+                         if c['call'] != 'INVENTORY']
+                self.assertEqual(calls, [('PRIME', 1, 'SUCCESS'), ('ACTIVATE', 1, 'INVALID_PARAMETERS'),
+                                         ('CANCEL', 0, 'SUCCESS'), ('PRIME', 1, 'SUCCESS'),
+                                         ('ACTIVATE', 1, 'SUCCESS')])
+
+
+class TestControl(SimCase):
+        def test_bad_statements_are_refused_with_a_reason(self):
+                for st, msg in (('store-update uuid=%s' % NEW, 'no component'),
+                                ('frobnicate', "unknown verb 'frobnicate'"),
+                                ('set uuid=%s prime_rounds=x' % RMM, "bad value 'x' for prime_rounds"),
+                                ('component uuid=%s' % RMM, 'exists')):
+                        with self.assertRaises(SimError) as cm:
+                                self.sim.ctl(st)
+                        self.assertIn(msg, str(cm.exception))
+
+        def test_ctl_command(self):
+                env = self.sim.child_env()
+                r = subprocess.run([PYTHON, LFA_SIM, 'ctl', 'store-update uuid=%s' % RMM], env=env,
+                                   capture_output=True, text=True, timeout=30)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                self.probe.event('change', RMM, EVENT='store-updated')
+                r = subprocess.run([PYTHON, LFA_SIM, 'ctl', 'remove'], env=env,
+                                   capture_output=True, text=True, timeout=30)
+                self.assertEqual(r.returncode, 1)
+                self.assertIn('remove needs uuid=', r.stderr)
+
+        def test_burst_of_store_updates_reaches_the_monitor(self):
+                n = 300
+                self.sim.ctl(*['store-update uuid=%s pending_version=1.%d' % (RMM, i + 3) for i in range(n)])
+                for i in range(n):
+                        self.probe.event('change', RMM, EVENT='store-updated')
+                self.assertEqual(self.sim.records('dropped'), [])
+
+
+class TestScenarioParser(unittest.TestCase):
+        def bad(self, text, msg):
+                with self.assertRaises(ScenarioError) as cm:
+                        parse_text(text, 'x.scn')
+                self.assertIn(msg, str(cm.exception))
+
+        def test_errors_name_the_line(self):
+                self.bad('component uuid=%s\ncomponent uuid=zz' % RMM, "x.scn:2: bad value 'zz' for uuid")
+                self.bad('component\n', 'x.scn:1: component needs uuid=')
+                self.bad('component uuid=%s uuid=%s' % (RMM, RMM), "x.scn:1: key 'uuid' repeated")
+                self.bad('component uuid=%s colour=red' % RMM, "unknown key 'colour'")
+                self.bad('component uuid=%s\nagent' % RMM, 'x.scn:2: agent must come before')
+                self.bad('agent\nagent', 'x.scn:2: a second agent')
+                self.bad('component uuid=%s current=1' % RMM, 'MAJOR.MINOR')
+                self.bad('component uuid=%s current=4294967296.0' % RMM, 'MAJOR.MINOR')
+                self.bad('component uuid=%s prime_rounds=1000001' % RMM, '0 to 1000000')
+                self.bad('component uuid=%s after_activate=explode' % RMM, "unknown effect 'explode'")
+                self.bad('component uuid=%s\ncomponent uuid=%s' % (RMM, RMM.upper()), 'declared twice')
+                self.bad('# ' + 'x' * 600, 'longer than 512')
+                self.bad('component uuid=%s rendezvous=sometimes' % RMM, 'required or optional')
+
+        def test_values(self):
+                sc = parse_text('agent version=1.1 stale_record=0  # tf-a\n\n'
+                                'component uuid=%s activate_error=-35 cancel_error=BUSY '
+                                'after_activate=reverse,add:%s\n' % (RMM.upper(), NEW))
+                self.assertEqual(sc.agent, {'present': True, 'version': (1, 1), 'stale_record': False})
+                c = sc.components[0]
+                self.assertEqual(c['uuid'], RMM)
+                self.assertEqual((c['activate_error'], c['cancel_error']), (-35, -2))
+                self.assertEqual(c['after_activate'], [('reverse', None), ('add', NEW)])
+                self.assertEqual(c['rendezvous'], 'required')
+
+        def test_statements(self):
+                self.assertEqual(parse_statement('set uuid=%s pending=1' % RMM),
+                                 ('set', {'uuid': RMM, 'pending': True}))
+                with self.assertRaises(ScenarioError):
+                        parse_statement('notify now=1')
+
+        def test_shipped_scenarios_parse(self):
+                d = os.path.join(HERE, '..', 'scenarios')
+                files = [f for f in os.listdir(d) if f.endswith('.scn')]
+                self.assertTrue(files)
+                for f in files:
+                        with open(os.path.join(d, f), encoding='utf-8') as fp:
+                                parse_text(fp.read(), f)
+
+        def test_subsystem_hash_is_systemds(self):
+                # string_hash32("lfa") as systemd's MurmurHash2 computes it;
+                # a wrong value makes libudev's socket filter drop every event
+                # (TestActivation proves delivery end to end).
+                self.assertEqual(murmur2(b''), 0)
+                self.assertNotEqual(murmur2(b'lfa'), murmur2(b'lfb'))
+
+
+if __name__ == '__main__':
+        unittest.main(verbosity=2)

@@ -19,23 +19,23 @@ lfa_fail() {
 # lfa_check NAME CMD...: one test that passes when CMD exits 0. CMD's output
 # is shown only when it fails, indented, so a failure explains itself.
 lfa_check() {
-        local name=$1 out
+        local name=$1 _lfa_out
         shift
-        if out=$("$@" 2>&1); then
+        if _lfa_out=$("$@" 2>&1); then
                 lfa_ok "$name"
         else
                 lfa_fail "$name"
-                [ -z "$out" ] || printf '%s\n' "$out" | sed 's/^/#   /'
+                [ -z "$_lfa_out" ] || printf '%s\n' "$_lfa_out" | sed 's/^/#   /'
         fi
 }
 
 # lfa_check_fails NAME CMD...: one test that passes when CMD exits non-zero.
 lfa_check_fails() {
-        local name=$1 out
+        local name=$1 _lfa_out
         shift
-        if out=$("$@" 2>&1); then
+        if _lfa_out=$("$@" 2>&1); then
                 lfa_fail "$name (unexpectedly succeeded)"
-                [ -z "$out" ] || printf '%s\n' "$out" | sed 's/^/#   /'
+                [ -z "$_lfa_out" ] || printf '%s\n' "$_lfa_out" | sed 's/^/#   /'
         else
                 lfa_ok "$name"
         fi

@@ -152,3 +152,66 @@ journal_count() {
         shift
         journalctl -b -o cat --no-pager "MESSAGE_ID=$id" "$@" | wc -l
 }
+
+# --- platform set-up --------------------------------------------------------
+
+# component_count: how many components lfad lists.
+component_count() {
+        lfad_call ListComponents | awk '{ print $2 }'
+}
+
+# platform SCN N: a fresh start for a scenario: no admin policy, the agent
+# programmed with SCN (the driver re-reads it: every component is removed and
+# added again), and lfad listing its N components.
+platform() {
+        policy_clear
+        if lfad_ready; then
+                systemctl reload lfad.service
+        fi
+        agent_scenario "$1"
+        udevadm settle
+        wait_for 30 "lfad lists the $2 components of $1" \
+                test "$(component_count 2>/dev/null)" = "$2"
+}
+
+# calls FN: the agent's records of calls to FN (PRIME, ACTIVATE, ...).
+calls() {
+        agent_calls | grep -w "$1" || true
+}
+
+# bus_error [-u USER] OBJECT INTERFACE.METHOD ARGS...: call a method with
+# gdbus (ARGS in GVariant text) and print the D-Bus error name it failed
+# with, or "success". busctl prints only an error's message, not its name.
+bus_error() {
+        local run=() out
+        if [ "$1" = -u ]; then
+                run=(runuser -u "$2" --)
+                shift 2
+        fi
+        local obj=$1 method=$2
+        shift 2
+        if out=$("${run[@]}" gdbus call --system --timeout "$BUSCTL_TIMEOUT" \
+                --dest "$BUS_NAME" --object-path "$obj" --method "$method" "$@" 2>&1); then
+                echo success
+                return
+        fi
+        echo "    ($method: $out)" >&2
+        sed -n 's/.*GDBus\.Error:\([^:]*\):.*/\1/p' <<<"$out" | head -n 1
+}
+
+# manager_error [-u USER] METHOD ARGS...: bus_error on org.lfa.Manager.
+manager_error() {
+        local user=()
+        if [ "$1" = -u ]; then
+                user=(-u "$2")
+                shift 2
+        fi
+        local method=$1
+        shift
+        bus_error "${user[@]}" "$BUS_PATH" "org.lfa.Manager.$method" "$@"
+}
+
+# activations: how many ACTIVATE calls completed (x0 = 0 and no CALL_AGAIN).
+activations() {
+        calls ACTIVATE | grep -c 'x0=0 x1=0 ' || true
+}

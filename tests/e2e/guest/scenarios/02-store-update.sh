@@ -1,0 +1,59 @@
+# store update -> uevent -> policy -> activation on both vCPUs under
+# stop_machine() -> PropertiesChanged and activation signals seen by a
+# client -> history on disk and in the journal.
+
+platform e2e-demo.scn 3
+policy_set 50-rmm <<EOF_POLICY
+[Component $RMM]
+AutoActivate=immediate
+EOF_POLICY
+
+mon=/run/lfa-e2e/02-monitor.json
+busctl monitor --json=short "$BUS_NAME" >"$mon" 2>/dev/null &
+monpid=$!
+trap 'kill $monpid 2>/dev/null || true' EXIT
+sleep 1
+
+before=$(calls ACTIVATE | wc -l)
+t0=$(now_us)
+agent_ctl "store-update uuid=$RMM pending_version=1.3"
+wait_for 60 "RMM activated: current version 1.3" \
+        test "$(prop_component "$RMM" CurrentVersion)" = 1.3
+t1=$(now_us)
+check_eq "RMM no longer pending" false "$(prop_component "$RMM" ActivationPending)"
+check_eq "RMM's last result" success "$(prop_component "$RMM" LastResult)"
+
+# The agent's record: the successful ACTIVATE round ran with every online
+# CPU (2) gathered inside stop_machine().
+agent_calls | sed 's/^/    agent: /' | tail -n 12
+rounds=$(calls ACTIVATE | tail -n +$((before + 1)))
+check "one ACTIVATE round succeeded" grep -q 'x0=0 ' <<<"$rounds"
+ok_round=$(grep 'x0=0 ' <<<"$rounds" | tail -n 1)
+check "it ran on both vCPUs" grep -q 'cpus=2 online=2' <<<"$ok_round"
+check "under stop_machine" grep -q 'stopped=1' <<<"$ok_round"
+check "with the rendezvous (no skip flag)" grep -q 'flags=0 ' <<<"$ok_round"
+
+sleep 1
+kill $monpid 2>/dev/null || true
+wait $monpid 2>/dev/null || true
+check "a client saw ActivationStarted" grep -q '"member":"ActivationStarted"' "$mon"
+check "a client saw ActivationFinished" grep -q '"member":"ActivationFinished"' "$mon"
+check "a client saw PropertiesChanged on RMM's object" \
+        grep -q "\"path\":\"$(component_path "$RMM")\".*\"member\":\"PropertiesChanged\"\|\"member\":\"PropertiesChanged\".*\"path\":\"$(component_path "$RMM")\"" "$mon"
+
+check "history on disk names RMM" grep -q "$RMM" "$HISTORY"
+hist=$(lfad_call History u 10)
+check "History() returns the attempt" grep -q "$RMM" <<<"$hist"
+check "journal: activation success with MESSAGE_ID, LFA_UUID, LFA_RESULT" \
+        journal_has 0e5a7c9b1d3f4a6e8c2b4d6f8a0c2e02 "LFA_UUID=$RMM"
+
+# uevent -> activate write: lfad's journal marks the store-update uevent it
+# received and the start of the activation (the write follows at once).
+ts_upd=$(journalctl -b -o export --no-pager MESSAGE_ID=3d5f7b9d1f3b45d7f9b1d3f5b7d9f107 "LFA_UUID=$RMM" |
+        sed -n 's/^__MONOTONIC_TIMESTAMP=//p' | tail -n 1)
+ts_act=$(journalctl -b -o export --no-pager MESSAGE_ID=6d1c2b0f9a8e4f5c8b3e7a1d2c4f6e01 "LFA_UUID=$RMM" |
+        sed -n 's/^__MONOTONIC_TIMESTAMP=//p' | tail -n 1)
+if [ -n "$ts_upd" ] && [ -n "$ts_act" ]; then
+        bench uevent-to-activation-start $(( ts_act - ts_upd )) us
+fi
+bench store-update-to-activated $(( (t1 - t0) / 1000 )) ms

@@ -1,0 +1,46 @@
+# `systemctl reload lfad` with a broken policy: the last good policy stays
+# in force (nothing of the broken file applies, not even its valid lines)
+# and the journal names file:line.
+
+platform e2e-demo.scn 3
+policy_set 50-rmm <<EOF_POLICY
+[Component $RMM]
+AutoActivate=window
+EOF_POLICY
+agent_ctl "store-update uuid=$RMM pending_version=1.3"
+wait_for 20 "lfad sees RMM pending" test "$(prop_component "$RMM" ActivationPending)" = true
+check_eq "RMM left for the window" window "$(prop_component "$RMM" Decision)"
+files_before=$(prop_manager PolicyFiles)
+loaded_before=$(prop_manager PolicyLoadedUSec)
+pid=$(lfad_pid)
+
+# Line 2 is valid and would activate RMM at once; line 3 is not.
+cat >/etc/lfa.d/60-broken.conf <<EOF_POLICY
+[Component $RMM]
+AutoActivate=immediate
+CpuRendezvous=sometimes
+EOF_POLICY
+since=$(date '+%Y-%m-%d %H:%M:%S')
+check "systemctl reload lfad" systemctl reload lfad.service
+wait_for 20 "the journal names /etc/lfa.d/60-broken.conf:3" \
+        bash -c "journalctl -b -u lfad.service --since '$since' -o cat | grep -q '/etc/lfa.d/60-broken.conf:3'"
+check "with the policy-invalid MESSAGE_ID" \
+        journal_has d3f5b7d9f1b34d7f9b1d3f5b7d9f1b0c --since "$since"
+check_eq "lfad kept running (same PID)" "$pid" "$(lfad_pid)"
+check_eq "lfad is active" active "$(systemctl show -P ActiveState lfad.service)"
+check_eq "the policy files in force are unchanged" "$files_before" "$(prop_manager PolicyFiles)"
+check_eq "and were not reloaded" "$loaded_before" "$(prop_manager PolicyLoadedUSec)"
+sleep 3
+check_eq "RMM still left for the window" window "$(prop_component "$RMM" Decision)"
+check_eq "RMM still pending (the broken file's valid line did not apply)" true \
+        "$(prop_component "$RMM" ActivationPending)"
+
+check_eq "ReloadPolicy() over D-Bus fails with InvalidPolicy" org.lfa.Error.InvalidPolicy \
+        "$(manager_error ReloadPolicy)"
+msg=$(busctl call "$BUS_NAME" "$BUS_PATH" org.lfa.Manager ReloadPolicy 2>&1 || true)
+check "its message names file:line" grep -q '60-broken.conf:3' <<<"$msg"
+
+rm -f /etc/lfa.d/60-broken.conf
+check "systemctl reload lfad after the fix" systemctl reload lfad.service
+wait_for 20 "the good policy is reloaded" \
+        test "$(prop_manager PolicyLoadedUSec)" != "$loaded_before"

@@ -1,0 +1,35 @@
+# kill -9 of lfad while the driver's "activate" write is inside ACTIVATE:
+# the write completes (ACTIVATE cannot be stopped), systemd restarts lfad,
+# the restarted lfad finds nothing pending and activates nothing a second
+# time, and the history file is intact.
+
+platform e2e-slow.scn 1
+policy_set 50-rmm <<EOF_POLICY
+[Component $RMM]
+AutoActivate=immediate
+EOF_POLICY
+hist_before=$(lfad_call History u 0 | awk '{ print $2 }')
+restarts=$(systemctl show -P NRestarts lfad.service)
+pid=$(lfad_pid)
+done_before=$(activations)
+
+agent_ctl "store-update uuid=$RMM pending_version=1.3"
+wait_for 30 "the driver is inside ACTIVATE" test "$(cat $SYSFS/$RMM/state)" = activating
+check "kill -9 lfad" kill -9 "$pid"
+wait_for 60 "systemd restarted lfad" \
+        bash -c "[ \"\$(systemctl show -P MainPID lfad.service)\" != $pid ] && [ \"\$(systemctl show -P ActiveState lfad.service)\" = active ]"
+check_eq "one restart" $((restarts + 1)) "$(systemctl show -P NRestarts lfad.service)"
+since_restart=$(systemctl show -P ExecMainStartTimestamp lfad.service)
+wait_for 60 "the activation completed: RMM 1.3" \
+        test "$(prop_component "$RMM" CurrentVersion)" = 1.3
+check_eq "RMM idle" idle "$(cat $SYSFS/$RMM/state)"
+check_eq "RMM not pending" false "$(prop_component "$RMM" ActivationPending)"
+sleep 5
+check_eq "exactly one completed activation" $((done_before + 1)) "$(activations)"
+check_eq "the restarted lfad started no activation" 0 \
+        "$(journal_count 6d1c2b0f9a8e4f5c8b3e7a1d2c4f6e01 "LFA_UUID=$RMM" --since "$since_restart")"
+hist_after=$(lfad_call History u 0 | awk '{ print $2 }')
+check "the history file reads back, no entry lost ($hist_before -> $hist_after)" \
+        test "$hist_after" -ge "$hist_before"
+check "every line of the history file is a whole record" \
+        test "$(tail -c 1 "$HISTORY" | od -An -c | tr -d ' ')" = '\n'

@@ -1,0 +1,23 @@
+# A hung lfad (SIGSTOP) stops pinging the watchdog; systemd kills and
+# restarts it. The shipped WatchdogSec=1min is shortened with a drop-in, the
+# way an admin changes it, so the test does not wait a minute.
+
+dropin=/run/systemd/system/lfad.service.d/50-e2e-watchdog.conf
+mkdir -p "$(dirname "$dropin")"
+printf '[Service]\nWatchdogSec=5s\n' >"$dropin"
+trap 'rm -f "$dropin"; systemctl daemon-reload' EXIT
+systemctl daemon-reload
+check "restart lfad with WatchdogSec=5s" systemctl restart lfad.service
+check_eq "the watchdog is armed" 5s "$(systemctl show -P WatchdogUSec lfad.service)"
+sleep 8
+pid=$(lfad_pid)
+check_eq "lfad pings: still the same process after 8 s" "$pid" "$(lfad_pid)"
+restarts=$(systemctl show -P NRestarts lfad.service)
+since=$(date '+%Y-%m-%d %H:%M:%S')
+check "SIGSTOP lfad" kill -STOP "$pid"
+wait_for 40 "systemd restarted the hung lfad" \
+        bash -c "[ \"\$(systemctl show -P MainPID lfad.service)\" != $pid ] && [ \"\$(systemctl show -P ActiveState lfad.service)\" = active ]"
+check_eq "one restart" $((restarts + 1)) "$(systemctl show -P NRestarts lfad.service)"
+check "systemd logged the watchdog timeout" \
+        bash -c "journalctl -b -u lfad.service --since '$since' -o cat | grep -q -i 'watchdog timeout'"
+check "the restarted lfad serves" busctl call "$BUS_NAME" "$BUS_PATH" org.lfa.Manager ListComponents

@@ -94,6 +94,14 @@ static inline char **strv_free(char **l) {
         return NULL;
 }
 DEFINE_POINTER_CLEANUP_FUNC_FREE(char *, strv_free);
+
+static inline size_t strv_length(char * const *l) {
+        size_t n = 0;
+
+        while (l && l[n])
+                n++;
+        return n;
+}
 #define _cleanup_strv_free_ _cleanup_(strv_freep)
 
 DEFINE_POINTER_CLEANUP_FUNC_FREE(struct udev, udev_unref);

@@ -15,7 +15,6 @@
  * timeout above the driver's budgets.
  */
 
-#include <pthread.h>
 #include <stdbool.h>
 #include <systemd/sd-event.h>
 
@@ -91,9 +90,9 @@ struct Job {
         usec_t start_realtime;
         usec_t start_monotonic;
 
-        /* Worker thread and its hand-back. */
-        pthread_t thread;
-        bool thread_running;
+        /* Worker thread and its hand-back. The thread is detached and owns
+         * a duplicate of the eventfd, so a job that ends by timeout while
+         * the write still blocks can be freed safely. */
         int eventfd;
         sd_event_source *eventfd_source;
         sd_event_source *timeout_source;
@@ -124,7 +123,7 @@ void job_handle_uevent(Job *j, const char *lfa_event, const char *lfa_errno);
 /* After lost uevents: decide from sysfs whether the sequence ended. */
 void job_resync(Job *j, const Component *c);
 
-/* Joins the worker (the write may still block) and frees. */
+/* Frees the job; a worker still blocked in write() finishes on its own. */
 Job *job_free(Job *j);
 DEFINE_POINTER_CLEANUP_FUNC_FREE(Job, job_free);
 

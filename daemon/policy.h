@@ -49,10 +49,26 @@ typedef struct PolicySettings {
         usec_t retry_delay;
 } PolicySettings;
 
+typedef enum PolicyKey {
+        POLICY_KEY_AUTO_ACTIVATE  = 1U << 0,
+        POLICY_KEY_CPU_RENDEZVOUS = 1U << 1,
+        POLICY_KEY_PRIME_AHEAD    = 1U << 2,
+        POLICY_KEY_RETRY_LIMIT    = 1U << 3,
+        POLICY_KEY_RETRY_DELAY    = 1U << 4,
+} PolicyKey;
+
+#define POLICY_RETRY_LIMIT_DEFAULT 3
+#define POLICY_RETRY_LIMIT_MAX 100
+#define POLICY_RETRY_DELAY_DEFAULT (60 * USEC_PER_SEC)
+#define POLICY_RETRY_DELAY_MAX (86400 * USEC_PER_SEC)
+/* inih's line buffer: 200 bytes with the newline and the NUL. */
+#define POLICY_LINE_MAX 198
+
 /* One [Component UUID] section after merging all files. */
 typedef struct PolicyComponent {
         char uuid[UUID_STRING_MAX];
         PolicySettings settings;
+        unsigned set;                   /* POLICY_KEY_* bits given in a file */
         /* Where each setting came from, for the reason strings. */
         char *source;                   /* "file:line" of the last section naming it */
 } PolicyComponent;

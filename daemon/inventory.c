@@ -1,0 +1,545 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+
+#include <ctype.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "inventory.h"
+#include "log.h"
+#include "policy.h"
+
+/* Sysfs values are short; a longer file is garbage, not something to keep. */
+#define ATTR_MAX 256
+#define EAGAIN_RETRIES 5
+
+static const char *const component_state_table[_COMPONENT_STATE_MAX] = {
+        [COMPONENT_STATE_IDLE] = "idle",
+        [COMPONENT_STATE_PRIMING] = "priming",
+        [COMPONENT_STATE_PRIMED] = "primed",
+        [COMPONENT_STATE_ACTIVATING] = "activating",
+};
+
+const char *component_state_to_string(ComponentState s) {
+        if (s < 0 || s >= _COMPONENT_STATE_MAX)
+                return NULL;
+        return component_state_table[s];
+}
+
+ComponentState component_state_from_string(const char *s) {
+        if (!s)
+                return _COMPONENT_STATE_INVALID;
+        for (int i = 0; i < _COMPONENT_STATE_MAX; i++)
+                if (strcmp(component_state_table[i], s) == 0)
+                        return (ComponentState) i;
+        return _COMPONENT_STATE_INVALID;
+}
+
+Component *component_free(Component *c) {
+        if (!c)
+                return NULL;
+        free(c->name);
+        free(c->last_error_raw);
+        free(c->parse_error);
+        decision_free(c->decision);
+        free(c->last_result.lfa_code);
+        free(c->last_result.message);
+        free(c);
+        return NULL;
+}
+
+bool uuid_is_valid(const char *s) {
+        if (!s || strlen(s) != 36)
+                return false;
+        for (size_t i = 0; i < 36; i++) {
+                if (i == 8 || i == 13 || i == 18 || i == 23) {
+                        if (s[i] != '-')
+                                return false;
+                } else if (!isxdigit((unsigned char) s[i]))
+                        return false;
+        }
+        return true;
+}
+
+int uuid_normalize(const char *s, char ret[static UUID_STRING_MAX]) {
+        if (!uuid_is_valid(s))
+                return -EINVAL;
+        for (size_t i = 0; i < 36; i++)
+                ret[i] = (char) tolower((unsigned char) s[i]);
+        ret[36] = 0;
+        return 0;
+}
+
+/* Strip the one newline every sysfs read ends in; anything else stays and
+ * makes the value fail to parse. */
+static void strip_newline(char *s) {
+        size_t n = strlen(s);
+
+        if (n > 0 && s[n - 1] == '\n')
+                s[n - 1] = 0;
+}
+
+int parse_lfa_bool(const char *s, bool *ret) {
+        if (!s)
+                return -EINVAL;
+        if (strcmp(s, "0") == 0)
+                *ret = false;
+        else if (strcmp(s, "1") == 0)
+                *ret = true;
+        else
+                return -EINVAL;
+        return 0;
+}
+
+int parse_lfa_u64(const char *s, uint64_t *ret) {
+        unsigned long long v;
+        char *end;
+
+        /* strtoull() accepts leading blanks and signs; the ABI prints neither. */
+        if (!s || !isdigit((unsigned char) s[0]))
+                return -EINVAL;
+        errno = 0;
+        v = strtoull(s, &end, 10);
+        if (errno == ERANGE)
+                return -ERANGE;
+        if (*end != 0)
+                return -EINVAL;
+        *ret = (uint64_t) v;
+        return 0;
+}
+
+static int parse_u32(const char *s, size_t len, uint32_t *ret) {
+        char buf[16];
+        uint64_t v;
+        int r;
+
+        if (len == 0 || len >= sizeof(buf))
+                return len == 0 ? -EINVAL : -ERANGE;
+        memcpy(buf, s, len);
+        buf[len] = 0;
+        r = parse_lfa_u64(buf, &v);
+        if (r < 0)
+                return r;
+        if (v > UINT32_MAX)
+                return -ERANGE;
+        *ret = (uint32_t) v;
+        return 0;
+}
+
+int parse_lfa_version(const char *s, LfaVersion *ret) {
+        LfaVersion v = { .known = true };
+        const char *dot;
+        int r;
+
+        if (!s)
+                return -EINVAL;
+        if (strcmp(s, "N/A") == 0) {
+                *ret = (LfaVersion) {};
+                return 0;
+        }
+        dot = strchr(s, '.');
+        if (!dot)
+                return -EINVAL;
+        r = parse_u32(s, (size_t) (dot - s), &v.major);
+        if (r < 0)
+                return r;
+        r = parse_u32(dot + 1, strlen(dot + 1), &v.minor);
+        if (r < 0)
+                return r;
+        *ret = v;
+        return 0;
+}
+
+static bool is_upper_name(const char *s) {
+        if (!*s)
+                return false;
+        for (; *s; s++)
+                if (!isupper((unsigned char) *s) && !isdigit((unsigned char) *s) && *s != '_')
+                        return false;
+        return true;
+}
+
+int parse_lfa_last_error(const char *s, LfaLastError *ret) {
+        LfaLastError e = { .set = true };
+        char errname[32], code[32], raw[32], call[16], extra[2];
+        long long x0;
+        char *end;
+        int n, er;
+
+        if (!s)
+                return -EINVAL;
+        if (*s == 0) {
+                *ret = (LfaLastError) {};
+                return 0;
+        }
+        if (strlen(s) > 120)
+                return -ERANGE;
+        n = sscanf(s, "%31s %31s %31s %15s %1s", errname, code, raw, call, extra);
+        if (n != 4)
+                return -EINVAL;
+        /* Exactly one space between fields, as the ABI prints it. */
+        if ((size_t) snprintf(NULL, 0, "%s %s %s %s", errname, code, raw, call) != strlen(s))
+                return -EINVAL;
+        er = errno_from_name(errname);
+        if (er < 0 || !is_upper_name(code) || !is_upper_name(call))
+                return -EINVAL;
+        errno = 0;
+        x0 = strtoll(raw, &end, 10);
+        if (errno == ERANGE)
+                return -ERANGE;
+        if (*end != 0 || end == raw)
+                return -EINVAL;
+
+        e.error = er;
+        e.raw_x0 = x0;
+        snprintf(e.lfa_code, sizeof(e.lfa_code), "%s", code);
+        snprintf(e.call, sizeof(e.call), "%s", call);
+        *ret = e;
+        return 0;
+}
+
+const char *lfa_version_to_string(const LfaVersion *v, char buf[static 24]) {
+        if (!v->known)
+                return "N/A";
+        snprintf(buf, 24, "%" PRIu32 ".%" PRIu32, v->major, v->minor);
+        return buf;
+}
+
+static int read_attribute(const char *dir, const char *attr, char buf[static ATTR_MAX]) {
+        char path[PATH_MAX];
+
+        if ((size_t) snprintf(path, sizeof(path), "%s/%s", dir, attr) >= sizeof(path))
+                return -ENAMETOOLONG;
+
+        for (unsigned attempt = 0;; attempt++) {
+                _cleanup_close_ int fd = -EBADF;
+                ssize_t n;
+
+                fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+                if (fd < 0)
+                        return -errno;
+                n = read(fd, buf, ATTR_MAX);
+                if (n < 0) {
+                        /* The ABI allows EAGAIN while a refresh swaps the
+                         * cached values; a few retries are enough. */
+                        if (errno == EAGAIN && attempt < EAGAIN_RETRIES) {
+                                (void) nanosleep(&(struct timespec) { .tv_nsec = 1000000 }, NULL);
+                                continue;
+                        }
+                        return -errno;
+                }
+                if (n >= ATTR_MAX)
+                        return -EFBIG;
+                buf[n] = 0;
+                if (memchr(buf, 0, (size_t) n))
+                        return -EBADMSG;
+                strip_newline(buf);
+                return 0;
+        }
+}
+
+static int set_parse_error(Component *c, const char *attr, const char *value, int r) {
+        int k;
+
+        if (c->parse_error)
+                return 0; /* the first problem is the one reported */
+        if (value)
+                k = asprintf(&c->parse_error, "%s: invalid value '%.64s'%s", attr, value,
+                             r == -ERANGE ? " (out of range)" : "");
+        else
+                k = asprintf(&c->parse_error, "%s: cannot read: %s", attr, strerror(-r));
+        if (k < 0) {
+                c->parse_error = NULL;
+                return -ENOMEM;
+        }
+        return 0;
+}
+
+typedef enum AttrKind {
+        ATTR_STRING,
+        ATTR_U64,
+        ATTR_BOOL,
+        ATTR_VERSION,
+        ATTR_STATE,
+        ATTR_LAST_ERROR,
+} AttrKind;
+
+static int read_one(Component *c, const char *dir, const char *attr, AttrKind kind, void *dest) {
+        char buf[ATTR_MAX];
+        int r;
+
+        r = read_attribute(dir, attr, buf);
+        if (r == -ENOENT && access(dir, F_OK) < 0)
+                return -ENOENT; /* the whole component went away */
+        if (r < 0)
+                return set_parse_error(c, attr, NULL, r);
+
+        switch (kind) {
+        case ATTR_STRING:
+        case ATTR_LAST_ERROR:
+                if (kind == ATTR_LAST_ERROR) {
+                        r = parse_lfa_last_error(buf, &c->last_error);
+                        if (r < 0)
+                                (void) set_parse_error(c, attr, buf, r);
+                }
+                r = free_and_strdup((char **) dest, buf);
+                if (r < 0)
+                        return r;
+                return 0;
+        case ATTR_U64:
+                r = parse_lfa_u64(buf, dest);
+                break;
+        case ATTR_BOOL:
+                r = parse_lfa_bool(buf, dest);
+                break;
+        case ATTR_VERSION:
+                r = parse_lfa_version(buf, dest);
+                break;
+        case ATTR_STATE: {
+                ComponentState s = component_state_from_string(buf);
+
+                r = s < 0 ? -EINVAL : 0;
+                if (r == 0)
+                        *(ComponentState *) dest = s;
+                break;
+        }
+        }
+        if (r < 0)
+                return set_parse_error(c, attr, buf, r);
+        return 0;
+}
+
+int inventory_read_component(const char *root, const char *uuid, Component **ret) {
+        _cleanup_(component_freep) Component *c = NULL;
+        char dir[PATH_MAX];
+        int r;
+
+        c = calloc(1, sizeof(*c));
+        if (!c)
+                return -ENOMEM;
+        r = uuid_normalize(uuid, c->uuid);
+        if (r < 0)
+                return r;
+        if ((size_t) snprintf(dir, sizeof(dir), "%s/%s", root, uuid) >= sizeof(dir))
+                return -ENAMETOOLONG;
+        if (access(dir, F_OK) < 0)
+                return -errno;
+
+        /* The safe values until proven otherwise: rendezvous required and
+         * forced, activation risky. */
+        c->cpu_rendezvous = true;
+        c->force_cpu_rendezvous = true;
+        c->may_reset_cpu = true;
+
+        const struct {
+                const char *attr;
+                AttrKind kind;
+                void *dest;
+        } attrs[] = {
+                { "name", ATTR_STRING, &c->name },
+                { "seq_id", ATTR_U64, &c->seq_id },
+                { "current_version", ATTR_VERSION, &c->current_version },
+                { "pending_version", ATTR_VERSION, &c->pending_version },
+                { "activation_capable", ATTR_BOOL, &c->activation_capable },
+                { "activation_pending", ATTR_BOOL, &c->activation_pending },
+                { "may_reset_cpu", ATTR_BOOL, &c->may_reset_cpu },
+                { "cpu_rendezvous", ATTR_BOOL, &c->cpu_rendezvous },
+                { "force_cpu_rendezvous", ATTR_BOOL, &c->force_cpu_rendezvous },
+                { "state", ATTR_STATE, &c->state },
+                { "last_error", ATTR_LAST_ERROR, &c->last_error_raw },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(attrs); i++) {
+                r = read_one(c, dir, attrs[i].attr, attrs[i].kind, attrs[i].dest);
+                if (r < 0)
+                        return r;
+        }
+        if (!c->name) {
+                c->name = strdup(c->uuid);
+                if (!c->name)
+                        return -ENOMEM;
+        }
+        if (!c->last_error_raw) {
+                c->last_error_raw = strdup("");
+                if (!c->last_error_raw)
+                        return -ENOMEM;
+        }
+
+        *ret = TAKE_PTR(c);
+        return 0;
+}
+
+static int strcmp_ptr(const void *a, const void *b) {
+        return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+int inventory_list(const char *root, char ***ret) {
+        _cleanup_strv_free_ char **l = NULL;
+        DIR *d;
+        size_t n = 0, allocated = 0;
+        struct dirent *de;
+        int r = 0;
+
+        d = opendir(root);
+        if (!d) {
+                if (errno != ENOENT)
+                        return -errno;
+                l = calloc(1, sizeof(char *));
+                if (!l)
+                        return -ENOMEM;
+                *ret = TAKE_PTR(l);
+                return 0;
+        }
+
+        while ((errno = 0, de = readdir(d))) {
+                char uuid[UUID_STRING_MAX];
+
+                /* Only directories named by a UUID are components; version
+                 * and refresh live in the same directory. */
+                if (uuid_normalize(de->d_name, uuid) < 0)
+                        continue;
+                if (n + 2 > allocated) {
+                        size_t a = allocated ? allocated * 2 : 16;
+                        char **t = realloc(l, a * sizeof(char *));
+
+                        if (!t) {
+                                r = -ENOMEM;
+                                break;
+                        }
+                        l = t;
+                        allocated = a;
+                }
+                l[n] = strdup(uuid);
+                if (!l[n]) {
+                        l[n] = NULL;
+                        r = -ENOMEM;
+                        break;
+                }
+                l[++n] = NULL;
+        }
+        if (r == 0 && errno != 0)
+                r = -errno;
+        closedir(d);
+        if (r < 0)
+                return r;
+
+        if (!l) {
+                l = calloc(1, sizeof(char *));
+                if (!l)
+                        return -ENOMEM;
+        }
+        qsort(l, n, sizeof(char *), strcmp_ptr);
+        *ret = TAKE_PTR(l);
+        return 0;
+}
+
+int inventory_read_abi_version(const char *root, char **ret) {
+        char buf[ATTR_MAX];
+        LfaVersion v;
+        char *s;
+        int r;
+
+        r = read_attribute(root, "version", buf);
+        if (r < 0)
+                return r;
+        r = parse_lfa_version(buf, &v);
+        if (r < 0 || !v.known)
+                return -EBADMSG;
+        s = strdup(buf);
+        if (!s)
+                return -ENOMEM;
+        *ret = s;
+        return 0;
+}
+
+int inventory_write_attribute(const char *root, const char *uuid, const char *attr,
+                              const char *value) {
+        _cleanup_close_ int fd = -EBADF;
+        char path[PATH_MAX];
+        size_t len = strlen(value);
+        ssize_t n;
+        int k;
+
+        if (uuid)
+                k = snprintf(path, sizeof(path), "%s/%s/%s", root, uuid, attr);
+        else
+                k = snprintf(path, sizeof(path), "%s/%s", root, attr);
+        if (k < 0 || (size_t) k >= sizeof(path))
+                return -ENAMETOOLONG;
+
+        /* O_TRUNC matters only for the simulator's plain files; sysfs
+         * ignores it. */
+        fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_TRUNC);
+        if (fd < 0)
+                return -errno;
+        n = write(fd, value, len);
+        if (n < 0)
+                return -errno;
+        if ((size_t) n != len)
+                return -EIO;
+        return 0;
+}
+
+static bool streq_ptr(const char *a, const char *b) {
+        if (!a || !b)
+                return a == b;
+        return strcmp(a, b) == 0;
+}
+
+static bool version_eq(const LfaVersion *a, const LfaVersion *b) {
+        return a->known == b->known && (!a->known || (a->major == b->major && a->minor == b->minor));
+}
+
+unsigned component_diff(const Component *a, const Component *b) {
+        unsigned m = 0;
+
+        if (!streq_ptr(a->name, b->name))
+                m |= COMPONENT_CHANGED_NAME;
+        if (a->seq_id != b->seq_id)
+                m |= COMPONENT_CHANGED_SEQ_ID;
+        if (!version_eq(&a->current_version, &b->current_version))
+                m |= COMPONENT_CHANGED_CURRENT_VERSION;
+        if (!version_eq(&a->pending_version, &b->pending_version))
+                m |= COMPONENT_CHANGED_PENDING_VERSION;
+        if (a->activation_capable != b->activation_capable)
+                m |= COMPONENT_CHANGED_ACTIVATION_CAPABLE;
+        if (a->activation_pending != b->activation_pending)
+                m |= COMPONENT_CHANGED_ACTIVATION_PENDING;
+        if (a->may_reset_cpu != b->may_reset_cpu)
+                m |= COMPONENT_CHANGED_MAY_RESET_CPU;
+        if (a->cpu_rendezvous != b->cpu_rendezvous)
+                m |= COMPONENT_CHANGED_CPU_RENDEZVOUS;
+        if (a->force_cpu_rendezvous != b->force_cpu_rendezvous)
+                m |= COMPONENT_CHANGED_FORCE_CPU_RENDEZVOUS;
+        if (a->state != b->state)
+                m |= COMPONENT_CHANGED_STATE;
+        if (!streq_ptr(a->last_error_raw, b->last_error_raw))
+                m |= COMPONENT_CHANGED_LAST_ERROR;
+        if (!streq_ptr(a->parse_error, b->parse_error))
+                m |= COMPONENT_CHANGED_PARSE_ERROR;
+        return m;
+}
+
+void component_update_from(Component *dst, Component *src) {
+        free(dst->name);
+        dst->name = TAKE_PTR(src->name);
+        dst->seq_id = src->seq_id;
+        dst->current_version = src->current_version;
+        dst->pending_version = src->pending_version;
+        dst->activation_capable = src->activation_capable;
+        dst->activation_pending = src->activation_pending;
+        dst->may_reset_cpu = src->may_reset_cpu;
+        dst->cpu_rendezvous = src->cpu_rendezvous;
+        dst->force_cpu_rendezvous = src->force_cpu_rendezvous;
+        dst->state = src->state;
+        free(dst->last_error_raw);
+        dst->last_error_raw = TAKE_PTR(src->last_error_raw);
+        dst->last_error = src->last_error;
+        free(dst->parse_error);
+        dst->parse_error = TAKE_PTR(src->parse_error);
+}

@@ -1,0 +1,1027 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <systemd/sd-daemon.h>
+#include <time.h>
+
+#include "lfa-messages.h"
+#include "log.h"
+#include "manager.h"
+#include "udev.h"
+
+static const char *const rendezvous_request_table[_RENDEZVOUS_REQUEST_MAX] = {
+        [RENDEZVOUS_REQUEST_DEFAULT] = "default",
+        [RENDEZVOUS_REQUEST_FORCE] = "force",
+        [RENDEZVOUS_REQUEST_SKIP] = "skip",
+};
+
+const char *rendezvous_request_to_string(RendezvousRequest r) {
+        return r >= 0 && r < _RENDEZVOUS_REQUEST_MAX ? rendezvous_request_table[r] : NULL;
+}
+
+RendezvousRequest rendezvous_request_from_string(const char *s) {
+        if (!s)
+                return _RENDEZVOUS_REQUEST_INVALID;
+        for (int i = 0; i < _RENDEZVOUS_REQUEST_MAX; i++)
+                if (strcmp(rendezvous_request_table[i], s) == 0)
+                        return (RendezvousRequest) i;
+        return _RENDEZVOUS_REQUEST_INVALID;
+}
+
+static usec_t now_usec(clockid_t clock) {
+        struct timespec ts;
+
+        (void) clock_gettime(clock, &ts);
+        return (usec_t) ts.tv_sec * USEC_PER_SEC + (usec_t) ts.tv_nsec / 1000;
+}
+
+static const char *sysfs_root(Manager *m) {
+        return m->config.sysfs_root ?: LFA_SYSFS_DEFAULT;
+}
+
+/* Observer calls: the bus layer is optional. */
+static void notify_added(Manager *m, Component *c) {
+        if (m->observer.component_added)
+                m->observer.component_added(m, c, m->observer_userdata);
+}
+
+static void notify_removed(Manager *m, Component *c) {
+        if (m->observer.component_removed)
+                m->observer.component_removed(m, c, m->observer_userdata);
+}
+
+static void notify_changed(Manager *m, Component *c, unsigned mask) {
+        if (mask && m->observer.component_changed)
+                m->observer.component_changed(m, c, mask, m->observer_userdata);
+}
+
+static void notify_manager(Manager *m, unsigned mask) {
+        if (mask && m->observer.manager_changed)
+                m->observer.manager_changed(m, mask, m->observer_userdata);
+}
+
+static void inhibitor_free(Inhibitor *i) {
+        if (!i)
+                return;
+        sd_event_source_disable_unref(i->source);
+        safe_close(i->fd);
+        free(i->who);
+        free(i->reason);
+        free(i);
+}
+
+static void window_run_free(WindowRun *w) {
+        if (!w)
+                return;
+        strv_free(w->done);
+        free(w);
+}
+
+int manager_new(sd_event *e, const ManagerConfig *config, Manager **ret) {
+        _cleanup_(manager_freep) Manager *m = NULL;
+        static const char *const default_dirs[] = { POLICY_DIRS_DEFAULT, NULL };
+        char * const *dirs = config->policy_dirs ?: (char * const *) default_dirs;
+        size_t n = 0;
+
+        m = calloc(1, sizeof(*m));
+        if (!m)
+                return -ENOMEM;
+        m->event = sd_event_ref(e);
+        m->next_inhibitor_id = 1;
+
+        while (dirs[n])
+                n++;
+        m->config.policy_dirs = calloc(n + 1, sizeof(char *));
+        if (!m->config.policy_dirs)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++) {
+                m->config.policy_dirs[i] = strdup(dirs[i]);
+                if (!m->config.policy_dirs[i])
+                        return -ENOMEM;
+        }
+        m->config.state_dir = strdup(config->state_dir ?: "/var/lib/lfad");
+        m->config.sysfs_root = strdup(config->sysfs_root ?: LFA_SYSFS_DEFAULT);
+        m->config.job_timeout = config->job_timeout ?: JOB_TIMEOUT_USEC_DEFAULT;
+        if (!m->config.state_dir || !m->config.sysfs_root)
+                return -ENOMEM;
+
+        *ret = TAKE_PTR(m);
+        return 0;
+}
+
+Manager *manager_free(Manager *m) {
+        if (!m)
+                return NULL;
+        job_free(m->job);
+        window_run_free(m->window);
+        for (size_t i = 0; i < m->n_inhibitors; i++)
+                inhibitor_free(m->inhibitors[i]);
+        free(m->inhibitors);
+        for (size_t i = 0; i < m->n_components; i++)
+                component_free(m->components[i]);
+        free(m->components);
+        udev_watch_free(m->udev);
+        history_free(m->history);
+        policy_free(m->policy);
+        free(m->policy_error);
+        free(m->abi_version);
+        sd_event_source_disable_unref(m->retry_source);
+        sd_event_source_disable_unref(m->schedule_source);
+        strv_free(m->config.policy_dirs);
+        free(m->config.state_dir);
+        free(m->config.sysfs_root);
+        sd_event_unref(m->event);
+        free(m);
+        return NULL;
+}
+
+static ssize_t component_index(Manager *m, const char *uuid, size_t *ret_insert) {
+        size_t lo = 0, hi = m->n_components;
+
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                int c = strcmp(m->components[mid]->uuid, uuid);
+
+                if (c == 0)
+                        return (ssize_t) mid;
+                if (c < 0)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        if (ret_insert)
+                *ret_insert = lo;
+        return -1;
+}
+
+Component *manager_get_component(Manager *m, const char *uuid) {
+        char u[UUID_STRING_MAX];
+        ssize_t i;
+
+        if (uuid_normalize(uuid, u) < 0)
+                return NULL;
+        i = component_index(m, u, NULL);
+        return i < 0 ? NULL : m->components[i];
+}
+
+ManagerState manager_get_state(Manager *m, const char **ret_uuid) {
+        if (!m->job) {
+                if (ret_uuid)
+                        *ret_uuid = NULL;
+                return MANAGER_STATE_IDLE;
+        }
+        if (ret_uuid)
+                *ret_uuid = m->job->uuid;
+        return m->job->action == JOB_PRIME ? MANAGER_STATE_PRIMING : MANAGER_STATE_ACTIVATING;
+}
+
+unsigned manager_pending_count(Manager *m) {
+        unsigned n = 0;
+
+        for (size_t i = 0; i < m->n_components; i++)
+                if (m->components[i]->activation_pending)
+                        n++;
+        return n;
+}
+
+bool manager_is_inhibited(Manager *m) {
+        return m->n_inhibitors > 0;
+}
+
+/* Recompute c's decision; returns COMPONENT_CHANGED_DECISION if it moved. */
+static unsigned component_redecide(Manager *m, Component *c) {
+        Decision *d = NULL;
+        bool same;
+        int r;
+
+        r = policy_decide(m->policy, c, &d);
+        if (r < 0) {
+                log_oom();
+                return 0;
+        }
+        same = c->decision && c->decision->action == d->action &&
+               c->decision->force_cpu_rendezvous == d->force_cpu_rendezvous &&
+               c->decision->prime_ahead == d->prime_ahead &&
+               strcmp(c->decision->reason, d->reason) == 0;
+        if (same) {
+                /* Retry settings are not a property; keep them current. */
+                c->decision->retry_limit = d->retry_limit;
+                c->decision->retry_delay = d->retry_delay;
+                decision_free(d);
+                return 0;
+        }
+        if (d->rendezvous_overridden && d->action != DECISION_NOTHING_PENDING)
+                log_event(LOG_WARNING, LFA_MESSAGE_RENDEZVOUS_FORCED, c->uuid, "rendezvous-forced",
+                          "%s (%s): CpuRendezvous=skip ignored, the firmware requires the CPU rendezvous; "
+                          "it will be used.", c->uuid, strna(c->name));
+        decision_free(c->decision);
+        c->decision = d;
+        return COMPONENT_CHANGED_DECISION;
+}
+
+static int manager_add_component(Manager *m, Component *c, size_t at) {
+        Component **t = realloc(m->components, (m->n_components + 1) * sizeof(*t));
+
+        if (!t)
+                return -ENOMEM;
+        m->components = t;
+        memmove(t + at + 1, t + at, (m->n_components - at) * sizeof(*t));
+        t[at] = c;
+        m->n_components++;
+        (void) component_redecide(m, c);
+
+        if (c->parse_error)
+                log_event(LOG_ERR, LFA_MESSAGE_COMPONENT_INVALID, c->uuid, "invalid",
+                          "%s: invalid sysfs data, never activated automatically: %s", c->uuid, c->parse_error);
+        else
+                log_event(LOG_INFO, LFA_MESSAGE_COMPONENT_ADDED, c->uuid, NULL,
+                          "%s (%s): found, %s; %s.", c->uuid, strna(c->name),
+                          c->activation_pending ? "pending" : "not pending",
+                          c->decision ? c->decision->reason : "no decision");
+        notify_added(m, c);
+        return 0;
+}
+
+static void manager_remove_at(Manager *m, size_t i) {
+        Component *c = m->components[i];
+
+        log_event(LOG_INFO, LFA_MESSAGE_COMPONENT_REMOVED, c->uuid, NULL, "%s (%s): gone.",
+                  c->uuid, strna(c->name));
+        notify_removed(m, c);
+        memmove(m->components + i, m->components + i + 1, (m->n_components - i - 1) * sizeof(Component *));
+        m->n_components--;
+        component_free(c);
+}
+
+/* Re-read one component; ENOENT removes it. Returns ManagerChange bits. */
+static unsigned manager_update_one(Manager *m, const char *uuid) {
+        _cleanup_(component_freep) Component *fresh = NULL;
+        size_t at = 0;
+        ssize_t i;
+        unsigned mask;
+        int r;
+
+        i = component_index(m, uuid, &at);
+        r = inventory_read_component(sysfs_root(m), uuid, &fresh);
+        if (r == -ENOENT || r == -ENOTDIR) {
+                if (i >= 0) {
+                        manager_remove_at(m, (size_t) i);
+                        return MANAGER_CHANGED_COMPONENTS;
+                }
+                return 0;
+        }
+        if (r < 0) {
+                log_warning_errno(r, "%s: failed to read the component, ignoring: %m", uuid);
+                return 0;
+        }
+
+        if (i < 0) {
+                r = manager_add_component(m, fresh, at);
+                if (r < 0) {
+                        log_oom();
+                        return 0;
+                }
+                TAKE_PTR(fresh);
+                return MANAGER_CHANGED_COMPONENTS;
+        }
+
+        Component *c = m->components[i];
+        mask = component_diff(c, fresh);
+        if ((mask & COMPONENT_CHANGED_PARSE_ERROR) && fresh->parse_error)
+                log_event(LOG_ERR, LFA_MESSAGE_COMPONENT_INVALID, c->uuid, "invalid",
+                          "%s: invalid sysfs data, never activated automatically: %s", c->uuid, fresh->parse_error);
+        /* A different pending image deserves fresh attempts. */
+        if (mask & COMPONENT_CHANGED_PENDING_VERSION || ((mask & COMPONENT_CHANGED_ACTIVATION_PENDING) && fresh->activation_pending)) {
+                c->failures = 0;
+                c->retry_after = 0;
+        }
+        component_update_from(c, fresh);
+        mask |= component_redecide(m, c);
+        notify_changed(m, c, mask);
+        return 0;
+}
+
+int manager_resync(Manager *m) {
+        _cleanup_strv_free_ char **uuids = NULL;
+        unsigned pending_before = manager_pending_count(m), mask = 0;
+        char *version = NULL;
+        size_t i = 0;
+        int r;
+
+        r = inventory_read_abi_version(sysfs_root(m), &version);
+        if (r < 0 && r != -ENOENT)
+                log_warning_errno(r, "%s/version: cannot read the LFA ABI version, ignoring: %m", sysfs_root(m));
+        if ((version == NULL) != (m->abi_version == NULL) ||
+            (version && strcmp(version, m->abi_version) != 0))
+                mask |= MANAGER_CHANGED_ABI_VERSION;
+        free(m->abi_version);
+        m->abi_version = version;
+
+        r = inventory_list(sysfs_root(m), &uuids);
+        if (r < 0)
+                return log_error_errno(r, "Failed to list %s: %m", sysfs_root(m));
+
+        /* Drop what is no longer listed, then update or add the rest; both
+         * lists are sorted. */
+        while (i < m->n_components) {
+                bool listed = false;
+
+                for (char **u = uuids; *u; u++)
+                        if (strcmp(*u, m->components[i]->uuid) == 0) {
+                                listed = true;
+                                break;
+                        }
+                if (!listed) {
+                        manager_remove_at(m, i);
+                        mask |= MANAGER_CHANGED_COMPONENTS;
+                } else
+                        i++;
+        }
+        for (char **u = uuids; *u; u++)
+                mask |= manager_update_one(m, *u);
+
+        if (manager_pending_count(m) != pending_before)
+                mask |= MANAGER_CHANGED_PENDING_COUNT;
+        if (m->job)
+                job_resync(m->job, manager_get_component(m, m->job->uuid));
+        notify_manager(m, mask);
+        manager_send_status(m);
+        manager_schedule(m);
+        return 0;
+}
+
+void manager_send_status(Manager *m) {
+        const char *uuid;
+        ManagerState s = manager_get_state(m, &uuid);
+        char buf[256];
+
+        if (s != MANAGER_STATE_IDLE) {
+                Component *c = manager_get_component(m, uuid);
+
+                snprintf(buf, sizeof(buf), "STATUS=%s %s (%s)", s == MANAGER_STATE_PRIMING ? "Priming" : "Activating",
+                         uuid, c ? strna(c->name) : "?");
+        } else if (m->n_inhibitors > 0)
+                snprintf(buf, sizeof(buf), "STATUS=Idle, %zu components, %u pending; automatic activation "
+                         "inhibited by %zu", m->n_components, manager_pending_count(m), m->n_inhibitors);
+        else
+                snprintf(buf, sizeof(buf), "STATUS=Idle, %zu components, %u pending", m->n_components,
+                         manager_pending_count(m));
+        (void) sd_notify(false, buf);
+}
+
+static void record_history(Manager *m, const Job *j, const ActivationResult *r, const Component *c) {
+        char vbuf[24];
+        HistoryEntry e = {
+                .name = (char *) r->name,
+                .action = (char *) job_action_to_string(r->action),
+                .trigger = (char *) activation_trigger_to_string(r->trigger),
+                .version_before = j->version_before,
+                .version_after = c ? (char *) lfa_version_to_string(&c->current_version, vbuf) : NULL,
+                .rendezvous = r->force_cpu_rendezvous,
+                .start = r->start,
+                .duration = r->duration,
+                .error = r->error,
+                .lfa_code = (char *) r->lfa_code,
+                .message = (char *) r->message,
+        };
+        int k;
+
+        memcpy(e.uuid, j->uuid, UUID_STRING_MAX);
+        if (!m->history)
+                return;
+        k = history_append(m->history, &e);
+        if (k < 0)
+                log_warning_errno(k, "Failed to record the attempt in the history, ignoring: %m");
+}
+
+static void component_set_result(Component *c, const ActivationResult *r) {
+        c->last_result.set = true;
+        c->last_result.time = now_usec(CLOCK_REALTIME);
+        c->last_result.error = r->error;
+        (void) free_and_strdup(&c->last_result.lfa_code, r->lfa_code);
+        (void) free_and_strdup(&c->last_result.message, r->message);
+}
+
+static void window_finish(Manager *m) {
+        WindowRun *w = TAKE_PTR(m->window);
+        char msg[128];
+        ActivationResult s = {
+                .action = JOB_ACTIVATE,
+                .trigger = TRIGGER_WINDOW,
+                .error = w->first_error,
+                .n_attempted = w->n_attempted,
+                .n_succeeded = w->n_succeeded,
+                .n_failed = w->n_failed,
+                .message = msg,
+        };
+
+        snprintf(msg, sizeof(msg), "window run: %u attempted, %u succeeded, %u failed",
+                 w->n_attempted, w->n_succeeded, w->n_failed);
+        log_info("%s", msg);
+        if (w->cb)
+                w->cb(m, &s, w->userdata);
+        window_run_free(w);
+}
+
+static void on_job_done(Job *j, const ActivationResult *r, void *userdata) {
+        Manager *m = userdata;
+        ActivationDoneFn cb = TAKE_PTR(m->job_cb);
+        void *cb_userdata = TAKE_PTR(m->job_userdata);
+        bool ok = r->error == 0;
+        const char *id;
+        Component *c;
+
+        if (r->action == JOB_ACTIVATE)
+                id = ok ? LFA_MESSAGE_ACTIVATION_SUCCESS : LFA_MESSAGE_ACTIVATION_FAILED;
+        else
+                id = ok ? LFA_MESSAGE_PRIME_SUCCESS : LFA_MESSAGE_PRIME_FAILED;
+        log_event(ok ? LOG_INFO : LOG_ERR, id, r->uuid, ok ? "success" : strna(errno_name(r->error)),
+                  "%s (%s): %s%s%s%s", r->uuid, strna(r->name), r->message,
+                  r->lfa_code ? " [LFA " : "", strempty(r->lfa_code), r->lfa_code ? "]" : "");
+
+        /* Sysfs is the truth: the set of components and their sequence ids
+         * may have changed with the activation. */
+        m->job = NULL;
+        (void) manager_resync(m);
+        c = manager_get_component(m, r->uuid);
+
+        if (c) {
+                component_set_result(c, r);
+                if (ok)
+                        c->failures = 0, c->retry_after = 0;
+                else {
+                        c->failures++;
+                        if (!orchestrator_error_is_retryable(r->error) && c->decision)
+                                c->failures = c->decision->retry_limit + 1;
+                        if (c->decision && c->failures <= c->decision->retry_limit)
+                                c->retry_after = now_usec(CLOCK_MONOTONIC) +
+                                                 orchestrator_backoff(c->decision->retry_delay, c->failures);
+                        else if (r->trigger == TRIGGER_AUTO || r->trigger == TRIGGER_PRIME_AHEAD)
+                                log_event(LOG_ERR, LFA_MESSAGE_RETRIES_EXHAUSTED, c->uuid, "gave-up",
+                                          "%s (%s): not retried automatically any more (%s).", c->uuid,
+                                          strna(c->name), r->message);
+                }
+                notify_changed(m, c, COMPONENT_CHANGED_LAST_RESULT);
+        }
+        record_history(m, j, r, c);
+
+        if (m->window && (r->trigger == TRIGGER_WINDOW)) {
+                m->window->n_attempted++;
+                if (ok)
+                        m->window->n_succeeded++;
+                else {
+                        m->window->n_failed++;
+                        if (m->window->first_error == 0)
+                                m->window->first_error = r->error;
+                }
+        }
+
+        if (m->observer.activation_finished)
+                m->observer.activation_finished(m, r, m->observer_userdata);
+        if (cb)
+                cb(m, r, cb_userdata);
+
+        job_free(j);
+        notify_manager(m, MANAGER_CHANGED_STATE);
+        manager_send_status(m);
+        manager_schedule(m);
+}
+
+static int manager_start_job(Manager *m, Component *c, JobAction action, ActivationTrigger trigger,
+                             bool force_cpu_rendezvous, ActivationDoneFn cb, void *userdata) {
+        Job *j = NULL;
+        int r;
+
+        r = job_start(m->event, sysfs_root(m), c, action, trigger, force_cpu_rendezvous,
+                      m->config.job_timeout, on_job_done, m, &j);
+        if (r < 0)
+                return r;
+        m->job = j;
+        m->job_cb = cb;
+        m->job_userdata = userdata;
+
+        log_event(LOG_INFO, action == JOB_ACTIVATE ? LFA_MESSAGE_ACTIVATION_STARTED : LFA_MESSAGE_PRIME_STARTED,
+                  c->uuid, "started", "%s (%s): %s started (%s, CPU rendezvous %s).", c->uuid, strna(c->name),
+                  job_action_to_string(action), activation_trigger_to_string(trigger),
+                  action == JOB_PRIME ? "n/a" : force_cpu_rendezvous ? "forced" : "skipped");
+        if (m->observer.activation_started)
+                m->observer.activation_started(m, c->uuid, action, trigger, m->observer_userdata);
+        notify_manager(m, MANAGER_CHANGED_STATE);
+        manager_send_status(m);
+        return 0;
+}
+
+static bool strv_contains(char **l, const char *s) {
+        for (; l && *l; l++)
+                if (strcmp(*l, s) == 0)
+                        return true;
+        return false;
+}
+
+static int strv_push_dup(char ***l, const char *s) {
+        size_t n = 0;
+        char **t;
+
+        while (*l && (*l)[n])
+                n++;
+        t = realloc(*l, (n + 2) * sizeof(char *));
+        if (!t)
+                return -ENOMEM;
+        *l = t;
+        t[n] = strdup(s);
+        t[n + 1] = NULL;
+        return t[n] ? 0 : -ENOMEM;
+}
+
+/* A sequence runs that lfad did not start (a previous lfad, or by hand):
+ * the driver would refuse a second one, so wait for its end. */
+static bool sequence_running(Manager *m) {
+        for (size_t i = 0; i < m->n_components; i++)
+                if (m->components[i]->state == COMPONENT_STATE_PRIMING ||
+                    m->components[i]->state == COMPONENT_STATE_ACTIVATING)
+                        return true;
+        return false;
+}
+
+static Component *primed_component(Manager *m) {
+        for (size_t i = 0; i < m->n_components; i++)
+                if (m->components[i]->state == COMPONENT_STATE_PRIMED)
+                        return m->components[i];
+        return NULL;
+}
+
+static int on_retry(sd_event_source *s, uint64_t usec, void *userdata) {
+        (void) s;
+        (void) usec;
+        manager_schedule(userdata);
+        return 0;
+}
+
+static void arm_retry_timer(Manager *m, usec_t when) {
+        int r;
+
+        m->retry_source = sd_event_source_disable_unref(m->retry_source);
+        if (when == 0)
+                return;
+        r = sd_event_add_time(m->event, &m->retry_source, CLOCK_MONOTONIC, when, USEC_PER_SEC, on_retry, m);
+        if (r < 0)
+                log_warning_errno(r, "Failed to arm the retry timer, ignoring: %m");
+}
+
+static int window_step(Manager *m) {
+        usec_t now = now_usec(CLOCK_MONOTONIC);
+        int r;
+
+        for (size_t i = 0; i < m->n_components; i++) {
+                Component *c = m->components[i];
+
+                if (strv_contains(m->window->done, c->uuid) || !orchestrator_is_eligible(c, DECISION_WINDOW, now))
+                        continue;
+                r = strv_push_dup(&m->window->done, c->uuid);
+                if (r < 0)
+                        return log_oom();
+                r = manager_start_job(m, c, JOB_ACTIVATE, TRIGGER_WINDOW, c->decision->force_cpu_rendezvous, NULL, NULL);
+                if (r >= 0)
+                        return 1;
+                /* Could not even start: count it and go on with the next. */
+                m->window->n_attempted++;
+                m->window->n_failed++;
+                if (m->window->first_error == 0)
+                        m->window->first_error = r;
+        }
+        window_finish(m);
+        return 0;
+}
+
+static void manager_pick_next(Manager *m) {
+        usec_t now = now_usec(CLOCK_MONOTONIC), next_retry = 0;
+        Component *primed;
+
+        if (m->job || sequence_running(m))
+                return;
+        if (m->window) {
+                (void) window_step(m);
+                return;
+        }
+        /* An inhibitor holds off everything automatic. */
+        if (manager_is_inhibited(m))
+                return;
+
+        primed = primed_component(m);
+        for (size_t i = 0; i < m->n_components; i++) {
+                Component *c = m->components[i];
+
+                if (orchestrator_is_eligible(c, DECISION_IMMEDIATE, now)) {
+                        /* The firmware holds one primed component; activating
+                         * another now would fail, so wait for its window. */
+                        if (primed && primed != c)
+                                continue;
+                        if (manager_start_job(m, c, JOB_ACTIVATE, TRIGGER_AUTO,
+                                              c->decision->force_cpu_rendezvous, NULL, NULL) >= 0)
+                                return;
+                        c->failures++;
+                        c->retry_after = now + orchestrator_backoff(c->decision->retry_delay, c->failures);
+                }
+                if (c->decision && c->decision->action == DECISION_IMMEDIATE && c->activation_pending &&
+                    c->failures <= c->decision->retry_limit && c->retry_after > now &&
+                    (next_retry == 0 || c->retry_after < next_retry))
+                        next_retry = c->retry_after;
+        }
+        arm_retry_timer(m, next_retry);
+
+        /* Prime ahead, one at a time: the firmware holds one priming. */
+        if (primed)
+                return;
+        for (size_t i = 0; i < m->n_components; i++) {
+                Component *c = m->components[i];
+
+                if (orchestrator_wants_prime(c) &&
+                    manager_start_job(m, c, JOB_PRIME, TRIGGER_PRIME_AHEAD, true, NULL, NULL) >= 0)
+                        return;
+        }
+}
+
+static int on_schedule(sd_event_source *s, void *userdata) {
+        Manager *m = userdata;
+
+        (void) s;
+        m->schedule_source = sd_event_source_disable_unref(m->schedule_source);
+        manager_pick_next(m);
+        return 0;
+}
+
+void manager_schedule(Manager *m) {
+        int r;
+
+        if (m->schedule_source)
+                return;
+        /* Deferred, so a burst of uevents is handled before deciding. */
+        r = sd_event_add_defer(m->event, &m->schedule_source, on_schedule, m);
+        if (r < 0) {
+                log_warning_errno(r, "Failed to schedule the orchestrator, ignoring: %m");
+                return;
+        }
+        (void) sd_event_source_set_priority(m->schedule_source, SD_EVENT_PRIORITY_IDLE);
+}
+
+/* The checks shared by activate and prime; a negative errno of the table in
+ * manager.h, or the component. */
+static int manager_validate(Manager *m, const char *uuid, Component **ret) {
+        Component *c;
+
+        if (!uuid_is_valid(uuid))
+                return -EINVAL;
+        c = manager_get_component(m, uuid);
+        if (!c)
+                return -ENOENT;
+        if (c->parse_error)
+                return log_warning_errno(EOPNOTSUPP, "%s: refusing, its sysfs data is invalid: %s", c->uuid,
+                                         c->parse_error);
+        if (c->may_reset_cpu)
+                return -EPERM;
+        if (!c->activation_capable)
+                return -EOPNOTSUPP;
+        if (!c->activation_pending)
+                return -ENODATA;
+        if (m->job || m->window || sequence_running(m))
+                return -EBUSY;
+        *ret = c;
+        return 0;
+}
+
+int manager_activate(Manager *m, const char *uuid, const ActivateOptions *opts,
+                     ActivationDoneFn cb, void *userdata) {
+        RendezvousRequest rq = opts ? opts->rendezvous : RENDEZVOUS_REQUEST_DEFAULT;
+        Component *c = NULL;
+        bool force;
+        int r;
+
+        if (rq < 0 || rq >= _RENDEZVOUS_REQUEST_MAX)
+                return -EINVAL;
+        r = manager_validate(m, uuid, &c);
+        if (r < 0)
+                return r;
+        /* Another component is primed: the firmware would refuse this one. */
+        Component *primed = primed_component(m);
+        if (primed && primed != c)
+                return -EBUSY;
+
+        switch (rq) {
+        case RENDEZVOUS_REQUEST_FORCE:
+                force = true;
+                break;
+        case RENDEZVOUS_REQUEST_SKIP:
+                /* An explicit request is an error where a policy file only
+                 * gets a warning: the caller asked for something unsafe. */
+                if (c->cpu_rendezvous)
+                        return -EXDEV;
+                force = false;
+                break;
+        default:
+                force = c->decision ? c->decision->force_cpu_rendezvous : true;
+        }
+        return manager_start_job(m, c, JOB_ACTIVATE, TRIGGER_MANUAL, force, cb, userdata);
+}
+
+int manager_prime(Manager *m, const char *uuid, ActivationDoneFn cb, void *userdata) {
+        Component *c = NULL;
+        int r;
+
+        r = manager_validate(m, uuid, &c);
+        if (r < 0)
+                return r;
+        /* The firmware holds one primed component at a time. */
+        if (primed_component(m))
+                return -EBUSY;
+        return manager_start_job(m, c, JOB_PRIME, TRIGGER_MANUAL, true, cb, userdata);
+}
+
+int manager_activate_pending(Manager *m, ActivationDoneFn cb, void *userdata) {
+        WindowRun *w;
+
+        if (m->job || m->window || sequence_running(m))
+                return -EBUSY;
+        w = calloc(1, sizeof(*w));
+        if (!w)
+                return -ENOMEM;
+        w->cb = cb;
+        w->userdata = userdata;
+        m->window = w;
+        log_info("Window trigger: activating what the policy leaves for the maintenance window.");
+        /* Synchronous first step: with nothing to do, the summary comes at
+         * once, before this returns. */
+        (void) window_step(m);
+        return 0;
+}
+
+int manager_cancel(Manager *m, const char *uuid) {
+        Component *c;
+        int r;
+
+        if (!uuid_is_valid(uuid))
+                return -EINVAL;
+        c = manager_get_component(m, uuid);
+        if (!c)
+                return -ENOENT;
+        r = inventory_write_attribute(sysfs_root(m), c->uuid, "cancel", "1");
+        if (r < 0)
+                return log_warning_errno(r, "%s: cancel failed: %m", c->uuid);
+        log_info("%s (%s): cancel requested.", c->uuid, strna(c->name));
+        (void) manager_update_one(m, c->uuid);
+        return 0;
+}
+
+int manager_refresh(Manager *m) {
+        int r;
+
+        /* The driver's refresh blocks while a sequence runs; the event loop
+         * must not. */
+        if (m->job || sequence_running(m))
+                return -EBUSY;
+        r = inventory_write_attribute(sysfs_root(m), NULL, "refresh", "1");
+        if (r < 0)
+                return log_warning_errno(r, "%s/refresh: write failed: %m", sysfs_root(m));
+        return manager_resync(m);
+}
+
+int manager_reload_policy(Manager *m, char **ret_error) {
+        _cleanup_free_ char *error = NULL;
+        Policy *p = NULL;
+        int r;
+
+        r = policy_load(m->config.policy_dirs, &p, &error);
+        if (r < 0) {
+                log_event(LOG_ERR, LFA_MESSAGE_POLICY_INVALID, NULL, "invalid",
+                          "Policy not reloaded, the last good one stays in force: %s",
+                          error ?: strerror(-r));
+                free(m->policy_error);
+                m->policy_error = error ? strdup(error) : NULL;
+                if (ret_error)
+                        *ret_error = TAKE_PTR(error);
+                return r == -EPERM ? r : -EBADMSG;
+        }
+        policy_free(m->policy);
+        m->policy = p;
+        m->policy_error = NULL;
+        log_event(LOG_INFO, LFA_MESSAGE_POLICY_LOADED, NULL, "loaded", "Policy loaded from %zu file(s).",
+                  strv_length(p->files));
+
+        for (size_t i = 0; i < m->n_components; i++)
+                notify_changed(m, m->components[i], component_redecide(m, m->components[i]));
+        notify_manager(m, MANAGER_CHANGED_POLICY);
+        if (m->observer.policy_reloaded)
+                m->observer.policy_reloaded(m, m->observer_userdata);
+        manager_schedule(m);
+        return 0;
+}
+
+void plan_entries_free(PlanEntry *p, size_t n) {
+        for (size_t i = 0; i < n; i++) {
+                free(p[i].name);
+                free(p[i].reason);
+        }
+        free(p);
+}
+
+int manager_plan(Manager *m, PlanEntry **ret, size_t *ret_n) {
+        PlanEntry *p;
+
+        p = calloc(m->n_components + 1, sizeof(PlanEntry));
+        if (!p)
+                return -ENOMEM;
+        for (size_t i = 0; i < m->n_components; i++) {
+                Component *c = m->components[i];
+                Decision *d = NULL;
+                int r;
+
+                /* Decided afresh, so the plan is right even for a component
+                 * whose stored decision predates a reload. */
+                r = policy_decide(m->policy, c, &d);
+                if (r < 0) {
+                        plan_entries_free(p, i);
+                        return r;
+                }
+                memcpy(p[i].uuid, c->uuid, UUID_STRING_MAX);
+                p[i].name = strdup(strna(c->name));
+                p[i].action = d->action;
+                p[i].force_cpu_rendezvous = d->force_cpu_rendezvous;
+                p[i].prime_ahead = d->prime_ahead;
+                p[i].reason = TAKE_PTR(d->reason);
+                decision_free(d);
+                if (!p[i].name) {
+                        plan_entries_free(p, i + 1);
+                        return -ENOMEM;
+                }
+        }
+        *ret = p;
+        *ret_n = m->n_components;
+        return 0;
+}
+
+static void manager_remove_inhibitor(Manager *m, Inhibitor *in) {
+        for (size_t i = 0; i < m->n_inhibitors; i++)
+                if (m->inhibitors[i] == in) {
+                        memmove(m->inhibitors + i, m->inhibitors + i + 1,
+                                (m->n_inhibitors - i - 1) * sizeof(Inhibitor *));
+                        m->n_inhibitors--;
+                        break;
+                }
+        log_info("Inhibitor %" PRIu64 " (%s: %s) released.", in->id, in->who, in->reason);
+        inhibitor_free(in);
+        notify_manager(m, MANAGER_CHANGED_INHIBITORS);
+        manager_send_status(m);
+        manager_schedule(m);
+}
+
+static int on_inhibitor_fd(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+        Inhibitor *in = userdata;
+        char buf[64];
+
+        (void) s;
+        /* Data written by the holder means nothing; only the close counts. */
+        if (revents & EPOLLIN) {
+                ssize_t n = read(fd, buf, sizeof(buf));
+
+                if (n > 0)
+                        return 0;
+        }
+        manager_remove_inhibitor(in->manager, in);
+        return 0;
+}
+
+int manager_inhibit(Manager *m, const char *who, const char *reason, int *ret_fd) {
+        Inhibitor *in, **t;
+        int p[2], r;
+
+        if (!who || !reason || !ret_fd)
+                return -EINVAL;
+        if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0)
+                return -errno;
+        in = calloc(1, sizeof(*in));
+        if (!in) {
+                safe_close(p[0]);
+                safe_close(p[1]);
+                return -ENOMEM;
+        }
+        in->fd = p[0];
+        in->manager = m;
+        in->id = m->next_inhibitor_id++;
+        in->since = now_usec(CLOCK_REALTIME);
+        in->who = strdup(who);
+        in->reason = strdup(reason);
+        t = realloc(m->inhibitors, (m->n_inhibitors + 1) * sizeof(*t));
+        if (!in->who || !in->reason || !t) {
+                if (t)
+                        m->inhibitors = t;
+                inhibitor_free(in);
+                safe_close(p[1]);
+                return -ENOMEM;
+        }
+        m->inhibitors = t;
+        r = sd_event_add_io(m->event, &in->source, in->fd, EPOLLIN, on_inhibitor_fd, in);
+        if (r < 0) {
+                inhibitor_free(in);
+                safe_close(p[1]);
+                return r;
+        }
+        m->inhibitors[m->n_inhibitors++] = in;
+        log_info("Automatic activation inhibited by %s: %s (inhibitor %" PRIu64 ").", who, reason, in->id);
+        notify_manager(m, MANAGER_CHANGED_INHIBITORS);
+        manager_send_status(m);
+        *ret_fd = p[1];
+        return 0;
+}
+
+void manager_handle_uevent(Manager *m, const char *action, const char *uuid,
+                           const char *lfa_event, const char *lfa_errno) {
+        char u[UUID_STRING_MAX];
+        bool terminal, ours;
+        unsigned mask;
+
+        if (uuid_normalize(uuid, u) < 0) {
+                log_debug("Ignoring a uevent for '%s': not a component.", uuid);
+                return;
+        }
+        terminal = lfa_event && (strcmp(lfa_event, "activated") == 0 || strcmp(lfa_event, "failed") == 0 ||
+                                 strcmp(lfa_event, "primed") == 0);
+        ours = m->job && strcmp(m->job->uuid, u) == 0;
+
+        if (lfa_event && strcmp(lfa_event, "store-updated") == 0)
+                log_event(LOG_INFO, LFA_MESSAGE_STORE_UPDATED, u, NULL, "%s: firmware store updated.", u);
+
+        if (strcmp(action, "remove") == 0) {
+                ssize_t i;
+
+                /* Ending the job re-reads everything, which may already
+                 * drop the component: look it up afterwards. */
+                if (ours)
+                        job_handle_uevent(m->job, "removed", NULL);
+                i = component_index(m, u, NULL);
+                if (i >= 0) {
+                        manager_remove_at(m, (size_t) i);
+                        notify_manager(m, MANAGER_CHANGED_COMPONENTS | MANAGER_CHANGED_PENDING_COUNT);
+                }
+                manager_send_status(m);
+                manager_schedule(m);
+                return;
+        }
+
+        if (terminal && ours) {
+                /* The job ends here or when its write returns; its end
+                 * re-reads everything. */
+                job_handle_uevent(m->job, lfa_event, lfa_errno);
+                if (m->job)
+                        (void) manager_update_one(m, u);
+                return;
+        }
+        if (terminal) {
+                /* The end of a sequence lfad did not start: after an
+                 * activation the whole inventory may differ. */
+                (void) manager_resync(m);
+                return;
+        }
+
+        unsigned pending = manager_pending_count(m);
+        mask = manager_update_one(m, u);
+        if (manager_pending_count(m) != pending)
+                mask |= MANAGER_CHANGED_PENDING_COUNT;
+        notify_manager(m, mask);
+        manager_send_status(m);
+        manager_schedule(m);
+}
+
+int manager_start(Manager *m) {
+        _cleanup_free_ char *error = NULL;
+        int r;
+
+        r = policy_load(m->config.policy_dirs, &m->policy, &error);
+        if (r < 0) {
+                log_event(LOG_ERR, LFA_MESSAGE_POLICY_INVALID, NULL, "invalid", "Invalid policy: %s",
+                          error ?: strerror(-r));
+                return r == -EPERM ? r : -EBADMSG;
+        }
+
+        r = history_open(m->config.state_dir, HISTORY_MAX_ENTRIES_DEFAULT, &m->history);
+        if (r < 0)
+                return log_error_errno(r, "Failed to open the history under %s: %m", m->config.state_dir);
+
+        /* Monitor first, then list: a uevent during coldplug is queued and
+         * replayed, never lost. */
+        r = udev_watch_new(m, &m->udev);
+        if (r < 0)
+                return r;
+        udev_watch_set_queueing(m->udev, true);
+        r = manager_resync(m);
+        if (r < 0)
+                return r;
+        udev_watch_replay(m->udev);
+
+        log_info("Coldplug done: %zu components, %u pending, LFA ABI %s.", m->n_components,
+                 manager_pending_count(m), strna(m->abi_version));
+        manager_schedule(m);
+        return 0;
+}

@@ -1,0 +1,388 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <time.h>
+
+#include "log.h"
+#include "orchestrator.h"
+
+static const char *const manager_state_table[_MANAGER_STATE_MAX] = {
+        [MANAGER_STATE_IDLE] = "idle",
+        [MANAGER_STATE_PRIMING] = "priming",
+        [MANAGER_STATE_ACTIVATING] = "activating",
+};
+
+static const char *const job_action_table[_JOB_ACTION_MAX] = {
+        [JOB_ACTIVATE] = "activate",
+        [JOB_PRIME] = "prime",
+};
+
+static const char *const trigger_table[_TRIGGER_MAX] = {
+        [TRIGGER_AUTO] = "auto",
+        [TRIGGER_WINDOW] = "window",
+        [TRIGGER_MANUAL] = "manual",
+        [TRIGGER_PRIME_AHEAD] = "prime-ahead",
+};
+
+const char *manager_state_to_string(ManagerState s) {
+        return s >= 0 && s < _MANAGER_STATE_MAX ? manager_state_table[s] : NULL;
+}
+
+const char *job_action_to_string(JobAction a) {
+        return a >= 0 && a < _JOB_ACTION_MAX ? job_action_table[a] : NULL;
+}
+
+const char *activation_trigger_to_string(ActivationTrigger t) {
+        return t >= 0 && t < _TRIGGER_MAX ? trigger_table[t] : NULL;
+}
+
+static usec_t now_usec(clockid_t clock) {
+        struct timespec ts;
+
+        (void) clock_gettime(clock, &ts);
+        return (usec_t) ts.tv_sec * USEC_PER_SEC + (usec_t) ts.tv_nsec / 1000;
+}
+
+bool orchestrator_error_is_retryable(int error) {
+        switch (-abs(error)) {
+        /* Transient: firmware busy or out of memory, a budget ran out, the
+         * agent or component in a state a later attempt may not meet. */
+        case -EBUSY:
+        case -ENOMEM:
+        case -EIO:
+        case -EPROTO:
+        case -EBADFD:
+        case -EINVAL:
+        case -ETIMEDOUT:
+        case -EREMOTEIO:
+                return true;
+        /* Permanent, or a human's decision (cancel): repeating cannot help
+         * and may hurt (an image that failed authentication stays bad). */
+        default:
+                return false;
+        }
+}
+
+usec_t orchestrator_backoff(usec_t delay, unsigned failures) {
+        const usec_t cap = 86400 * USEC_PER_SEC;
+        usec_t d = delay;
+
+        if (failures == 0)
+                return 0;
+        for (unsigned i = 1; i < failures && d < cap; i++)
+                d *= 2;
+        return d < cap ? d : cap;
+}
+
+bool orchestrator_is_eligible(const Component *c, DecisionAction want, usec_t now) {
+        if (!c->decision || c->decision->action != want)
+                return false;
+        if (c->parse_error || !c->activation_pending)
+                return false;
+        /* A sequence of this component already runs (perhaps started by a
+         * previous lfad, or by hand): never start a second one. */
+        if (c->state != COMPONENT_STATE_IDLE && c->state != COMPONENT_STATE_PRIMED)
+                return false;
+        if (want == DECISION_IMMEDIATE) {
+                if (c->failures > c->decision->retry_limit)
+                        return false;
+                if (c->retry_after > now)
+                        return false;
+        }
+        return true;
+}
+
+bool orchestrator_wants_prime(const Component *c) {
+        return c->decision && c->decision->prime_ahead && !c->parse_error &&
+               c->activation_pending && c->state == COMPONENT_STATE_IDLE &&
+               c->failures == 0;
+}
+
+int orchestrator_job_error(const Job *j) {
+        if (j->write_done && j->write_error < 0)
+                return j->write_error;
+        if (j->uevent_seen && !j->uevent_success)
+                return j->uevent_error < 0 ? j->uevent_error : -EIO;
+        return 0;
+}
+
+/* What the worker thread owns: nothing of the Job, so the job may go away
+ * while the write still blocks. */
+typedef struct Worker {
+        char *path;
+        int eventfd;
+} Worker;
+
+static void *worker_run(void *userdata) {
+        Worker *w = userdata;
+        uint64_t v;
+        int r = 0, fd;
+
+        fd = open(w->path, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_TRUNC);
+        if (fd < 0)
+                r = -errno;
+        else {
+                /* The real driver blocks here for the whole sequence. */
+                if (write(fd, "1", 1) < 0)
+                        r = -errno;
+                if (close(fd) < 0 && r == 0 && errno != EINTR)
+                        r = -errno;
+        }
+
+        /* The eventfd counter carries the result: 1 + the positive errno. */
+        v = (uint64_t) -r + 1;
+        (void) eventfd_write(w->eventfd, v);
+        safe_close(w->eventfd);
+        free(w->path);
+        free(w);
+        return NULL;
+}
+
+static void job_finish(Job *j, int error, const char *message) {
+        ActivationResult r = {
+                .uuid = j->uuid,
+                .name = j->name,
+                .action = j->action,
+                .trigger = j->trigger,
+                .force_cpu_rendezvous = j->force_cpu_rendezvous,
+                .error = error,
+                .message = message,
+                .start = j->start_realtime,
+                .duration = now_usec(CLOCK_MONOTONIC) - j->start_monotonic,
+        };
+        char path[PATH_MAX], buf[256] = "";
+        LfaLastError le = {};
+
+        if (j->finished)
+                return;
+        j->finished = true;
+        j->eventfd_source = sd_event_source_disable_unref(j->eventfd_source);
+        j->timeout_source = sd_event_source_disable_unref(j->timeout_source);
+
+        /* The LFA code of a failure is only in last_error. */
+        if (error < 0 && snprintf(path, sizeof(path), "%s/%s/last_error", j->root, j->uuid) < (int) sizeof(path)) {
+                _cleanup_fclose_ FILE *f = fopen(path, "re");
+
+                if (f && fgets(buf, sizeof(buf), f)) {
+                        buf[strcspn(buf, "\n")] = 0;
+                        if (parse_lfa_last_error(buf, &le) >= 0 && le.set)
+                                r.lfa_code = le.lfa_code;
+                }
+        }
+        if (error < 0 && !r.lfa_code)
+                r.lfa_code = "NONE";
+
+        if (j->done)
+                j->done(j, &r, j->userdata);
+}
+
+static void job_check(Job *j) {
+        char msg[256];
+        int error;
+
+        if (j->finished)
+                return;
+        if (j->write_done && j->write_error < 0) {
+                error = j->write_error;
+                snprintf(msg, sizeof(msg), "%s failed: %s (%s)", job_action_to_string(j->action),
+                         strerror(-error), strna(errno_name(error)));
+                job_finish(j, error, msg);
+                return;
+        }
+        /* The terminal uevent and the write's return: both or nothing. */
+        if (!j->write_done || !j->uevent_seen)
+                return;
+        error = orchestrator_job_error(j);
+        if (error < 0)
+                snprintf(msg, sizeof(msg), "%s failed: %s (%s)", job_action_to_string(j->action),
+                         strerror(-error), strna(errno_name(error)));
+        else
+                snprintf(msg, sizeof(msg), "%s succeeded", j->action == JOB_ACTIVATE ? "activation" : "prime");
+        job_finish(j, error, msg);
+}
+
+static int on_eventfd(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+        Job *j = userdata;
+        eventfd_t v;
+
+        (void) s;
+        (void) revents;
+        if (eventfd_read(fd, &v) < 0)
+                return 0; /* spurious wakeup; the worker writes exactly once */
+        j->write_done = true;
+        j->write_error = v > 1 ? -(int) (v - 1) : 0;
+        j->eventfd_source = sd_event_source_disable_unref(j->eventfd_source);
+        log_debug("%s: %s write returned: %s", j->uuid, job_action_to_string(j->action),
+                  j->write_error < 0 ? strerror(-j->write_error) : "success");
+        job_check(j);
+        return 0;
+}
+
+static int on_timeout(sd_event_source *s, uint64_t usec, void *userdata) {
+        Job *j = userdata;
+        char msg[256];
+
+        (void) s;
+        (void) usec;
+        snprintf(msg, sizeof(msg), "%s did not end in time (%s)", job_action_to_string(j->action),
+                 j->write_done ? "no terminal uevent" : "the write still blocks");
+        job_finish(j, -ETIMEDOUT, msg);
+        return 0;
+}
+
+void job_handle_uevent(Job *j, const char *lfa_event, const char *lfa_errno) {
+        const char *ok = j->action == JOB_ACTIVATE ? "activated" : "primed";
+        int e;
+
+        if (j->finished || !lfa_event)
+                return;
+        if (strcmp(lfa_event, "removed") == 0) {
+                /* The component vanished before its terminal uevent. */
+                if (!j->uevent_seen)
+                        job_finish(j, -ENODEV, "the component vanished during the sequence");
+                return;
+        }
+        if (strcmp(lfa_event, ok) == 0) {
+                j->uevent_seen = true;
+                j->uevent_success = true;
+        } else if (strcmp(lfa_event, "failed") == 0) {
+                j->uevent_seen = true;
+                j->uevent_success = false;
+                e = errno_from_name(lfa_errno);
+                j->uevent_error = e > 0 ? -e : -EIO;
+        } else
+                return; /* store-updated, changed: not the end of our sequence */
+        job_check(j);
+}
+
+void job_resync(Job *j, const Component *c) {
+        ComponentState busy = j->action == JOB_ACTIVATE ? COMPONENT_STATE_ACTIVATING : COMPONENT_STATE_PRIMING;
+
+        /* Only meaningful once our write returned: before that the
+         * sequence may not have begun. */
+        if (j->finished || !j->write_done || j->uevent_seen)
+                return;
+        if (!c) {
+                job_handle_uevent(j, "removed", NULL);
+                return;
+        }
+        if (c->state == busy || c->state == COMPONENT_STATE_PRIMING)
+                return;
+        if (j->action == JOB_PRIME && c->state == COMPONENT_STATE_IDLE && !c->last_error.set)
+                return; /* not begun yet */
+        j->uevent_seen = true;
+        j->uevent_success = !c->last_error.set;
+        j->uevent_error = c->last_error.set ? -c->last_error.error : 0;
+        job_check(j);
+}
+
+Job *job_free(Job *j) {
+        if (!j)
+                return NULL;
+        sd_event_source_disable_unref(j->eventfd_source);
+        sd_event_source_disable_unref(j->timeout_source);
+        safe_close(j->eventfd);
+        sd_event_unref(j->event);
+        free(j->root);
+        free(j->name);
+        free(j->version_before);
+        free(j);
+        return NULL;
+}
+
+static int job_spawn_worker(Job *j) {
+        pthread_attr_t attr;
+        pthread_t thread;
+        Worker *w;
+        int r;
+
+        w = calloc(1, sizeof(*w));
+        if (!w)
+                return -ENOMEM;
+        w->eventfd = fcntl(j->eventfd, F_DUPFD_CLOEXEC, 3);
+        if (w->eventfd < 0) {
+                free(w);
+                return -errno;
+        }
+        if (asprintf(&w->path, "%s/%s/%s", j->root, j->uuid, job_action_to_string(j->action)) < 0) {
+                safe_close(w->eventfd);
+                free(w);
+                return -ENOMEM;
+        }
+
+        r = pthread_attr_init(&attr);
+        if (r == 0)
+                r = pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        if (r == 0)
+                r = pthread_create(&thread, &attr, worker_run, w);
+        (void) pthread_attr_destroy(&attr);
+        if (r != 0) {
+                safe_close(w->eventfd);
+                free(w->path);
+                free(w);
+                return -r;
+        }
+        return 0;
+}
+
+int job_start(sd_event *e, const char *root, const Component *c, JobAction action,
+              ActivationTrigger trigger, bool force_cpu_rendezvous, usec_t timeout,
+              JobDoneFn done, void *userdata, Job **ret) {
+        _cleanup_(job_freep) Job *j = NULL;
+        char vbuf[24];
+        int r;
+
+        j = calloc(1, sizeof(*j));
+        if (!j)
+                return -ENOMEM;
+        j->eventfd = -EBADF;
+        j->event = sd_event_ref(e);
+        memcpy(j->uuid, c->uuid, UUID_STRING_MAX);
+        j->action = action;
+        j->trigger = trigger;
+        j->force_cpu_rendezvous = force_cpu_rendezvous;
+        j->done = done;
+        j->userdata = userdata;
+        j->root = strdup(root);
+        j->name = strdup(strempty(c->name));
+        j->version_before = strdup(lfa_version_to_string(&c->current_version, vbuf));
+        if (!j->root || !j->name || !j->version_before)
+                return -ENOMEM;
+
+        /* The driver reads force_cpu_rendezvous when the activate write
+         * starts: set it first, every time, so a value left by someone
+         * else never decides. */
+        if (action == JOB_ACTIVATE) {
+                r = inventory_write_attribute(root, c->uuid, "force_cpu_rendezvous",
+                                              force_cpu_rendezvous ? "1" : "0");
+                if (r < 0)
+                        return log_error_errno(r, "%s: failed to write force_cpu_rendezvous: %m", c->uuid);
+        }
+
+        j->eventfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+        if (j->eventfd < 0)
+                return -errno;
+        r = sd_event_add_io(e, &j->eventfd_source, j->eventfd, EPOLLIN, on_eventfd, j);
+        if (r < 0)
+                return r;
+        r = sd_event_add_time_relative(e, &j->timeout_source, CLOCK_MONOTONIC,
+                                       timeout ?: JOB_TIMEOUT_USEC_DEFAULT, USEC_PER_SEC,
+                                       on_timeout, j);
+        if (r < 0)
+                return r;
+
+        j->start_realtime = now_usec(CLOCK_REALTIME);
+        j->start_monotonic = now_usec(CLOCK_MONOTONIC);
+        r = job_spawn_worker(j);
+        if (r < 0)
+                return log_error_errno(r, "%s: failed to start the worker thread: %m", c->uuid);
+
+        *ret = TAKE_PTR(j);
+        return 0;
+}

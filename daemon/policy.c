@@ -1,0 +1,752 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+
+#include <ctype.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <ini.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+
+#include "log.h"
+#include "policy.h"
+
+static const char *const auto_activate_table[_AUTO_ACTIVATE_MAX] = {
+        [AUTO_ACTIVATE_NEVER] = "never",
+        [AUTO_ACTIVATE_IMMEDIATE] = "immediate",
+        [AUTO_ACTIVATE_WINDOW] = "window",
+};
+
+static const char *const cpu_rendezvous_table[_CPU_RENDEZVOUS_MAX] = {
+        [CPU_RENDEZVOUS_FORCE] = "force",
+        [CPU_RENDEZVOUS_SKIP] = "skip",
+};
+
+static const char *const decision_action_table[_DECISION_ACTION_MAX] = {
+        [DECISION_NOTHING_PENDING] = "nothing-pending",
+        [DECISION_REFUSED] = "refused",
+        [DECISION_NEVER] = "never",
+        [DECISION_IMMEDIATE] = "immediate",
+        [DECISION_WINDOW] = "window",
+};
+
+static int table_lookup(const char *const *table, int n, const char *s) {
+        if (!s)
+                return -EINVAL;
+        for (int i = 0; i < n; i++)
+                if (table[i] && strcmp(table[i], s) == 0)
+                        return i;
+        return -EINVAL;
+}
+
+const char *auto_activate_to_string(AutoActivate a) {
+        return a >= 0 && a < _AUTO_ACTIVATE_MAX ? auto_activate_table[a] : NULL;
+}
+
+AutoActivate auto_activate_from_string(const char *s) {
+        return (AutoActivate) table_lookup(auto_activate_table, _AUTO_ACTIVATE_MAX, s);
+}
+
+const char *cpu_rendezvous_to_string(CpuRendezvous r) {
+        return r >= 0 && r < _CPU_RENDEZVOUS_MAX ? cpu_rendezvous_table[r] : NULL;
+}
+
+CpuRendezvous cpu_rendezvous_from_string(const char *s) {
+        return (CpuRendezvous) table_lookup(cpu_rendezvous_table, _CPU_RENDEZVOUS_MAX, s);
+}
+
+const char *decision_action_to_string(DecisionAction a) {
+        return a >= 0 && a < _DECISION_ACTION_MAX ? decision_action_table[a] : NULL;
+}
+
+static const PolicySettings settings_default = {
+        .auto_activate = AUTO_ACTIVATE_NEVER,
+        .cpu_rendezvous = CPU_RENDEZVOUS_FORCE,
+        .prime_ahead = false,
+        .retry_limit = POLICY_RETRY_LIMIT_DEFAULT,
+        .retry_delay = POLICY_RETRY_DELAY_DEFAULT,
+};
+
+Policy *policy_free(Policy *p) {
+        if (!p)
+                return NULL;
+        for (size_t i = 0; i < p->n_components; i++)
+                free(p->components[i].source);
+        free(p->components);
+        strv_free(p->files);
+        free(p);
+        return NULL;
+}
+
+int policy_new_default(Policy **ret) {
+        Policy *p;
+
+        p = calloc(1, sizeof(*p));
+        if (!p)
+                return -ENOMEM;
+        p->defaults = settings_default;
+        p->files = calloc(1, sizeof(char *));
+        if (!p->files)
+                return policy_free(p), -ENOMEM;
+        *ret = p;
+        return 0;
+}
+
+Decision *decision_free(Decision *d) {
+        if (!d)
+                return NULL;
+        free(d->reason);
+        free(d);
+        return NULL;
+}
+
+/* The parser state shared by the line reader and the key handler. */
+typedef struct ParseState {
+        Policy *policy;
+        FILE *f;
+        const char *name;
+        unsigned line;
+        char *buf;                      /* getline() buffer */
+        size_t buf_size;
+        char *error;                    /* the first error, "file:line: what" */
+        char **sections;                /* section headers seen in this file */
+        size_t n_sections;
+        char section[64];               /* the current section */
+        unsigned section_keys;          /* POLICY_KEY_* seen in it */
+} ParseState;
+
+_printf_(2, 3) static void parse_error(ParseState *s, const char *format, ...) {
+        char *msg = NULL;
+        va_list ap;
+
+        if (s->error)
+                return; /* report the first problem, it explains the rest */
+        va_start(ap, format);
+        if (vasprintf(&msg, format, ap) < 0)
+                msg = NULL;
+        va_end(ap);
+        if (asprintf(&s->error, "%s:%u: %s", s->name, s->line, msg ?: "out of memory") < 0)
+                s->error = NULL;
+        free(msg);
+}
+
+static char *strip(char *s) {
+        char *e;
+
+        while (isspace((unsigned char) *s))
+                s++;
+        e = s + strlen(s);
+        while (e > s && isspace((unsigned char) e[-1]))
+                *--e = 0;
+        return s;
+}
+
+static PolicyComponent *policy_find_component(const Policy *p, const char *uuid) {
+        for (size_t i = 0; i < p->n_components; i++)
+                if (strcmp(p->components[i].uuid, uuid) == 0)
+                        return &p->components[i];
+        return NULL;
+}
+
+static int cmp_component(const void *a, const void *b) {
+        return strcmp(((const PolicyComponent *) a)->uuid, ((const PolicyComponent *) b)->uuid);
+}
+
+/* Checks a section header line; returns false after recording an error. */
+static bool check_section(ParseState *s, char *l) {
+        char *name, *end = strchr(l, ']');
+        char uuid[UUID_STRING_MAX];
+
+        if (!end || end[1] != 0) {
+                parse_error(s, "malformed section header (expected [Defaults] or [Component UUID])");
+                return false;
+        }
+        *end = 0;
+        name = strip(l + 1);
+
+        if (strcmp(name, "Defaults") != 0) {
+                if (strncmp(name, "Component", 9) != 0 || !isspace((unsigned char) name[9])) {
+                        parse_error(s, "unknown section [%.64s] (expected [Defaults] or [Component UUID])", name);
+                        return false;
+                }
+                if (uuid_normalize(strip(name + 10), uuid) < 0) {
+                        parse_error(s, "invalid UUID '%.64s' in section header", strip(name + 10));
+                        return false;
+                }
+                snprintf(s->section, sizeof(s->section), "Component %s", uuid);
+        } else
+                snprintf(s->section, sizeof(s->section), "Defaults");
+
+        for (size_t i = 0; i < s->n_sections; i++)
+                if (strcmp(s->sections[i], s->section) == 0) {
+                        parse_error(s, "section [%s] repeated in the same file", s->section);
+                        return false;
+                }
+        char **t = realloc(s->sections, (s->n_sections + 1) * sizeof(char *));
+        if (!t) {
+                parse_error(s, "out of memory");
+                return false;
+        }
+        s->sections = t;
+        s->sections[s->n_sections] = strdup(s->section);
+        if (!s->sections[s->n_sections]) {
+                parse_error(s, "out of memory");
+                return false;
+        }
+        s->n_sections++;
+        s->section_keys = 0;
+        return true;
+}
+
+/*
+ * inih's line reader. inih splits long lines and treats an indented line as
+ * the continuation of the previous value; both would silently change what
+ * the admin wrote, so they are errors here. It also counts lines, which
+ * inih (built without INI_HANDLER_LINENO) does not tell the handler.
+ */
+static char *policy_reader(char *str, int num, void *stream) {
+        ParseState *s = stream;
+        ssize_t n;
+        char *l;
+
+        if (s->error)
+                return NULL;
+        n = getline(&s->buf, &s->buf_size, s->f);
+        if (n < 0)
+                return NULL;
+        s->line++;
+
+        if (memchr(s->buf, 0, (size_t) n)) {
+                parse_error(s, "line contains a NUL byte");
+                return NULL;
+        }
+        if (n > 0 && s->buf[n - 1] == '\n')
+                s->buf[--n] = 0;
+        if (n > 0 && s->buf[n - 1] == '\r')
+                s->buf[--n] = 0;
+        if (n > POLICY_LINE_MAX || n + 2 > num) {
+                parse_error(s, "line longer than %d bytes", POLICY_LINE_MAX);
+                return NULL;
+        }
+
+        l = s->buf;
+        if (s->line == 1 && strncmp(l, "\xEF\xBB\xBF", 3) == 0)
+                l += 3;
+        if (isspace((unsigned char) l[0]) && *strip(l) != 0) {
+                parse_error(s, "indented line (continuation lines are not supported)");
+                return NULL;
+        }
+        l = strip(l);
+
+        if (l[0] == '[') {
+                char copy[POLICY_LINE_MAX + 1];
+
+                snprintf(copy, sizeof(copy), "%s", l);
+                if (!check_section(s, copy))
+                        return NULL;
+        } else if (l[0] != 0 && l[0] != '#' && l[0] != ';') {
+                size_t k = strcspn(l, "=:");
+
+                /* inih also accepts "Key: value"; we document only "=". */
+                if (l[k] != '=') {
+                        parse_error(s, "expected Key=Value");
+                        return NULL;
+                }
+        }
+
+        snprintf(str, (size_t) num, "%s\n", s->buf);
+        return str;
+}
+
+static int parse_bool(const char *v, bool *ret) {
+        static const char *const yes[] = { "yes", "true", "on", "1" };
+        static const char *const no[] = { "no", "false", "off", "0" };
+
+        for (size_t i = 0; i < ELEMENTSOF(yes); i++) {
+                if (strcmp(v, yes[i]) == 0)
+                        return *ret = true, 0;
+                if (strcmp(v, no[i]) == 0)
+                        return *ret = false, 0;
+        }
+        return -EINVAL;
+}
+
+static int parse_uint_range(const char *v, uint64_t min, uint64_t max, uint64_t *ret) {
+        unsigned long long x;
+        char *end;
+
+        if (!isdigit((unsigned char) v[0]))
+                return -EINVAL;
+        errno = 0;
+        x = strtoull(v, &end, 10);
+        if (*end != 0)
+                return -EINVAL;
+        if (errno == ERANGE || x < min || x > max)
+                return -ERANGE;
+        *ret = x;
+        return 0;
+}
+
+/* Apply one key to settings; returns the POLICY_KEY_* bit or 0 after
+ * recording an error. */
+static unsigned apply_key(ParseState *s, PolicySettings *st, const char *key, const char *value) {
+        uint64_t u;
+        bool b;
+        int r;
+
+        if (value[0] == 0) {
+                parse_error(s, "%s= has an empty value", key);
+                return 0;
+        }
+        if (strcmp(key, "AutoActivate") == 0) {
+                AutoActivate a = auto_activate_from_string(value);
+
+                if (a < 0) {
+                        parse_error(s, "invalid AutoActivate= value '%.64s' (expected never, immediate or window)", value);
+                        return 0;
+                }
+                st->auto_activate = a;
+                return POLICY_KEY_AUTO_ACTIVATE;
+        }
+        if (strcmp(key, "CpuRendezvous") == 0) {
+                CpuRendezvous c = cpu_rendezvous_from_string(value);
+
+                if (c < 0) {
+                        parse_error(s, "invalid CpuRendezvous= value '%.64s' (expected force or skip)", value);
+                        return 0;
+                }
+                st->cpu_rendezvous = c;
+                return POLICY_KEY_CPU_RENDEZVOUS;
+        }
+        if (strcmp(key, "PrimeAhead") == 0) {
+                if (parse_bool(value, &b) < 0) {
+                        parse_error(s, "invalid PrimeAhead= value '%.64s' (expected yes or no)", value);
+                        return 0;
+                }
+                st->prime_ahead = b;
+                return POLICY_KEY_PRIME_AHEAD;
+        }
+        if (strcmp(key, "RetryLimit") == 0) {
+                r = parse_uint_range(value, 0, POLICY_RETRY_LIMIT_MAX, &u);
+                if (r < 0) {
+                        parse_error(s, "invalid RetryLimit= value '%.64s' (expected 0..%d)", value, POLICY_RETRY_LIMIT_MAX);
+                        return 0;
+                }
+                st->retry_limit = (unsigned) u;
+                return POLICY_KEY_RETRY_LIMIT;
+        }
+        if (strcmp(key, "RetryDelaySec") == 0) {
+                r = parse_uint_range(value, 1, POLICY_RETRY_DELAY_MAX / USEC_PER_SEC, &u);
+                if (r < 0) {
+                        parse_error(s, "invalid RetryDelaySec= value '%.64s' (expected 1..%" PRIu64 ")",
+                                    value, (uint64_t) (POLICY_RETRY_DELAY_MAX / USEC_PER_SEC));
+                        return 0;
+                }
+                st->retry_delay = u * USEC_PER_SEC;
+                return POLICY_KEY_RETRY_DELAY;
+        }
+        parse_error(s, "unknown key '%.64s' in [%s]", key, s->section);
+        return 0;
+}
+
+static int policy_handler(void *user, const char *section, const char *name, const char *value) {
+        ParseState *s = user;
+        PolicySettings st;
+        PolicyComponent *pc = NULL;
+        unsigned bit;
+
+        if (s->error)
+                return 0;
+        if (section[0] == 0 || s->section[0] == 0) {
+                parse_error(s, "%s= outside of a section", name);
+                return 0;
+        }
+
+        if (strcmp(s->section, "Defaults") == 0)
+                st = s->policy->defaults;
+        else {
+                const char *uuid = s->section + strlen("Component ");
+
+                pc = policy_find_component(s->policy, uuid);
+                if (!pc) {
+                        PolicyComponent *t = realloc(s->policy->components,
+                                                     (s->policy->n_components + 1) * sizeof(*t));
+                        if (!t) {
+                                parse_error(s, "out of memory");
+                                return 0;
+                        }
+                        s->policy->components = t;
+                        pc = &t[s->policy->n_components++];
+                        *pc = (PolicyComponent) { .settings = settings_default };
+                        memcpy(pc->uuid, uuid, UUID_STRING_MAX);
+                }
+                st = pc->settings;
+        }
+
+        bit = apply_key(s, &st, name, value);
+        if (bit == 0)
+                return 0;
+        if (s->section_keys & bit) {
+                parse_error(s, "%s= set twice in [%s]", name, s->section);
+                return 0;
+        }
+        s->section_keys |= bit;
+
+        if (!pc) {
+                s->policy->defaults = st;
+                return 1;
+        }
+        pc->settings = st;
+        pc->set |= bit;
+        free(pc->source);
+        if (asprintf(&pc->source, "%s:%u", s->name, s->line) < 0) {
+                pc->source = NULL;
+                parse_error(s, "out of memory");
+                return 0;
+        }
+        return 1;
+}
+
+int policy_parse_stream(Policy *p, FILE *f, const char *name, char **ret_error) {
+        ParseState s = {
+                .policy = p,
+                .f = f,
+                .name = name,
+        };
+        int r;
+
+        r = ini_parse_stream(policy_reader, &s, policy_handler, &s);
+        if (r > 0 && !s.error) {
+                /* inih found a line it could not parse before the handler
+                 * ran; our reader already checked sections and Key=Value,
+                 * so this is its remaining complaint. */
+                s.line = (unsigned) r;
+                parse_error(&s, "syntax error");
+        } else if (r < 0 && !s.error) {
+                s.line = 0;
+                parse_error(&s, "cannot parse: %s", r == -2 ? "out of memory" : "read error");
+        }
+        if (!s.error && ferror(f)) {
+                parse_error(&s, "read error");
+        }
+
+        free(s.buf);
+        for (size_t i = 0; i < s.n_sections; i++)
+                free(s.sections[i]);
+        free(s.sections);
+
+        if (s.error) {
+                if (ret_error)
+                        *ret_error = s.error;
+                else
+                        free(s.error);
+                return -EBADMSG;
+        }
+        qsort(p->components, p->n_components, sizeof(PolicyComponent), cmp_component);
+        return 0;
+}
+
+/* Only root may be able to change what lfad activates. */
+static int check_owner(const struct stat *st, const char *path, char **ret_error) {
+        if (st->st_uid == 0 && !(st->st_mode & S_IWOTH) && (st->st_gid == 0 || !(st->st_mode & S_IWGRP)))
+                return 0;
+        if (ret_error && asprintf(ret_error, "%s: refused: writable by a user other than root "
+                                  "(owner %u, group %u, mode %04o)", path, (unsigned) st->st_uid,
+                                  (unsigned) st->st_gid, (unsigned) (st->st_mode & 07777)) < 0)
+                *ret_error = NULL;
+        return -EPERM;
+}
+
+static bool has_conf_suffix(const char *n) {
+        size_t l = strlen(n);
+
+        return l > 5 && strcmp(n + l - 5, ".conf") == 0 && n[0] != '.';
+}
+
+typedef struct ConfFile {
+        char *name;
+        char *path;
+} ConfFile;
+
+static int cmp_conf(const void *a, const void *b) {
+        return strcmp(((const ConfFile *) a)->name, ((const ConfFile *) b)->name);
+}
+
+static void conf_files_free(ConfFile *f, size_t n) {
+        for (size_t i = 0; i < n; i++) {
+                free(f[i].name);
+                free(f[i].path);
+        }
+        free(f);
+}
+
+/* systemd's override order: the first directory naming a file wins. */
+static int collect_files(char * const *dirs, ConfFile **ret, size_t *ret_n, char **ret_error) {
+        ConfFile *files = NULL;
+        size_t n = 0;
+        int r = 0;
+
+        for (char * const *d = dirs; d && *d && r >= 0; d++) {
+                struct dirent *de;
+                struct stat st;
+                DIR *dir;
+
+                dir = opendir(*d);
+                if (!dir) {
+                        if (errno == ENOENT)
+                                continue;
+                        r = -errno;
+                        if (ret_error && asprintf(ret_error, "%s: cannot open: %s", *d, strerror(errno)) < 0)
+                                *ret_error = NULL;
+                        break;
+                }
+                if (fstat(dirfd(dir), &st) < 0) {
+                        r = -errno;
+                        closedir(dir);
+                        break;
+                }
+                r = check_owner(&st, *d, ret_error);
+                if (r < 0) {
+                        closedir(dir);
+                        break;
+                }
+
+                while ((de = readdir(dir))) {
+                        bool seen = false;
+
+                        if (!has_conf_suffix(de->d_name))
+                                continue;
+                        for (size_t i = 0; i < n; i++)
+                                if (strcmp(files[i].name, de->d_name) == 0)
+                                        seen = true;
+                        if (seen)
+                                continue;
+                        ConfFile *t = realloc(files, (n + 1) * sizeof(*t));
+                        if (!t) {
+                                r = -ENOMEM;
+                                break;
+                        }
+                        files = t;
+                        files[n].name = strdup(de->d_name);
+                        if (asprintf(&files[n].path, "%s/%s", *d, de->d_name) < 0)
+                                files[n].path = NULL;
+                        n++;
+                        if (!files[n - 1].name || !files[n - 1].path) {
+                                r = -ENOMEM;
+                                break;
+                        }
+                }
+                closedir(dir);
+        }
+        if (r < 0) {
+                conf_files_free(files, n);
+                return r;
+        }
+        qsort(files, n, sizeof(ConfFile), cmp_conf);
+        *ret = files;
+        *ret_n = n;
+        return 0;
+}
+
+static int load_file(Policy *p, const char *path, bool *ret_masked, char **ret_error) {
+        _cleanup_fclose_ FILE *f = NULL;
+        struct stat st;
+        int fd, r;
+
+        *ret_masked = false;
+        /* A symlink to /dev/null masks the file of that name, as in systemd. */
+        if (stat(path, &st) >= 0 && S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3)) {
+                *ret_masked = true;
+                return 0;
+        }
+
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0) {
+                r = -errno;
+                if (ret_error && asprintf(ret_error, "%s: cannot open: %s", path, strerror(-r)) < 0)
+                        *ret_error = NULL;
+                return r;
+        }
+        f = fdopen(fd, "r");
+        if (!f) {
+                safe_close(fd);
+                return -ENOMEM;
+        }
+        /* Checked on the open file, so a swap after the check changes nothing. */
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        if (!S_ISREG(st.st_mode)) {
+                if (ret_error && asprintf(ret_error, "%s: not a regular file", path) < 0)
+                        *ret_error = NULL;
+                return -EBADMSG;
+        }
+        r = check_owner(&st, path, ret_error);
+        if (r < 0)
+                return r;
+        return policy_parse_stream(p, f, path, ret_error);
+}
+
+int policy_load(char * const *dirs, Policy **ret, char **ret_error) {
+        _cleanup_(policy_freep) Policy *p = NULL;
+        ConfFile *files = NULL;
+        size_t n = 0, n_used = 0;
+        struct timespec ts;
+        int r;
+
+        if (ret_error)
+                *ret_error = NULL;
+        r = policy_new_default(&p);
+        if (r < 0)
+                return r;
+        r = collect_files(dirs, &files, &n, ret_error);
+        if (r < 0)
+                return r;
+
+        free(p->files);
+        p->files = calloc(n + 1, sizeof(char *));
+        if (!p->files) {
+                conf_files_free(files, n);
+                return -ENOMEM;
+        }
+        for (size_t i = 0; i < n; i++) {
+                bool masked;
+
+                r = load_file(p, files[i].path, &masked, ret_error);
+                if (r < 0)
+                        break;
+                if (masked)
+                        continue;
+                p->files[n_used++] = TAKE_PTR(files[i].path);
+        }
+        conf_files_free(files, n);
+        if (r < 0)
+                return r;
+
+        (void) clock_gettime(CLOCK_REALTIME, &ts);
+        p->loaded_at = (usec_t) ts.tv_sec * USEC_PER_SEC + (usec_t) ts.tv_nsec / 1000;
+        *ret = TAKE_PTR(p);
+        return 0;
+}
+
+void policy_lookup(const Policy *p, const char *uuid, PolicySettings *ret, const char **ret_source) {
+        const PolicyComponent *pc = policy_find_component(p, uuid);
+        PolicySettings s = p->defaults;
+
+        if (pc) {
+                if (pc->set & POLICY_KEY_AUTO_ACTIVATE)
+                        s.auto_activate = pc->settings.auto_activate;
+                if (pc->set & POLICY_KEY_CPU_RENDEZVOUS)
+                        s.cpu_rendezvous = pc->settings.cpu_rendezvous;
+                if (pc->set & POLICY_KEY_PRIME_AHEAD)
+                        s.prime_ahead = pc->settings.prime_ahead;
+                if (pc->set & POLICY_KEY_RETRY_LIMIT)
+                        s.retry_limit = pc->settings.retry_limit;
+                if (pc->set & POLICY_KEY_RETRY_DELAY)
+                        s.retry_delay = pc->settings.retry_delay;
+        }
+        *ret = s;
+        if (ret_source)
+                *ret_source = pc ? pc->source : NULL;
+}
+
+static const char *action_phrase(AutoActivate a) {
+        switch (a) {
+        case AUTO_ACTIVATE_IMMEDIATE:
+                return "activate as soon as pending";
+        case AUTO_ACTIVATE_WINDOW:
+                return "activate in the maintenance window";
+        default:
+                return "activate only on request";
+        }
+}
+
+int policy_decide(const Policy *p, const Component *c, Decision **ret) {
+        _cleanup_(decision_freep) Decision *d = NULL;
+        const char *source, *rv = "";
+        PolicySettings s;
+        char origin[PATH_MAX + 64];
+
+        d = calloc(1, sizeof(*d));
+        if (!d)
+                return -ENOMEM;
+
+        policy_lookup(p, c->uuid, &s, &source);
+        if (source)
+                snprintf(origin, sizeof(origin), "[Component] at %s", source);
+        else
+                snprintf(origin, sizeof(origin), "%s", p->files && p->files[0] ? "defaults" : "built-in defaults");
+
+        d->retry_limit = s.retry_limit;
+        d->retry_delay = s.retry_delay;
+
+        /* Safety first: these hold whatever the policy says. */
+        if (c->parse_error) {
+                d->action = DECISION_REFUSED;
+                d->force_cpu_rendezvous = true;
+                if (asprintf(&d->reason, "never activated automatically: its sysfs data is invalid (%s)", c->parse_error) < 0)
+                        d->reason = NULL;
+                goto done;
+        }
+        if (c->may_reset_cpu) {
+                d->action = DECISION_REFUSED;
+                d->force_cpu_rendezvous = true;
+                d->reason = strdup("never activated: it may reset a CPU, which the driver does not support");
+                goto done;
+        }
+        if (!c->activation_capable) {
+                d->action = DECISION_REFUSED;
+                d->force_cpu_rendezvous = true;
+                d->reason = strdup("never activated: the firmware cannot activate it live");
+                goto done;
+        }
+
+        if (s.cpu_rendezvous == CPU_RENDEZVOUS_SKIP && c->cpu_rendezvous) {
+                d->force_cpu_rendezvous = true;
+                d->rendezvous_overridden = true;
+                rv = "; CpuRendezvous=skip ignored: the firmware requires the CPU rendezvous";
+        } else if (s.cpu_rendezvous == CPU_RENDEZVOUS_SKIP) {
+                d->force_cpu_rendezvous = false;
+                rv = "; without CPU rendezvous (CpuRendezvous=skip, firmware allows it)";
+        } else {
+                d->force_cpu_rendezvous = true;
+                rv = "; with CPU rendezvous";
+        }
+
+        switch (s.auto_activate) {
+        case AUTO_ACTIVATE_IMMEDIATE:
+                d->action = DECISION_IMMEDIATE;
+                break;
+        case AUTO_ACTIVATE_WINDOW:
+                d->action = DECISION_WINDOW;
+                break;
+        default:
+                d->action = DECISION_NEVER;
+                break;
+        }
+        /* Priming ahead only helps when the activation is not immediate. */
+        d->prime_ahead = s.prime_ahead && d->action != DECISION_IMMEDIATE;
+
+        if (!c->activation_pending) {
+                d->action = DECISION_NOTHING_PENDING;
+                d->prime_ahead = false;
+                if (asprintf(&d->reason, "no new image pending; when one is, policy (%s) says: %s%s",
+                             origin, action_phrase(s.auto_activate), rv) < 0)
+                        d->reason = NULL;
+                goto done;
+        }
+        if (asprintf(&d->reason, "policy (%s) says: %s%s%s", origin, action_phrase(s.auto_activate), rv,
+                     d->prime_ahead ? "; primed ahead" : "") < 0)
+                d->reason = NULL;
+
+done:
+        if (!d->reason)
+                return -ENOMEM;
+        *ret = TAKE_PTR(d);
+        return 0;
+}

@@ -1,0 +1,305 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Harness of lfad's integration tests: per test a simulated LFA platform
+(tests/sim), a private dbus-daemon, temporary state / runtime / policy
+directories, a test-owned NOTIFY_SOCKET, and lfad from the build directory.
+
+Environment:
+  LFA_LFAD          the lfad binary (default $LFA_BUILD/daemon/lfad)
+  LFA_BUILD         the meson build directory (default ./build)
+  LFA_LFAD_WRAPPER  a command put in front of lfad (e.g. valgrind ...)
+  LFA_TIME_SCALE    multiply every timeout (slow runs: valgrind)
+"""
+
+import os
+import shlex
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+
+HERE = os.path.dirname(os.path.realpath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, 'tests', 'sim'))
+
+from lfasim.harness import Sim, SimError  # noqa: E402,F401
+
+SCALE = float(os.environ.get('LFA_TIME_SCALE', '1'))
+
+BUS_CONF = '''<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <listen>unix:path=%s</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow user="*"/>
+    <allow own="*"/>
+    <allow send_destination="*"/>
+    <allow receive_sender="*"/>
+  </policy>
+</busconfig>
+'''
+
+
+def scaled(t):
+        return t * SCALE
+
+
+def lfad_binary():
+        if os.environ.get('LFA_LFAD'):
+                return os.environ['LFA_LFAD']
+        return os.path.join(os.environ.get('LFA_BUILD', os.path.join(ROOT, 'build')), 'daemon', 'lfad')
+
+
+def wait_for(pred, timeout, what):
+        deadline = time.monotonic() + scaled(timeout)
+        while True:
+                v = pred()
+                if v:
+                        return v
+                if time.monotonic() > deadline:
+                        raise AssertionError('timed out after %ss waiting for %s' % (scaled(timeout), what))
+                time.sleep(0.02)
+
+
+class Bus:
+        """A private dbus-daemon; lfad reaches it as its system bus."""
+
+        def __init__(self, tmp):
+                self.path = os.path.join(tmp, 'bus')
+                conf = os.path.join(tmp, 'bus.conf')
+                with open(conf, 'w', encoding='utf-8') as f:
+                        f.write(BUS_CONF % self.path)
+                self.proc = subprocess.Popen(['dbus-daemon', '--nofork', '--config-file=' + conf,
+                                              '--print-address=1'],
+                                             stdout=subprocess.PIPE, text=True)
+                self.address = self.proc.stdout.readline().strip()
+                if not self.address:
+                        raise AssertionError('dbus-daemon did not start')
+
+        def stop(self):
+                self.proc.terminate()
+                self.proc.wait(10)
+                self.proc.stdout.close()
+
+
+class Notify:
+        """The NOTIFY_SOCKET lfad reports to; keeps every message."""
+
+        def __init__(self, tmp):
+                self.path = os.path.join(tmp, 'notify')
+                self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+                self.sock.bind(self.path)
+                self.sock.settimeout(0.2)
+                self.messages = []
+                self.cond = threading.Condition()
+                self.running = True
+                self.thread = threading.Thread(target=self._run, daemon=True)
+                self.thread.start()
+
+        def _run(self):
+                while self.running:
+                        try:
+                                data = self.sock.recv(65536)
+                        except socket.timeout:
+                                continue
+                        except OSError:
+                                return
+                        with self.cond:
+                                self.messages.append(data.decode(errors='replace'))
+                                self.cond.notify_all()
+
+        def assignments(self):
+                """Every KEY=VALUE received, in order."""
+                with self.cond:
+                        return [a for m in self.messages for a in m.split('\n') if a]
+
+        def wait(self, assignment, count=1, timeout=15):
+                """Until assignment (e.g. READY=1) was received count times."""
+                deadline = time.monotonic() + scaled(timeout)
+                with self.cond:
+                        while True:
+                                n = sum(1 for m in self.messages for a in m.split('\n') if a == assignment)
+                                if n >= count:
+                                        return
+                                left = deadline - time.monotonic()
+                                if left <= 0:
+                                        raise AssertionError('no %s (#%d) on NOTIFY_SOCKET within %ss; got %r'
+                                                             % (assignment, count, scaled(timeout), self.messages))
+                                self.cond.wait(left)
+
+        def stop(self):
+                self.running = False
+                self.thread.join(2)
+                self.sock.close()
+
+
+class LfadTestCase(unittest.TestCase):
+        """Set SCENARIO (text), POLICY ({'etc'|'run'|'usr': {name: text}}) and
+        SIM_OPTIONS; setUp starts the platform, the bus and lfad and waits for
+        READY=1."""
+
+        SCENARIO = ''
+        POLICY = {}
+        SIM_OPTIONS = {'prime_budget_ms': 2000, 'activate_budget_ms': 2000}
+        START = True
+
+        def setUp(self):
+                self.tmpobj = tempfile.TemporaryDirectory(prefix='lfa-it-')
+                self.tmp = self.tmpobj.name
+                self.sim = Sim(self.SCENARIO, **self.SIM_OPTIONS).start()
+                self.bus = Bus(self.tmp)
+                self.notify = Notify(self.tmp)
+                self.state_dir = os.path.join(self.tmp, 'state')
+                self.runtime_dir = os.path.join(self.tmp, 'runtime')
+                self.policy_dirs = [os.path.join(self.tmp, d) for d in ('etc', 'run', 'usr')]
+                for d in [self.state_dir, self.runtime_dir] + self.policy_dirs:
+                        os.makedirs(d, mode=0o755)
+                for where, files in self.POLICY.items():
+                        for name, text in files.items():
+                                self.write_policy(name, text, where)
+                self.lfad = None
+                self.lfad_runs = 0
+                self.expect_exit = None
+                if self.START:
+                        self.start_lfad()
+
+        def write_policy(self, name, text, where='etc'):
+                d = os.path.join(self.tmp, where)
+                path = os.path.join(d, name)
+                with open(path, 'w', encoding='utf-8') as f:
+                        f.write(text)
+                os.chmod(path, 0o644)
+                return path
+
+        def lfad_env(self):
+                env = self.sim.child_env()
+                env.update({
+                        'DBUS_SYSTEM_BUS_ADDRESS': self.bus.address,
+                        'NOTIFY_SOCKET': self.notify.path,
+                        'STATE_DIRECTORY': self.state_dir,
+                        'RUNTIME_DIRECTORY': self.runtime_dir,
+                        'ASAN_OPTIONS': 'verify_asan_link_order=0:detect_leaks=1',
+                        'UBSAN_OPTIONS': 'halt_on_error=1:print_stacktrace=1',
+                        'SYSTEMD_LOG_LEVEL': 'debug',
+                })
+                env.pop('JOURNAL_STREAM', None)
+                return env
+
+        def start_lfad(self, wait_ready=True, extra_args=()):
+                self.lfad_runs += 1
+                self.lfad_log = os.path.join(self.tmp, 'lfad-%d.log' % self.lfad_runs)
+                wrapper = shlex.split(os.environ.get('LFA_LFAD_WRAPPER', ''))
+                argv = wrapper + [lfad_binary()] + ['--policy-dir=' + d for d in self.policy_dirs] + list(extra_args)
+                with open(self.lfad_log, 'w', encoding='utf-8') as log:
+                        self.lfad = subprocess.Popen(argv, env=self.lfad_env(), stdout=log, stderr=log,
+                                                     stdin=subprocess.DEVNULL)
+                if wait_ready:
+                        self.wait_ready(self.lfad_runs)
+                return self.lfad
+
+        def wait_ready(self, count=1, timeout=20):
+                self.notify.wait('READY=1', count, timeout)
+
+        def lfad_output(self, run=None):
+                out = []
+                for i in range(1, self.lfad_runs + 1):
+                        if run is not None and i != run:
+                                continue
+                        with open(os.path.join(self.tmp, 'lfad-%d.log' % i), encoding='utf-8',
+                                  errors='replace') as f:
+                                out.append(f.read())
+                return '\n'.join(out)
+
+        def stop_lfad(self):
+                """SIGTERM; lfad must exit 0 (sanitizers make it fail
+                otherwise)."""
+                p, self.lfad = self.lfad, None
+                if p is None or p.poll() is not None:
+                        return p.returncode if p else 0
+                p.send_signal(signal.SIGTERM)
+                try:
+                        return p.wait(scaled(15))
+                except subprocess.TimeoutExpired:
+                        p.kill()
+                        p.wait()
+                        raise AssertionError('lfad did not exit on SIGTERM')
+
+        def kill_lfad(self):
+                self.lfad.kill()
+                self.lfad.wait()
+                self.lfad = None
+
+        def tearDown(self):
+                failed = not self._outcome.success
+                try:
+                        if self.lfad is not None:
+                                rc = self.stop_lfad()
+                                if rc != 0 and not failed:
+                                        failed = True
+                                        raise AssertionError('lfad exited %d on SIGTERM' % rc)
+                        log = self.lfad_output()
+                        for bad in ('ERROR: AddressSanitizer', 'ERROR: LeakSanitizer', 'runtime error:',
+                                    'Invalid read', 'Invalid write'):
+                                if bad in log and not failed:
+                                        failed = True
+                                        raise AssertionError('lfad log shows %r' % bad)
+                finally:
+                        if failed:
+                                sys.stderr.write('\n----- lfad log (%s) -----\n%s\n----- lfa-sim log -----\n%s\n'
+                                                 % (self.id(), self.lfad_output(), self.sim.log_text()))
+                        self.notify.stop()
+                        self.bus.stop()
+                        self.sim.cleanup()
+                        self.tmpobj.cleanup()
+
+        # -- observations ------------------------------------------------
+        def busctl(self, *args, timeout=60, check=True):
+                r = subprocess.run(['busctl', '--address=' + self.bus.address, '--timeout=%d' % timeout] + list(args),
+                                   capture_output=True, text=True, timeout=scaled(timeout + 10))
+                if check and r.returncode != 0:
+                        raise AssertionError('busctl %s: %s' % (' '.join(args), r.stderr.strip()))
+                return r
+
+        def history(self):
+                """lfad's history file as dicts (the format of
+                daemon/history.c); a torn last line is skipped."""
+                path = os.path.join(self.state_dir, 'history')
+                if not os.path.exists(path):
+                        return []
+                out = []
+                keys = ('magic', 'uuid', 'name', 'action', 'trigger', 'version_before', 'version_after',
+                        'rendezvous', 'start', 'duration', 'error', 'lfa_code', 'message')
+                with open(path, encoding='utf-8', errors='replace') as f:
+                        for line in f:
+                                if not line.endswith('\n'):
+                                        continue
+                                fields = line.rstrip('\n').split('\t')
+                                if len(fields) != len(keys) or fields[0] != 'lfa1':
+                                        continue
+                                d = dict(zip(keys, fields))
+                                d['error'] = int(d['error'])
+                                d['rendezvous'] = d['rendezvous'] == '1'
+                                out.append(d)
+                return out
+
+        def wait_history(self, pred, timeout=10, what='a history entry'):
+                return wait_for(lambda: [h for h in self.history() if pred(h)], timeout, what)
+
+        def activate_writes(self, uuid=None):
+                return [w for w in self.sim.writes('activate', uuid) if w['errno'] is None]
+
+        def wait_activate_write(self, uuid, count=1, timeout=10):
+                return wait_for(lambda: len(self.activate_writes(uuid)) >= count and self.activate_writes(uuid),
+                                timeout, '%d activate write(s) of %s' % (count, uuid))
+
+        def wait_result(self, uuid, action='activate', n=0, timeout=10):
+                return self.sim.wait_result(uuid, action, timeout=scaled(timeout), start=n)
+
+        def settle(self, seconds=0.5):
+                """A deliberate pause before asserting that something did
+                NOT happen (nothing else can prove an absence)."""
+                time.sleep(scaled(seconds))

@@ -15,23 +15,25 @@ typedef struct Verb {
         int min_args;
         int max_args;   /* -1: any number */
         bool needs_bus;
+        /* Options after the verb's first operand belong to another program. */
+        bool passthrough;
         int (*run)(Context *c);
 } Verb;
 
 static const Verb verbs[] = {
-        { "status",           0, 0,  true,  verb_status },
-        { "list",             0, 0,  true,  verb_list },
-        { "show",             1, 1,  true,  verb_show },
-        { "plan",             0, 0,  true,  verb_plan },
-        { "history",          0, 1,  true,  verb_history },
-        { "activate",         1, 1,  true,  verb_activate },
-        { "activate-pending", 0, 0,  true,  verb_activate_pending },
-        { "cancel",           1, 1,  true,  verb_cancel },
-        { "prime",            1, 1,  true,  verb_prime },
-        { "refresh",          0, 0,  true,  verb_refresh },
-        { "monitor",          0, 0,  true,  verb_monitor },
+        { "status",           0, 0,  true,  false, verb_status },
+        { "list",             0, 0,  true,  false, verb_list },
+        { "show",             1, 1,  true,  false, verb_show },
+        { "plan",             0, 0,  true,  false, verb_plan },
+        { "history",          0, 1,  true,  false, verb_history },
+        { "activate",         1, 1,  true,  false, verb_activate },
+        { "activate-pending", 0, 0,  true,  false, verb_activate_pending },
+        { "cancel",           1, 1,  true,  false, verb_cancel },
+        { "prime",            1, 1,  true,  false, verb_prime },
+        { "refresh",          0, 0,  true,  false, verb_refresh },
+        { "monitor",          0, 0,  true,  false, verb_monitor },
         /* policy reload connects itself; policy verify needs no bus at all. */
-        { "policy",           1, -1, false, verb_policy },
+        { "policy",           1, -1, false, true,  verb_policy },
 };
 
 static void help(void) {
@@ -195,7 +197,7 @@ int main(int argc, char *argv[]) {
          * (getopt skips it): operands and trailing options. */
         argc -= optind;
         argv += optind;
-        r = parse_argv(&c, argc, argv, false);
+        r = parse_argv(&c, argc, argv, verb->passthrough);
         if (r >= 0)
                 return r;
 

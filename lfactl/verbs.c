@@ -268,7 +268,7 @@ static int parse_max(Context *c, uint32_t *ret) {
 
 int verb_history(Context *c) {
         _cleanup_json_ json_object *entries = NULL;
-        uint32_t max;
+        uint32_t max = 0;
         int r;
 
         r = parse_max(c, &max);

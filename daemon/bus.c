@@ -838,7 +838,7 @@ static void on_activation_finished(Manager *m, const ActivationResult *res, void
         r = bus_component_path(res->uuid, &path);
         if (r >= 0)
                 r = sd_bus_emit_signal(m->bus, BUS_PATH, BUS_INTERFACE, "ActivationFinished",
-                                       "sossssssbt", res->uuid, path,
+                                       "sosssssbt", res->uuid, path,
                                        strempty(job_action_to_string(res->action)),
                                        strempty(activation_trigger_to_string(res->trigger)),
                                        res->error == 0 ? "success" : "failed",

@@ -1,0 +1,287 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * History: the record format (escaping, garbage rejected), append and read
+ * back newest first, recovery from a torn last record (what a kill -9 in the
+ * middle of a write leaves), and the size bound.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "history.h"
+
+#define RMM "6c0762a6-12f2-4b56-92cb-ba8f633606d9"
+
+static HistoryEntry sample(unsigned i) {
+        static char msg[64];
+        HistoryEntry e = {
+                .uuid = RMM,
+                .name = (char *) "TF-RMM",
+                .action = (char *) "activate",
+                .trigger = (char *) "auto",
+                .version_before = (char *) "1.3",
+                .version_after = (char *) "1.4",
+                .rendezvous = true,
+                .start = 1700000000000000ULL + i,
+                .duration = 1234,
+                .error = 0,
+                .lfa_code = NULL,
+                .message = msg,
+        };
+
+        snprintf(msg, sizeof(msg), "attempt %u", i);
+        return e;
+}
+
+static void roundtrip_one(const HistoryEntry *in) {
+        _cleanup_free_ char *line = NULL;
+        HistoryEntry out = {};
+
+        assert_int_equal(history_entry_format(in, &line), 0);
+        /* One record is one line. */
+        assert_non_null(strchr(line, '\n'));
+        assert_ptr_equal(strchr(line, '\n'), line + strlen(line) - 1);
+        assert_int_equal(history_entry_parse(line, &out), 0);
+        assert_string_equal(out.uuid, in->uuid);
+#define STR_EQ(f) do { if (in->f) assert_string_equal(out.f, in->f); else assert_null(out.f); } while (0)
+        STR_EQ(name);
+        STR_EQ(action);
+        STR_EQ(trigger);
+        STR_EQ(version_before);
+        STR_EQ(version_after);
+        STR_EQ(lfa_code);
+        STR_EQ(message);
+#undef STR_EQ
+        assert_int_equal(out.rendezvous, in->rendezvous);
+        assert_int_equal(out.start, in->start);
+        assert_int_equal(out.duration, in->duration);
+        assert_int_equal(out.error, in->error);
+        history_entry_done(&out);
+}
+
+static void test_roundtrip(void **state) {
+        HistoryEntry e = sample(1);
+
+        (void) state;
+        roundtrip_one(&e);
+        e.error = -EKEYREJECTED;
+        e.lfa_code = (char *) "AUTH_ERROR";
+        e.message = (char *) "tabs\tnewlines\nbackslash\\ and - dashes";
+        e.rendezvous = false;
+        roundtrip_one(&e);
+        e.name = (char *) "-";
+        e.version_after = NULL;
+        e.message = (char *) "";
+        roundtrip_one(&e);
+        e.name = (char *) "\\-\\\\t";
+        e.start = UINT64_MAX >> 1;
+        roundtrip_one(&e);
+}
+
+static void parse_bad_one(const char *line) {
+        HistoryEntry out = {};
+
+        if (history_entry_parse(line, &out) != -EBADMSG)
+                fail_msg("accepted garbage: '%s'", line);
+}
+
+static void test_parse_garbage(void **state) {
+        (void) state;
+        parse_bad_one("");
+        parse_bad_one("garbage");
+        parse_bad_one("lfa1");
+        parse_bad_one("lfa2\t" RMM "\tn\tactivate\tauto\t1\t2\t1\t1\t1\t0\t-\tm");
+        parse_bad_one("lfa1\tnot-a-uuid-at-all-not-a-uuid-at-all\tn\tactivate\tauto\t1\t2\t1\t1\t1\t0\t-\tm");
+        parse_bad_one("lfa1\t" RMM "\tn\tactivate\tauto\t1\t2\t2\t1\t1\t0\t-\tm");          /* rendezvous 2 */
+        parse_bad_one("lfa1\t" RMM "\tn\tactivate\tauto\t1\t2\t1\t-1\t1\t0\t-\tm");         /* negative start */
+        parse_bad_one("lfa1\t" RMM "\tn\tactivate\tauto\t1\t2\t1\t1\t1\t5\t-\tm");          /* positive error */
+        parse_bad_one("lfa1\t" RMM "\tn\tactivate\tauto\t1\t2\t1\t1\t1\t-99999\t-\tm");     /* error out of range */
+        parse_bad_one("lfa1\t" RMM "\tn\tactivate\tauto\t1\t2\t1\t99999999999999999999\t1\t0\t-\tm");
+        parse_bad_one("lfa1\t" RMM "\tn\tactivate\tauto\t1\t2\t1\t1\t1\t0\t-\tm\textra");
+        parse_bad_one("lfa1\t" RMM "\tn\tactivate\tauto\t1\t2\t1\t1\t1\t0\t-");             /* a field short */
+        parse_bad_one("lfa1\t" RMM "\tn\\x\tactivate\tauto\t1\t2\t1\t1\t1\t0\t-\tm");       /* bad escape */
+        parse_bad_one("lfa1\t" RMM "\ta-b\tactivate\tauto\t1\t2\t1\t1\t1\t0\t-\tm");        /* bare dash */
+        parse_bad_one("lfa1\t" RMM "\tn\\\tactivate\tauto\t1\t2\t1\t1\t1\t0\t-\tm");        /* trailing backslash */
+}
+
+typedef struct Dir {
+        char path[64];
+        char file[96];
+} Dir;
+
+static int dir_setup(void **state) {
+        Dir *d = calloc(1, sizeof(*d));
+
+        assert_non_null(d);
+        strcpy(d->path, "/tmp/test-history-XXXXXX");
+        assert_non_null(mkdtemp(d->path));
+        snprintf(d->file, sizeof(d->file), "%s/state/history", d->path);
+        *state = d;
+        return 0;
+}
+
+static int dir_teardown(void **state) {
+        Dir *d = *state;
+        char cmd[128];
+
+        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", d->path);
+        assert_int_equal(system(cmd), 0);
+        free(d);
+        return 0;
+}
+
+static void state_dir(const Dir *d, char buf[static 96]) {
+        snprintf(buf, 96, "%s/state", d->path);
+}
+
+static void test_append_read(void **state) {
+        Dir *d = *state;
+        _cleanup_(history_freep) History *h = NULL;
+        HistoryEntry *entries = NULL;
+        char sd[96];
+        size_t n;
+
+        state_dir(d, sd);
+        assert_int_equal(history_open(sd, 100, &h), 0);
+        assert_int_equal(history_read(h, 10, &entries, &n), 0);
+        assert_int_equal(n, 0);
+        history_entries_free(entries, n);
+
+        for (unsigned i = 0; i < 5; i++) {
+                HistoryEntry e = sample(i);
+
+                assert_int_equal(history_append(h, &e), 0);
+        }
+        assert_int_equal(history_read(h, 3, &entries, &n), 0);
+        assert_int_equal(n, 3);
+        assert_string_equal(entries[0].message, "attempt 4"); /* newest first */
+        assert_string_equal(entries[2].message, "attempt 2");
+        history_entries_free(entries, n);
+
+        /* Survives a reopen (a restart of lfad). */
+        h = history_free(h);
+        assert_int_equal(history_open(sd, 100, &h), 0);
+        assert_int_equal(history_read(h, 0, &entries, &n), 0);
+        assert_int_equal(n, 5);
+        assert_string_equal(entries[4].message, "attempt 0");
+        history_entries_free(entries, n);
+}
+
+static void append_raw(const char *file, const char *text) {
+        int fd = open(file, O_WRONLY | O_APPEND | O_CLOEXEC);
+
+        assert_true(fd >= 0);
+        assert_int_equal(write(fd, text, strlen(text)), (ssize_t) strlen(text));
+        close(fd);
+}
+
+static void test_torn_record(void **state) {
+        Dir *d = *state;
+        _cleanup_(history_freep) History *h = NULL;
+        HistoryEntry *entries = NULL, e = sample(1);
+        _cleanup_free_ char *line = NULL;
+        struct stat st;
+        char sd[96];
+        size_t n;
+
+        state_dir(d, sd);
+        assert_int_equal(history_open(sd, 100, &h), 0);
+        assert_int_equal(history_append(h, &e), 0);
+        h = history_free(h);
+
+        /* What a kill -9 halfway through the next write leaves. */
+        e = sample(2);
+        assert_int_equal(history_entry_format(&e, &line), 0);
+        line[strlen(line) / 2] = 0;
+        append_raw(d->file, line);
+
+        assert_int_equal(history_open(sd, 100, &h), 0);
+        assert_int_equal(stat(d->file, &st), 0);
+        /* Cut back to the last complete record. */
+        assert_int_equal(history_read(h, 0, &entries, &n), 0);
+        assert_int_equal(n, 1);
+        assert_string_equal(entries[0].message, "attempt 1");
+        history_entries_free(entries, n);
+
+        /* The next record starts on a clean line. */
+        e = sample(3);
+        assert_int_equal(history_append(h, &e), 0);
+        assert_int_equal(history_read(h, 0, &entries, &n), 0);
+        assert_int_equal(n, 2);
+        assert_string_equal(entries[0].message, "attempt 3");
+        history_entries_free(entries, n);
+}
+
+static void test_garbage_lines_skipped(void **state) {
+        Dir *d = *state;
+        _cleanup_(history_freep) History *h = NULL;
+        HistoryEntry *entries = NULL, e = sample(7);
+        char sd[96];
+        size_t n;
+
+        state_dir(d, sd);
+        assert_int_equal(history_open(sd, 100, &h), 0);
+        append_raw(d->file, "this is not a record\n\n\x01\x02\n");
+        assert_int_equal(history_append(h, &e), 0);
+        assert_int_equal(history_read(h, 0, &entries, &n), 0);
+        assert_int_equal(n, 1);
+        assert_string_equal(entries[0].message, "attempt 7");
+        history_entries_free(entries, n);
+}
+
+static void test_bound(void **state) {
+        Dir *d = *state;
+        _cleanup_(history_freep) History *h = NULL;
+        HistoryEntry *entries = NULL;
+        char sd[96], tmp[128];
+        size_t n;
+
+        state_dir(d, sd);
+        assert_int_equal(history_open(sd, 10, &h), 0);
+        for (unsigned i = 0; i < 45; i++) {
+                HistoryEntry e = sample(i);
+
+                assert_int_equal(history_append(h, &e), 0);
+        }
+        /* Compacted to the newest 10 at 20 lines: never more than 2x. */
+        assert_int_equal(history_read(h, 100, &entries, &n), 0);
+        assert_true(n <= 10);
+        assert_string_equal(entries[0].message, "attempt 44");
+        history_entries_free(entries, n);
+
+        FILE *f = fopen(d->file, "re");
+        char buf[1024];
+        unsigned lines = 0;
+
+        assert_non_null(f);
+        while (fgets(buf, sizeof(buf), f))
+                lines++;
+        fclose(f);
+        assert_true(lines < 20);
+        assert_true(lines >= 5);
+        snprintf(tmp, sizeof(tmp), "%s.tmp", d->file);
+        assert_int_equal(access(tmp, F_OK), -1);
+}
+
+int main(void) {
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_roundtrip),
+                cmocka_unit_test(test_parse_garbage),
+                cmocka_unit_test_setup_teardown(test_append_read, dir_setup, dir_teardown),
+                cmocka_unit_test_setup_teardown(test_torn_record, dir_setup, dir_teardown),
+                cmocka_unit_test_setup_teardown(test_garbage_lines_skipped, dir_setup, dir_teardown),
+                cmocka_unit_test_setup_teardown(test_bound, dir_setup, dir_teardown),
+        };
+
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -355,7 +355,8 @@ void lfa_send_event(struct lfa_component *comp, enum lfa_event event,
  *
  * Passes zero in x2..x5, so a version the firmware does not write reads 0.
  *
- * Return: 0 or the negative LFA code of x0.
+ * Return: 0, or the errno of the ERRNO TABLE for a non-zero x0 (@res->a0
+ * keeps the raw value).
  */
 int lfa_read_entry(u32 seq_id, uuid_t *uuid, struct lfa_regs *res);
 
@@ -381,8 +382,8 @@ int lfa_lock_sequence(void);
 void lfa_unlock_sequence(void);
 
 /* The spinlock that guards the cached fields of every component. */
-void lfa_data_lock(unsigned long *flags);
-void lfa_data_unlock(unsigned long flags);
+void lfa_data_lock(unsigned long *flags) __acquires(lfa_lock);
+void lfa_data_unlock(unsigned long flags) __releases(lfa_lock);
 
 /* ---- lfa-activate.c: the PRIME/ACTIVATE/CANCEL sequences ---- */
 
@@ -494,16 +495,16 @@ const char *lfa_component_name(const uuid_t *uuid);
 
 #ifdef CONFIG_ARM64
 /**
- * lfa_smccc_init() - choose the SMC or HVC conduit once
- * @fn: set to the conduit's lfa_invoke_fn
+ * lfa_smccc_conduit() - choose the SMC or HVC conduit once
  *
- * Return: 0, or -ENODEV without SMCCC >= 1.2 or with no conduit.
+ * Return: the conduit, or NULL without SMCCC >= 1.2 or with no conduit
+ * (one message says which).
  */
-int lfa_smccc_init(lfa_invoke_fn *fn);
+lfa_invoke_fn lfa_smccc_conduit(void);
 #else
-static inline int lfa_smccc_init(lfa_invoke_fn *fn)
+static inline lfa_invoke_fn lfa_smccc_conduit(void)
 {
-	return -ENODEV;
+	return NULL;
 }
 #endif
 

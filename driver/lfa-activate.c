@@ -1,0 +1,551 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Arm Live Firmware Activation: the PRIME/ACTIVATE/CANCEL sequences and the
+ * map from LFA return codes to errno values.
+ *
+ * Every sequence runs under the core's mutex (lfa_lock_sequence(), a
+ * trylock: a second writer gets -EBUSY at once). The cached state a reader
+ * sees is written under the core's spinlock only.
+ */
+
+#define pr_fmt(fmt) "lfa: " fmt
+
+#include <linux/cpumask.h>
+#include <linux/delay.h>
+#include <linux/jiffies.h>
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/nmi.h>
+#include <linux/sched/signal.h>
+#include <linux/spinlock.h>
+#include <linux/stop_machine.h>
+
+#include "lfa.h"
+
+unsigned int lfa_prime_budget_ms = 30000;
+module_param_named(prime_budget_ms, lfa_prime_budget_ms, uint, 0644);
+MODULE_PARM_DESC(prime_budget_ms, "PRIME call-again budget (ms)");
+EXPORT_SYMBOL_IF_KUNIT(lfa_prime_budget_ms);
+
+unsigned int lfa_activate_budget_ms = 20000;
+module_param_named(activate_budget_ms, lfa_activate_budget_ms, uint, 0644);
+MODULE_PARM_DESC(activate_budget_ms, "ACTIVATE call-again/BUSY budget (ms)");
+EXPORT_SYMBOL_IF_KUNIT(lfa_activate_budget_ms);
+
+unsigned int lfa_poll_interval_ms = 10;
+module_param_named(poll_interval_ms, lfa_poll_interval_ms, uint, 0644);
+MODULE_PARM_DESC(poll_interval_ms, "sleep between call-again rounds (ms)");
+EXPORT_SYMBOL_IF_KUNIT(lfa_poll_interval_ms);
+
+/* Indexed by the negated LFA code: -1..-11 are contiguous (DEN0147). */
+static const struct {
+	int err;
+	const char *name;
+} lfa_errmap[] = {
+	[-LFA_SUCCESS] = { 0, "SUCCESS" },
+	[-LFA_NOT_SUPPORTED] = { -EOPNOTSUPP, "NOT_SUPPORTED" },
+	[-LFA_BUSY] = { -EBUSY, "BUSY" },
+	[-LFA_AUTH_ERROR] = { -EKEYREJECTED, "AUTH_ERROR" },
+	[-LFA_NO_MEMORY] = { -ENOMEM, "NO_MEMORY" },
+	[-LFA_CRITICAL_ERROR] = { -ENOTRECOVERABLE, "CRITICAL_ERROR" },
+	[-LFA_DEVICE_ERROR] = { -EIO, "DEVICE_ERROR" },
+	[-LFA_WRONG_STATE] = { -EPROTO, "WRONG_STATE" },
+	[-LFA_INVALID_PARAMETERS] = { -EINVAL, "INVALID_PARAMETERS" },
+	[-LFA_COMPONENT_WRONG_STATE] = { -EBADFD, "COMPONENT_WRONG_STATE" },
+	[-LFA_INVALID_ADDRESS] = { -EFAULT, "INVALID_ADDRESS" },
+	[-LFA_ACTIVATION_FAILED] = { -EREMOTEIO, "ACTIVATION_FAILED" },
+};
+
+static bool lfa_is_code(s64 x0)
+{
+	return x0 < 0 && x0 >= -(s64)(ARRAY_SIZE(lfa_errmap) - 1);
+}
+
+int lfa_to_errno(s64 x0)
+{
+	/* Anything else, e.g. TF-A's raw -EAGAIN (-35), is no LFA code. */
+	return lfa_is_code(x0) ? lfa_errmap[-x0].err : -EIO;
+}
+EXPORT_SYMBOL_IF_KUNIT(lfa_to_errno);
+
+const char *lfa_code_name(s64 x0)
+{
+	return lfa_is_code(x0) || !x0 ? lfa_errmap[-x0].name : "UNKNOWN";
+}
+EXPORT_SYMBOL_IF_KUNIT(lfa_code_name);
+
+#define LFA_ERRNO(e) { -(e), #e }
+
+/* Every errno the driver returns, by name (last_error, LFA_ERRNO=). */
+static const struct {
+	int err;
+	const char *name;
+} lfa_errno_names[] = {
+	LFA_ERRNO(EOPNOTSUPP), LFA_ERRNO(EBUSY), LFA_ERRNO(EKEYREJECTED),
+	LFA_ERRNO(ENOMEM), LFA_ERRNO(ENOTRECOVERABLE), LFA_ERRNO(EIO),
+	LFA_ERRNO(EPROTO), LFA_ERRNO(EINVAL), LFA_ERRNO(EBADFD),
+	LFA_ERRNO(EFAULT), LFA_ERRNO(EREMOTEIO), LFA_ERRNO(EPERM),
+	LFA_ERRNO(ENODATA), LFA_ERRNO(EALREADY), LFA_ERRNO(ETIMEDOUT),
+	LFA_ERRNO(ECANCELED), LFA_ERRNO(ENODEV), LFA_ERRNO(EINTR),
+};
+
+const char *lfa_errno_name(int err)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(lfa_errno_names); i++)
+		if (lfa_errno_names[i].err == err)
+			return lfa_errno_names[i].name;
+	return "EUNKNOWN";
+}
+EXPORT_SYMBOL_IF_KUNIT(lfa_errno_name);
+
+static const char * const lfa_call_names[] = {
+	[LFA_CALL_NONE] = "NONE",
+	[LFA_CALL_PRIME] = "PRIME",
+	[LFA_CALL_ACTIVATE] = "ACTIVATE",
+	[LFA_CALL_CANCEL] = "CANCEL",
+	[LFA_CALL_INVENTORY] = "INVENTORY",
+};
+
+int lfa_format_error(const struct lfa_error *e, char *buf, size_t size)
+{
+	if (!e->err)
+		return scnprintf(buf, size, "%s", "");
+	return scnprintf(buf, size, "%s %s %lld %s", lfa_errno_name(e->err),
+			 e->firmware ? lfa_code_name(e->x0) : "NONE",
+			 e->firmware ? e->x0 : 0, lfa_call_names[e->call]);
+}
+EXPORT_SYMBOL_IF_KUNIT(lfa_format_error);
+
+/* The component last activated, for TF-A's stale in-progress record. */
+static uuid_t lfa_prev_uuid;
+static u32 lfa_prev_seq;
+static bool lfa_prev_valid;
+
+/* A failure the firmware reported. */
+static int lfa_fw_error(struct lfa_error *e, s64 x0, enum lfa_call call)
+{
+	e->err = lfa_to_errno(x0);
+	e->x0 = x0;
+	e->call = call;
+	e->firmware = true;
+	return e->err;
+}
+
+/* A sequence the kernel ended (refusal, timeout, cancel). */
+static int lfa_kernel_error(struct lfa_error *e, int err, enum lfa_call call)
+{
+	e->err = err;
+	e->x0 = 0;
+	e->call = call;
+	e->firmware = false;
+	return err;
+}
+
+static s64 lfa_issue_cancel(u32 seq_id)
+{
+	struct lfa_regs args = { .a0 = LFA_FN_CANCEL, .a1 = seq_id }, res;
+
+	lfa_call(&args, &res);
+	return (s64)res.a0;
+}
+
+static void lfa_set_state(struct lfa_component *comp, enum lfa_state state)
+{
+	unsigned long flags;
+
+	lfa_data_lock(&flags);
+	comp->state = state;
+	lfa_data_unlock(flags);
+}
+
+/* Stop a sequence: LFA_CANCEL, then the kernel's error. */
+static int lfa_abort(u32 seq_id, int err, enum lfa_call call,
+		     struct lfa_error *e)
+{
+	s64 x0 = lfa_issue_cancel(seq_id);
+
+	if (x0)
+		pr_warn("LFA_CANCEL(%u) failed: %lld\n", seq_id, x0);
+	return lfa_kernel_error(e, err, call);
+}
+
+static void lfa_poll_sleep(void)
+{
+	unsigned int ms = READ_ONCE(lfa_poll_interval_ms);
+
+	/*
+	 * msleep_interruptible() returns at once while a signal is pending:
+	 * with a non-fatal one the loop would spin, so sleep uninterruptibly
+	 * then. A fatal one is seen before the next call and cancels.
+	 */
+	if (signal_pending(current))
+		msleep(ms);
+	else
+		msleep_interruptible(ms);
+}
+
+static int lfa_prime_loop(struct lfa_component *comp, u32 seq_id,
+			  struct lfa_error *e)
+{
+	unsigned long deadline;
+	struct lfa_regs res;
+
+	deadline = jiffies + msecs_to_jiffies(READ_ONCE(lfa_prime_budget_ms));
+	for (;;) {
+		struct lfa_regs args = { .a0 = LFA_FN_PRIME, .a1 = seq_id };
+
+		if (READ_ONCE(comp->cancel) || fatal_signal_pending(current))
+			return lfa_abort(seq_id, -ECANCELED, LFA_CALL_PRIME, e);
+		touch_nmi_watchdog();
+		lfa_call(&args, &res);
+		if (res.a0)
+			return lfa_fw_error(e, (s64)res.a0, LFA_CALL_PRIME);
+		if (!(res.a1 & LFA_CALL_AGAIN))
+			return 0;
+		if (time_after(jiffies, deadline))
+			return lfa_abort(seq_id, -ETIMEDOUT, LFA_CALL_PRIME, e);
+		lfa_poll_sleep();
+	}
+}
+
+/* One ACTIVATE round, shared by every CPU of the rendezvous. */
+struct lfa_activate_round {
+	u32 seq_id;
+	bool skip;
+	raw_spinlock_t lock;
+	s64 x0;
+	bool again;
+};
+
+static int lfa_activate_cpu(void *data)
+{
+	struct lfa_activate_round *round = data;
+	struct lfa_regs args = {
+		.a0 = LFA_FN_ACTIVATE,
+		.a1 = round->seq_id,
+		.a2 = round->skip ? LFA_SKIP_RENDEZVOUS : 0,
+		/*
+		 * x3/x4 (entry point, context id) are used only when the
+		 * activation resets a CPU, which the driver refuses: 0.
+		 */
+	}, res;
+	unsigned long flags;
+
+	touch_nmi_watchdog();
+	lfa_call(&args, &res);
+	raw_spin_lock_irqsave(&round->lock, flags);
+	if (res.a0 && !round->x0)
+		round->x0 = (s64)res.a0;
+	else if (!res.a0 && (res.a1 & LFA_CALL_AGAIN))
+		round->again = true;
+	raw_spin_unlock_irqrestore(&round->lock, flags);
+	return 0;
+}
+
+/*
+ * ACTIVATE on every online CPU under stop_machine(), or on this one with
+ * skip_cpu_rendezvous. CALL_AGAIN and BUSY leave stop_machine() and try
+ * again after a sleep: nothing waits with every CPU stopped.
+ */
+static int lfa_activate_loop(u32 seq_id, bool rendezvous, struct lfa_error *e)
+{
+	struct lfa_activate_round round;
+	unsigned long deadline;
+	int ret;
+
+	deadline = jiffies +
+		   msecs_to_jiffies(READ_ONCE(lfa_activate_budget_ms));
+	for (;;) {
+		round = (struct lfa_activate_round) {
+			.seq_id = seq_id,
+			.skip = !rendezvous,
+		};
+		raw_spin_lock_init(&round.lock);
+		if (rendezvous) {
+			ret = stop_machine(lfa_activate_cpu, &round,
+					   cpu_online_mask);
+			if (ret)
+				return lfa_kernel_error(e, ret,
+							LFA_CALL_ACTIVATE);
+		} else {
+			lfa_activate_cpu(&round);
+		}
+		if (!round.x0 && !round.again)
+			return 0;
+		if (round.x0 && round.x0 != LFA_BUSY)
+			return lfa_fw_error(e, round.x0, LFA_CALL_ACTIVATE);
+		if (time_after(jiffies, deadline))
+			return lfa_abort(seq_id, -ETIMEDOUT, LFA_CALL_ACTIVATE,
+					 e);
+		lfa_poll_sleep();
+	}
+}
+
+/*
+ * Re-read the component's inventory entry right before PRIME: TF-A updates
+ * the pending flag only on LFA_GET_INVENTORY. Returns the fresh flags.
+ */
+static int lfa_recheck(struct lfa_component *comp, u32 *seq_id, u64 *fflags,
+		       struct lfa_error *e)
+{
+	struct lfa_regs res;
+	unsigned long flags;
+	bool retried = false;
+	uuid_t uuid;
+	int ret;
+
+again:
+	lfa_data_lock(&flags);
+	*seq_id = comp->seq_id;
+	ret = comp->removed ? -ENODEV : 0;
+	lfa_data_unlock(flags);
+	if (ret)
+		return lfa_kernel_error(e, ret, LFA_CALL_NONE);
+
+	ret = lfa_read_entry(*seq_id, &uuid, &res);
+	if (ret)
+		return lfa_fw_error(e, (s64)res.a0, LFA_CALL_INVENTORY);
+	if (!uuid_equal(&uuid, &comp->uuid)) {
+		/* Sequence ids moved since the last refresh. */
+		if (retried)
+			return lfa_kernel_error(e, -ENODEV, LFA_CALL_NONE);
+		retried = true;
+		ret = lfa_refresh_locked(LFA_EVENT_CHANGED, NULL);
+		if (ret)
+			return lfa_kernel_error(e, ret, LFA_CALL_INVENTORY);
+		goto again;
+	}
+	lfa_data_lock(&flags);
+	comp->flags = res.a3;
+	comp->current_version = res.a4;
+	comp->pending_version = res.a5;
+	lfa_data_unlock(flags);
+	*fflags = res.a3;
+	return 0;
+}
+
+static int lfa_refuse(u64 fflags, struct lfa_error *e)
+{
+	/* The driver has no warm-reset entry point to give (x3/x4). */
+	if (fflags & LFA_INV_MAY_RESET_CPU)
+		return lfa_kernel_error(e, -EPERM, LFA_CALL_NONE);
+	if (!(fflags & LFA_INV_CAPABLE))
+		return lfa_kernel_error(e, -EOPNOTSUPP, LFA_CALL_NONE);
+	return 0;
+}
+
+/* Whether this failure is TF-A's stale in-progress record. */
+static bool lfa_stale_record(struct lfa_component *comp,
+			     const struct lfa_error *e)
+{
+	return e->firmware && e->call == LFA_CALL_ACTIVATE &&
+	       e->x0 == LFA_INVALID_PARAMETERS && lfa_prev_valid &&
+	       !uuid_equal(&lfa_prev_uuid, &comp->uuid);
+}
+
+/* CANCEL of the previous activation's sequence id releases the record. */
+static void lfa_release_stale_record(struct lfa_component *comp)
+{
+	struct lfa_component *prev;
+	u32 seq_id = lfa_prev_seq;
+	unsigned long flags;
+	s64 x0;
+
+	prev = lfa_component_find(&lfa_prev_uuid);
+	if (prev) {
+		lfa_data_lock(&flags);
+		seq_id = prev->seq_id;
+		lfa_data_unlock(flags);
+		lfa_component_put(prev);
+	}
+	lfa_prev_valid = false;
+	x0 = lfa_issue_cancel(seq_id);
+	pr_warn("%pUb: ACTIVATE refused after PRIME: firmware kept the record of %pUb (seq %u); LFA_CANCEL returned %lld, retrying once\n",
+		&comp->uuid, &lfa_prev_uuid, seq_id, x0);
+}
+
+/* PRIME (unless primed) and, if @activate, ACTIVATE. */
+static int lfa_run(struct lfa_component *comp, bool activate,
+		   struct lfa_error *e)
+{
+	enum lfa_state state;
+	bool force, retried = false;
+	unsigned long flags;
+	u64 fflags;
+	u32 seq_id;
+	int ret;
+
+	lfa_data_lock(&flags);
+	fflags = comp->flags;
+	state = comp->state;
+	ret = comp->removed ? -ENODEV : 0;
+	lfa_data_unlock(flags);
+	if (ret)
+		return lfa_kernel_error(e, ret, LFA_CALL_NONE);
+	ret = lfa_refuse(fflags, e);
+	if (ret)
+		return ret;
+	if (!activate && state == LFA_STATE_PRIMED)
+		return lfa_kernel_error(e, -EALREADY, LFA_CALL_NONE);
+
+again:
+	ret = lfa_recheck(comp, &seq_id, &fflags, e);
+	if (ret)
+		return ret;
+	ret = lfa_refuse(fflags, e);
+	if (ret)
+		return ret;
+	if (!(fflags & LFA_INV_PENDING))
+		return lfa_kernel_error(e, -ENODATA, LFA_CALL_NONE);
+
+	lfa_data_lock(&flags);
+	state = comp->state;
+	force = comp->force_rendezvous;
+	if (state != LFA_STATE_PRIMED) {
+		comp->state = LFA_STATE_PRIMING;
+		comp->cancel = false;
+	}
+	lfa_data_unlock(flags);
+
+	if (state != LFA_STATE_PRIMED) {
+		ret = lfa_prime_loop(comp, seq_id, e);
+		if (ret) {
+			lfa_set_state(comp, LFA_STATE_IDLE);
+			return ret;
+		}
+	}
+	if (!activate) {
+		lfa_set_state(comp, LFA_STATE_PRIMED);
+		return 0;
+	}
+
+	lfa_set_state(comp, LFA_STATE_ACTIVATING);
+	ret = lfa_activate_loop(seq_id,
+				force || !(fflags & LFA_INV_RENDEZVOUS_OPTIONAL),
+				e);
+	lfa_set_state(comp, LFA_STATE_IDLE);
+	if (ret && !retried && lfa_stale_record(comp, e)) {
+		retried = true;
+		lfa_release_stale_record(comp);
+		goto again;
+	}
+	if (!ret) {
+		lfa_prev_uuid = comp->uuid;
+		lfa_prev_seq = seq_id;
+		lfa_prev_valid = true;
+	}
+	return ret;
+}
+
+static void lfa_set_error(struct lfa_component *comp,
+			  const struct lfa_error *e)
+{
+	unsigned long flags;
+
+	lfa_data_lock(&flags);
+	comp->last_error = *e;
+	lfa_data_unlock(flags);
+}
+
+/* The common frame of the "activate" and "prime" writes. */
+static int lfa_sequence(struct lfa_component *comp, bool activate)
+{
+	const char *action = activate ? "activate" : "prime";
+	struct lfa_error e = { 0 };
+	int ret;
+
+	ret = lfa_lock_sequence();
+	if (ret)
+		return ret;
+	lfa_set_error(comp, &e);
+	ret = lfa_run(comp, activate, &e);
+	if (ret) {
+		lfa_set_error(comp, &e);
+		lfa_send_event(comp, LFA_EVENT_FAILED, action, ret);
+	} else if (activate) {
+		/* Sequence ids and the set of components may change. */
+		ret = lfa_refresh_locked(LFA_EVENT_CHANGED, comp);
+		if (ret)
+			pr_warn("refresh after activating %pUb failed: %d\n",
+				&comp->uuid, ret);
+		ret = 0;
+		lfa_send_event(comp, LFA_EVENT_ACTIVATED, action, 0);
+	} else {
+		lfa_send_event(comp, LFA_EVENT_PRIMED, action, 0);
+	}
+	lfa_unlock_sequence();
+	return ret;
+}
+
+int lfa_activate(struct lfa_component *comp)
+{
+	return lfa_sequence(comp, true);
+}
+EXPORT_SYMBOL_IF_KUNIT(lfa_activate);
+
+int lfa_prime(struct lfa_component *comp)
+{
+	return lfa_sequence(comp, false);
+}
+EXPORT_SYMBOL_IF_KUNIT(lfa_prime);
+
+int lfa_cancel(struct lfa_component *comp)
+{
+	enum lfa_state state;
+	unsigned long flags;
+	u32 seq_id;
+	int ret;
+	s64 x0;
+
+	lfa_data_lock(&flags);
+	state = comp->state;
+	ret = comp->removed ? -ENODEV : 0;
+	if (!ret && state == LFA_STATE_PRIMING)
+		comp->cancel = true;
+	lfa_data_unlock(flags);
+	if (ret || state == LFA_STATE_PRIMING)
+		return ret;
+	if (state == LFA_STATE_ACTIVATING)
+		return -EBUSY;
+
+	ret = lfa_lock_sequence();
+	if (ret)
+		return ret;
+	lfa_data_lock(&flags);
+	state = comp->state;
+	seq_id = comp->seq_id;
+	ret = comp->removed ? -ENODEV : 0;
+	lfa_data_unlock(flags);
+	if (ret)
+		goto out_unlock;
+
+	x0 = lfa_issue_cancel(seq_id);
+	if (x0) {
+		ret = lfa_to_errno(x0);
+		goto out_unlock;
+	}
+	if (state == LFA_STATE_PRIMED) {
+		lfa_set_state(comp, LFA_STATE_IDLE);
+		lfa_send_event(comp, LFA_EVENT_CHANGED, NULL, 0);
+	}
+	/* A CANCEL of the previous activation's id released its record. */
+	if (lfa_prev_valid && uuid_equal(&lfa_prev_uuid, &comp->uuid))
+		lfa_prev_valid = false;
+out_unlock:
+	lfa_unlock_sequence();
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(lfa_cancel);
+
+void lfa_set_force_rendezvous(struct lfa_component *comp, bool force)
+{
+	unsigned long flags;
+
+	lfa_data_lock(&flags);
+	comp->force_rendezvous = force;
+	lfa_data_unlock(flags);
+}
+EXPORT_SYMBOL_IF_KUNIT(lfa_set_force_rendezvous);

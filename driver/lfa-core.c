@@ -1,0 +1,637 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Arm Live Firmware Activation: discovery, the inventory model, refresh in
+ * place and uevents.
+ *
+ * Locking: lfa_mutex serialises every LFA call sequence (PRIME/ACTIVATE/
+ * CANCEL, a refresh, the removal of vanished components). lfa_lock, a
+ * spinlock, guards the list of components and their cached fields, so that
+ * show() and lookups never wait for firmware. Writers of the list hold both.
+ */
+
+#define pr_fmt(fmt) "lfa: " fmt
+
+#include <linux/bitfield.h>
+#include <linux/err.h>
+#include <linux/kobject.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+
+#include "lfa.h"
+#include "tests/lfa-test-agent.h"
+
+/* More components than any platform has: a count above is register garbage. */
+#define LFA_MAX_COMPONENTS	1024
+
+static DEFINE_MUTEX(lfa_mutex);
+static DEFINE_SPINLOCK(lfa_lock);
+static LIST_HEAD(lfa_components);
+/* Vanished components waiting for lfa_sweep_work (under lfa_lock). */
+static LIST_HEAD(lfa_graveyard);
+static struct kset *lfa_kset;
+static struct workqueue_struct *lfa_wq;
+static lfa_invoke_fn lfa_invoke;
+static u32 lfa_version_x0;
+
+static void lfa_sweep(struct work_struct *work);
+static DECLARE_WORK(lfa_sweep_work, lfa_sweep);
+
+/* One inventory entry as read, before it is applied. */
+struct lfa_entry {
+	uuid_t uuid;
+	u64 flags;
+	u64 current_version;
+	u64 pending_version;
+	bool matched;
+};
+
+void lfa_call(const struct lfa_regs *args, struct lfa_regs *res)
+{
+	lfa_invoke(args, res);
+}
+
+void lfa_data_lock(unsigned long *flags) __acquires(lfa_lock)
+{
+	spin_lock_irqsave(&lfa_lock, *flags);
+}
+
+void lfa_data_unlock(unsigned long flags) __releases(lfa_lock)
+{
+	spin_unlock_irqrestore(&lfa_lock, flags);
+}
+
+int lfa_lock_sequence(void)
+{
+	if (!mutex_trylock(&lfa_mutex))
+		return -EBUSY;
+	if (!lfa_kset) {
+		mutex_unlock(&lfa_mutex);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+void lfa_unlock_sequence(void)
+{
+	mutex_unlock(&lfa_mutex);
+}
+
+u32 lfa_version(void)
+{
+	return READ_ONCE(lfa_version_x0);
+}
+EXPORT_SYMBOL_IF_KUNIT(lfa_version);
+
+static void lfa_record_uevent(enum kobject_action action, const uuid_t *uuid,
+			      char *envp[])
+{
+	if (IS_ENABLED(CONFIG_LFA_TEST_AGENT))
+		lfa_agent_record_uevent(action, uuid, envp);
+}
+
+static const char * const lfa_event_names[] = {
+	[LFA_EVENT_STORE_UPDATED] = "store-updated",
+	[LFA_EVENT_PRIMED] = "primed",
+	[LFA_EVENT_ACTIVATED] = "activated",
+	[LFA_EVENT_FAILED] = "failed",
+	[LFA_EVENT_CHANGED] = "changed",
+};
+
+void lfa_send_event(struct lfa_component *comp, enum lfa_event event,
+		    const char *action, int err)
+{
+	char ev[32], uuid[48], act[24], errno_name[32];
+	char *envp[5];
+	int n = 0;
+
+	snprintf(ev, sizeof(ev), "LFA_EVENT=%s", lfa_event_names[event]);
+	envp[n++] = ev;
+	snprintf(uuid, sizeof(uuid), "LFA_UUID=%pUb", &comp->uuid);
+	envp[n++] = uuid;
+	if (action) {
+		snprintf(act, sizeof(act), "LFA_ACTION=%s", action);
+		envp[n++] = act;
+	}
+	if (err) {
+		snprintf(errno_name, sizeof(errno_name), "LFA_ERRNO=%s",
+			 lfa_errno_name(err));
+		envp[n++] = errno_name;
+	}
+	envp[n] = NULL;
+	kobject_uevent_env(&comp->kobj, KOBJ_CHANGE, envp);
+	lfa_record_uevent(KOBJ_CHANGE, &comp->uuid, envp);
+}
+
+int lfa_read_entry(u32 seq_id, uuid_t *uuid, struct lfa_regs *res)
+{
+	struct lfa_regs args = { .a0 = LFA_FN_GET_INVENTORY, .a1 = seq_id };
+	__le64 half[2];
+
+	lfa_call(&args, res);
+	if (res->a0)
+		return lfa_to_errno((s64)res->a0);
+	/*
+	 * x1/x2 carry the 16 UUID bytes in the firmware's order as two
+	 * little-endian u64 (DEN0147 LFA_GET_INVENTORY; TF-A memcpy()s its
+	 * uuid_t into them), which %pUb prints as the directory name.
+	 */
+	half[0] = cpu_to_le64(res->a1);
+	half[1] = cpu_to_le64(res->a2);
+	memcpy(uuid->b, half, sizeof(half));
+	return 0;
+}
+
+/* Read the whole inventory into a new array; nothing is applied yet. */
+static int lfa_read_inventory(struct lfa_entry **entries, u32 *count)
+{
+	struct lfa_regs args = { .a0 = LFA_FN_GET_INFO }, res;
+	struct lfa_entry *e;
+	u32 i, j, n;
+	int ret;
+
+	lfa_call(&args, &res);
+	if (res.a0) {
+		pr_warn("LFA_GET_INFO failed: %lld\n", (s64)res.a0);
+		return lfa_to_errno((s64)res.a0);
+	}
+	if (res.a1 > LFA_MAX_COMPONENTS) {
+		pr_err("LFA_GET_INFO reports %llu components, refusing\n",
+		       res.a1);
+		return -EIO;
+	}
+	n = res.a1;
+	e = kcalloc(max(n, 1U), sizeof(*e), GFP_KERNEL);
+	if (!e)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		ret = lfa_read_entry(i, &e[i].uuid, &res);
+		if (ret) {
+			pr_warn("LFA_GET_INVENTORY(%u) failed: %lld\n", i,
+				(s64)res.a0);
+			goto err_free;
+		}
+		e[i].flags = res.a3;
+		e[i].current_version = res.a4;
+		e[i].pending_version = res.a5;
+		for (j = 0; j < i; j++) {
+			if (uuid_equal(&e[j].uuid, &e[i].uuid)) {
+				pr_err("inventory lists %pUb twice, refusing\n",
+				       &e[i].uuid);
+				ret = -EIO;
+				goto err_free;
+			}
+		}
+	}
+	*entries = e;
+	*count = n;
+	return 0;
+
+err_free:
+	kfree(e);
+	return ret;
+}
+
+static struct lfa_component *lfa_find_locked(const uuid_t *uuid)
+{
+	struct lfa_component *comp;
+
+	list_for_each_entry(comp, &lfa_components, node)
+		if (uuid_equal(&comp->uuid, uuid))
+			return comp;
+	return NULL;
+}
+
+/* Which change uevent an updated entry owes, or -1 (under lfa_lock). */
+static int lfa_update_locked(struct lfa_component *comp, u32 seq_id,
+			     const struct lfa_entry *e, enum lfa_event why)
+{
+	bool was_pending = comp->flags & LFA_INV_PENDING;
+	bool pending = e->flags & LFA_INV_PENDING;
+	bool new_image, changed;
+
+	/* The ABI's "store-updated": it became pending, or a newer image. */
+	new_image = pending &&
+		    (!was_pending || comp->pending_version != e->pending_version);
+	changed = comp->seq_id != seq_id || comp->flags != e->flags ||
+		  comp->current_version != e->current_version ||
+		  comp->pending_version != e->pending_version;
+	comp->seq_id = seq_id;
+	comp->flags = e->flags;
+	comp->current_version = e->current_version;
+	comp->pending_version = e->pending_version;
+	if (why == LFA_EVENT_STORE_UPDATED && new_image)
+		return LFA_EVENT_STORE_UPDATED;
+	return changed ? LFA_EVENT_CHANGED : -1;
+}
+
+static int lfa_component_add(u32 seq_id, const struct lfa_entry *e)
+{
+	struct lfa_component *comp;
+	unsigned long flags;
+	int ret;
+
+	comp = kzalloc(sizeof(*comp), GFP_KERNEL);
+	if (!comp)
+		return -ENOMEM;
+	comp->uuid = e->uuid;
+	comp->seq_id = seq_id;
+	comp->flags = e->flags;
+	comp->current_version = e->current_version;
+	comp->pending_version = e->pending_version;
+	comp->force_rendezvous = true;
+	comp->event = -1;
+	comp->seen = true;
+	INIT_LIST_HEAD(&comp->node);
+	comp->kobj.kset = lfa_kset;
+	/* The default groups create every file before the "add" uevent. */
+	ret = kobject_init_and_add(&comp->kobj, &lfa_component_ktype, NULL,
+				   "%pUb", &comp->uuid);
+	if (ret) {
+		pr_err("cannot add %pUb: %d\n", &comp->uuid, ret);
+		kobject_put(&comp->kobj);
+		return ret;
+	}
+	spin_lock_irqsave(&lfa_lock, flags);
+	list_add_tail(&comp->node, &lfa_components);
+	spin_unlock_irqrestore(&lfa_lock, flags);
+	kobject_uevent(&comp->kobj, KOBJ_ADD);
+	lfa_record_uevent(KOBJ_ADD, &comp->uuid, NULL);
+	return 0;
+}
+
+/*
+ * Remove vanished components. A kobject cannot be deleted from inside its
+ * own store() (kernfs waits for that very handler), and an activation's
+ * refresh runs in one: so this runs as work. It takes lfa_mutex, so an
+ * "activated" uevent is sent before the component's "remove".
+ */
+static void lfa_sweep_list(void)
+{
+	struct lfa_component *comp, *tmp;
+	unsigned long flags;
+	LIST_HEAD(dead);
+
+	spin_lock_irqsave(&lfa_lock, flags);
+	list_splice_init(&lfa_graveyard, &dead);
+	spin_unlock_irqrestore(&lfa_lock, flags);
+
+	list_for_each_entry_safe(comp, tmp, &dead, node) {
+		list_del_init(&comp->node);
+		kobject_uevent(&comp->kobj, KOBJ_REMOVE);
+		lfa_record_uevent(KOBJ_REMOVE, &comp->uuid, NULL);
+		kobject_del(&comp->kobj);
+		kobject_put(&comp->kobj);
+	}
+}
+
+static void lfa_sweep(struct work_struct *work)
+{
+	mutex_lock(&lfa_mutex);
+	lfa_sweep_list();
+	mutex_unlock(&lfa_mutex);
+}
+
+void lfa_flush_removals(void)
+{
+	struct workqueue_struct *wq;
+
+	mutex_lock(&lfa_mutex);
+	wq = lfa_wq;
+	mutex_unlock(&lfa_mutex);
+	if (wq)
+		flush_work(&lfa_sweep_work);
+}
+EXPORT_SYMBOL_IF_KUNIT(lfa_flush_removals);
+
+/* Apply a read inventory: update by UUID, add new, retire unseen. */
+static int lfa_apply(struct lfa_entry *entries, u32 count, enum lfa_event why)
+{
+	struct lfa_component *comp, *tmp;
+	bool retired = false;
+	unsigned long flags;
+	int ret = 0, err;
+	u32 i;
+
+	spin_lock_irqsave(&lfa_lock, flags);
+	list_for_each_entry(comp, &lfa_components, node) {
+		comp->seen = false;
+		comp->event = -1;
+	}
+	for (i = 0; i < count; i++) {
+		comp = lfa_find_locked(&entries[i].uuid);
+		if (!comp)
+			continue;
+		comp->seen = true;
+		comp->event = lfa_update_locked(comp, i, &entries[i], why);
+		entries[i].matched = true;
+	}
+	list_for_each_entry_safe(comp, tmp, &lfa_components, node) {
+		if (comp->seen)
+			continue;
+		comp->removed = true;
+		comp->cancel = true;
+		list_move_tail(&comp->node, &lfa_graveyard);
+		retired = true;
+	}
+	spin_unlock_irqrestore(&lfa_lock, flags);
+
+	if (retired)
+		queue_work(lfa_wq, &lfa_sweep_work);
+
+	for (i = 0; i < count; i++) {
+		if (entries[i].matched)
+			continue;
+		err = lfa_component_add(i, &entries[i]);
+		if (err && !ret)
+			ret = err;
+	}
+	return ret;
+}
+
+int lfa_refresh_locked(enum lfa_event why, struct lfa_component *skip)
+{
+	struct lfa_component *comp;
+	struct lfa_entry *entries;
+	u32 count;
+	int ret;
+
+	lockdep_assert_held(&lfa_mutex);
+	ret = lfa_read_inventory(&entries, &count);
+	if (ret)
+		return ret;
+	ret = lfa_apply(entries, count, why);
+	kfree(entries);
+
+	/*
+	 * The list changes only under lfa_mutex, which is held: walk it
+	 * without the spinlock, since kobject_uevent_env() sleeps.
+	 */
+	list_for_each_entry(comp, &lfa_components, node) {
+		if (comp->event >= 0 && comp != skip)
+			lfa_send_event(comp, comp->event, NULL, 0);
+		comp->event = -1;
+	}
+	return ret;
+}
+
+int lfa_refresh(enum lfa_event why)
+{
+	int ret;
+
+	if (mutex_lock_interruptible(&lfa_mutex))
+		return -EINTR;
+	ret = lfa_kset ? lfa_refresh_locked(why, NULL) : -ENODEV;
+	mutex_unlock(&lfa_mutex);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(lfa_refresh);
+
+int lfa_notify_store_updated(void)
+{
+	int ret;
+
+	ret = lfa_refresh(LFA_EVENT_STORE_UPDATED);
+	if (ret && ret != -ENODEV)
+		pr_warn("refresh after a firmware store update failed: %d\n",
+			ret);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(lfa_notify_store_updated);
+
+struct lfa_component *lfa_component_find(const uuid_t *uuid)
+{
+	struct lfa_component *comp;
+	unsigned long flags;
+
+	spin_lock_irqsave(&lfa_lock, flags);
+	comp = lfa_find_locked(uuid);
+	if (comp)
+		kobject_get(&comp->kobj);
+	spin_unlock_irqrestore(&lfa_lock, flags);
+	return comp;
+}
+EXPORT_SYMBOL_IF_KUNIT(lfa_component_find);
+
+void lfa_component_put(struct lfa_component *comp)
+{
+	if (comp)
+		kobject_put(&comp->kobj);
+}
+EXPORT_SYMBOL_IF_KUNIT(lfa_component_put);
+
+void lfa_component_get_info(struct lfa_component *comp,
+			    struct lfa_component_info *info)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&lfa_lock, flags);
+	info->uuid = comp->uuid;
+	info->seq_id = comp->seq_id;
+	info->flags = comp->flags;
+	info->current_version = comp->current_version;
+	info->pending_version = comp->pending_version;
+	info->state = comp->state;
+	info->force_rendezvous = comp->force_rendezvous;
+	info->removed = comp->removed;
+	info->last_error = comp->last_error;
+	spin_unlock_irqrestore(&lfa_lock, flags);
+}
+EXPORT_SYMBOL_IF_KUNIT(lfa_component_get_info);
+
+unsigned int lfa_component_count(void)
+{
+	struct lfa_component *comp;
+	unsigned int n = 0;
+	unsigned long flags;
+
+	spin_lock_irqsave(&lfa_lock, flags);
+	list_for_each_entry(comp, &lfa_components, node)
+		n++;
+	spin_unlock_irqrestore(&lfa_lock, flags);
+	return n;
+}
+EXPORT_SYMBOL_IF_KUNIT(lfa_component_count);
+
+static lfa_invoke_fn lfa_conduit(void)
+{
+	if (IS_ENABLED(CONFIG_LFA_TEST_AGENT))
+		return lfa_agent_invoke;
+	return lfa_smccc_conduit();
+}
+
+static const u32 lfa_used_fids[] = {
+	LFA_FN_VERSION, LFA_FN_FEATURES, LFA_FN_GET_INFO, LFA_FN_GET_INVENTORY,
+	LFA_FN_PRIME, LFA_FN_ACTIVATE, LFA_FN_CANCEL,
+};
+
+static int lfa_discover(void)
+{
+	struct lfa_regs args = { .a0 = LFA_FN_VERSION }, res;
+	u32 major, minor;
+	unsigned int i;
+
+	lfa_call(&args, &res);
+	/*
+	 * Bit 31 of a version is 0 (DEN0147 LFA_VERSION); NOT_SUPPORTED is
+	 * -1, as a 64-bit or a 32-bit value.
+	 */
+	if ((s64)res.a0 < 0 || (res.a0 & BIT(31)) || res.a0 > U32_MAX) {
+		pr_info("no LFA agent in the firmware\n");
+		return -ENODEV;
+	}
+	major = FIELD_GET(LFA_VERSION_MAJOR, res.a0);
+	minor = FIELD_GET(LFA_VERSION_MINOR, res.a0);
+	if (major != 1) {
+		pr_warn("LFA version %u.%u is not supported (1.x is)\n",
+			major, minor);
+		return -ENODEV;
+	}
+	for (i = 0; i < ARRAY_SIZE(lfa_used_fids); i++) {
+		struct lfa_regs q = {
+			.a0 = LFA_FN_FEATURES,
+			.a1 = lfa_used_fids[i],
+		};
+
+		lfa_call(&q, &res);
+		if (res.a0) {
+			pr_warn("LFA %u.%u lacks function 0x%x (%lld)\n",
+				major, minor, lfa_used_fids[i], (s64)res.a0);
+			return -ENODEV;
+		}
+	}
+	WRITE_ONCE(lfa_version_x0, FIELD_PREP(LFA_VERSION_MAJOR, major) |
+				   FIELD_PREP(LFA_VERSION_MINOR, minor));
+	return 0;
+}
+
+int lfa_core_init(void)
+{
+	lfa_invoke_fn fn;
+	int ret;
+
+	mutex_lock(&lfa_mutex);
+	if (lfa_kset) {
+		ret = -EEXIST;
+		goto out_unlock;
+	}
+	fn = lfa_conduit();
+	if (!fn) {
+		ret = -ENODEV;
+		goto out_unlock;
+	}
+	lfa_invoke = fn;
+	ret = lfa_discover();
+	if (ret)
+		goto out_unlock;
+	lfa_wq = alloc_ordered_workqueue("lfa", 0);
+	if (!lfa_wq) {
+		ret = -ENOMEM;
+		goto out_unlock;
+	}
+	lfa_kset = lfa_sysfs_init();
+	if (!lfa_kset) {
+		ret = -ENOMEM;
+		goto err_wq;
+	}
+	ret = lfa_refresh_locked(LFA_EVENT_CHANGED, NULL);
+	if (ret)
+		goto err_components;
+	mutex_unlock(&lfa_mutex);
+	return 0;
+
+err_components:
+	mutex_unlock(&lfa_mutex);
+	lfa_core_exit();
+	return ret;
+err_wq:
+	destroy_workqueue(lfa_wq);
+	lfa_wq = NULL;
+	WRITE_ONCE(lfa_version_x0, 0);
+out_unlock:
+	mutex_unlock(&lfa_mutex);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(lfa_core_init);
+
+void lfa_core_exit(void)
+{
+	struct workqueue_struct *wq;
+	struct lfa_component *comp;
+	struct kset *kset;
+	unsigned long flags;
+
+	/* Stop a priming loop first: it holds lfa_mutex until it sees this. */
+	spin_lock_irqsave(&lfa_lock, flags);
+	list_for_each_entry(comp, &lfa_components, node)
+		comp->cancel = true;
+	spin_unlock_irqrestore(&lfa_lock, flags);
+
+	mutex_lock(&lfa_mutex);
+	kset = lfa_kset;
+	wq = lfa_wq;
+	if (!kset) {
+		mutex_unlock(&lfa_mutex);
+		return;
+	}
+	spin_lock_irqsave(&lfa_lock, flags);
+	list_for_each_entry(comp, &lfa_components, node) {
+		comp->removed = true;
+		comp->cancel = true;
+	}
+	list_splice_tail_init(&lfa_components, &lfa_graveyard);
+	spin_unlock_irqrestore(&lfa_lock, flags);
+	lfa_kset = NULL;
+	lfa_wq = NULL;
+	WRITE_ONCE(lfa_version_x0, 0);
+	mutex_unlock(&lfa_mutex);
+
+	/*
+	 * Without lfa_mutex: a "refresh" write waiting for it must get it
+	 * (and -ENODEV) before its file can be removed.
+	 */
+	cancel_work_sync(&lfa_sweep_work);
+	destroy_workqueue(wq);
+	mutex_lock(&lfa_mutex);
+	lfa_sweep_list();
+	mutex_unlock(&lfa_mutex);
+	lfa_sysfs_exit(kset);
+}
+EXPORT_SYMBOL_IF_KUNIT(lfa_core_exit);
+
+static int __init lfa_init(void)
+{
+	int ret;
+
+	if (IS_ENABLED(CONFIG_LFA_TEST_AGENT))
+		lfa_agent_init();
+	ret = lfa_core_init();
+	if (ret)
+		goto err_agent;
+	ret = lfa_platform_init();
+	if (ret)
+		goto err_core;
+	return 0;
+
+err_core:
+	lfa_core_exit();
+err_agent:
+	if (IS_ENABLED(CONFIG_LFA_TEST_AGENT))
+		lfa_agent_exit();
+	return ret;
+}
+module_init(lfa_init);
+
+static void __exit lfa_exit(void)
+{
+	lfa_platform_exit();
+	lfa_core_exit();
+	if (IS_ENABLED(CONFIG_LFA_TEST_AGENT))
+		lfa_agent_exit();
+}
+module_exit(lfa_exit);
+
+MODULE_DESCRIPTION("Arm Live Firmware Activation (LFA)");
+MODULE_LICENSE("GPL");

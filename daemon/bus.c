@@ -923,12 +923,11 @@ int bus_setup(Manager *m) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         int r;
 
-        r = sd_bus_open_system(&bus);
+        /* sd_bus_set_description() refuses (-EPERM) once sd_bus_open_system()
+         * has started the connection: name it while opening it. */
+        r = sd_bus_open_system_with_description(&bus, "lfad-api");
         if (r < 0)
                 return log_error_errno(r, "Failed to connect to the system bus: %m");
-        r = sd_bus_set_description(bus, "lfad-api");
-        if (r < 0)
-                return log_error_errno(r, "Failed to name the bus connection: %m");
         return bus_attach(m, bus);
 }
 

@@ -433,7 +433,8 @@ int inventory_list(const char *root, char ***ret) {
                 if (!l)
                         return -ENOMEM;
         }
-        qsort(l, n, sizeof(char *), strcmp_ptr);
+        if (n > 1)
+                qsort(l, n, sizeof(char *), strcmp_ptr);
         *ret = TAKE_PTR(l);
         return 0;
 }

@@ -806,7 +806,7 @@ int manager_reload_policy(Manager *m, char **ret_error) {
         }
         policy_free(m->policy);
         m->policy = p;
-        m->policy_error = NULL;
+        m->policy_error = mfree(m->policy_error);
         log_event(LOG_INFO, LFA_MESSAGE_POLICY_LOADED, NULL, "loaded", "Policy loaded from %zu file(s).",
                   strv_length(p->files));
 

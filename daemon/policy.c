@@ -448,7 +448,8 @@ int policy_parse_stream(Policy *p, FILE *f, const char *name, char **ret_error) 
                         free(s.error);
                 return -EBADMSG;
         }
-        qsort(p->components, p->n_components, sizeof(PolicyComponent), cmp_component);
+        if (p->n_components > 1)
+                qsort(p->components, p->n_components, sizeof(PolicyComponent), cmp_component);
         return 0;
 }
 
@@ -548,7 +549,8 @@ static int collect_files(char * const *dirs, ConfFile **ret, size_t *ret_n, char
                 conf_files_free(files, n);
                 return r;
         }
-        qsort(files, n, sizeof(ConfFile), cmp_conf);
+        if (n > 1)
+                qsort(files, n, sizeof(ConfFile), cmp_conf);
         *ret = files;
         *ret_n = n;
         return 0;

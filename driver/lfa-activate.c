@@ -450,6 +450,17 @@ static void lfa_set_error(struct lfa_component *comp,
 	lfa_data_unlock(flags);
 }
 
+static bool lfa_is_removed(struct lfa_component *comp)
+{
+	unsigned long flags;
+	bool removed;
+
+	lfa_data_lock(&flags);
+	removed = comp->removed;
+	lfa_data_unlock(flags);
+	return removed;
+}
+
 /* The common frame of the "activate" and "prime" writes. */
 static int lfa_sequence(struct lfa_component *comp, bool activate)
 {
@@ -460,11 +471,17 @@ static int lfa_sequence(struct lfa_component *comp, bool activate)
 	ret = lfa_lock_sequence();
 	if (ret)
 		return ret;
+	/* A vanished component gets no uevent: its directory is going. */
+	if (lfa_is_removed(comp)) {
+		lfa_unlock_sequence();
+		return -ENODEV;
+	}
 	lfa_set_error(comp, &e);
 	ret = lfa_run(comp, activate, &e);
 	if (ret) {
 		lfa_set_error(comp, &e);
-		lfa_send_event(comp, LFA_EVENT_FAILED, action, ret);
+		if (!lfa_is_removed(comp))
+			lfa_send_event(comp, LFA_EVENT_FAILED, action, ret);
 	} else if (activate) {
 		/* Sequence ids and the set of components may change. */
 		ret = lfa_refresh_locked(LFA_EVENT_CHANGED, comp);

@@ -920,7 +920,7 @@ int bus_attach(Manager *m, sd_bus *bus) {
 }
 
 int bus_setup(Manager *m) {
-        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_(sd_bus_unrefp) sd_bus *bus = NULL;
         int r;
 
         /* sd_bus_set_description() refuses (-EPERM) once sd_bus_open_system()

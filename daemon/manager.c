@@ -325,33 +325,41 @@ int manager_resync(Manager *m) {
         if (r < 0)
                 return log_error_errno(r, "Failed to list %s: %m", sysfs_root(m));
 
-        /* Drop what is no longer listed, then update or add the rest; both
-         * lists are sorted. */
+        /* Drop what is no longer listed, then update or add the rest. Both
+         * lists are sorted: one merge walk, linear in the components. */
+        char **u = uuids;
         while (i < m->n_components) {
-                bool listed = false;
+                int c = *u ? strcmp(*u, m->components[i]->uuid) : 1;
 
-                for (char **u = uuids; *u; u++)
-                        if (strcmp(*u, m->components[i]->uuid) == 0) {
-                                listed = true;
-                                break;
-                        }
-                if (!listed) {
+                if (c < 0)
+                        u++;
+                else if (c == 0) {
+                        u++;
+                        i++;
+                } else {
                         manager_remove_at(m, i);
                         mask |= MANAGER_CHANGED_COMPONENTS;
-                } else
-                        i++;
+                }
         }
         for (char **u = uuids; *u; u++)
                 mask |= manager_update_one(m, *u);
 
         if (manager_pending_count(m) != pending_before)
                 mask |= MANAGER_CHANGED_PENDING_COUNT;
-        if (m->job)
-                job_resync(m->job, manager_get_component(m, m->job->uuid));
         notify_manager(m, mask);
         manager_send_status(m);
         manager_schedule(m);
         return 0;
+}
+
+void manager_handle_lost_events(Manager *m) {
+        (void) manager_resync(m);
+        /* The terminal uevent of our job may be among the lost ones: ask
+         * sysfs whether its sequence ended. Only here, not on every
+         * re-read: umockdev's write returns before the sequence starts, so
+         * an idle state right after it proves nothing. */
+        if (m->job)
+                job_resync(m->job, manager_get_component(m, m->job->uuid));
 }
 
 void manager_send_status(Manager *m) {

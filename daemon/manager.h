@@ -181,6 +181,10 @@ int manager_refresh(Manager *m);
 /* Re-read the whole inventory (no write); observers get the changes. */
 int manager_resync(Manager *m);
 
+/* The udev monitor overflowed: re-read everything, and decide from sysfs
+ * whether the running job ended. */
+void manager_handle_lost_events(Manager *m);
+
 /* Reload the policy (SIGHUP, D-Bus). On failure returns -EBADMSG/-EPERM,
  * keeps the last good policy and sets *ret_error to "file:line: what". */
 int manager_reload_policy(Manager *m, char **ret_error);

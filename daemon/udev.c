@@ -70,7 +70,7 @@ static int on_monitor(sd_event_source *s, int fd, uint32_t revents, void *userda
                                  * so nothing we know can be trusted. */
                                 log_warning("udev monitor overflowed (ENOBUFS), re-reading everything.");
                                 if (!w->queueing)
-                                        (void) manager_resync(w->manager);
+                                        manager_handle_lost_events(w->manager);
                                 continue;
                         }
                         break;

@@ -884,6 +884,45 @@ static void test_component_vanishes_during_job(void **state) {
         assert_int_equal(W->removed, 1);
 }
 
+static void test_lost_uevents_resync(void **state) {
+        (void) state;
+        write_policy("10.conf", "[Defaults]\nAutoActivate=immediate\nRetryLimit=0\n");
+        component(RMM, true, true, false, true);
+        component(NEW, false, false, false, true);
+        world_start(0);
+        expect_activate(RMM);
+        /* Let the worker's write come back first. */
+        run_for(100 * USEC_PER_MSEC);
+
+        /* The driver ended the sequence, but the socket overflowed: no
+         * terminal uevent, and a component appeared meanwhile. */
+        put(RMM, "state", "idle\n");
+        put(RMM, "last_error", "EREMOTEIO ACTIVATION_FAILED -11 ACTIVATE\n");
+        component(BMC, true, false, false, true);
+        want_finished = 1;
+        manager_handle_lost_events(W->manager);
+        assert_true(run_until(finished_reached, 5 * USEC_PER_SEC));
+        assert_int_equal(W->last.error, -EREMOTEIO);
+        assert_string_equal(W->last.lfa_code, "ACTIVATION_FAILED");
+        assert_non_null(manager_get_component(W->manager, BMC));
+
+        /* While the sequence still runs, a resync ends nothing. */
+        put(RMM, "last_error", "");
+        assert_int_equal(manager_activate(W->manager, RMM, NULL, NULL, NULL), 0);
+        expect_activate(RMM);
+        run_for(100 * USEC_PER_MSEC);
+        put(RMM, "state", "priming\n");
+        manager_handle_lost_events(W->manager);
+        run_for(100 * USEC_PER_MSEC);
+        assert_int_equal(W->finished, 1);
+        put(RMM, "state", "idle\n");
+        put(RMM, "activation_pending", "0\n");
+        want_finished = 2;
+        manager_handle_lost_events(W->manager);
+        assert_true(run_until(finished_reached, 5 * USEC_PER_SEC));
+        assert_int_equal(W->last.error, 0);
+}
+
 #define WORLD_TEST(t) cmocka_unit_test_setup_teardown(t, world_setup, world_teardown)
 
 int main(void) {
@@ -911,6 +950,7 @@ int main(void) {
                 WORLD_TEST(test_job_write_fails),
                 WORLD_TEST(test_job_timeout),
                 WORLD_TEST(test_component_vanishes_during_job),
+                WORLD_TEST(test_lost_uevents_resync),
         };
 
         log_open();

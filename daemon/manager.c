@@ -454,6 +454,8 @@ static void on_job_done(Job *j, const ActivationResult *r, void *userdata) {
         /* Sysfs is the truth: the set of components and their sequence ids
          * may have changed with the activation. */
         m->job = NULL;
+        if (!j->uevent_seen)
+                memcpy(m->late_uevent_uuid, j->uuid, UUID_STRING_MAX);
         (void) manager_resync(m);
         c = manager_get_component(m, r->uuid);
 
@@ -508,6 +510,7 @@ static int manager_start_job(Manager *m, Component *c, JobAction action, Activat
                       m->config.job_timeout, on_job_done, m, &j);
         if (r < 0)
                 return r;
+        m->late_uevent_uuid[0] = 0;
         m->job = j;
         m->job_cb = cb;
         m->job_userdata = userdata;
@@ -944,6 +947,39 @@ int manager_inhibit(Manager *m, const char *who, const char *reason, int *ret_fd
         return 0;
 }
 
+/* Keep the outcome of a sequence lfad did not start in the history too, so
+ * an attempt interrupted by a restart is not lost from it. */
+static void record_external(Manager *m, const char *uuid, const char *lfa_event, const char *lfa_errno) {
+        Component *c = manager_get_component(m, uuid);
+        bool ok = strcmp(lfa_event, "failed") != 0;
+        int e = ok ? 0 : errno_from_name(lfa_errno);
+        char vbuf[24], msg[128];
+        HistoryEntry h = {
+                .name = c ? c->name : NULL,
+                /* "failed" does not say whether activate or prime failed. */
+                .action = (char *) (strcmp(lfa_event, "primed") == 0 ? "prime" :
+                                    strcmp(lfa_event, "activated") == 0 ? "activate" : "unknown"),
+                .trigger = (char *) "external",
+                .version_after = c ? (char *) lfa_version_to_string(&c->current_version, vbuf) : NULL,
+                .rendezvous = c ? c->force_cpu_rendezvous : true,
+                .start = now_usec(CLOCK_REALTIME),
+                .error = ok ? 0 : -(e > 0 ? e : EIO),
+                .lfa_code = c && !ok && c->last_error.set ? c->last_error.lfa_code : NULL,
+                .message = msg,
+        };
+        int r;
+
+        snprintf(msg, sizeof(msg), "a sequence lfad did not start ended: %s%s%s", lfa_event,
+                 ok ? "" : " ", ok ? "" : strna(lfa_errno));
+        log_info("%s: %s.", uuid, msg);
+        memcpy(h.uuid, uuid, UUID_STRING_MAX);
+        if (!m->history)
+                return;
+        r = history_append(m->history, &h);
+        if (r < 0)
+                log_warning_errno(r, "Failed to record the attempt in the history, ignoring: %m");
+}
+
 void manager_handle_uevent(Manager *m, const char *action, const char *uuid,
                            const char *lfa_event, const char *lfa_errno) {
         char u[UUID_STRING_MAX];
@@ -986,10 +1022,18 @@ void manager_handle_uevent(Manager *m, const char *action, const char *uuid,
                         (void) manager_update_one(m, u);
                 return;
         }
-        if (terminal) {
-                /* The end of a sequence lfad did not start: after an
-                 * activation the whole inventory may differ. */
+        if (terminal && strcmp(m->late_uevent_uuid, u) == 0) {
+                /* Our last job's own uevent, after the job ended. */
+                m->late_uevent_uuid[0] = 0;
                 (void) manager_resync(m);
+                return;
+        }
+        if (terminal) {
+                /* The end of a sequence lfad did not start (a previous lfad
+                 * killed mid-way, or a write by hand): after an activation
+                 * the whole inventory may differ. */
+                (void) manager_resync(m);
+                record_external(m, u, lfa_event, lfa_errno);
                 return;
         }
 

@@ -132,6 +132,10 @@ struct Manager {
         size_t n_inhibitors;
         uint64_t next_inhibitor_id;
 
+        /* The UUID of a job that ended before its terminal uevent came
+         * (failed write, timeout): that uevent, when it comes, is ours. */
+        char late_uevent_uuid[UUID_STRING_MAX];
+
         sd_event_source *retry_source;  /* wakes the orchestrator after a backoff */
         sd_event_source *schedule_source; /* deferred "pick the next job" */
         bool ready;                     /* READY=1 sent */

@@ -773,6 +773,16 @@ static void test_external_sequence_waits(void **state) {
         run_for(300 * USEC_PER_MSEC);
         assert_attr(RMM, "activate", "");
         assert_int_equal(W->started, 0);
+
+        /* Its outcome is in the history all the same. */
+        HistoryEntry *e = NULL;
+        size_t n = 0;
+        assert_int_equal(history_read(W->manager->history, 0, &e, &n), 0);
+        assert_int_equal(n, 1);
+        assert_string_equal(e[0].trigger, "external");
+        assert_string_equal(e[0].action, "activate");
+        assert_int_equal(e[0].error, 0);
+        history_entries_free(e, n);
 }
 
 static void test_reload_keeps_last_good(void **state) {
@@ -851,6 +861,13 @@ static void test_job_write_fails(void **state) {
         assert_string_equal(W->last.lfa_code, "NONE");
         run_for(200 * USEC_PER_MSEC);
         assert_int_equal(W->started, 1);
+
+        /* The driver's "failed" uevent comes after the write returned
+         * (udevd relays it): the same attempt, not a second one. */
+        manager_handle_uevent(W->manager, "change", RMM, "failed", "ENOENT");
+        assert_int_equal(history_count(), 1);
+        manager_handle_uevent(W->manager, "change", RMM, "failed", "ENOENT");
+        assert_int_equal(history_count(), 2); /* a later one is someone else's */
 }
 
 static void test_job_timeout(void **state) {

@@ -210,17 +210,14 @@ const char *lfa_version_to_string(const LfaVersion *v, char buf[static 24]) {
         return buf;
 }
 
-static int read_attribute(const char *dir, const char *attr, char buf[static ATTR_MAX]) {
-        char path[PATH_MAX];
-
-        if ((size_t) snprintf(path, sizeof(path), "%s/%s", dir, attr) >= sizeof(path))
-                return -ENAMETOOLONG;
-
+/* Relative to the component's directory: one path walk per component, not
+ * one per attribute, which is most of a coldplug's cost. */
+static int read_attribute(int dir_fd, const char *attr, char buf[static ATTR_MAX]) {
         for (unsigned attempt = 0;; attempt++) {
                 _cleanup_close_ int fd = -EBADF;
                 ssize_t n;
 
-                fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+                fd = openat(dir_fd, attr, O_RDONLY | O_CLOEXEC | O_NOCTTY);
                 if (fd < 0)
                         return -errno;
                 n = read(fd, buf, ATTR_MAX);
@@ -269,13 +266,11 @@ typedef enum AttrKind {
         ATTR_LAST_ERROR,
 } AttrKind;
 
-static int read_one(Component *c, const char *dir, const char *attr, AttrKind kind, void *dest) {
+static int read_one(Component *c, int dir_fd, const char *attr, AttrKind kind, void *dest) {
         char buf[ATTR_MAX];
         int r;
 
-        r = read_attribute(dir, attr, buf);
-        if (r == -ENOENT && access(dir, F_OK) < 0)
-                return -ENOENT; /* the whole component went away */
+        r = read_attribute(dir_fd, attr, buf);
         if (r < 0)
                 return set_parse_error(c, attr, NULL, r);
 
@@ -316,6 +311,7 @@ static int read_one(Component *c, const char *dir, const char *attr, AttrKind ki
 
 int inventory_read_component(const char *root, const char *uuid, Component **ret) {
         _cleanup_(component_freep) Component *c = NULL;
+        _cleanup_close_ int dir_fd = -EBADF;
         char dir[PATH_MAX];
         int r;
 
@@ -327,7 +323,8 @@ int inventory_read_component(const char *root, const char *uuid, Component **ret
                 return r;
         if ((size_t) snprintf(dir, sizeof(dir), "%s/%s", root, uuid) >= sizeof(dir))
                 return -ENAMETOOLONG;
-        if (access(dir, F_OK) < 0)
+        dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dir_fd < 0)
                 return -errno;
 
         /* The safe values until proven otherwise: rendezvous required and
@@ -355,10 +352,14 @@ int inventory_read_component(const char *root, const char *uuid, Component **ret
         };
 
         for (size_t i = 0; i < ELEMENTSOF(attrs); i++) {
-                r = read_one(c, dir, attrs[i].attr, attrs[i].kind, attrs[i].dest);
+                r = read_one(c, dir_fd, attrs[i].attr, attrs[i].kind, attrs[i].dest);
                 if (r < 0)
                         return r;
         }
+        /* Unreadable because the component went away while we read it:
+         * that is a removal, not garbage. */
+        if (c->parse_error && access(dir, F_OK) < 0)
+                return -ENOENT;
         if (!c->name) {
                 c->name = strdup(c->uuid);
                 if (!c->name)
@@ -440,12 +441,16 @@ int inventory_list(const char *root, char ***ret) {
 }
 
 int inventory_read_abi_version(const char *root, char **ret) {
+        _cleanup_close_ int dir_fd = -EBADF;
         char buf[ATTR_MAX];
         LfaVersion v;
         char *s;
         int r;
 
-        r = read_attribute(root, "version", buf);
+        dir_fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dir_fd < 0)
+                return -errno;
+        r = read_attribute(dir_fd, "version", buf);
         if (r < 0)
                 return r;
         r = parse_lfa_version(buf, &v);

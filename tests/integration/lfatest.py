@@ -73,9 +73,11 @@ class Bus:
                 conf = os.path.join(tmp, 'bus.conf')
                 with open(conf, 'w', encoding='utf-8') as f:
                         f.write(BUS_CONF % self.path)
-                self.proc = subprocess.Popen(['dbus-daemon', '--nofork', '--config-file=' + conf,
-                                              '--print-address=1'],
-                                             stdout=subprocess.PIPE, text=True)
+                # Its stderr (e.g. root's failed fd-limit raise) goes to a file.
+                with open(os.path.join(tmp, 'dbus-daemon.log'), 'w', encoding='utf-8') as log:
+                        self.proc = subprocess.Popen(['dbus-daemon', '--nofork', '--config-file=' + conf,
+                                                      '--print-address=1'],
+                                                     stdout=subprocess.PIPE, stderr=log, text=True)
                 self.address = self.proc.stdout.readline().strip()
                 if not self.address:
                         raise AssertionError('dbus-daemon did not start')

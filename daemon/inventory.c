@@ -32,12 +32,7 @@ const char *component_state_to_string(ComponentState s) {
 }
 
 ComponentState component_state_from_string(const char *s) {
-        if (!s)
-                return _COMPONENT_STATE_INVALID;
-        for (int i = 0; i < _COMPONENT_STATE_MAX; i++)
-                if (strcmp(component_state_table[i], s) == 0)
-                        return (ComponentState) i;
-        return _COMPONENT_STATE_INVALID;
+        return (ComponentState) string_table_lookup(component_state_table, _COMPONENT_STATE_MAX, s);
 }
 
 Component *component_free(Component *c) {

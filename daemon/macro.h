@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <libudev.h>
 
@@ -112,6 +113,24 @@ static inline size_t strv_length(char * const *l) {
 DEFINE_POINTER_CLEANUP_FUNC_FREE(struct udev, udev_unref);
 DEFINE_POINTER_CLEANUP_FUNC_FREE(struct udev_monitor, udev_monitor_unref);
 DEFINE_POINTER_CLEANUP_FUNC_FREE(struct udev_device, udev_device_unref);
+
+static inline usec_t now_usec(clockid_t clock) {
+        struct timespec ts;
+
+        (void) clock_gettime(clock, &ts);
+        return (usec_t) ts.tv_sec * USEC_PER_SEC + (usec_t) ts.tv_nsec / 1000;
+}
+
+/* The index of s in a table of names (NULL entries allowed), or -EINVAL:
+ * the inverse of the *_to_string() tables. */
+static inline int string_table_lookup(const char *const *table, int n, const char *s) {
+        if (!s)
+                return -EINVAL;
+        for (int i = 0; i < n; i++)
+                if (table[i] && strcmp(table[i], s) == 0)
+                        return i;
+        return -EINVAL;
+}
 
 static inline const char *strempty(const char *s) {
         return s ?: "";

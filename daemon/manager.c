@@ -24,19 +24,7 @@ const char *rendezvous_request_to_string(RendezvousRequest r) {
 }
 
 RendezvousRequest rendezvous_request_from_string(const char *s) {
-        if (!s)
-                return _RENDEZVOUS_REQUEST_INVALID;
-        for (int i = 0; i < _RENDEZVOUS_REQUEST_MAX; i++)
-                if (strcmp(rendezvous_request_table[i], s) == 0)
-                        return (RendezvousRequest) i;
-        return _RENDEZVOUS_REQUEST_INVALID;
-}
-
-static usec_t now_usec(clockid_t clock) {
-        struct timespec ts;
-
-        (void) clock_gettime(clock, &ts);
-        return (usec_t) ts.tv_sec * USEC_PER_SEC + (usec_t) ts.tv_nsec / 1000;
+        return (RendezvousRequest) string_table_lookup(rendezvous_request_table, _RENDEZVOUS_REQUEST_MAX, s);
 }
 
 static const char *sysfs_root(Manager *m) {
@@ -238,7 +226,9 @@ static int manager_add_component(Manager *m, Component *c, size_t at) {
                 log_event(LOG_ERR, LFA_MESSAGE_COMPONENT_INVALID, c->uuid, "invalid",
                           "%s: invalid sysfs data, never activated automatically: %s", c->uuid, c->parse_error);
         else
-                log_event(LOG_INFO, LFA_MESSAGE_COMPONENT_ADDED, c->uuid, NULL,
+                /* At coldplug "Coldplug done" sums them up; thousands of
+                 * lines would only bury it. */
+                log_event(m->ready ? LOG_INFO : LOG_DEBUG, LFA_MESSAGE_COMPONENT_ADDED, c->uuid, NULL,
                           "%s (%s): found, %s; %s.", c->uuid, strna(c->name),
                           c->activation_pending ? "pending" : "not pending",
                           c->decision ? c->decision->reason : "no decision");

@@ -42,13 +42,6 @@ const char *activation_trigger_to_string(ActivationTrigger t) {
         return t >= 0 && t < _TRIGGER_MAX ? trigger_table[t] : NULL;
 }
 
-static usec_t now_usec(clockid_t clock) {
-        struct timespec ts;
-
-        (void) clock_gettime(clock, &ts);
-        return (usec_t) ts.tv_sec * USEC_PER_SEC + (usec_t) ts.tv_nsec / 1000;
-}
-
 bool orchestrator_error_is_retryable(int error) {
         switch (-abs(error)) {
         /* Transient: firmware busy or out of memory, a budget ran out, the

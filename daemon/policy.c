@@ -36,21 +36,12 @@ static const char *const decision_action_table[_DECISION_ACTION_MAX] = {
         [DECISION_WINDOW] = "window",
 };
 
-static int table_lookup(const char *const *table, int n, const char *s) {
-        if (!s)
-                return -EINVAL;
-        for (int i = 0; i < n; i++)
-                if (table[i] && strcmp(table[i], s) == 0)
-                        return i;
-        return -EINVAL;
-}
-
 const char *auto_activate_to_string(AutoActivate a) {
         return a >= 0 && a < _AUTO_ACTIVATE_MAX ? auto_activate_table[a] : NULL;
 }
 
 AutoActivate auto_activate_from_string(const char *s) {
-        return (AutoActivate) table_lookup(auto_activate_table, _AUTO_ACTIVATE_MAX, s);
+        return (AutoActivate) string_table_lookup(auto_activate_table, _AUTO_ACTIVATE_MAX, s);
 }
 
 const char *cpu_rendezvous_to_string(CpuRendezvous r) {
@@ -58,7 +49,7 @@ const char *cpu_rendezvous_to_string(CpuRendezvous r) {
 }
 
 CpuRendezvous cpu_rendezvous_from_string(const char *s) {
-        return (CpuRendezvous) table_lookup(cpu_rendezvous_table, _CPU_RENDEZVOUS_MAX, s);
+        return (CpuRendezvous) string_table_lookup(cpu_rendezvous_table, _CPU_RENDEZVOUS_MAX, s);
 }
 
 const char *decision_action_to_string(DecisionAction a) {
@@ -598,7 +589,6 @@ int policy_load(char * const *dirs, Policy **ret, char **ret_error) {
         _cleanup_(policy_freep) Policy *p = NULL;
         ConfFile *files = NULL;
         size_t n = 0, n_used = 0;
-        struct timespec ts;
         int r;
 
         if (ret_error)
@@ -630,8 +620,7 @@ int policy_load(char * const *dirs, Policy **ret, char **ret_error) {
         if (r < 0)
                 return r;
 
-        (void) clock_gettime(CLOCK_REALTIME, &ts);
-        p->loaded_at = (usec_t) ts.tv_sec * USEC_PER_SEC + (usec_t) ts.tv_nsec / 1000;
+        p->loaded_at = now_usec(CLOCK_REALTIME);
         *ret = TAKE_PTR(p);
         return 0;
 }

@@ -16,12 +16,13 @@ typedef struct Args {
         bool verify;
         char **policy_dirs;     /* NULL: the defaults */
         size_t n_policy_dirs;
-        const char *state_dir;
+        char *state_dir;
         const char *sysfs_root;
 } Args;
 
 static void args_done(Args *a) {
         strv_free(a->policy_dirs);
+        free(a->state_dir);
 }
 
 static void help(void) {
@@ -85,7 +86,8 @@ static int parse_argv(int argc, char *argv[], Args *a) {
                         break;
                 }
                 case ARG_STATE_DIR:
-                        a->state_dir = optarg;
+                        if (free_and_strdup(&a->state_dir, optarg) < 0)
+                                return log_oom();
                         break;
                 case ARG_SYSFS:
                         a->sysfs_root = optarg;
@@ -98,9 +100,18 @@ static int parse_argv(int argc, char *argv[], Args *a) {
                 log_error("lfad takes no positional arguments ('%s').", argv[optind]);
                 return -EINVAL;
         }
-        if (!a->state_dir)
-                a->state_dir = getenv("STATE_DIRECTORY") ?: "/var/lib/lfad";
-        /* systemd may pass several, colon-separated: ours is the first. */
+        if (!a->state_dir) {
+                const char *e = getenv("STATE_DIRECTORY");
+
+                /* systemd passes one path per StateDirectory= entry,
+                 * separated by colons: ours is the first. */
+                if (e && *e)
+                        a->state_dir = strndup(e, strcspn(e, ":"));
+                else
+                        a->state_dir = strdup("/var/lib/lfad");
+                if (!a->state_dir)
+                        return log_oom();
+        }
         return 1;
 }
 
@@ -213,7 +224,7 @@ static int run(int argc, char *argv[]) {
 
         config = (ManagerConfig) {
                 .policy_dirs = args.policy_dirs,
-                .state_dir = (char *) args.state_dir,
+                .state_dir = args.state_dir,
                 .sysfs_root = (char *) args.sysfs_root,
         };
         r = manager_new(event, &config, &m);

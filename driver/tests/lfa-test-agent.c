@@ -462,12 +462,18 @@ static bool lfa_agent_activate_pen(const struct lfa_regs *args,
 	call->cpus = lfa_pen.arrived;
 	call->online = num_online_cpus();
 	call->stopped = lfa_pen.irqs_off == lfa_pen.arrived;
-	comp = lfa_agent_at(args->a1);
 	raw_spin_unlock_irqrestore(&lfa_agent_lock, flags);
 
 	lfa_agent_delay(lfa_agent_delay_of(args->a1));
 
 	raw_spin_lock_irqsave(&lfa_agent_lock, flags);
+	if (lfa_pen.generation != gen) {
+		/* A CANCEL released the pen while this CPU took its time. */
+		res->a0 = lfa_pen.x0;
+		res->a1 = lfa_pen.x1;
+		raw_spin_unlock_irqrestore(&lfa_agent_lock, flags);
+		return true;
+	}
 	comp = lfa_agent_at(args->a1);
 	x0 = comp ? lfa_agent_activate_check(comp, false) :
 		    LFA_INVALID_PARAMETERS;

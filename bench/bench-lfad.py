@@ -1,0 +1,186 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""lfad's speed and memory on the simulated platform (issue 4). Prints
+figures; asserts nothing.
+
+  memory    VmRSS and RssAnon of lfad and of lfa-floor (an sd-event loop,
+            one sd-bus object, a libudev monitor), both idle inside the
+            same simulated platform (3 components) on a private bus
+  wakeups   voluntary context switches of every thread over an idle period
+            (each sleep -> wake-up is one; /proc/PID/task/*/status), lfad
+            without a watchdog (no WATCHDOG_USEC), so any is a spurious one
+  ready     start -> READY=1 on NOTIFY_SOCKET with N simulated components
+  latency   store-update uevent sent -> lfad's "activate" write seen, p50 /
+            p99 over many events; both instants on lfa-sim's clock (the
+            uevent is stamped as sent, the write when inotify reports it),
+            so the figure includes lfa-sim's own reaction (~0.1 ms)
+
+Environment: LFA_LFAD, LFA_FLOOR (binaries); options below shorten runs.
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.realpath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(ROOT, 'tests', 'integration'))
+
+from lfatest import Bus, Notify  # noqa: E402
+from lfasim.harness import Sim  # noqa: E402
+
+RMM = '6c0762a6-12f2-4b56-92cb-ba8f633606d9'
+DEMO = os.path.join(ROOT, 'tests', 'scenarios', 'demo.scn')
+
+
+def proc_status(path):
+        out = {}
+        with open(path, encoding='utf-8') as f:
+                for line in f:
+                        k, _, v = line.partition(':')
+                        out[k] = v.strip()
+        return out
+
+
+def kb(status, key):
+        return int(status[key].split()[0])
+
+
+def wakeups(pid):
+        """Voluntary context switches of every thread: each is one sleep
+        ended by a wake-up."""
+        n = 0
+        for tid in os.listdir('/proc/%d/task' % pid):
+                try:
+                        n += int(proc_status('/proc/%d/task/%s/status' % (pid, tid))['voluntary_ctxt_switches'])
+                except FileNotFoundError:
+                        continue
+        return n
+
+
+class Service:
+        """One program inside a platform, with its own bus and notify
+        socket; started, READY awaited, stopped."""
+
+        def __init__(self, sim, argv, policy_text=None):
+                self.tmp = tempfile.TemporaryDirectory(prefix='lfa-bench-')
+                self.bus = Bus(self.tmp.name)
+                self.notify = Notify(self.tmp.name)
+                env = sim.child_env()
+                env.pop('JOURNAL_STREAM', None)
+                env.pop('WATCHDOG_USEC', None)
+                state = os.path.join(self.tmp.name, 'state')
+                pol = os.path.join(self.tmp.name, 'policy')
+                os.makedirs(state)
+                os.makedirs(pol)
+                if policy_text:
+                        with open(os.path.join(pol, '50-bench.conf'), 'w', encoding='utf-8') as f:
+                                f.write(policy_text)
+                env.update({'DBUS_SYSTEM_BUS_ADDRESS': self.bus.address,
+                            'NOTIFY_SOCKET': self.notify.path, 'STATE_DIRECTORY': state})
+                if os.path.basename(argv[0]) == 'lfad':
+                        argv = argv + ['--policy-dir=' + pol]
+                self.log = open(os.path.join(self.tmp.name, 'log'), 'w', encoding='utf-8')
+                self.t_start = time.monotonic()
+                self.proc = subprocess.Popen(argv, env=env, stdout=self.log, stderr=self.log,
+                                             stdin=subprocess.DEVNULL)
+                self.notify.wait('READY=1', 1, 120)
+                self.t_ready = time.monotonic()
+
+        def stop(self):
+                self.proc.terminate()
+                self.proc.wait(30)
+                self.log.close()
+                self.notify.stop()
+                self.bus.stop()
+                self.tmp.cleanup()
+
+
+def bench_memory(lfad, floor, idle_s):
+        print('== idle memory and wakeups (demo platform: 3 components; idle %gs)' % idle_s)
+        rows = []
+        with Sim(DEMO, verbose=False) as sim:
+                for name, argv in (('floor', [floor]), ('lfad', [lfad])):
+                        s = Service(sim, argv)
+                        time.sleep(1.0)
+                        st = proc_status('/proc/%d/status' % s.proc.pid)
+                        c0 = wakeups(s.proc.pid)
+                        time.sleep(idle_s)
+                        c1 = wakeups(s.proc.pid)
+                        rows.append((name, kb(st, 'VmRSS'), kb(st, 'RssAnon'), c1 - c0,
+                                     len(os.listdir('/proc/%d/task' % s.proc.pid))))
+                        s.stop()
+        print('%-6s %10s %12s %10s %8s' % ('', 'VmRSS kB', 'RssAnon kB', 'wakeups', 'threads'))
+        for r in rows:
+                print('%-6s %10d %12d %10d %8d' % r)
+        f, l_ = rows[0], rows[1]
+        print('lfad/floor VmRSS: %.2fx (target <= 1.2x); lfad RssAnon %.2f MB (target <= 1 MB); '
+              'lfad wakeups in %gs idle: %d (target: the watchdog\'s only; none configured here)'
+              % (l_[1] / f[1], l_[2] / 1024.0, idle_s, l_[3]))
+
+
+def scenario_of(n):
+        return ''.join('component uuid=%08x-0000-4000-8000-%012x current=1.0\n' % (i, i) for i in range(n))
+
+
+def bench_ready(lfad, counts, repeats):
+        print('== start -> READY=1 (median of %d; lfad logs to a file)' % repeats)
+        print('%12s %12s %16s' % ('components', 'READY ms', 'per component us'))
+        for n in counts:
+                with Sim(scenario_of(n), verbose=False) as sim:
+                        ts = []
+                        for _ in range(repeats):
+                                s = Service(sim, [lfad])
+                                ts.append((s.t_ready - s.t_start) * 1000)
+                                s.stop()
+                ms = statistics.median(ts)
+                print('%12d %12.1f %16.1f' % (n, ms, ms * 1000 / n))
+        print('(target: < 20 ms at 1000 components, growing linearly)')
+
+
+def bench_latency(lfad, events):
+        print('== store-update uevent -> activate write (%d events)' % events)
+        scn = 'component uuid=%s current=1.0\n' % RMM
+        pol = '[Component %s]\nAutoActivate=immediate\n' % RMM
+        with Sim(scn, verbose=False, poll_interval_ms=1) as sim:
+                s = Service(sim, [lfad], pol)
+                lat = []
+                for i in range(events):
+                        sim.ctl('store-update uuid=%s pending_version=%d.%d' % (RMM, 2 + i // 1000, i % 1000))
+                        sim.wait_result(RMM, 'activate', timeout=30, start=i)
+                uev = [r for r in sim.records('uevent') if r['env'].get('LFA_EVENT') == 'store-updated']
+                wr = sim.writes('activate', RMM)
+                for u, w in zip(uev, wr):
+                        lat.append((w['t'] - u['t']) * 1000)
+                s.stop()
+        lat.sort()
+        q = statistics.quantiles(lat, n=100)
+        print('n=%d  p50 %.3f ms  p99 %.3f ms  max %.3f ms  (target p99 < 1 ms)'
+              % (len(lat), q[49], q[98], lat[-1]))
+
+
+def main():
+        ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+        ap.add_argument('--idle-seconds', type=float, default=10)
+        ap.add_argument('--components', default='10,1000,10000')
+        ap.add_argument('--repeats', type=int, default=3)
+        ap.add_argument('--events', type=int, default=1000)
+        ap.add_argument('--only', choices=('memory', 'ready', 'latency'))
+        a = ap.parse_args()
+        build = os.environ.get('LFA_BUILD', os.path.join(ROOT, 'build'))
+        lfad = os.environ.get('LFA_LFAD', os.path.join(build, 'daemon', 'lfad'))
+        floor = os.environ.get('LFA_FLOOR', os.path.join(build, 'bench', 'lfa-floor'))
+        if a.only in (None, 'memory'):
+                bench_memory(lfad, floor, a.idle_seconds)
+        if a.only in (None, 'ready'):
+                bench_ready(lfad, [int(x) for x in a.components.split(',')], a.repeats)
+        if a.only in (None, 'latency'):
+                bench_latency(lfad, a.events)
+
+
+if __name__ == '__main__':
+        main()

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * lfa-floor: the "floor" lfad's idle memory and wakeups are compared with
+ * (bench/bench-lfad.py). It holds what any such service must: an sd-event
+ * loop, a system-bus connection with one object and a well-known name, a
+ * libudev monitor on the event loop, and sd_notify READY=1. Nothing else.
+ */
+#include <errno.h>
+#include <libudev.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <systemd/sd-bus.h>
+#include <systemd/sd-daemon.h>
+#include <systemd/sd-event.h>
+
+static int get_version(sd_bus *bus, const char *path, const char *interface,
+                       const char *property, sd_bus_message *reply, void *userdata,
+                       sd_bus_error *error)
+{
+        (void) bus, (void) path, (void) interface, (void) property, (void) userdata, (void) error;
+        return sd_bus_message_append(reply, "s", "0");
+}
+
+static const sd_bus_vtable floor_vtable[] = {
+        SD_BUS_VTABLE_START(0),
+        SD_BUS_PROPERTY("Version", "s", get_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+        SD_BUS_VTABLE_END,
+};
+
+static int on_uevent(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+        struct udev_device *d = udev_monitor_receive_device(userdata);
+
+        (void) s, (void) fd, (void) revents;
+        if (d)
+                udev_device_unref(d);
+        return 0;
+}
+
+static int fail(const char *what, int r)
+{
+        fprintf(stderr, "lfa-floor: %s: %s\n", what, strerror(r < 0 ? -r : r));
+        return EXIT_FAILURE;
+}
+
+int main(void)
+{
+        sd_event *event = NULL;
+        sd_bus *bus = NULL;
+        struct udev *udev;
+        struct udev_monitor *mon;
+        sigset_t mask;
+        int r;
+
+        sigemptyset(&mask);
+        sigaddset(&mask, SIGTERM);
+        sigaddset(&mask, SIGINT);
+        sigprocmask(SIG_BLOCK, &mask, NULL);
+
+        r = sd_event_default(&event);
+        if (r < 0)
+                return fail("sd_event_default", r);
+        r = sd_event_add_signal(event, NULL, SIGTERM, NULL, NULL);
+        if (r >= 0)
+                r = sd_event_add_signal(event, NULL, SIGINT, NULL, NULL);
+        if (r < 0)
+                return fail("sd_event_add_signal", r);
+
+        udev = udev_new();
+        mon = udev ? udev_monitor_new_from_netlink(udev, "udev") : NULL;
+        if (!mon)
+                return fail("udev monitor", errno);
+        r = udev_monitor_filter_add_match_subsystem_devtype(mon, "lfa", NULL);
+        if (r >= 0)
+                r = udev_monitor_enable_receiving(mon);
+        if (r < 0)
+                return fail("udev monitor", r);
+        r = sd_event_add_io(event, NULL, udev_monitor_get_fd(mon), EPOLLIN, on_uevent, mon);
+        if (r < 0)
+                return fail("sd_event_add_io", r);
+
+        r = sd_bus_open_system(&bus);
+        if (r < 0)
+                return fail("sd_bus_open_system", r);
+        r = sd_bus_add_object_vtable(bus, NULL, "/org/lfa/Floor", "org.lfa.Floor", floor_vtable, NULL);
+        if (r < 0)
+                return fail("sd_bus_add_object_vtable", r);
+        r = sd_bus_request_name(bus, "org.lfa.Floor", 0);
+        if (r < 0)
+                return fail("sd_bus_request_name", r);
+        r = sd_bus_attach_event(bus, event, SD_EVENT_PRIORITY_NORMAL);
+        if (r < 0)
+                return fail("sd_bus_attach_event", r);
+
+        sd_notify(0, "READY=1");
+        r = sd_event_loop(event);
+
+        sd_bus_flush_close_unref(bus);
+        udev_monitor_unref(mon);
+        udev_unref(udev);
+        sd_event_unref(event);
+        return r < 0 ? fail("sd_event_loop", r) : EXIT_SUCCESS;
+}

@@ -10,6 +10,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,6 +113,45 @@ static void test_parse_garbage(void **state) {
         parse_bad_one("lfa1\t" RMM "\tn\\x\tactivate\tauto\t1\t2\t1\t1\t1\t0\t-\tm");       /* bad escape */
         parse_bad_one("lfa1\t" RMM "\ta-b\tactivate\tauto\t1\t2\t1\t1\t1\t0\t-\tm");        /* bare dash */
         parse_bad_one("lfa1\t" RMM "\tn\\\tactivate\tauto\t1\t2\t1\t1\t1\t0\t-\tm");        /* trailing backslash */
+}
+
+/* Random bytes and mutated records: never a crash, never a record with an
+ * invalid UUID or a positive error. */
+static void test_parse_fuzz(void **state) {
+        HistoryEntry e = sample(5);
+        _cleanup_free_ char *good = NULL;
+        uint64_t x = 0x853c49e6748fea9bULL;
+        char buf[512];
+
+        (void) state;
+        e.lfa_code = (char *) "AUTH_ERROR";
+        e.error = -EKEYREJECTED;
+        assert_int_equal(history_entry_format(&e, &good), 0);
+        for (unsigned i = 0; i < 20000; i++) {
+                size_t len;
+
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                if (i % 2) {
+                        len = x % (sizeof(buf) - 1);
+                        for (size_t k = 0; k < len; k++)
+                                buf[k] = (char) ((x >> (k % 56)) ^ k);
+                } else {
+                        len = strlen(good);
+                        memcpy(buf, good, len);
+                        buf[x % len] = (char) (x >> 32);
+                        buf[(x >> 8) % len] = "\t\\-0\n"[(x >> 16) % 5];
+                }
+                buf[len] = 0;
+
+                HistoryEntry out = {};
+                if (history_entry_parse(buf, &out) == 0) {
+                        assert_true(uuid_is_valid(out.uuid));
+                        assert_true(out.error <= 0);
+                        history_entry_done(&out);
+                }
+        }
 }
 
 typedef struct Dir {
@@ -277,6 +317,7 @@ int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_roundtrip),
                 cmocka_unit_test(test_parse_garbage),
+                cmocka_unit_test(test_parse_fuzz),
                 cmocka_unit_test_setup_teardown(test_append_read, dir_setup, dir_teardown),
                 cmocka_unit_test_setup_teardown(test_torn_record, dir_setup, dir_teardown),
                 cmocka_unit_test_setup_teardown(test_garbage_lines_skipped, dir_setup, dir_teardown),

@@ -1,0 +1,593 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""org.lfa.Manager on a real dbus-daemon, with lfad inside the simulated
+LFA platform and independent clients: busctl, gdbus, and dbus-python where a
+client must hold an fd (Inhibit).
+
+The bus is the harness's private dbus-daemon (tests/integration/lfatest.py)
+with a system-bus configuration instead of its allow-all one: Debian's
+system.conf default policy (deny own, deny method calls unless a service's
+file opens them), the project's dbus/org.lfa.Manager.conf included
+unchanged, and the lines polkitd's own bus policy would add for the polkit
+stand-in (python3-dbusmock's polkitd template). What differs from the real
+system bus: its socket address, no <user>/<fork>/<pidfile>/<syslog>/service
+helper, and no other system.d files.
+
+Run: LFA_BUILD=build /usr/bin/python3 tests/bus/test_bus.py [-v] [TEST...]
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import unittest
+import xml.etree.ElementTree as ET
+
+HERE = os.path.dirname(os.path.realpath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, 'tests', 'integration'))
+
+from lfatest import LfadTestCase, scaled, wait_for  # noqa: E402
+
+XML = os.path.join(ROOT, 'dbus', 'org.lfa.Manager.xml')
+CONF = os.path.join(ROOT, 'dbus', 'org.lfa.Manager.conf')
+
+BL31 = '47d4086d-4cfe-9846-9b95-2950cbbd5a00'
+RMM = '6c0762a6-12f2-4b56-92cb-ba8f633606d9'
+BMC = '3f7c2d9a-8b1e-4c55-9a60-5d2e7b41c0aa'
+DEAD = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee'
+AUTH = 'a0a0a0a0-0000-4000-8000-000000000001'
+HANG = 'a0a0a0a0-0000-4000-8000-000000000002'
+SLOW = 'a0a0a0a0-0000-4000-8000-000000000003'
+NONE = '11111111-2222-3333-4444-555555555555'
+
+NAME = 'org.lfa.Manager'
+PATH = '/org/lfa/Manager'
+IFACE = 'org.lfa.Manager'
+CIFACE = 'org.lfa.Component'
+ACTIONS = ('org.lfa.activate', 'org.lfa.inhibit', 'org.lfa.manage-policy')
+
+SYSTEM_BUS_CONF = '''<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>system</type>
+  <listen>unix:path=%(socket)s</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow user="*"/>
+    <deny own="*"/>
+    <deny send_type="method_call"/>
+    <allow send_type="signal"/>
+    <allow send_requested_reply="true" send_type="method_return"/>
+    <allow send_requested_reply="true" send_type="error"/>
+    <allow receive_type="method_call"/>
+    <allow receive_type="method_return"/>
+    <allow receive_type="error"/>
+    <allow receive_type="signal"/>
+    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus"/>
+    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus.Introspectable"/>
+    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus.Properties"/>
+    <deny send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus"
+          send_member="UpdateActivationEnvironment"/>
+  </policy>
+  <policy user="root">
+    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus.Monitoring"/>
+  </policy>
+  <!-- What polkitd's org.freedesktop.PolicyKit1.conf opens, for the stand-in. -->
+  <policy user="root">
+    <allow own="org.freedesktop.PolicyKit1"/>
+  </policy>
+  <policy context="default">
+    <allow send_destination="org.freedesktop.PolicyKit1"/>
+  </policy>
+  <include>%(conf)s</include>
+</busconfig>
+'''
+
+PLATFORM = '''
+agent version=1.0
+component uuid=%s may_reset_cpu=1 resets_record=0 current=2.7 pending=1 pending_version=2.8
+component uuid=%s current=1.2 pending=1 pending_version=1.3 prime_rounds=3
+component uuid=%s rendezvous=optional current=4.1
+component uuid=%s capable=0 pending=1 pending_version=0.9
+component uuid=%s current=3.0 pending=1 pending_version=3.1 prime_error=AUTH_ERROR
+component uuid=%s current=5.0 pending=1 pending_version=5.1 prime_hang=1
+component uuid=%s current=6.0 pending=1 pending_version=6.1 prime_rounds=1000 call_delay_ms=5
+''' % (BL31, RMM, BMC, DEAD, AUTH, HANG, SLOW)
+
+
+def policy_text(**components):
+        out = []
+        for uuid, keys in components.items():
+                out.append('[Component %s]' % uuid)
+                out.extend('%s=%s' % kv for kv in keys.items())
+        return '\n'.join(out) + '\n'
+
+
+def component_path(uuid):
+        # sd_bus_path_encode(): every byte but [A-Za-z0-9] (a leading digit
+        # too) becomes _XX.
+        out = []
+        for i, ch in enumerate(uuid):
+                if ch.isalpha() or (ch.isdigit() and i > 0):
+                        out.append(ch)
+                else:
+                        out.append('_%02x' % ord(ch))
+        return PATH + '/component/' + ''.join(out)
+
+
+class SystemBus:
+        """dbus-daemon with the system-bus policy above; the harness's Bus
+        interface (address, stop)."""
+
+        def __init__(self, tmp):
+                self.socket = os.path.join(tmp, 'system_bus_socket')
+                conf = os.path.join(tmp, 'system-bus.conf')
+                with open(conf, 'w', encoding='utf-8') as f:
+                        f.write(SYSTEM_BUS_CONF % {'socket': self.socket, 'conf': CONF})
+                self.proc = subprocess.Popen(['dbus-daemon', '--nofork', '--config-file=' + conf,
+                                              '--print-address=1'], stdout=subprocess.PIPE, text=True)
+                self.address = self.proc.stdout.readline().strip()
+                if not self.address:
+                        raise AssertionError('dbus-daemon did not start with %s' % conf)
+
+        def stop(self):
+                self.proc.terminate()
+                self.proc.wait(10)
+                self.proc.stdout.close()
+
+
+class Monitor:
+        """gdbus monitor on lfad's name: what any client sees."""
+
+        def __init__(self, address, tmp):
+                self.path = os.path.join(tmp, 'monitor-%d.log' % time.monotonic_ns())
+                self.out = open(self.path, 'w', encoding='utf-8')
+                self.proc = subprocess.Popen(['gdbus', 'monitor', '--address', address, '--dest', NAME],
+                                             stdout=self.out, stderr=subprocess.STDOUT)
+                wait_for(lambda: 'is owned by' in self.text(), 10, 'gdbus monitor to attach')
+
+        def text(self):
+                with open(self.path, encoding='utf-8', errors='replace') as f:
+                        return f.read()
+
+        def wait(self, pattern, timeout=10):
+                return wait_for(lambda: re.search(pattern, self.text()), timeout, 'signal matching %r' % pattern)
+
+        def stop(self):
+                self.proc.terminate()
+                self.proc.wait(10)
+                self.out.close()
+
+
+class BusTestCase(LfadTestCase):
+        SCENARIO = PLATFORM
+        POLICY = {'etc': {'50-test.conf': policy_text(**{RMM: {'AutoActivate': 'window'}})}}
+        SIM_OPTIONS = {'prime_budget_ms': 800, 'activate_budget_ms': 2000}
+        START = False
+        POLKIT = True
+
+        def setUp(self):
+                super().setUp()
+                self.polkit = None
+                try:
+                        self.start_services()
+                except BaseException:
+                        # unittest skips tearDown when setUp fails: clean up here
+                        # (it prints lfad's log).
+                        self.tearDown()
+                        raise
+
+        def start_services(self):
+                # The unprivileged client must reach the socket.
+                os.chmod(self.tmp, 0o755)
+                self.bus.stop()
+                self.bus = SystemBus(self.tmp)
+                if self.POLKIT:
+                        self.polkit_log = os.path.join(self.tmp, 'polkit.log')
+                        env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=self.bus.address)
+                        self.polkit = subprocess.Popen(['/usr/bin/python3', '-m', 'dbusmock', '--system',
+                                                        '--template', 'polkitd', '-l', self.polkit_log],
+                                                       env=env, stdout=subprocess.DEVNULL,
+                                                       stderr=subprocess.DEVNULL)
+                        wait_for(lambda: self.busctl('status', 'org.freedesktop.PolicyKit1',
+                                                     check=False).returncode == 0,
+                                 10, 'the polkit stand-in')
+                self.start_lfad()
+                wait_for(lambda: self.busctl('status', NAME, check=False).returncode == 0, 10,
+                         'org.lfa.Manager on the bus')
+
+        def tearDown(self):
+                if self.polkit is not None:
+                        self.polkit.terminate()
+                        self.polkit.wait(10)
+                        self.polkit = None
+                super().tearDown()
+
+        # -- clients -----------------------------------------------------
+        def call(self, method, sig='', *args, user=None, timeout=60, iface=IFACE, path=PATH, check=True,
+                 interactive=True):
+                argv = ['busctl', '--address=' + self.bus.address, '--timeout=%d' % timeout, '--json=short',
+                        '--allow-interactive-authorization=%s' % ('yes' if interactive else 'no'),
+                        'call', NAME, path, iface, method]
+                if sig:
+                        argv += [sig] + [str(a) for a in args]
+                if user:
+                        argv = ['setpriv', '--reuid=' + user, '--regid=nogroup', '--clear-groups'] + argv
+                r = subprocess.run(argv, capture_output=True, text=True, timeout=scaled(timeout + 10))
+                if check and r.returncode != 0:
+                        raise AssertionError('busctl call %s: %s' % (method, r.stderr.strip()))
+                return r
+
+        def data(self, r):
+                return json.loads(r.stdout)['data']
+
+        def error_of(self, r):
+                """busctl prints the error message; the name comes from
+                dbus-send, which prints it."""
+                self.assertNotEqual(r.returncode, 0, 'call unexpectedly succeeded: %s' % r.stdout)
+                return r.stderr.strip()
+
+        def send(self, method, *args, user=None, path=PATH, iface=IFACE, timeout=60):
+                """dbus-send --print-reply: prints the D-Bus error name."""
+                argv = ['dbus-send', '--address=' + self.bus.address, '--print-reply',
+                        '--reply-timeout=%d' % (timeout * 1000), '--dest=' + NAME, path,
+                        '%s.%s' % (iface, method)] + list(args)
+                if user:
+                        argv = ['setpriv', '--reuid=' + user, '--regid=nogroup', '--clear-groups'] + argv
+                return subprocess.run(argv, capture_output=True, text=True, timeout=scaled(timeout + 10))
+
+        def assertError(self, r, name, text=None):
+                out = r.stderr + r.stdout
+                self.assertNotEqual(r.returncode, 0, 'expected %s, got success: %s' % (name, out))
+                self.assertIn(name, out)
+                if text:
+                        self.assertIn(text, out)
+
+        def prop(self, name, path=PATH, iface=IFACE, user=None):
+                argv = ['busctl', '--address=' + self.bus.address, '--json=short', 'get-property', NAME, path,
+                        iface, name]
+                if user:
+                        argv = ['setpriv', '--reuid=' + user, '--regid=nogroup', '--clear-groups'] + argv
+                r = subprocess.run(argv, capture_output=True, text=True, timeout=scaled(20))
+                if r.returncode != 0:
+                        raise AssertionError('get-property %s: %s' % (name, r.stderr.strip()))
+                return json.loads(r.stdout)['data']
+
+        def monitor(self):
+                m = Monitor(self.bus.address, self.tmp)
+                self.addCleanup(m.stop)
+                return m
+
+        def set_polkit(self, *actions):
+                subprocess.run(['gdbus', 'call', '--address', self.bus.address, '--dest',
+                                'org.freedesktop.PolicyKit1', '--object-path', '/org/freedesktop/PolicyKit1/Authority',
+                                '--method', 'org.freedesktop.DBus.Mock.SetAllowed', '[%s]' %
+                                ', '.join("'%s'" % a for a in actions)], check=True, capture_output=True)
+
+        def polkit_calls(self):
+                with open(self.polkit_log, encoding='utf-8') as f:
+                        return [line for line in f if 'CheckAuthorization' in line]
+
+
+def normalise(root, prefix='org.lfa.'):
+        """An introspection tree as comparable data: our interfaces, their
+        members, argument names/types/directions, property types, access and
+        change signalling. Doc annotations and comments are left out."""
+        out = {}
+        for iface in root.iter('interface'):
+                name = iface.get('name')
+                if not name.startswith(prefix):
+                        continue
+                members = {}
+                for m in iface:
+                        if m.tag == 'method':
+                                members['method ' + m.get('name')] = [
+                                        (a.get('name'), a.get('type'), a.get('direction', 'in')) for a in m.iter('arg')]
+                        elif m.tag == 'signal':
+                                members['signal ' + m.get('name')] = [
+                                        (a.get('name'), a.get('type')) for a in m.iter('arg')]
+                        elif m.tag == 'property':
+                                emits = 'true'
+                                for a in m.iter('annotation'):
+                                        if a.get('name') == 'org.freedesktop.DBus.Property.EmitsChangedSignal':
+                                                emits = a.get('value')
+                                members['property ' + m.get('name')] = (m.get('type'), m.get('access'), emits)
+                out[name] = members
+        return out
+
+
+class TestContract(BusTestCase):
+        def test_introspection_equals_the_xml(self):
+                want = normalise(ET.parse(XML).getroot())
+                live = {}
+                for path in (PATH, component_path(RMM)):
+                        r = subprocess.run(['busctl', '--address=' + self.bus.address, '--xml-interface',
+                                            'introspect', NAME, path], capture_output=True, text=True, check=True)
+                        live.update(normalise(ET.fromstring(r.stdout)))
+                self.assertEqual(sorted(live), ['org.lfa.Component', 'org.lfa.Manager'])
+                self.assertEqual(live, want)
+
+        def test_object_manager_and_tree(self):
+                r = subprocess.run(['gdbus', 'call', '--address', self.bus.address, '--dest', NAME,
+                                    '--object-path', PATH, '--method',
+                                    'org.freedesktop.DBus.ObjectManager.GetManagedObjects'],
+                                   capture_output=True, text=True, check=True)
+                for uuid in (BL31, RMM, BMC, DEAD, AUTH, HANG, SLOW):
+                        self.assertIn("objectpath '%s'" % component_path(uuid), r.stdout)
+                        self.assertIn("'Uuid': <'%s'>" % uuid, r.stdout)
+                tree = self.busctl('tree', '--list', NAME).stdout.split()
+                self.assertIn(PATH, tree)
+                self.assertIn(component_path(BMC), tree)
+
+        def test_properties(self):
+                self.assertEqual(self.prop('Version'), subprocess.run(
+                        ['meson', 'introspect', '--projectinfo', ROOT], capture_output=True, text=True
+                ).stdout and json.loads(subprocess.run(['meson', 'introspect', '--projectinfo', ROOT],
+                                                       capture_output=True, text=True).stdout)['version'])
+                self.assertEqual(self.prop('AbiVersion'), '1.0')
+                self.assertEqual(self.prop('State'), 'idle')
+                self.assertEqual(self.prop('ActiveComponent'), '')
+                self.assertEqual(self.prop('PendingCount'), 6)
+                self.assertEqual(self.prop('PolicyFiles'), [os.path.join(self.tmp, 'etc', '50-test.conf')])
+                self.assertGreater(self.prop('PolicyLoadedUSec'), 0)
+                self.assertEqual(self.prop('Inhibitors'), [])
+                p = component_path(RMM)
+                expect = {'Uuid': RMM, 'Name': 'TF-RMM', 'SeqId': 1, 'CurrentVersion': '1.2',
+                          'PendingVersion': '1.3', 'ActivationCapable': True, 'ActivationPending': True,
+                          'MayResetCpu': False, 'CpuRendezvous': True, 'ForceCpuRendezvous': True,
+                          'State': 'idle', 'ParseError': '', 'Decision': 'window', 'LastResult': '',
+                          'LastResultUSec': 0, 'LastError': ''}
+                for k, v in expect.items():
+                        self.assertEqual(self.prop(k, p, CIFACE), v, k)
+                self.assertIn('50-test.conf', self.prop('DecisionReason', p, CIFACE))
+                self.assertEqual(self.prop('Decision', component_path(BL31), CIFACE), 'refused')
+
+        def test_open_methods(self):
+                comps = self.data(self.call('ListComponents'))[0]
+                self.assertEqual(sorted(c[0] for c in comps), sorted([BL31, RMM, BMC, DEAD, AUTH, HANG, SLOW]))
+                self.assertIn([RMM, 'TF-RMM', component_path(RMM)], comps)
+                self.assertEqual(self.data(self.call('GetComponent', 's', RMM.upper()))[0], component_path(RMM))
+                plan = {e[0]: e for e in self.data(self.call('Plan'))[0]}
+                self.assertEqual(plan[RMM][2], 'window')
+                self.assertEqual(plan[BL31][2], 'refused')
+                self.assertEqual(plan[BMC][2], 'nothing-pending')
+                self.assertEqual(plan[DEAD][2], 'refused')
+                self.assertEqual(self.data(self.call('History', 'u', 0))[0], [])
+                self.call('Refresh')
+                self.assertTrue(self.sim.writes('refresh'))
+                # Plan and Refresh changed nothing.
+                self.assertEqual(self.activate_writes(), [])
+
+
+class TestActivate(BusTestCase):
+        def test_activate_replies_with_the_outcome_and_everyone_sees_it(self):
+                mon = self.monitor()
+                r = self.call('Activate', 'sa{sv}', RMM, 1, 'rendezvous', 's', 'force', timeout=60)
+                self.assertEqual(self.data(r), ['1.3'])
+                w = self.activate_writes(RMM)
+                self.assertEqual(len(w), 1)
+                self.assertEqual(self.sim.writes('force_cpu_rendezvous', RMM)[-1]['value'], '1')
+                mon.wait(r"ActivationStarted \('%s', objectpath '%s', 'activate', 'manual'\)" % (RMM, component_path(RMM)))
+                mon.wait(r"ActivationFinished \('%s', objectpath '%s', 'activate', 'manual', 'success', '', '[^']*', true, uint64 \d+\)"
+                         % (RMM, component_path(RMM)))
+                mon.wait(r"%s: org.freedesktop.DBus.Properties.PropertiesChanged \('org.lfa.Manager', \{[^}]*'State': <'activating'>" % PATH)
+                mon.wait(r"%s: org.freedesktop.DBus.Properties.PropertiesChanged \('org.lfa.Component', \{[^}]*'CurrentVersion': <'1.3'>"
+                         % component_path(RMM))
+                self.assertEqual(self.prop('LastResult', component_path(RMM), CIFACE), 'success')
+                self.assertEqual(self.prop('State'), 'idle')
+                h = self.data(self.call('History', 'u', 1))[0]
+                self.assertEqual(h[0][:7], [RMM, 'TF-RMM', 'activate', 'manual', '1.2', '1.3', True])
+                self.assertEqual(h[0][9:], ['success', ''])
+
+        def test_errors(self):
+                cases = [
+                        (('GetComponent', 's', NONE), 'org.lfa.Error.NotFound', NONE),
+                        (('GetComponent', 's', 'zzz'), 'org.freedesktop.DBus.Error.InvalidArgs', 'Invalid UUID'),
+                        (('Activate', 'sa{sv}', 'RMM', 0), 'org.freedesktop.DBus.Error.InvalidArgs', "'RMM'"),
+                        (('Activate', 'sa{sv}', RMM, 1, 'rendezvous', 's', 'maybe'),
+                         'org.freedesktop.DBus.Error.InvalidArgs', 'maybe'),
+                        (('Activate', 'sa{sv}', RMM, 1, 'speed', 's', 'fast'),
+                         'org.freedesktop.DBus.Error.InvalidArgs', 'speed'),
+                        (('Activate', 'sa{sv}', BL31, 0), 'org.lfa.Error.MayResetCpu', None),
+                        (('Activate', 'sa{sv}', BMC, 0), 'org.lfa.Error.NotPending', None),
+                        (('Activate', 'sa{sv}', DEAD, 0), 'org.lfa.Error.NotCapable', None),
+                        (('Activate', 'sa{sv}', NONE, 0), 'org.lfa.Error.NotFound', None),
+                        (('Activate', 'sa{sv}', RMM, 1, 'rendezvous', 's', 'skip'),
+                         'org.lfa.Error.RendezvousRequired', None),
+                        (('Activate', 'sa{sv}', AUTH, 0), 'org.lfa.Error.FirmwareError', 'AUTH_ERROR'),
+                        (('Activate', 'sa{sv}', HANG, 0), 'org.lfa.Error.Timeout', None),
+                        (('Prime', 's', BL31), 'org.lfa.Error.MayResetCpu', None),
+                        (('Cancel', 's', NONE), 'org.lfa.Error.NotFound', None),
+                        (('Inhibit', 'ss', '', 'x'), 'org.freedesktop.DBus.Error.InvalidArgs', 'who'),
+                ]
+                for (method, sig, *args), name, text in cases:
+                        with self.subTest(method=method, args=args):
+                                r = self.call(method, sig, *args, check=False)
+                                self.assertNotEqual(r.returncode, 0)
+                                if text:
+                                        self.assertIn(text, r.stderr)
+                                # busctl prints the message; the name through dbus-send.
+                                d = self.send(method, *['string:%s' % a for a in args if sig in ('s', 'ss')])
+                                if sig in ('s', 'ss'):
+                                        self.assertError(d, name)
+                # The error names reach clients that use the map too.
+                r = self.call('Activate', 'sa{sv}', BMC, 0, check=False)
+                self.assertIn('not pending', r.stderr.lower())
+                self.assertEqual(self.activate_writes(BL31), [])
+
+        def test_error_names_through_dbus_send(self):
+                for args, name in (
+                        (['string:' + BL31, 'dict:string:variant:'], 'org.lfa.Error.MayResetCpu'),
+                        (['string:' + BMC, 'dict:string:variant:'], 'org.lfa.Error.NotPending'),
+                        (['string:' + DEAD, 'dict:string:variant:'], 'org.lfa.Error.NotCapable'),
+                        (['string:' + AUTH, 'dict:string:variant:'], 'org.lfa.Error.FirmwareError'),
+                ):
+                        with self.subTest(name=name):
+                                self.assertError(self.send('Activate', *args), name)
+
+        def test_busy_and_cancel(self):
+                # SLOW primes for ~5 s: long enough to be busy and to cancel.
+                mon = self.monitor()
+                p = subprocess.Popen(['busctl', '--address=' + self.bus.address, '--timeout=60', 'call', NAME, PATH,
+                                      IFACE, 'Activate', 'sa{sv}', SLOW, '0'], stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True)
+                self.addCleanup(p.wait)
+                wait_for(lambda: self.activate_writes(SLOW), 10, 'the activate write')
+                mon.wait(r"ActivationStarted \('%s'" % SLOW)
+                # Status calls are answered while firmware works.
+                self.assertEqual(self.prop('State'), 'activating')
+                self.assertEqual(self.prop('ActiveComponent'), SLOW)
+                self.assertError(self.call('Activate', 'sa{sv}', RMM, 0, check=False), 'busy')
+                d = self.send('Prime', 'string:' + RMM)
+                self.assertError(d, 'org.lfa.Error.Busy')
+                self.call('Cancel', 's', SLOW)
+                out, err = p.communicate(timeout=scaled(30))
+                self.assertNotEqual(p.returncode, 0)
+                self.assertIn('cancel', err.lower())
+                self.assertTrue(self.sim.writes('cancel', SLOW))
+                mon.wait(r"ActivationFinished \('%s', objectpath '[^']+', 'activate', 'manual', 'failed', 'org.lfa.Error.Cancelled'"
+                         % SLOW)
+
+        def test_reload_policy(self):
+                bad = self.write_policy('60-bad.conf', '[Defaults]\nAutoActivate=sometimes\n')
+                r = self.send('ReloadPolicy')
+                self.assertError(r, 'org.lfa.Error.InvalidPolicy', bad + ':2')
+                self.assertEqual(self.prop('Decision', component_path(RMM), CIFACE), 'window')
+                self.write_policy('60-bad.conf', policy_text(**{RMM: {'AutoActivate': 'never'}}))
+                mon = self.monitor()
+                self.call('ReloadPolicy')
+                self.assertEqual(self.prop('Decision', component_path(RMM), CIFACE), 'never')
+                self.assertEqual(len(self.prop('PolicyFiles')), 2)
+                mon.wait(r"%s: org.freedesktop.DBus.Properties.PropertiesChanged \('org.lfa.Component', \{[^}]*'Decision': <'never'>"
+                         % component_path(RMM))
+
+        def test_prime(self):
+                self.call('Prime', 's', RMM)
+                self.assertTrue(self.sim.writes('prime', RMM))
+                self.assertEqual(self.activate_writes(RMM), [])
+                self.assertEqual(self.prop('State', component_path(RMM), CIFACE), 'primed')
+                self.call('Cancel', 's', RMM)
+                wait_for(lambda: self.prop('State', component_path(RMM), CIFACE) == 'idle', 10, 'idle after cancel')
+
+
+class TestWindowAndInhibit(BusTestCase):
+        POLICY = {'etc': {'50-test.conf': policy_text(**{
+                RMM: {'AutoActivate': 'window'},
+                BMC: {'AutoActivate': 'immediate', 'CpuRendezvous': 'skip'},
+                BL31: {'AutoActivate': 'window'},
+                AUTH: {'AutoActivate': 'never'},
+                HANG: {'AutoActivate': 'never'},
+                SLOW: {'AutoActivate': 'never'},
+        })}}
+
+        def test_activate_pending_takes_exactly_the_window(self):
+                self.settle()
+                self.assertEqual(self.activate_writes(), [])
+                r = self.data(self.call('ActivatePending', timeout=60))[0]
+                # BL31 is in the window by policy but may reset a CPU.
+                self.assertEqual(r, [[RMM, 'success', '']])
+                self.assertEqual([w['uuid'] for w in self.activate_writes()], [RMM])
+                self.assertEqual(self.data(self.call('ActivatePending'))[0], [])
+
+        def test_inhibit_holds_off_an_automatic_activation(self):
+                import dbus
+                conn = dbus.bus.BusConnection(self.bus.address)
+                mgr = dbus.Interface(conn.get_object(NAME, PATH), IFACE)
+                fd = mgr.Inhibit('backup', 'nightly backup').take()
+                try:
+                        self.assertEqual(self.prop('Inhibitors'), [['backup', 'nightly backup']])
+                        self.sim.ctl('store-update uuid=%s pending_version=4.2' % BMC)
+                        wait_for(lambda: self.prop('ActivationPending', component_path(BMC), CIFACE), 10,
+                                 'BMC pending')
+                        self.settle(1.0)
+                        self.assertEqual(self.activate_writes(BMC), [])
+                finally:
+                        os.close(fd)
+                        conn.close()
+                self.wait_activate_write(BMC)
+                self.assertEqual(self.sim.writes('force_cpu_rendezvous', BMC)[-1]['value'], '0')
+                wait_for(lambda: self.prop('Inhibitors') == [], 10, 'no inhibitors')
+
+
+class TestAuthorization(BusTestCase):
+        CHANGES = [
+                ('Activate', 'sa{sv}', RMM, 0),
+                ('ActivatePending', ''),
+                ('Cancel', 's', RMM),
+                ('Prime', 's', RMM),
+                ('ReloadPolicy', ''),
+                ('Inhibit', 'ss', 'nobody', 'test'),
+        ]
+
+        def test_nobody_reads_everything_and_changes_nothing(self):
+                self.assertEqual(self.prop('State', user='nobody'), 'idle')
+                self.assertEqual(self.prop('CurrentVersion', component_path(RMM), CIFACE, user='nobody'), '1.2')
+                for m, sig, *args in (('ListComponents', ''), ('GetComponent', 's', RMM), ('Plan', ''),
+                                      ('History', 'u', 5), ('Refresh', '')):
+                        self.call(m, sig, *args, user='nobody')
+                for m, sig, *args in self.CHANGES:
+                        with self.subTest(method=m):
+                                r = self.call(m, sig, *args, user='nobody', check=False)
+                                self.assertNotEqual(r.returncode, 0)
+                                self.assertIn('denied', r.stderr.lower())
+                d = self.send('Activate', 'string:' + RMM, 'dict:string:variant:', user='nobody')
+                self.assertError(d, 'org.lfa.Error.AccessDenied')
+                self.assertEqual(self.activate_writes(), [])
+                self.assertEqual(self.sim.writes('cancel'), [])
+                self.assertEqual(self.sim.writes('prime'), [])
+                # lfad asked polkit about the caller's bus name, for each action.
+                calls = self.polkit_calls()
+                self.assertTrue(any("'system-bus-name'" in c and 'org.lfa.activate' in c for c in calls), calls)
+                self.assertTrue(any('org.lfa.inhibit' in c for c in calls))
+                self.assertTrue(any('org.lfa.manage-policy' in c for c in calls))
+
+        def test_polkit_decides_per_action(self):
+                self.set_polkit('org.lfa.activate')
+                r = self.call('Activate', 'sa{sv}', RMM, 0, user='nobody')
+                self.assertEqual(self.data(r), ['1.3'])
+                self.assertEqual(len(self.activate_writes(RMM)), 1)
+                self.assertIn('denied', self.call('Inhibit', 'ss', 'x', 'y', user='nobody', check=False).stderr.lower())
+                self.assertIn('denied', self.call('ReloadPolicy', user='nobody', check=False).stderr.lower())
+                self.set_polkit('org.lfa.activate', 'org.lfa.inhibit', 'org.lfa.manage-policy')
+                self.call('ReloadPolicy', user='nobody')
+                self.call('Inhibit', 'ss', 'x', 'y', user='nobody')
+
+        def test_interactive_flag_is_passed_on(self):
+                self.call('Cancel', 's', RMM, user='nobody', check=False, interactive=True)
+                self.call('Cancel', 's', RMM, user='nobody', check=False, interactive=False)
+                calls = self.polkit_calls()
+                self.assertEqual(len(calls), 2, calls)
+                # CheckAuthorization(subject, action, details, flags, cancellation_id)
+                self.assertRegex(calls[0], r"'org.lfa.activate', \{\}, 1, ''")
+                self.assertRegex(calls[1], r"'org.lfa.activate', \{\}, 0, ''")
+
+        def test_root_needs_no_polkit(self):
+                self.call('Inhibit', 'ss', 'root', 'test')
+                self.call('ReloadPolicy')
+                self.assertEqual(self.polkit_calls(), [])
+
+
+class TestWithoutPolkit(BusTestCase):
+        POLKIT = False
+
+        def test_missing_polkit_means_deny(self):
+                r = self.call('Activate', 'sa{sv}', RMM, 0, user='nobody', check=False)
+                self.assertIn('denied', r.stderr.lower())
+                self.assertEqual(self.activate_writes(), [])
+                self.assertEqual(self.data(self.call('Activate', 'sa{sv}', RMM, 0)), ['1.3'])
+
+        def test_only_root_owns_the_name(self):
+                r = subprocess.run(['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups',
+                                    'gdbus', 'call', '--address', self.bus.address, '--dest', 'org.freedesktop.DBus',
+                                    '--object-path', '/org/freedesktop/DBus', '--method',
+                                    'org.freedesktop.DBus.RequestName', NAME, '0'],
+                                   capture_output=True, text=True)
+                self.assertNotEqual(r.returncode, 0)
+                self.assertIn('AccessDenied', r.stderr)
+
+
+if __name__ == '__main__':
+        unittest.main(verbosity=2)

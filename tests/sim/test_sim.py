@@ -28,6 +28,7 @@ RMM = '6c0762a6-12f2-4b56-92cb-ba8f633606d9'
 BMC = '3f7c2d9a-8b1e-4c55-9a60-5d2e7b41c0aa'
 NEW = '11111111-2222-3333-4444-555555555555'
 HERE = os.path.dirname(os.path.realpath(__file__))
+SCENARIOS = os.path.join(HERE, '..', 'scenarios')
 ABI = os.path.join(HERE, '..', '..', 'driver', 'Documentation', 'ABI', 'testing', 'sysfs-firmware-lfa')
 
 _probe = None
@@ -248,12 +249,7 @@ class TestActivation(SimCase):
 
 
 class TestErrors(SimCase):
-        SCENARIO = '''
-component uuid=%s pending=1 activate_error=AUTH_ERROR
-component uuid=%s pending=1 prime_error=-35
-component uuid=%s pending=1 prime_hang=1
-component uuid=%s pending=1 activate_hang=1 rendezvous=optional
-''' % (RMM, BMC, BL31, NEW)
+        SCENARIO = os.path.join(SCENARIOS, 'errors.scn')
         BUDGETS = {'prime_budget_ms': 200, 'activate_budget_ms': 200}
 
         def test_firmware_error_codes(self):
@@ -324,11 +320,7 @@ class TestPrime(SimCase):
 
 
 class TestInventoryChanges(SimCase):
-        SCENARIO = '''
-component uuid=%s pending=1 pending_version=2.0 after_activate=vanish,add:%s
-component uuid=%s
-component uuid=%s pending=1 after_activate=reverse
-''' % (RMM, NEW, BMC, BL31)
+        SCENARIO = os.path.join(SCENARIOS, 'inventory-changes.scn')
 
         def test_vanish_and_add(self):
                 p = self.probe
@@ -362,10 +354,7 @@ component uuid=%s pending=1 after_activate=reverse
 
 
 class TestStaleRecord(SimCase):
-        SCENARIO = '''
-component uuid=%s pending=1 resets_record=0
-component uuid=%s pending=1
-''' % (BMC, RMM)
+        SCENARIO = os.path.join(SCENARIOS, 'stale-record.scn')
 
         def test_driver_cancels_the_previous_sequence_and_retries_once(self):
                 p = self.probe
@@ -448,7 +437,7 @@ class TestScenarioParser(unittest.TestCase):
                         parse_statement('notify now=1')
 
         def test_shipped_scenarios_parse(self):
-                d = os.path.join(HERE, '..', 'scenarios')
+                d = SCENARIOS
                 files = [f for f in os.listdir(d) if f.endswith('.scn')]
                 self.assertTrue(files)
                 for f in files:

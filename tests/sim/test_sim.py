@@ -390,6 +390,15 @@ class TestControl(SimCase):
                 self.assertEqual(r.returncode, 1)
                 self.assertIn('remove needs uuid=', r.stderr)
 
+        def test_run_a_program_inside(self):
+                # The child sees the platform; lfa-sim exits with its status.
+                r = subprocess.run([PYTHON, LFA_SIM, 'run', os.path.join(SCENARIOS, 'demo.scn'), '--', 'sh', '-c',
+                                    'cat /sys/firmware/lfa/version /sys/firmware/lfa/%s/name; '
+                                    '"$0" "$1" ctl "store-update uuid=%s"; exit 3' % (RMM, RMM), PYTHON, LFA_SIM],
+                                   capture_output=True, text=True, timeout=60)
+                self.assertEqual(r.returncode, 3, r.stderr)
+                self.assertEqual(r.stdout, '1.0\nTF-RMM\n')
+
         def test_burst_of_store_updates_reaches_the_monitor(self):
                 n = 300
                 self.sim.ctl(*['store-update uuid=%s pending_version=1.%d' % (RMM, i + 3) for i in range(n)])

@@ -744,7 +744,7 @@ int manager_prime(Manager *m, const char *uuid, ActivationDoneFn cb, void *userd
 int manager_activate_pending(Manager *m, ActivationDoneFn cb, void *userdata) {
         WindowRun *w;
 
-        if (m->job || m->window || sequence_running(m))
+        if (m->window)
                 return -EBUSY;
         w = calloc(1, sizeof(*w));
         if (!w)
@@ -752,6 +752,13 @@ int manager_activate_pending(Manager *m, ActivationDoneFn cb, void *userdata) {
         w->cb = cb;
         w->userdata = userdata;
         m->window = w;
+
+        /* The timer fires whenever the admin said; an automatic activation
+         * running then is no reason to skip the window: start after it. */
+        if (m->job || sequence_running(m)) {
+                log_info("Window trigger: queued until the running sequence ends.");
+                return 0;
+        }
         log_info("Window trigger: activating what the policy leaves for the maintenance window.");
         /* Synchronous first step: with nothing to do, the summary comes at
          * once, before this returns. */

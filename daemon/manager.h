@@ -168,8 +168,10 @@ int manager_activate(Manager *m, const char *uuid, const ActivateOptions *opts,
 
 /* The window trigger: everything whose decision is DECISION_WINDOW, one
  * after another (re-reading the inventory between them). cb gets one
- * summary. Returns -EBUSY if a job or window run is active; 0 and an
- * immediate summary with n_attempted 0 if nothing is left for the window. */
+ * summary. Returns -EBUSY if a window run is already active. A job that
+ * runs already is finished first, then the window run starts. With nothing
+ * left for the window, cb gets a summary with n_attempted 0 before this
+ * returns. Ignores inhibitors: it is an explicit trigger. */
 int manager_activate_pending(Manager *m, ActivationDoneFn cb, void *userdata);
 
 /* Write the component's `cancel`. -ENOENT, or the driver's errno (-EBUSY

@@ -424,6 +424,10 @@ static bool finished_reached(void) {
         return W->finished >= want_finished;
 }
 
+static bool window_over(void) {
+        return !W->manager->window;
+}
+
 static bool cb_called(void) {
         return W->cb_calls > 0;
 }
@@ -569,7 +573,10 @@ static void test_activate_validation(void **state) {
         /* The default policy does nothing by itself; an explicit call does. */
         assert_int_equal(manager_activate(W->manager, RMM, NULL, on_done, W), 0);
         assert_int_equal(manager_activate(W->manager, RMM, NULL, NULL, NULL), -EBUSY);
+        /* The window trigger waits for the running job, then runs. */
+        assert_int_equal(manager_activate_pending(W->manager, NULL, NULL), 0);
         assert_int_equal(manager_activate_pending(W->manager, NULL, NULL), -EBUSY);
+        assert_non_null(W->manager->window);
         assert_int_equal(manager_refresh(W->manager), -EBUSY);
         const char *uuid;
         assert_int_equal(manager_get_state(W->manager, &uuid), MANAGER_STATE_ACTIVATING);
@@ -580,6 +587,8 @@ static void test_activate_validation(void **state) {
         assert_int_equal(W->cb_calls, 1);
         assert_int_equal(W->cb_result.error, 0);
         assert_int_equal(W->cb_result.trigger, TRIGGER_MANUAL);
+        if (!run_until(window_over, USEC_PER_SEC))
+                fail_msg("the queued window run did not end");
 
         /* Cancel reaches the driver's file. */
         assert_int_equal(manager_cancel(W->manager, RMM), 0);

@@ -35,7 +35,7 @@ lfa_kernel_pkgver() {
 # lfa_kernel_lock SERIES MODE: take the series lock (MODE -x or -s) on a file
 # descriptor that stays open until the suite exits.
 lfa_kernel_lock() {
-        local fdvar=lfa_kernel_lockfd_${1//./_} fd
+        local fdvar=lfa_kernel_lockfd_${1//[^A-Za-z0-9]/_} fd
         mkdir -p "$lfa_kernel_root"
         if [ -z "${!fdvar:-}" ]; then
                 exec {fd}>"$lfa_kernel_root/$1.lock"
@@ -143,9 +143,53 @@ lfa_kernel_noise() {
                 symvers && /^[ \t]/ { next }
                 { symvers = 0 }
                 /^WARNING: modpost: "[^"]+" \[[^]]+\] undefined!$/ { next }
+                /^WARNING: modpost: suppressed [0-9]+ unresolved symbol warnings because there were too many\)$/ { next }
                 /^make(\[[0-9]+\])?: (Entering|Leaving) directory / { next }
                 /^  [A-Z0-9_]+( \[M\])? +[^ ]/ { next }
                 /^Skipping BTF generation for .* due to unavailability of vmlinux$/ { next }
                 { print }
         '
+}
+
+# The KUnit tree: a hard-link copy of src (seconds, no extra space) with the
+# driver at drivers/firmware/lfa/ and two lines hooking it into
+# drivers/firmware/{Kconfig,Makefile}. The hooked files are replaced, not
+# edited in place, so the shared src behind the hard links stays pristine.
+lfa_kernel_prepare_kunit_src() {
+        local key=$1 fw=$1/kunit-src/drivers/firmware
+        echo "lib-kernel: preparing the KUnit source tree $key/kunit-src" >&2
+        rm -rf "$key/kunit-src" "$key/kunit"
+        cp -al "$key/src" "$key/kunit-src" || return 1
+        { cat "$fw/Kconfig"; echo 'source "drivers/firmware/lfa/Kconfig"'; } >"$fw/Kconfig.new" &&
+                mv "$fw/Kconfig.new" "$fw/Kconfig" || return 1
+        { cat "$fw/Makefile"; echo 'obj-y += lfa/'; } >"$fw/Makefile.new" &&
+                mv "$fw/Makefile.new" "$fw/Makefile"
+}
+
+# lfa_kernel_kunit SERIES DRIVER-DIR: set lfa_kunit_src to the KUnit tree of
+# SERIES with DRIVER-DIR copied to drivers/firmware/lfa/, and lfa_kunit_build
+# to its cached build directory. Holds the series lock shared and the KUnit
+# lock of the series exclusive (one KUnit build per tree at a time) until the
+# suite exits.
+lfa_kernel_kunit() {
+        local series=$1 driver=$2
+        lfa_kernel_tree "$series" || return 1
+        lfa_kernel_lock "$series-kunit" -x || return 1
+        if [ ! -f "$lfa_kkey/kunit-src.ok" ]; then
+                lfa_kernel_lock "$series" -x || return 1
+                lfa_kernel_step "$lfa_kkey" kunit-src.ok lfa_kernel_prepare_kunit_src "$lfa_kkey" || return 1
+                lfa_kernel_lock "$series" -s || return 1
+        fi
+        lfa_kunit_src=$lfa_kkey/kunit-src
+        lfa_kunit_build=$lfa_kkey/kunit
+        # Compare by content and give a copied file the time of the copy:
+        # an unchanged file keeps its old mtime (no rebuild), a changed one
+        # is newer than its object even when the checkout's mtime is older
+        # (another checkout, a revert). Objects that someone built inside
+        # the checkout are no sources and stay out.
+        rsync -rl --checksum --delete --exclude='*.o' --exclude='*.ko' --exclude='*.mod' \
+                --exclude='*.mod.c' --exclude='.*.cmd' --exclude='*.a' \
+                --exclude='Module.symvers' --exclude='modules.order' \
+                --exclude='.tmp_*' --exclude='Documentation/' \
+                "$driver/" "$lfa_kunit_src/drivers/firmware/lfa/"
 }

@@ -1,0 +1,381 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit suite lfa_activate: the PRIME/ACTIVATE sequences of the "activate",
+ * "prime" and "cancel" files: call-again loops, budgets with LFA_CANCEL on
+ * timeout, cancel while priming (-ECANCELED) and while activating (-EBUSY),
+ * priming ahead, one sequence at a time, and the refusals.
+ */
+#include <linux/jiffies.h>
+#include <linux/kobject.h>
+
+#include "lfa-kunit.h"
+
+/**
+ * struct lfa_rounds_case - call-again and BUSY rounds of a good activation
+ * @desc: parameter name
+ * @keys: the component's scenario keys
+ * @prime: PRIME calls expected
+ * @activate: ACTIVATE rounds expected (a rendezvous round is one record)
+ */
+struct lfa_rounds_case {
+	const char *desc;
+	const char *keys;
+	unsigned int prime;
+	unsigned int activate;
+};
+
+static const struct lfa_rounds_case lfa_rounds_cases[] = {
+	{ "at once", "", 1, 1 },
+	{ "prime again x3", "prime_rounds=3", 4, 1 },
+	{ "activate again x2", "activate_rounds=2", 1, 3 },
+	{ "both again", "prime_rounds=2 activate_rounds=2", 3, 3 },
+	{ "activate busy x2", "activate_busy=2", 1, 3 },
+	{ "skip path, activate again x2",
+	  "rendezvous=optional activate_rounds=2", 1, 3 },
+};
+
+static void lfa_rounds_desc(const struct lfa_rounds_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(lfa_rounds, lfa_rounds_cases, lfa_rounds_desc);
+
+static void lfa_activate_rounds_test(struct kunit *test)
+{
+	const struct lfa_rounds_case *c = test->param_value;
+	struct lfa_component *comp;
+
+	lfa_kunit_start(test, kunit_kasprintf(test, GFP_KERNEL,
+					      "component uuid=%s pending=1 current=1.0 pending_version=1.1 %s\n",
+					      LFA_KUNIT_RMM, c->keys));
+	comp = lfa_kunit_get(test, LFA_KUNIT_RMM);
+	if (strstr(c->keys, "optional"))
+		KUNIT_ASSERT_EQ(test, lfa_kunit_store(test, comp,
+						      "force_cpu_rendezvous", "0\n"),
+				(ssize_t)2);
+	/* The write returns the byte count on success. */
+	KUNIT_EXPECT_EQ(test, lfa_kunit_store(test, comp, "activate", "1\n"),
+			(ssize_t)2);
+	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_PRIME), c->prime);
+	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_ACTIVATE),
+			c->activate);
+	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_CANCEL), 0U);
+	/* Refreshed afterwards: the new image runs, nothing is pending. */
+	KUNIT_EXPECT_STREQ(test, lfa_kunit_read(test, comp, "current_version"),
+			   "1.1\n");
+	KUNIT_EXPECT_STREQ(test, lfa_kunit_read(test, comp, "activation_pending"),
+			   "0\n");
+	KUNIT_EXPECT_STREQ(test, lfa_kunit_read(test, comp, "state"), "idle\n");
+	KUNIT_EXPECT_STREQ(test, lfa_kunit_last_error(test, comp), "");
+	KUNIT_EXPECT_EQ(test, lfa_kunit_changes(test, LFA_KUNIT_RMM,
+						"LFA_EVENT=activated"), 1U);
+	KUNIT_EXPECT_EQ(test, lfa_kunit_changes(test, LFA_KUNIT_RMM,
+						"LFA_ACTION=activate"), 1U);
+	KUNIT_EXPECT_EQ(test, lfa_kunit_changes(test, LFA_KUNIT_RMM,
+						"LFA_EVENT=failed"), 0U);
+}
+
+/**
+ * struct lfa_budget_case - a call-again that never ends
+ * @desc: parameter name
+ * @keys: the component's scenario keys
+ * @last_error: what last_error reads afterwards
+ * @activates: whether ACTIVATE was reached
+ */
+struct lfa_budget_case {
+	const char *desc;
+	const char *keys;
+	const char *last_error;
+	bool activates;
+};
+
+static const struct lfa_budget_case lfa_budget_cases[] = {
+	{ "PRIME again forever", "prime_hang=1", "ETIMEDOUT NONE 0 PRIME",
+	  false },
+	{ "ACTIVATE again forever", "activate_hang=1",
+	  "ETIMEDOUT NONE 0 ACTIVATE", true },
+	{ "ACTIVATE busy beyond the budget", "activate_busy=1000000",
+	  "ETIMEDOUT NONE 0 ACTIVATE", true },
+	{ "skip path, ACTIVATE again forever",
+	  "activate_hang=1 rendezvous=optional", "ETIMEDOUT NONE 0 ACTIVATE",
+	  true },
+};
+
+static void lfa_budget_desc(const struct lfa_budget_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(lfa_budget, lfa_budget_cases, lfa_budget_desc);
+
+static void lfa_activate_budget_test(struct kunit *test)
+{
+	const struct lfa_budget_case *c = test->param_value;
+	struct lfa_component *comp;
+	unsigned long start;
+	unsigned int ms;
+
+	lfa_prime_budget_ms = 150;
+	lfa_activate_budget_ms = 150;
+	lfa_kunit_start(test, kunit_kasprintf(test, GFP_KERNEL,
+					      "component uuid=%s pending=1 %s\n",
+					      LFA_KUNIT_RMM, c->keys));
+	comp = lfa_kunit_get(test, LFA_KUNIT_RMM);
+	if (strstr(c->keys, "optional"))
+		lfa_set_force_rendezvous(comp, false);
+	start = jiffies;
+	KUNIT_EXPECT_EQ(test, lfa_activate(comp), -ETIMEDOUT);
+	ms = jiffies_to_msecs(jiffies - start);
+	/* The budget was spent, in several polls, and then respected. */
+	KUNIT_EXPECT_GE(test, ms, 150U);
+	KUNIT_EXPECT_LT(test, ms, 5000U);
+	KUNIT_EXPECT_GT(test, lfa_agent_count_calls(c->activates ?
+						    LFA_FN_ACTIVATE :
+						    LFA_FN_PRIME), 2U);
+	if (!c->activates)
+		KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_ACTIVATE), 0U);
+	/* The firmware is told to stop. */
+	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_CANCEL), 1U);
+	KUNIT_EXPECT_STREQ(test, lfa_kunit_last_error(test, comp), c->last_error);
+	KUNIT_EXPECT_STREQ(test, lfa_kunit_read(test, comp, "state"), "idle\n");
+	KUNIT_EXPECT_EQ(test, lfa_kunit_changes(test, LFA_KUNIT_RMM,
+						"LFA_ERRNO=ETIMEDOUT"), 1U);
+}
+
+/* "cancel" stops a priming loop: LFA_CANCEL, then -ECANCELED. */
+static void lfa_activate_cancel_priming_test(struct kunit *test)
+{
+	struct lfa_component *comp;
+	struct lfa_kunit_async *a;
+
+	lfa_kunit_start(test, "component uuid=" LFA_KUNIT_RMM
+			" pending=1 prime_hang=1\n");
+	comp = lfa_kunit_get(test, LFA_KUNIT_RMM);
+	a = lfa_kunit_start_async(test, lfa_activate, comp);
+	KUNIT_ASSERT_TRUE(test, lfa_kunit_wait_state(comp, LFA_STATE_PRIMING,
+						     5000));
+	KUNIT_EXPECT_STREQ(test, lfa_kunit_read(test, comp, "state"),
+			   "priming\n");
+	/* The cancel write returns at once, the loop stops soon after. */
+	KUNIT_EXPECT_EQ(test, lfa_kunit_store(test, comp, "cancel", "1\n"),
+			(ssize_t)2);
+	KUNIT_EXPECT_EQ(test, lfa_kunit_wait_async(test, a, 5000), -ECANCELED);
+	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_CANCEL), 1U);
+	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_ACTIVATE), 0U);
+	KUNIT_EXPECT_STREQ(test, lfa_kunit_last_error(test, comp),
+			   "ECANCELED NONE 0 PRIME");
+	KUNIT_EXPECT_STREQ(test, lfa_kunit_read(test, comp, "state"), "idle\n");
+	KUNIT_EXPECT_EQ(test, lfa_kunit_changes(test, LFA_KUNIT_RMM,
+						"LFA_ERRNO=ECANCELED"), 1U);
+}
+
+/* Once ACTIVATE has begun, "cancel" is refused with -EBUSY. */
+static void lfa_activate_cancel_activating_test(struct kunit *test)
+{
+	struct lfa_component *comp;
+	struct lfa_kunit_async *a;
+
+	lfa_activate_budget_ms = 1500;
+	lfa_kunit_start(test, "component uuid=" LFA_KUNIT_RMM
+			" pending=1 activate_hang=1\n");
+	comp = lfa_kunit_get(test, LFA_KUNIT_RMM);
+	a = lfa_kunit_start_async(test, lfa_activate, comp);
+	KUNIT_ASSERT_TRUE(test, lfa_kunit_wait_state(comp, LFA_STATE_ACTIVATING,
+						     5000));
+	KUNIT_EXPECT_STREQ(test, lfa_kunit_read(test, comp, "state"),
+			   "activating\n");
+	KUNIT_EXPECT_EQ(test, lfa_cancel(comp), -EBUSY);
+	KUNIT_EXPECT_EQ(test, lfa_kunit_store(test, comp, "cancel", "1\n"),
+			(ssize_t)-EBUSY);
+	/* The activation goes on until its own budget ends it. */
+	KUNIT_EXPECT_EQ(test, lfa_kunit_wait_async(test, a, 10000), -ETIMEDOUT);
+}
+
+/* "prime" ahead of a window, then "activate" issues only ACTIVATE. */
+static void lfa_activate_primed_test(struct kunit *test)
+{
+	struct lfa_component *comp;
+	unsigned int primes;
+
+	lfa_kunit_start(test, "component uuid=" LFA_KUNIT_RMM
+			" pending=1 prime_rounds=2\n");
+	comp = lfa_kunit_get(test, LFA_KUNIT_RMM);
+	KUNIT_EXPECT_EQ(test, lfa_kunit_store(test, comp, "prime", "1\n"),
+			(ssize_t)2);
+	KUNIT_EXPECT_STREQ(test, lfa_kunit_read(test, comp, "state"),
+			   "primed\n");
+	KUNIT_EXPECT_EQ(test, lfa_kunit_changes(test, LFA_KUNIT_RMM,
+						"LFA_EVENT=primed"), 1U);
+	KUNIT_EXPECT_EQ(test, lfa_kunit_changes(test, LFA_KUNIT_RMM,
+						"LFA_ACTION=prime"), 1U);
+	KUNIT_EXPECT_EQ(test, lfa_prime(comp), -EALREADY);
+	primes = lfa_agent_count_calls(LFA_FN_PRIME);
+	KUNIT_EXPECT_EQ(test, primes, 3U);
+	KUNIT_EXPECT_EQ(test, lfa_activate(comp), 0);
+	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_PRIME), primes);
+	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_ACTIVATE), 1U);
+	KUNIT_EXPECT_STREQ(test, lfa_kunit_read(test, comp, "state"), "idle\n");
+}
+
+/* "cancel" of a primed component releases it in the firmware. */
+static void lfa_activate_cancel_primed_test(struct kunit *test)
+{
+	struct lfa_component *comp;
+
+	lfa_kunit_start(test, "component uuid=" LFA_KUNIT_RMM " pending=1\n");
+	comp = lfa_kunit_get(test, LFA_KUNIT_RMM);
+	KUNIT_ASSERT_EQ(test, lfa_prime(comp), 0);
+	KUNIT_EXPECT_EQ(test, lfa_cancel(comp), 0);
+	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_CANCEL), 1U);
+	KUNIT_EXPECT_STREQ(test, lfa_kunit_read(test, comp, "state"), "idle\n");
+	KUNIT_EXPECT_EQ(test, lfa_kunit_changes(test, LFA_KUNIT_RMM,
+						"LFA_EVENT=changed"), 1U);
+	/* TF-A answers CANCEL of an idle component INVALID_PARAMETERS. */
+	KUNIT_EXPECT_EQ(test, lfa_cancel(comp), -EINVAL);
+	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_CANCEL), 2U);
+}
+
+/* One sequence at a time: the others get -EBUSY at once, reads go on. */
+static void lfa_activate_one_at_a_time_test(struct kunit *test)
+{
+	struct lfa_component *rmm, *bmc;
+	struct lfa_kunit_async *a;
+	unsigned long start;
+
+	lfa_kunit_start(test, "component uuid=" LFA_KUNIT_RMM
+			" pending=1 prime_hang=1\n"
+			"component uuid=" LFA_KUNIT_BMC " pending=1\n");
+	rmm = lfa_kunit_get(test, LFA_KUNIT_RMM);
+	bmc = lfa_kunit_get(test, LFA_KUNIT_BMC);
+	a = lfa_kunit_start_async(test, lfa_activate, rmm);
+	KUNIT_ASSERT_TRUE(test, lfa_kunit_wait_state(rmm, LFA_STATE_PRIMING,
+						     5000));
+	start = jiffies;
+	KUNIT_EXPECT_EQ(test, lfa_activate(bmc), -EBUSY);
+	KUNIT_EXPECT_EQ(test, lfa_prime(bmc), -EBUSY);
+	KUNIT_EXPECT_EQ(test, lfa_activate(rmm), -EBUSY);
+	KUNIT_EXPECT_EQ(test, lfa_cancel(bmc), -EBUSY);
+	KUNIT_EXPECT_EQ(test, lfa_lock_sequence(), -EBUSY);
+	KUNIT_EXPECT_STREQ(test, lfa_kunit_read(test, bmc, "state"), "idle\n");
+	KUNIT_EXPECT_STREQ(test, lfa_kunit_read(test, rmm, "activation_pending"),
+			   "1\n");
+	/* None of that waited for the priming loop. */
+	KUNIT_EXPECT_LT(test, jiffies_to_msecs(jiffies - start), 1000U);
+	KUNIT_EXPECT_EQ(test, lfa_cancel(rmm), 0);
+	KUNIT_EXPECT_EQ(test, lfa_kunit_wait_async(test, a, 5000), -ECANCELED);
+	/* Free again. */
+	KUNIT_EXPECT_EQ(test, lfa_activate(bmc), 0);
+}
+
+/**
+ * struct lfa_refusal_case - a component the driver does not activate
+ * @desc: parameter name
+ * @keys: the component's scenario keys
+ * @err: what "activate" and "prime" return
+ * @errname: the errno's name in last_error
+ */
+struct lfa_refusal_case {
+	const char *desc;
+	const char *keys;
+	int err;
+	const char *errname;
+};
+
+static const struct lfa_refusal_case lfa_refusal_cases[] = {
+	{ "may reset a CPU", "pending=1 may_reset_cpu=1", -EPERM, "EPERM" },
+	{ "not capable", "capable=0 pending=1", -EOPNOTSUPP, "EOPNOTSUPP" },
+	{ "not pending", "pending=0", -ENODATA, "ENODATA" },
+};
+
+static void lfa_refusal_desc(const struct lfa_refusal_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(lfa_refusal, lfa_refusal_cases, lfa_refusal_desc);
+
+static void lfa_activate_refusal_test(struct kunit *test)
+{
+	const struct lfa_refusal_case *c = test->param_value;
+	struct lfa_component *comp;
+
+	lfa_kunit_start(test, kunit_kasprintf(test, GFP_KERNEL,
+					      "component uuid=%s %s\n",
+					      LFA_KUNIT_BL31, c->keys));
+	comp = lfa_kunit_get(test, LFA_KUNIT_BL31);
+	KUNIT_EXPECT_EQ(test, lfa_kunit_store(test, comp, "activate", "1\n"),
+			(ssize_t)c->err);
+	KUNIT_EXPECT_STREQ(test, lfa_kunit_last_error(test, comp),
+			   kunit_kasprintf(test, GFP_KERNEL, "%s NONE 0 NONE",
+					   c->errname));
+	KUNIT_EXPECT_EQ(test, lfa_prime(comp), c->err);
+	/* Nothing reached the firmware. */
+	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_PRIME), 0U);
+	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_ACTIVATE), 0U);
+	KUNIT_EXPECT_EQ(test, lfa_kunit_changes(test, LFA_KUNIT_BL31,
+						"LFA_EVENT=failed"), 2U);
+}
+
+/* Only a true boolean starts anything. */
+static void lfa_activate_bad_input_test(struct kunit *test)
+{
+	static const char * const bad[] = { "0\n", "n", "foo" };
+	struct lfa_component *comp;
+	unsigned int i;
+
+	lfa_kunit_start(test, "component uuid=" LFA_KUNIT_RMM " pending=1\n");
+	comp = lfa_kunit_get(test, LFA_KUNIT_RMM);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		KUNIT_EXPECT_EQ_MSG(test, lfa_kunit_store(test, comp, "activate",
+							  bad[i]),
+				    (ssize_t)-EINVAL, "value \"%s\"", bad[i]);
+		KUNIT_EXPECT_EQ(test, lfa_kunit_store(test, comp, "prime", bad[i]),
+				(ssize_t)-EINVAL);
+		KUNIT_EXPECT_EQ(test, lfa_kunit_store(test, comp, "cancel", bad[i]),
+				(ssize_t)-EINVAL);
+	}
+	KUNIT_EXPECT_EQ(test, lfa_kunit_store(test, comp, "force_cpu_rendezvous",
+					      "maybe"), (ssize_t)-EINVAL);
+	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_PRIME), 0U);
+	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_CANCEL), 0U);
+}
+
+/* The loop sleeps poll_interval_ms between rounds: no busy-wait. */
+static void lfa_activate_poll_interval_test(struct kunit *test)
+{
+	struct lfa_component *comp;
+	unsigned long start;
+
+	lfa_poll_interval_ms = 30;
+	lfa_kunit_start(test, "component uuid=" LFA_KUNIT_RMM
+			" pending=1 prime_rounds=4\n");
+	comp = lfa_kunit_get(test, LFA_KUNIT_RMM);
+	start = jiffies;
+	KUNIT_EXPECT_EQ(test, lfa_activate(comp), 0);
+	KUNIT_EXPECT_GE(test, jiffies_to_msecs(jiffies - start), 4 * 30U);
+	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_PRIME), 5U);
+}
+
+static struct kunit_case lfa_activate_test_cases[] = {
+	KUNIT_CASE_PARAM(lfa_activate_rounds_test, lfa_rounds_gen_params),
+	KUNIT_CASE_PARAM(lfa_activate_budget_test, lfa_budget_gen_params),
+	KUNIT_CASE(lfa_activate_cancel_priming_test),
+	KUNIT_CASE(lfa_activate_cancel_activating_test),
+	KUNIT_CASE(lfa_activate_primed_test),
+	KUNIT_CASE(lfa_activate_cancel_primed_test),
+	KUNIT_CASE(lfa_activate_one_at_a_time_test),
+	KUNIT_CASE_PARAM(lfa_activate_refusal_test, lfa_refusal_gen_params),
+	KUNIT_CASE(lfa_activate_bad_input_test),
+	KUNIT_CASE(lfa_activate_poll_interval_test),
+	{}
+};
+
+static struct kunit_suite lfa_activate_suite = {
+	.name = "lfa_activate",
+	.init = lfa_kunit_init,
+	.exit = lfa_kunit_exit,
+	.test_cases = lfa_activate_test_cases,
+};
+
+kunit_test_suite(lfa_activate_suite);

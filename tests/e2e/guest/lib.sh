@@ -50,14 +50,15 @@ check_eq() {
         fi
 }
 
-# wait_for SECONDS MSG CMD...: poll CMD every 0.2 s until it succeeds.
+# wait_for SECONDS MSG CODE: evaluate the shell code CODE every 0.2 s
+# until it succeeds. CODE is a string (single-quoted at the call), so its
+# expansions happen at every try, not once when wait_for is called.
 wait_for() {
-        local secs=$1 msg=$2 end
-        shift 2
+        local secs=$1 msg=$2 code=$3 end
         end=$(( $(date +%s) + secs ))
-        until "$@" >/dev/null 2>&1; do
+        until eval "$code" >/dev/null 2>&1; do
                 if [ "$(date +%s)" -ge "$end" ]; then
-                        fail "$msg: not within ${secs}s (waited for: $*)"
+                        fail "$msg: not within ${secs}s (waited for: $code)"
                 fi
                 sleep 0.2
         done
@@ -171,7 +172,7 @@ platform() {
         agent_scenario "$1"
         udevadm settle
         wait_for 30 "lfad lists the $2 components of $1" \
-                test "$(component_count 2>/dev/null)" = "$2"
+                "test \"\$(component_count)\" = $2"
 }
 
 # calls FN: the agent's records of calls to FN (PRIME, ACTIVATE, ...).
@@ -213,5 +214,5 @@ manager_error() {
 
 # activations: how many ACTIVATE calls completed (x0 = 0 and no CALL_AGAIN).
 activations() {
-        calls ACTIVATE | grep -c 'x0=0 x1=0 ' || true
+        calls ACTIVATE | grep -c 'x0=0 x1=0x0 ' || true
 }

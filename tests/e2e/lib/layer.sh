@@ -31,7 +31,7 @@ e2e_chroot() {
 
 # e2e_layer_build BASE_TAR DEBS_DIR OUT_DIR
 e2e_layer_build() {
-        local base=$1 debs=$2 out=$3 root kver ko
+        local base=$1 debs=$2 out=$3 root kver ko deb pkgs=()
         root=$out.tmp/root
         rm -rf "$out.tmp"
         mkdir -p "$root"
@@ -45,7 +45,10 @@ e2e_layer_build() {
         printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"
         chmod 0755 "$root/usr/sbin/policy-rc.d"
         mkdir -p "$root/tmp/lfa-debs"
-        cp "$debs"/lfad_*.deb "$debs"/lfa-dkms_*.deb "$root/tmp/lfa-debs/"
+        for deb in "$debs"/lfad_*.deb "$debs"/lfa-dkms_*.deb; do
+                cp "$deb" "$root/tmp/lfa-debs/"
+                pkgs+=("/tmp/lfa-debs/$(basename "$deb")")
+        done
 
         # apt resolves the packages' dependencies from the base image's
         # lists; anything the base lacks comes from the host's archive.
@@ -53,7 +56,7 @@ e2e_layer_build() {
         kver=$(basename "$(ls -d "$root"/lib/modules/*)")
         e2e_chroot "$root" env DEBIAN_FRONTEND=noninteractive \
                 apt-get install -y -q --no-install-recommends \
-                /tmp/lfa-debs/lfad_*.deb /tmp/lfa-debs/lfa-dkms_*.deb \
+                "${pkgs[@]}" \
                 >"$out.tmp/apt.log" 2>&1 || {
                 tail -n 40 "$out.tmp/apt.log" >&2
                 echo "e2e: installing the project's .debs failed (log above)" >&2

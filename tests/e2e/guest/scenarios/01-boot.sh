@@ -20,11 +20,18 @@ agent_scenario e2e-demo.scn
 for u in $BL31 $RMM $BMC; do
         check "component $u in sysfs" test -d "$SYSFS/$u"
 done
-check_eq "the udev rule tags components for systemd" \
-        "lfad.service" "$(udevadm info -q property -p /firmware/lfa/$RMM | sed -n 's/^SYSTEMD_WANTS=//p')"
+udevadm settle
+udevadm info -q property -p "/firmware/lfa/$RMM" 2>&1 | sed 's/^/    udev: /'
+# The rule's TAG+="systemd" makes each component a .device unit, and its
+# SYSTEMD_WANTS makes that unit want lfad.service.
+check "systemd knows RMM's component as a device unit" \
+        bash -c "systemctl list-units --all --type=device --no-legend | grep -q 'sys-firmware-lfa-6c0762a6'"
+wanted=$(systemctl show -P WantedBy lfad.service)
+echo "    lfad.service WantedBy=$wanted"
+check "the component devices want lfad.service" grep -q 'sys-firmware-lfa-' <<<"$wanted"
 
 wait_for 60 "udev started lfad and it reached READY (active)" \
-        test "$(systemctl show -P ActiveState lfad.service)" = active
+        'test "$(systemctl show -P ActiveState lfad.service)" = active'
 check "lfad owns org.lfa.Manager" busctl status "$BUS_NAME"
 t_ready=$(now_us)
 

@@ -17,7 +17,7 @@ check "it activates lfa-activate.service" grep -q 'lfa-activate.service' <<<"$ti
 
 before=$(calls ACTIVATE | wc -l)
 agent_ctl "store-update uuid=$BMC pending_version=4.2"
-wait_for 20 "lfad sees BMC pending" test "$(prop_component "$BMC" ActivationPending)" = true
+wait_for 20 "lfad sees BMC pending" 'test "$(prop_component "$BMC" ActivationPending)" = true'
 check_eq "BMC's decision" window "$(prop_component "$BMC" Decision)"
 plan=$(lfad_call Plan)
 check "Plan() says window for BMC" grep -q "\"$BMC\" \"[^\"]*\" \"window\"" <<<"$plan"
@@ -33,7 +33,7 @@ check_eq "BMC activated in the window: 4.2" 4.2 "$(prop_component "$BMC" Current
 
 rounds=$(calls ACTIVATE | tail -n +$((before + 1)))
 echo "$rounds" | sed 's/^/    agent: /'
-check "the ACTIVATE rounds skipped the rendezvous (flags=1)" grep -q 'flags=1 ' <<<"$rounds"
+check "the ACTIVATE rounds skipped the rendezvous (flags=0x1)" grep -q 'flags=0x1 ' <<<"$rounds"
 check "no round gathered the CPUs" bash -c '! grep -q "stopped=1" <<<"$1"' _ "$rounds"
 hist=$(lfad_call History u 1)
 check "History(): trigger window" grep -q "\"$BMC\" \"[^\"]*\" \"activate\" \"window\"" <<<"$hist"

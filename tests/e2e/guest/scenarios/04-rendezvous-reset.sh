@@ -16,19 +16,19 @@ EOF_POLICY
 before=$(calls ACTIVATE | wc -l)
 primes=$(calls PRIME | wc -l)
 agent_ctl "store-update uuid=$RMM pending_version=1.3"
-wait_for 60 "RMM activated: 1.3" test "$(prop_component "$RMM" CurrentVersion)" = 1.3
+wait_for 60 "RMM activated: 1.3" 'test "$(prop_component "$RMM" CurrentVersion)" = 1.3'
 rounds=$(calls ACTIVATE | tail -n +$((before + 1)))
 echo "$rounds" | sed 's/^/    agent: /'
-ok_round=$(grep 'x0=0 ' <<<"$rounds" | tail -n 1)
-check "RMM's ACTIVATE kept the rendezvous (flags=0)" grep -q 'flags=0 ' <<<"$ok_round"
-check "with both CPUs stopped" grep -q 'cpus=2 online=2 stopped=1' <<<"$ok_round"
+ok_round=$(grep 'x0=0 x1=0x0 ' <<<"$rounds" | tail -n 1)
+check "RMM's ACTIVATE kept the rendezvous (flags=0x0)" grep -q 'flags=0x0 ' <<<"$ok_round"
+check "with both CPUs stopped" grep -q 'cpus=2/2 stopped=1' <<<"$ok_round"
 check "journal: lfad warned that the rendezvous was forced" \
         journal_has e4a6c8e0a2c44e8a0c2e4a6c8e0a2c0d "LFA_UUID=$RMM"
 
 before=$(calls ACTIVATE | wc -l)
 primes=$(calls PRIME | wc -l)
 agent_ctl "store-update uuid=$BL31 pending_version=2.11"
-wait_for 20 "lfad sees BL31 pending" test "$(prop_component "$BL31" ActivationPending)" = true
+wait_for 20 "lfad sees BL31 pending" 'test "$(prop_component "$BL31" ActivationPending)" = true'
 check_eq "BL31's decision" refused "$(prop_component "$BL31" Decision)"
 sleep 5
 check_eq "no PRIME issued for BL31" "$primes" "$(calls PRIME | wc -l)"

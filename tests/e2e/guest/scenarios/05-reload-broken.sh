@@ -8,7 +8,7 @@ policy_set 50-rmm <<EOF_POLICY
 AutoActivate=window
 EOF_POLICY
 agent_ctl "store-update uuid=$RMM pending_version=1.3"
-wait_for 20 "lfad sees RMM pending" test "$(prop_component "$RMM" ActivationPending)" = true
+wait_for 20 "lfad sees RMM pending" 'test "$(prop_component "$RMM" ActivationPending)" = true'
 check_eq "RMM left for the window" window "$(prop_component "$RMM" Decision)"
 files_before=$(prop_manager PolicyFiles)
 loaded_before=$(prop_manager PolicyLoadedUSec)
@@ -23,7 +23,7 @@ EOF_POLICY
 since=$(date '+%Y-%m-%d %H:%M:%S')
 check "systemctl reload lfad" systemctl reload lfad.service
 wait_for 20 "the journal names /etc/lfa.d/60-broken.conf:3" \
-        bash -c "journalctl -b -u lfad.service --since '$since' -o cat | grep -q '/etc/lfa.d/60-broken.conf:3'"
+        'journalctl -b -u lfad.service --since "$since" -o cat | grep -q "/etc/lfa.d/60-broken.conf:3"'
 check "with the policy-invalid MESSAGE_ID" \
         journal_has d3f5b7d9f1b34d7f9b1d3f5b7d9f1b0c --since "$since"
 check_eq "lfad kept running (same PID)" "$pid" "$(lfad_pid)"
@@ -43,4 +43,4 @@ check "its message names file:line" grep -q '60-broken.conf:3' <<<"$msg"
 rm -f /etc/lfa.d/60-broken.conf
 check "systemctl reload lfad after the fix" systemctl reload lfad.service
 wait_for 20 "the good policy is reloaded" \
-        test "$(prop_manager PolicyLoadedUSec)" != "$loaded_before"
+        'test "$(prop_manager PolicyLoadedUSec)" != "$loaded_before"'

@@ -7,7 +7,7 @@ id "$user" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbi
 platform e2e-demo.scn 3
 agent_ctl "store-update uuid=$RMM pending_version=1.3"
 wait_for 20 "lfad sees RMM pending (policy: never)" \
-        test "$(prop_component "$RMM" ActivationPending)" = true
+        'test "$(prop_component "$RMM" ActivationPending)" = true'
 check_eq "RMM waits for an explicit request" never "$(prop_component "$RMM" Decision)"
 
 as_user() {

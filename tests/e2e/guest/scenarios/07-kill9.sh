@@ -14,14 +14,14 @@ pid=$(lfad_pid)
 done_before=$(activations)
 
 agent_ctl "store-update uuid=$RMM pending_version=1.3"
-wait_for 30 "the driver is inside ACTIVATE" test "$(cat $SYSFS/$RMM/state)" = activating
+wait_for 30 "the driver is inside ACTIVATE" 'test "$(cat $SYSFS/$RMM/state)" = activating'
 check "kill -9 lfad" kill -9 "$pid"
 wait_for 60 "systemd restarted lfad" \
-        bash -c "[ \"\$(systemctl show -P MainPID lfad.service)\" != $pid ] && [ \"\$(systemctl show -P ActiveState lfad.service)\" = active ]"
+        'test "$(lfad_pid)" != "$pid" && test "$(systemctl show -P ActiveState lfad.service)" = active'
 check_eq "one restart" $((restarts + 1)) "$(systemctl show -P NRestarts lfad.service)"
 since_restart=$(systemctl show -P ExecMainStartTimestamp lfad.service)
 wait_for 60 "the activation completed: RMM 1.3" \
-        test "$(prop_component "$RMM" CurrentVersion)" = 1.3
+        'test "$(prop_component "$RMM" CurrentVersion)" = 1.3'
 check_eq "RMM idle" idle "$(cat $SYSFS/$RMM/state)"
 check_eq "RMM not pending" false "$(prop_component "$RMM" ActivationPending)"
 sleep 5

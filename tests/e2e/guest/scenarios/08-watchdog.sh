@@ -16,7 +16,7 @@ restarts=$(systemctl show -P NRestarts lfad.service)
 since=$(date '+%Y-%m-%d %H:%M:%S')
 check "SIGSTOP lfad" kill -STOP "$pid"
 wait_for 40 "systemd restarted the hung lfad" \
-        bash -c "[ \"\$(systemctl show -P MainPID lfad.service)\" != $pid ] && [ \"\$(systemctl show -P ActiveState lfad.service)\" = active ]"
+        'test "$(lfad_pid)" != "$pid" && test "$(systemctl show -P ActiveState lfad.service)" = active'
 check_eq "one restart" $((restarts + 1)) "$(systemctl show -P NRestarts lfad.service)"
 check "systemd logged the watchdog timeout" \
         bash -c "journalctl -b -u lfad.service --since '$since' -o cat | grep -q -i 'watchdog timeout'"

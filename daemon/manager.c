@@ -575,11 +575,16 @@ static void arm_retry_timer(Manager *m, usec_t when) {
 
 static int window_step(Manager *m) {
         usec_t now = now_usec(CLOCK_MONOTONIC);
+        Component *primed = primed_component(m);
         int r;
 
-        for (size_t i = 0; i < m->n_components; i++) {
-                Component *c = m->components[i];
+        /* The firmware holds one primed component and refuses to prime any
+         * other until it is activated: take it first (k == 0). */
+        for (size_t k = 0; k <= m->n_components; k++) {
+                Component *c = k == 0 ? primed : m->components[k - 1];
 
+                if (!c || (k > 0 && c == primed))
+                        continue;
                 if (strv_contains(m->window->done, c->uuid) || !orchestrator_is_eligible(c, DECISION_WINDOW, now))
                         continue;
                 r = strv_push_dup(&m->window->done, c->uuid);

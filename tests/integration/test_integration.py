@@ -9,13 +9,14 @@ Run: LFA_BUILD=build tests/integration/test_integration.py [-v] [TEST...]
 
 import os
 import signal
+import subprocess
 import sys
 import threading
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
 
-from lfatest import LfadTestCase, wait_for  # noqa: E402
+from lfatest import LfadTestCase, lfad_binary, wait_for  # noqa: E402
 
 BL31 = '47d4086d-4cfe-9846-9b95-2950cbbd5a00'
 RMM = '6c0762a6-12f2-4b56-92cb-ba8f633606d9'
@@ -218,6 +219,86 @@ component uuid=%s current=1.0
                 # Other work goes on.
                 self.sim.ctl('store-update uuid=%s' % BMC)
                 self.assertIsNone(self.wait_result(BMC)['errno'])
+
+
+class TestNotRetried(LfadTestCase):
+        SCENARIO = 'component uuid=%s current=1.0 activate_error=AUTH_ERROR\n' % RMM
+        POLICY = {'etc': {'50-retry.conf': policy(defaults={'AutoActivate': 'immediate',
+                                                            'RetryLimit': '3', 'RetryDelaySec': '1'})}}
+
+        def test_an_image_that_failed_authentication_is_not_retried(self):
+                self.sim.ctl('store-update uuid=%s pending_version=1.1' % RMM)
+                self.assertEqual(self.wait_result(RMM)['errno'], 'EKEYREJECTED')
+                h = self.wait_history(lambda h: h['uuid'] == RMM)
+                self.assertEqual((h[0]['error'], h[0]['lfa_code']), (-129, 'AUTH_ERROR'))  # -EKEYREJECTED
+                self.settle(3.5)
+                self.assertEqual(len(self.activate_writes(RMM)), 1)
+                # A new image (another store update) is a new start.
+                self.sim.ctl('set uuid=%s activate_error=0' % RMM)
+                self.sim.ctl('store-update uuid=%s pending_version=1.2' % RMM)
+                self.wait_activate_write(RMM, 2)
+
+
+class TestPrimeAhead(LfadTestCase):
+        SCENARIO = PLATFORM
+        POLICY = {'etc': {'50-window.conf': policy(defaults={'AutoActivate': 'window', 'PrimeAhead': 'yes'})}}
+
+        def test_one_component_primed_ahead_then_activated_in_the_window(self):
+                self.sim.ctl('store-update uuid=%s' % RMM)
+                self.assertIsNone(self.wait_result(RMM, 'prime')['errno'])
+                self.assertEqual(self.sim.attr(RMM, 'state'), 'primed')
+                self.sim.ctl('store-update uuid=%s' % BMC)
+                self.settle()
+                # The firmware holds one primed component: BMC waits.
+                self.assertEqual(self.sim.writes('prime', BMC), [])
+                self.assertEqual(self.activate_writes(), [])
+                self.busctl('call', 'org.lfa.Manager', '/org/lfa/Manager', 'org.lfa.Manager',
+                            'ActivatePending')
+                self.assertIsNone(self.wait_result(RMM)['errno'])
+                self.assertIsNone(self.wait_result(BMC, timeout=15)['errno'])
+                # RMM was not primed again: its activation issued ACTIVATE only.
+                w = self.activate_writes(RMM)[0]
+                late = [c for c in self.sim.records('call', uuid=RMM, call='PRIME') if c['t'] > w['t']]
+                self.assertEqual(late, [])
+                self.assertEqual(len(self.sim.records('result', uuid=RMM, action='prime')), 1)
+
+
+class TestVerify(LfadTestCase):
+        SCENARIO = PLATFORM
+        POLICY = {'etc': {'50-rmm.conf': immediate(RMM)}}
+        START = False
+
+        def verify(self):
+                return subprocess.run(
+                        [lfad_binary()] + ['--policy-dir=' + d for d in self.policy_dirs] + ['--verify'],
+                        env=self.lfad_env(), capture_output=True, text=True, timeout=30)
+
+        def test_verify_prints_decisions_and_fails_on_a_broken_file(self):
+                r = self.verify()
+                self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+                for u in (BL31, RMM, BMC):
+                        self.assertIn(u, r.stdout + r.stderr)
+                path = self.write_policy('60-bad.conf', '[Component %s]\nAutoActivate=sometimes\n' % BMC)
+                r = self.verify()
+                self.assertNotEqual(r.returncode, 0)
+                self.assertIn('%s:2' % path, r.stdout + r.stderr)
+
+
+class TestGarbage(LfadTestCase):
+        SCENARIO = PLATFORM
+        POLICY = {'etc': {'50-all.conf': policy(defaults={'AutoActivate': 'immediate'})}}
+        START = False
+
+        def test_unparsable_component_is_marked_and_the_others_work(self):
+                with open(os.path.join(self.sim.sys_lfa, BMC, 'activation_pending'), 'w') as f:
+                        f.write('banana\n')
+                self.start_lfad()
+                r = self.busctl('get-property', 'org.lfa.Manager', component_path(BMC),
+                                'org.lfa.Component', 'ParseError').stdout.strip()
+                self.assertNotEqual(r, 's ""')
+                self.sim.ctl('store-update uuid=%s' % RMM)
+                self.assertIsNone(self.wait_result(RMM)['errno'])
+                self.assertEqual(self.activate_writes(BMC), [])
 
 
 class TestInventoryChanges(LfadTestCase):

@@ -235,15 +235,33 @@ static int read_attribute(int dir_fd, const char *attr, char buf[static ATTR_MAX
         }
 }
 
+/* A value from sysfs, fit for a log line or a D-Bus string: at most 64
+ * bytes, control and non-ASCII bytes as \xNN. */
+static void escape_value(const char *v, char out[static 64 * 4 + 1]) {
+        char *o = out;
+
+        for (size_t i = 0; v[i] && i < 64; i++) {
+                unsigned char ch = (unsigned char) v[i];
+
+                if (ch < 0x20 || ch >= 0x7f || ch == '\\')
+                        o += sprintf(o, "\\x%02x", ch);
+                else
+                        *o++ = (char) ch;
+        }
+        *o = 0;
+}
+
 static int set_parse_error(Component *c, const char *attr, const char *value, int r) {
+        char esc[64 * 4 + 1];
         int k;
 
         if (c->parse_error)
                 return 0; /* the first problem is the one reported */
-        if (value)
-                k = asprintf(&c->parse_error, "%s: invalid value '%.64s'%s", attr, value,
+        if (value) {
+                escape_value(value, esc);
+                k = asprintf(&c->parse_error, "%s: invalid value '%s'%s", attr, esc,
                              r == -ERANGE ? " (out of range)" : "");
-        else
+        } else
                 k = asprintf(&c->parse_error, "%s: cannot read: %s", attr, strerror(-r));
         if (k < 0) {
                 c->parse_error = NULL;

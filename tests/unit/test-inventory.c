@@ -283,7 +283,9 @@ static void test_read_garbage(void **state) {
         static const GarbageCase cases[] = {
                 { "seq_id", "x\n", "seq_id: invalid value 'x'" },
                 { "seq_id", "18446744073709551616\n", "seq_id: invalid value '18446744073709551616' (out of range)" },
-                { "seq_id", "1\n\n", "seq_id: invalid value '1\n'" },
+                { "seq_id", "1\n\n", "seq_id: invalid value '1\\x0a'" },
+                { "state", "idle\x1b[2J\n", "state: invalid value 'idle\\x1b[2J'" },
+                { "state", "\xc3\xa9t\xc3\xa9\n", "state: invalid value '\\xc3\\xa9t\\xc3\\xa9'" },
                 { "current_version", "1.x\n", "current_version: invalid value '1.x'" },
                 { "pending_version", "4294967296.1\n", "pending_version: invalid value '4294967296.1' (out of range)" },
                 { "activation_capable", "yes\n", "activation_capable: invalid value 'yes'" },

@@ -235,24 +235,8 @@ static int read_attribute(int dir_fd, const char *attr, char buf[static ATTR_MAX
         }
 }
 
-/* A value from sysfs, fit for a log line or a D-Bus string: at most 64
- * bytes, control and non-ASCII bytes as \xNN. */
-static void escape_value(const char *v, char out[static 64 * 4 + 1]) {
-        char *o = out;
-
-        for (size_t i = 0; v[i] && i < 64; i++) {
-                unsigned char ch = (unsigned char) v[i];
-
-                if (ch < 0x20 || ch >= 0x7f || ch == '\\')
-                        o += sprintf(o, "\\x%02x", ch);
-                else
-                        *o++ = (char) ch;
-        }
-        *o = 0;
-}
-
 static int set_parse_error(Component *c, const char *attr, const char *value, int r) {
-        char esc[64 * 4 + 1];
+        char esc[ESCAPE_VALUE_MAX];
         int k;
 
         if (c->parse_error)

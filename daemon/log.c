@@ -115,6 +115,21 @@ void log_event(int level, const char *message_id, const char *uuid, const char *
                 result ? " LFA_RESULT=" : "", strempty(result));
 }
 
+const char *escape_value(const char *v, char out[static ESCAPE_VALUE_MAX]) {
+        char *o = out;
+
+        for (size_t i = 0; v[i] && i < 64; i++) {
+                unsigned char ch = (unsigned char) v[i];
+
+                if (ch < 0x20 || ch >= 0x7f || ch == '\\')
+                        o += sprintf(o, "\\x%02x", ch);
+                else
+                        *o++ = (char) ch;
+        }
+        *o = 0;
+        return out;
+}
+
 static const struct {
         int error;
         const char *name;

@@ -44,6 +44,12 @@ int log_internal(int level, int error, const char *file, int line, const char *f
 void log_event(int level, const char *message_id, const char *uuid, const char *result,
                const char *format, ...) _printf_(5, 6);
 
+/* Up to 64 bytes of untrusted text (a sysfs value, a policy value), fit for
+ * a log line or a D-Bus string: control bytes, backslash and non-ASCII as
+ * \xNN. Returns out. */
+#define ESCAPE_VALUE_MAX (64 * 4 + 1)
+const char *escape_value(const char *v, char out[static ESCAPE_VALUE_MAX]);
+
 /* "EKEYREJECTED" for 129 etc.; NULL when unknown. */
 const char *errno_name(int error);
 /* Inverse of errno_name(); returns a positive errno, or -EINVAL. */

@@ -163,11 +163,16 @@ static bool check_section(ParseState *s, char *l) {
 
         if (strcmp(name, "Defaults") != 0) {
                 if (strncmp(name, "Component", 9) != 0 || !isspace((unsigned char) name[9])) {
-                        parse_error(s, "unknown section [%.64s] (expected [Defaults] or [Component UUID])", name);
+                        char esc[ESCAPE_VALUE_MAX];
+
+                        parse_error(s, "unknown section [%s] (expected [Defaults] or [Component UUID])",
+                                    escape_value(name, esc));
                         return false;
                 }
                 if (uuid_normalize(strip(name + 10), uuid) < 0) {
-                        parse_error(s, "invalid UUID '%.64s' in section header", strip(name + 10));
+                        char esc[ESCAPE_VALUE_MAX];
+
+                        parse_error(s, "invalid UUID '%s' in section header", escape_value(strip(name + 10), esc));
                         return false;
                 }
                 snprintf(s->section, sizeof(s->section), "Component %s", uuid);
@@ -286,20 +291,26 @@ static int parse_uint_range(const char *v, uint64_t min, uint64_t max, uint64_t 
 
 /* Apply one key to settings; returns the POLICY_KEY_* bit or 0 after
  * recording an error. */
-static unsigned apply_key(ParseState *s, PolicySettings *st, const char *key, const char *value) {
+static unsigned apply_key(ParseState *s, PolicySettings *st, const char *key, const char *raw) {
+        char value_esc[ESCAPE_VALUE_MAX], key_esc[ESCAPE_VALUE_MAX];
+        const char *value = raw;
         uint64_t u;
         bool b;
         int r;
 
+        /* For the messages: the file's bytes, made printable. */
+        escape_value(raw, value_esc);
+        escape_value(key, key_esc);
+
         if (value[0] == 0) {
-                parse_error(s, "%s= has an empty value", key);
+                parse_error(s, "%s= has an empty value", key_esc);
                 return 0;
         }
         if (strcmp(key, "AutoActivate") == 0) {
                 AutoActivate a = auto_activate_from_string(value);
 
                 if (a < 0) {
-                        parse_error(s, "invalid AutoActivate= value '%.64s' (expected never, immediate or window)", value);
+                        parse_error(s, "invalid AutoActivate= value '%s' (expected never, immediate or window)", value_esc);
                         return 0;
                 }
                 st->auto_activate = a;
@@ -309,7 +320,7 @@ static unsigned apply_key(ParseState *s, PolicySettings *st, const char *key, co
                 CpuRendezvous c = cpu_rendezvous_from_string(value);
 
                 if (c < 0) {
-                        parse_error(s, "invalid CpuRendezvous= value '%.64s' (expected force or skip)", value);
+                        parse_error(s, "invalid CpuRendezvous= value '%s' (expected force or skip)", value_esc);
                         return 0;
                 }
                 st->cpu_rendezvous = c;
@@ -317,7 +328,7 @@ static unsigned apply_key(ParseState *s, PolicySettings *st, const char *key, co
         }
         if (strcmp(key, "PrimeAhead") == 0) {
                 if (parse_bool(value, &b) < 0) {
-                        parse_error(s, "invalid PrimeAhead= value '%.64s' (expected yes or no)", value);
+                        parse_error(s, "invalid PrimeAhead= value '%s' (expected yes or no)", value_esc);
                         return 0;
                 }
                 st->prime_ahead = b;
@@ -326,7 +337,7 @@ static unsigned apply_key(ParseState *s, PolicySettings *st, const char *key, co
         if (strcmp(key, "RetryLimit") == 0) {
                 r = parse_uint_range(value, 0, POLICY_RETRY_LIMIT_MAX, &u);
                 if (r < 0) {
-                        parse_error(s, "invalid RetryLimit= value '%.64s' (expected 0..%d)", value, POLICY_RETRY_LIMIT_MAX);
+                        parse_error(s, "invalid RetryLimit= value '%s' (expected 0..%d)", value_esc, POLICY_RETRY_LIMIT_MAX);
                         return 0;
                 }
                 st->retry_limit = (unsigned) u;
@@ -335,14 +346,14 @@ static unsigned apply_key(ParseState *s, PolicySettings *st, const char *key, co
         if (strcmp(key, "RetryDelaySec") == 0) {
                 r = parse_uint_range(value, 1, POLICY_RETRY_DELAY_MAX / USEC_PER_SEC, &u);
                 if (r < 0) {
-                        parse_error(s, "invalid RetryDelaySec= value '%.64s' (expected 1..%" PRIu64 ")",
-                                    value, (uint64_t) (POLICY_RETRY_DELAY_MAX / USEC_PER_SEC));
+                        parse_error(s, "invalid RetryDelaySec= value '%s' (expected 1..%" PRIu64 ")",
+                                    value_esc, (uint64_t) (POLICY_RETRY_DELAY_MAX / USEC_PER_SEC));
                         return 0;
                 }
                 st->retry_delay = u * USEC_PER_SEC;
                 return POLICY_KEY_RETRY_DELAY;
         }
-        parse_error(s, "unknown key '%.64s' in [%s]", key, s->section);
+        parse_error(s, "unknown key '%s' in [%s]", key_esc, s->section);
         return 0;
 }
 
@@ -355,7 +366,9 @@ static int policy_handler(void *user, const char *section, const char *name, con
         if (s->error)
                 return 0;
         if (section[0] == 0 || s->section[0] == 0) {
-                parse_error(s, "%s= outside of a section", name);
+                char esc[ESCAPE_VALUE_MAX];
+
+                parse_error(s, "%s= outside of a section", escape_value(name, esc));
                 return 0;
         }
 

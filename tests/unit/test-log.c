@@ -74,11 +74,37 @@ static void test_log_errno_returns(void **state) {
         log_set_max_level(LOG_INFO);
 }
 
+static void escape_one(const char *in, const char *expected) {
+        char out[ESCAPE_VALUE_MAX];
+
+        assert_string_equal(escape_value(in, out), expected);
+}
+
+static void test_escape_value(void **state) {
+        char long_in[200], long_out[ESCAPE_VALUE_MAX];
+
+        (void) state;
+        escape_one("", "");
+        escape_one("plain text 1.2", "plain text 1.2");
+        escape_one("a\nb\tc", "a\\x0ab\\x09c");
+        escape_one("back\\slash", "back\\x5cslash");
+        escape_one("\x7f\xff\x80", "\\x7f\\xff\\x80");
+        /* At most 64 input bytes, all of them escaped at worst. */
+        memset(long_in, '\x01', sizeof(long_in) - 1);
+        long_in[sizeof(long_in) - 1] = 0;
+        escape_value(long_in, long_out);
+        assert_int_equal(strlen(long_out), 64 * 4);
+        memset(long_in, 'x', sizeof(long_in) - 1);
+        escape_value(long_in, long_out);
+        assert_int_equal(strlen(long_out), 64);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_abi_errno_table),
                 cmocka_unit_test(test_unknown_names),
                 cmocka_unit_test(test_log_errno_returns),
+                cmocka_unit_test(test_escape_value),
         };
 
         log_open();

@@ -104,6 +104,10 @@ static void test_parse_errors(void **state) {
               "t.conf:3: indented line (continuation lines are not supported)");
         PARSE("[Defaults]\n\tPrimeAhead=yes\n", "t.conf:2: indented line (continuation lines are not supported)");
         PARSE("[Defaults]\nAuto\0Activate=never\n", "t.conf:2: line contains a NUL byte");
+        PARSE("[Defaults]\nAutoActivate=\x1b[2Jnever\n",
+              "t.conf:2: invalid AutoActivate= value '\\x1b[2Jnever' (expected never, immediate or window)");
+        PARSE("[Defaults]\nPrime\xc3\xa4head=yes\n", "t.conf:2: unknown key 'Prime\\xc3\\xa4head' in [Defaults]");
+        PARSE("[Comp\x07]\n", "t.conf:1: unknown section [Comp\\x07] (expected [Defaults] or [Component UUID])");
         PARSE("[Defaults]\nAutoActivate=never # not a comment here\n",
               "t.conf:2: invalid AutoActivate= value 'never # not a comment here' (expected never, immediate or window)");
 }

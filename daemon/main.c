@@ -163,7 +163,8 @@ static int verify(const Args *a) {
                        decision_action_to_string(d->action), d->force_cpu_rendezvous,
                        d->prime_ahead ? ", prime ahead" : "", d->reason);
                 if (d->rendezvous_overridden)
-                        fprintf(stderr, "%s: warning: CpuRendezvous=skip is ignored, the firmware requires the CPU rendezvous\n",
+                        fprintf(stderr, "%s: warning: CpuRendezvous=skip is ignored, "
+                                "the firmware requires the CPU rendezvous\n",
                                 c->uuid);
         }
         return ret;

@@ -285,7 +285,8 @@ static unsigned manager_update_one(Manager *m, const char *uuid) {
                 log_event(LOG_ERR, LFA_MESSAGE_COMPONENT_INVALID, c->uuid, "invalid",
                           "%s: invalid sysfs data, never activated automatically: %s", c->uuid, fresh->parse_error);
         /* A different pending image deserves fresh attempts. */
-        if (mask & COMPONENT_CHANGED_PENDING_VERSION || ((mask & COMPONENT_CHANGED_ACTIVATION_PENDING) && fresh->activation_pending)) {
+        if ((mask & COMPONENT_CHANGED_PENDING_VERSION) ||
+            ((mask & COMPONENT_CHANGED_ACTIVATION_PENDING) && fresh->activation_pending)) {
                 c->failures = 0;
                 c->retry_after = 0;
         }
@@ -590,7 +591,8 @@ static int window_step(Manager *m) {
                 r = strv_push_dup(&m->window->done, c->uuid);
                 if (r < 0)
                         return log_oom();
-                r = manager_start_job(m, c, JOB_ACTIVATE, TRIGGER_WINDOW, c->decision->force_cpu_rendezvous, NULL, NULL);
+                r = manager_start_job(m, c, JOB_ACTIVATE, TRIGGER_WINDOW, c->decision->force_cpu_rendezvous,
+                                      NULL, NULL);
                 if (r >= 0)
                         return 1;
                 /* Could not even start: count it and go on with the next. */

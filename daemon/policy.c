@@ -310,7 +310,8 @@ static unsigned apply_key(ParseState *s, PolicySettings *st, const char *key, co
                 AutoActivate a = auto_activate_from_string(value);
 
                 if (a < 0) {
-                        parse_error(s, "invalid AutoActivate= value '%s' (expected never, immediate or window)", value_esc);
+                        parse_error(s, "invalid AutoActivate= value '%s' (expected never, immediate or window)",
+                                    value_esc);
                         return 0;
                 }
                 st->auto_activate = a;
@@ -337,7 +338,8 @@ static unsigned apply_key(ParseState *s, PolicySettings *st, const char *key, co
         if (strcmp(key, "RetryLimit") == 0) {
                 r = parse_uint_range(value, 0, POLICY_RETRY_LIMIT_MAX, &u);
                 if (r < 0) {
-                        parse_error(s, "invalid RetryLimit= value '%s' (expected 0..%d)", value_esc, POLICY_RETRY_LIMIT_MAX);
+                        parse_error(s, "invalid RetryLimit= value '%s' (expected 0..%d)", value_esc,
+                                    POLICY_RETRY_LIMIT_MAX);
                         return 0;
                 }
                 st->retry_limit = (unsigned) u;
@@ -693,7 +695,8 @@ int policy_decide(const Policy *p, const Component *c, Decision **ret) {
         if (c->parse_error) {
                 d->action = DECISION_REFUSED;
                 d->force_cpu_rendezvous = true;
-                if (asprintf(&d->reason, "never activated automatically: its sysfs data is invalid (%s)", c->parse_error) < 0)
+                if (asprintf(&d->reason, "never activated automatically: its sysfs data is invalid (%s)",
+                             c->parse_error) < 0)
                         d->reason = NULL;
                 goto done;
         }

@@ -1,0 +1,299 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""lfactl against the real lfad, inside the simulated LFA platform
+(tests/sim), on a private dbus-daemon: every verb, its text and --json
+output, and its documented exit code. What lfad did is checked in the
+simulator's record (the force_cpu_rendezvous value at each activate write),
+not in lfactl's output alone.
+
+Environment: LFA_BUILD (meson build directory), LFACTL (default
+$LFA_BUILD/lfactl/lfactl), and lfatest's LFA_LFAD.
+"""
+
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+import unittest
+
+HERE = os.path.dirname(os.path.realpath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, 'tests', 'integration'))
+
+from lfatest import LfadTestCase, lfad_binary, scaled, wait_for  # noqa: E402
+
+BL31 = '47d4086d-4cfe-9846-9b95-2950cbbd5a00'
+RMM = '6c0762a6-12f2-4b56-92cb-ba8f633606d9'
+BMC = '3f7c2d9a-8b1e-4c55-9a60-5d2e7b41c0aa'
+ABSENT = '00000000-1111-2222-3333-444444444444'
+
+# The demo platform of tests/scenarios/demo.scn.
+with open(os.path.join(ROOT, 'tests', 'scenarios', 'demo.scn'), encoding='utf-8') as f:
+        DEMO_SCENARIO = f.read()
+with open(os.path.join(ROOT, 'policy', 'examples', '50-site.conf'), encoding='utf-8') as f:
+        SITE_POLICY = f.read()
+
+
+def lfactl_binary():
+        if os.environ.get('LFACTL'):
+                return os.environ['LFACTL']
+        return os.path.join(os.environ.get('LFA_BUILD', os.path.join(ROOT, 'build')), 'lfactl', 'lfactl')
+
+
+class LfactlCase(LfadTestCase):
+        SCENARIO = DEMO_SCENARIO
+        POLICY = {}
+
+        def setUp(self):
+                # unittest skips tearDown when setUp fails: stop what it
+                # started, or the simulator and the bus would outlive the test.
+                try:
+                        super().setUp()
+                except BaseException:
+                        lfad = getattr(self, 'lfad', None)
+                        if lfad is not None and lfad.poll() is None:
+                                lfad.kill()
+                                lfad.wait()
+                        for part in ('notify', 'bus'):
+                                if hasattr(self, part):
+                                        getattr(self, part).stop()
+                        if hasattr(self, 'sim'):
+                                sys.stderr.write('----- lfad log -----\n%s\n' % (self.lfad_output()
+                                                 if getattr(self, 'lfad_runs', 0) else ''))
+                                self.sim.cleanup()
+                        if hasattr(self, 'tmpobj'):
+                                self.tmpobj.cleanup()
+                        raise
+
+        def lfactl(self, *args, rc=0, timeout=60):
+                """Run lfactl; assert its exit code; return (stdout, stderr)."""
+                env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=self.bus.address, LFACTL_LFAD=lfad_binary())
+                r = subprocess.run([lfactl_binary()] + list(args), capture_output=True, text=True, env=env,
+                                   timeout=scaled(timeout), stdin=subprocess.DEVNULL)
+                self.assertEqual(r.returncode, rc, 'lfactl %s exited %d, expected %d\nstdout: %s\nstderr: %s'
+                                 % (' '.join(args), r.returncode, rc, r.stdout, r.stderr))
+                return r.stdout, r.stderr
+
+        def json(self, *args, rc=0, timeout=60):
+                """lfactl --json: stdout must be one JSON document and nothing else."""
+                out, err = self.lfactl('--json', *args, rc=rc, timeout=timeout)
+                try:
+                        return json.loads(out)
+                except ValueError as e:
+                        raise AssertionError('lfactl --json %s printed no pure JSON (%s): %r'
+                                             % (' '.join(args), e, out)) from None
+
+        def json_error(self, name, rc, *args):
+                o = self.json(*args, rc=rc)
+                self.assertEqual(o['error'], name, o)
+                self.assertEqual(o['exit_code'], rc, o)
+                self.assertTrue(o['message'], o)
+                return o
+
+        def store_update(self, uuid, version):
+                self.sim.ctl('store-update uuid=%s pending_version=%s' % (uuid, version))
+                wait_for(lambda: self.json('show', uuid)['ActivationPending'], 10, '%s pending on the bus' % uuid)
+
+
+class TestRead(LfactlCase):
+        def test_list_text(self):
+                out, _ = self.lfactl('list')
+                lines = out.splitlines()
+                self.assertEqual(lines[0].split(), ['UUID', 'NAME', 'CURRENT', 'PENDING', 'STATE', 'DECISION'])
+                self.assertEqual(sorted(l.split()[0] for l in lines[1:]), sorted([BL31, RMM, BMC]))
+                rmm = [l for l in lines if l.startswith(RMM)][0]
+                self.assertIn('TF-RMM', rmm)
+                self.assertIn('1.2', rmm)
+
+        def test_list_json(self):
+                comps = self.json('list')
+                self.assertEqual(sorted(c['Uuid'] for c in comps), sorted([BL31, RMM, BMC]))
+                for c in comps:
+                        self.assertTrue(c['Path'].startswith('/org/lfa/Manager/component/'), c)
+                        for key in ('Name', 'CurrentVersion', 'PendingVersion', 'State', 'Decision',
+                                    'MayResetCpu', 'CpuRendezvous'):
+                                self.assertIn(key, c)
+
+        def test_show_accepts_any_case(self):
+                c = self.json('show', BL31.upper())
+                self.assertEqual(c['Uuid'], BL31)
+                self.assertIs(c['MayResetCpu'], True)
+                out, _ = self.lfactl('show', BMC)
+                self.assertRegex(out, r'(?m)^ +CpuRendezvous: no$')
+                self.assertRegex(out, r'(?m)^ +Uuid: ' + BMC + '$')
+
+        def test_show_unknown_is_not_found(self):
+                self.json_error('org.lfa.Error.NotFound', 3, 'show', ABSENT)
+                out, err = self.lfactl('show', ABSENT, rc=3)
+                self.assertEqual(out, '')
+                self.assertTrue(err.startswith('lfactl: GetComponent: '), err)
+
+        def test_show_malformed_is_usage(self):
+                self.json_error('org.freedesktop.DBus.Error.InvalidArgs', 2, 'show', 'not-a-uuid')
+
+        def test_status(self):
+                s = self.json('status')
+                self.assertEqual(s['State'], 'idle')
+                self.assertEqual(s['AbiVersion'], '1.0')
+                out, _ = self.lfactl('status')
+                self.assertRegex(out, r'(?m)^ +State: idle$')
+
+        def test_plan_names_every_component(self):
+                plan = self.json('plan')
+                self.assertEqual(sorted(p['uuid'] for p in plan), sorted([BL31, RMM, BMC]))
+                bl31 = [p for p in plan if p['uuid'] == BL31][0]
+                self.assertEqual(bl31['decision'], 'refused')
+                self.assertIn('reset a CPU', bl31['reason'])
+                out, _ = self.lfactl('plan')
+                self.assertEqual(out.splitlines()[0].split(), ['UUID', 'NAME', 'DECISION', 'REASON'])
+
+        def test_refresh(self):
+                self.assertEqual(self.json('refresh')['result'], 'Refreshed')
+
+        def test_history_empty(self):
+                self.assertEqual(self.json('history'), [])
+
+        def test_usage_errors(self):
+                self.json_error('org.lfa.lfactl.Usage', 2, 'frobnicate')
+                self.json_error('org.lfa.lfactl.Usage', 2, 'show')
+                self.json_error('org.lfa.lfactl.Usage', 2, 'list', '--skip-rendezvous')
+                self.json_error('org.lfa.lfactl.Usage', 2, 'history', 'many')
+                self.json_error('org.lfa.lfactl.Usage', 2, '--timeout=soon', 'list')
+                self.json_error('org.lfa.lfactl.Usage', 2, 'activate', RMM, '--skip-rendezvous',
+                                '--force-rendezvous')
+                out, _ = self.lfactl('--help')
+                self.assertIn('activate-pending', out)
+
+
+class TestActivate(LfactlCase):
+        # Nothing automatic: every activation here is lfactl's.
+        def test_activate_uses_the_policy_rendezvous(self):
+                self.store_update(RMM, '1.3')
+                o = self.json('activate', RMM)
+                self.assertEqual(o, {'uuid': RMM, 'result': 'activated', 'version': '1.3'})
+                w = self.activate_writes(RMM)
+                self.assertEqual(len(w), 1)
+                self.assertEqual(w[0]['force_cpu_rendezvous'], 1)
+                self.assertEqual(self.json('show', RMM)['CurrentVersion'], '1.3')
+
+        def test_activate_skip_where_optional(self):
+                self.store_update(BMC, '4.2')
+                out, _ = self.lfactl('activate', BMC, '--skip-rendezvous')
+                self.assertIn('running version 4.2', out)
+                w = self.activate_writes(BMC)
+                self.assertEqual([x['force_cpu_rendezvous'] for x in w], [0])
+                self.assertIs(self.sim.wait_result(BMC)['rendezvous'], False)
+
+        def test_activate_force_where_optional(self):
+                self.store_update(BMC, '4.2')
+                self.json('activate', BMC, '--force-rendezvous')
+                self.assertEqual([x['force_cpu_rendezvous'] for x in self.activate_writes(BMC)], [1])
+
+        def test_skip_where_required_is_refused(self):
+                self.store_update(RMM, '1.3')
+                self.json_error('org.lfa.Error.RendezvousRequired', 1, 'activate', RMM, '--skip-rendezvous')
+                self.assertEqual(self.activate_writes(RMM), [])
+
+        def test_may_reset_cpu_is_refused(self):
+                self.store_update(BL31, '2.0')
+                self.json_error('org.lfa.Error.MayResetCpu', 1, 'activate', BL31)
+                self.assertEqual(self.activate_writes(BL31), [])
+
+        def test_not_pending(self):
+                self.json_error('org.lfa.Error.NotPending', 1, 'activate', RMM)
+
+        def test_prime_then_history(self):
+                self.store_update(RMM, '1.3')
+                self.assertEqual(self.json('prime', RMM), {'uuid': RMM, 'result': 'Primed'})
+                self.assertEqual(len(self.sim.writes('prime', RMM)), 1)
+                self.assertEqual(self.json('show', RMM)['State'], 'primed')
+                self.json('activate', RMM)
+                h = self.json('history')
+                self.assertEqual([(e['uuid'], e['action'], e['result']) for e in h],
+                                 [(RMM, 'activate', 'success'), (RMM, 'prime', 'success')])
+                self.assertEqual(h[0]['version_before'], '1.2')
+                self.assertEqual(h[0]['version_after'], '1.3')
+                self.assertIs(h[0]['rendezvous'], True)
+                self.assertEqual(h[0]['trigger'], 'manual')
+                self.assertEqual(len(self.json('history', '1')), 1)
+                out, _ = self.lfactl('history')
+                self.assertEqual(len(out.splitlines()), 3)
+                self.assertIn('all CPUs', out.splitlines()[1])
+
+        def test_cancel_a_primed_component(self):
+                self.store_update(RMM, '1.3')
+                self.json('prime', RMM)
+                self.assertEqual(self.json('cancel', RMM)['result'], 'Cancelled')
+                wait_for(lambda: self.json('show', RMM)['State'] == 'idle', 10, 'RMM idle after cancel')
+
+
+class TestWindow(LfactlCase):
+        POLICY = {'etc': {'50-site.conf': SITE_POLICY}}
+
+        def test_activate_pending_runs_the_window(self):
+                self.store_update(BMC, '4.2')
+                plan = {p['uuid']: p for p in self.json('plan')}
+                self.assertEqual(plan[BMC]['decision'], 'window')
+                self.assertEqual(self.activate_writes(BMC), [])
+                results = self.json('activate-pending')
+                self.assertEqual(results, [{'uuid': BMC, 'result': 'success', 'error': ''}])
+                self.assertEqual([x['force_cpu_rendezvous'] for x in self.activate_writes(BMC)], [0])
+                h = self.json('history')
+                self.assertEqual(h[0]['trigger'], 'window')
+                self.assertIs(h[0]['rendezvous'], False)
+
+        def test_activate_pending_with_nothing_left(self):
+                out, _ = self.lfactl('activate-pending')
+                self.assertIn('Nothing left for the maintenance window', out)
+
+        def test_immediate_rmm_seen_by_monitor(self):
+                env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=self.bus.address)
+                mon = subprocess.Popen([lfactl_binary(), '--json', 'monitor'], env=env, text=True,
+                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                try:
+                        # Subscribed once it says so on stderr.
+                        line = mon.stderr.readline()
+                        self.assertIn('Monitoring org.lfa.Manager', line)
+                        self.sim.ctl('store-update uuid=%s pending_version=1.3' % RMM)
+                        events = []
+                        deadline = time.monotonic() + scaled(15)
+                        while not any(e['signal'] == 'ActivationFinished' and e['args']['action'] == 'activate'
+                                      for e in events):
+                                left = deadline - time.monotonic()
+                                self.assertGreater(left, 0, 'no ActivationFinished; got %r' % events)
+                                ready, _, _ = select.select([mon.stdout], [], [], left)
+                                if ready:
+                                        line = mon.stdout.readline()
+                                        self.assertTrue(line, 'monitor stopped')
+                                        events.append(json.loads(line))
+                        started = [e for e in events if e['signal'] == 'ActivationStarted']
+                        finished = [e for e in events if e['signal'] == 'ActivationFinished'
+                                    and e['args']['action'] == 'activate'][0]
+                        self.assertTrue(any(e['args']['uuid'] == RMM and e['args']['trigger'] == 'auto'
+                                            for e in started), started)
+                        self.assertEqual(finished['args']['uuid'], RMM)
+                        self.assertEqual(finished['args']['result'], 'success')
+                        self.assertIs(finished['args']['rendezvous'], True)
+                        self.assertTrue(any(e['signal'] == 'PropertiesChanged' for e in events), events)
+                        mon.send_signal(signal.SIGTERM)
+                        self.assertEqual(mon.wait(scaled(10)), 0)
+                finally:
+                        if mon.poll() is None:
+                                mon.kill()
+                                mon.wait()
+                        mon.stdout.close()
+                        mon.stderr.close()
+
+
+class TestUnreachable(LfactlCase):
+        START = False
+
+        def test_no_lfad_on_the_bus(self):
+                self.json_error('org.freedesktop.DBus.Error.ServiceUnknown', 6, 'list')
+
+
+if __name__ == '__main__':
+        unittest.main(verbosity=2)

@@ -97,6 +97,7 @@ typedef struct Component {
          * outcome of the last attempt lfad made. */
         Decision *decision;
         ComponentResult last_result;
+        bool last_result_changed;       /* to report with the next re-read */
 
         /* Bookkeeping for the orchestrator's bounded retries. */
         unsigned failures;              /* consecutive failed automatic attempts */

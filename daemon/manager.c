@@ -292,6 +292,10 @@ static unsigned manager_update_one(Manager *m, const char *uuid) {
         }
         component_update_from(c, fresh);
         mask |= component_redecide(m, c);
+        if (c->last_result_changed) {
+                c->last_result_changed = false;
+                mask |= COMPONENT_CHANGED_LAST_RESULT;
+        }
         notify_changed(m, c, mask);
         return 0;
 }
@@ -398,6 +402,7 @@ static void record_history(Manager *m, const Job *j, const ActivationResult *r, 
 }
 
 static void component_set_result(Component *c, const ActivationResult *r) {
+        c->last_result_changed = true;
         c->last_result.set = true;
         c->last_result.time = now_usec(CLOCK_REALTIME);
         c->last_result.error = r->error;
@@ -442,14 +447,11 @@ static void on_job_done(Job *j, const ActivationResult *r, void *userdata) {
                   "%s (%s): %s%s%s%s", r->uuid, strna(r->name), r->message,
                   r->lfa_code ? " [LFA " : "", strempty(r->lfa_code), r->lfa_code ? "]" : "");
 
-        /* Sysfs is the truth: the set of components and their sequence ids
-         * may have changed with the activation. */
         m->job = NULL;
         if (!j->uevent_seen)
                 memcpy(m->late_uevent_uuid, j->uuid, UUID_STRING_MAX);
-        (void) manager_resync(m);
-        c = manager_get_component(m, r->uuid);
 
+        c = manager_get_component(m, r->uuid);
         if (c) {
                 component_set_result(c, r);
                 if (ok)
@@ -466,8 +468,13 @@ static void on_job_done(Job *j, const ActivationResult *r, void *userdata) {
                                           "%s (%s): not retried automatically any more (%s).", c->uuid,
                                           strna(c->name), r->message);
                 }
-                notify_changed(m, c, COMPONENT_CHANGED_LAST_RESULT);
         }
+
+        /* Sysfs is the truth: the set of components and their sequence ids
+         * may have changed with the activation. The re-read reports the
+         * new result with the attributes, in one change per component. */
+        (void) manager_resync(m);
+        c = manager_get_component(m, r->uuid);
         record_history(m, j, r, c);
 
         if (m->window && (r->trigger == TRIGGER_WINDOW)) {

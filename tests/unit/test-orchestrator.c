@@ -201,6 +201,7 @@ typedef struct World {
         Manager *manager;
         unsigned added, removed, changed, started, finished, policy_reloads;
         unsigned manager_changes;
+        unsigned last_changed_mask;
         ActivationResult last;          /* copy of the last finished result */
         char last_uuid[UUID_STRING_MAX];
         char last_code[32];
@@ -290,6 +291,7 @@ static void on_changed(Manager *m, Component *c, unsigned mask, void *u) {
         (void) m, (void) c, (void) u;
         assert_true(mask != 0);
         W->changed++;
+        W->last_changed_mask = mask;
 }
 
 static void on_manager_changed(Manager *m, unsigned mask, void *u) {
@@ -491,9 +493,15 @@ static void test_immediate_skip_allowed(void **state) {
         assert_int_equal(manager_get_state(W->manager, NULL), MANAGER_STATE_ACTIVATING);
         assert_int_equal(W->started, 1);
 
+        unsigned changed = W->changed;
         driver_activated(RMM);
         assert_int_equal(W->last.error, 0);
         assert_false(W->last.force_cpu_rendezvous);
+        /* One change for the new attributes and the result together. */
+        assert_int_equal(W->changed, changed + 1);
+        assert_true(W->last_changed_mask & COMPONENT_CHANGED_LAST_RESULT);
+        assert_true(W->last_changed_mask & COMPONENT_CHANGED_ACTIVATION_PENDING);
+        assert_true(W->last_changed_mask & COMPONENT_CHANGED_CURRENT_VERSION);
         assert_int_equal(W->last.trigger, TRIGGER_AUTO);
         assert_int_equal(manager_get_state(W->manager, NULL), MANAGER_STATE_IDLE);
         assert_int_equal(manager_pending_count(W->manager), 0);

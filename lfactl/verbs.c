@@ -82,6 +82,11 @@ static int call_rows(Context *c, const char *method, bool long_call, const char 
         return EXIT_OK;
 }
 
+/* The driver names a component it does not know by its UUID: no name then. */
+static const char *display_name(const char *name, const char *uuid) {
+        return strcmp(name, uuid) == 0 ? "-" : name;
+}
+
 static const char *get_str(json_object *o, const char *key) {
         json_object *v;
 
@@ -204,7 +209,8 @@ int verb_list(Context *c) {
                         json_object *p = json_object_array_get_idx(out, i);
 
                         printf("%-36s  %-22s  %-9s  %-9s  %-10s  %s\n", get_str(p, "Uuid"),
-                               get_str(p, "Name"), get_str(p, "CurrentVersion"),
+                               display_name(get_str(p, "Name"), get_str(p, "Uuid")),
+                               get_str(p, "CurrentVersion"),
                                get_str(p, "PendingVersion"), get_str(p, "State"),
                                get_str(p, "Decision"));
                 }
@@ -237,11 +243,12 @@ int verb_plan(Context *c) {
                 return r;
 
         if (!c->json) {
-                printf("%-36s  %-22s  %-12s  %s\n", "UUID", "NAME", "DECISION", "REASON");
+                printf("%-36s  %-22s  %-15s  %s\n", "UUID", "NAME", "DECISION", "REASON");
                 for (size_t i = 0; i < json_object_array_length(plan); i++) {
                         json_object *p = json_object_array_get_idx(plan, i);
 
-                        printf("%-36s  %-22s  %-12s  %s\n", get_str(p, "uuid"), get_str(p, "name"),
+                        printf("%-36s  %-22s  %-15s  %s\n", get_str(p, "uuid"),
+                               display_name(get_str(p, "name"), get_str(p, "uuid")),
                                get_str(p, "decision"), get_str(p, "reason"));
                 }
         }
@@ -279,7 +286,7 @@ int verb_history(Context *c) {
                 return r;
 
         if (!c->json) {
-                printf("%-23s  %-22s  %-8s  %-11s  %-19s  %-10s  %-7s  %8s  %s\n", "START",
+                printf("%-23s  %-36s  %-8s  %-11s  %-19s  %-10s  %-7s  %8s  %s\n", "START",
                        "NAME", "ACTION", "TRIGGER", "VERSION", "RENDEZVOUS", "RESULT", "MS",
                        "ERROR");
                 for (size_t i = 0; i < json_object_array_length(entries); i++) {
@@ -290,10 +297,13 @@ int verb_history(Context *c) {
                         if (asprintf(&versions, "%s -> %s", get_str(e, "version_before"),
                                      get_str(e, "version_after")) < 0)
                                 return output_bus_error(c, NULL, -ENOMEM, "History");
-                        printf("%-23s  %-22s  %-8s  %-11s  %-19s  %-10s  %-7s  %8" PRIu64 "  %s\n",
+                        printf("%-23s  %-36s  %-8s  %-11s  %-19s  %-10s  %-7s  %8" PRIu64 "  %s\n",
                                format_usec_realtime(when, sizeof(when), get_u64(e, "start_usec")),
                                get_str(e, "name"), get_str(e, "action"), get_str(e, "trigger"),
-                               versions, get_bool(e, "rendezvous") ? "all CPUs" : "skipped",
+                               versions,
+                               /* Priming involves no rendezvous: only ACTIVATE gathers CPUs. */
+                               strcmp(get_str(e, "action"), "activate") != 0 ? "-" :
+                               get_bool(e, "rendezvous") ? "all CPUs" : "skipped",
                                get_str(e, "result"),
                                get_u64(e, "duration_usec") / 1000, get_str(e, "error"));
                 }

@@ -72,3 +72,18 @@ lfa_install_tree() {
         lfa_meson_build
         meson install -C "$LFA_BUILD" --destdir "$1" --no-rebuild --quiet >/dev/null
 }
+
+# lfa_install_deps FILE...: apt-get install the Debian packages listed in the
+# deps files (one per line, '#' comments) that are not installed yet, as
+# scripts/check does for the suites.
+lfa_install_deps() {
+        local missing=() p
+        for p in $(sed 's/#.*//' "$@" | tr -s ' \t' '\n' | sort -u); do
+                dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+        done
+        [ ${#missing[@]} -gt 0 ] || return 0
+        echo "Installing ${missing[*]} ..."
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}

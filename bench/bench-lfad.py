@@ -165,7 +165,7 @@ def bench_ready(lfad, counts, repeats):
         print('== start -> READY=1 (median of %d; lfad logs to a file)' % repeats)
         print('%12s %12s %16s %20s' % ('components', 'READY ms', 'per component us', 'without umockdev ms'))
         for n in counts:
-                with Sim(scenario_of(n), verbose=False) as sim:
+                with Sim(scenario_of(n), verbose=False, start_timeout=300) as sim:
                         ms = []
                         for preload in (True, False):
                                 ts = []

@@ -25,7 +25,7 @@ HERE = os.path.dirname(os.path.realpath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, 'tests', 'sim'))
 
-from lfasim.harness import Sim, SimError  # noqa: E402,F401
+from lfasim.harness import Sim  # noqa: E402
 
 SCALE = float(os.environ.get('LFA_TIME_SCALE', '1'))
 

@@ -31,8 +31,10 @@ class SimError(Exception):
 
 class Sim:
         def __init__(self, scenario, prime_budget_ms=None, activate_budget_ms=None,
-                     poll_interval_ms=None, verbose=True):
-                """scenario: the text of a scenario, or a path to a .scn file."""
+                     poll_interval_ms=None, verbose=True, start_timeout=20):
+                """scenario: the text of a scenario, or a path to a .scn file;
+                start_timeout: seconds to wait for READY (large platforms)."""
+                self.start_timeout = start_timeout
                 self.tmp = tempfile.TemporaryDirectory(prefix='lfa-sim-')
                 if '\n' not in scenario and os.path.exists(scenario):
                         self.scenario = scenario
@@ -55,7 +57,8 @@ class Sim:
                 self._offset = 0
                 self._records = []
 
-        def start(self, timeout=20):
+        def start(self, timeout=None):
+                timeout = timeout or self.start_timeout
                 self.log = open(self.log_path, 'w', encoding='utf-8')
                 self.proc = subprocess.Popen(
                         [PYTHON, LFA_SIM, 'run', '--record', self.record_path] + self.args + [self.scenario],

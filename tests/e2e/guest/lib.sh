@@ -216,3 +216,10 @@ manager_error() {
 activations() {
         calls ACTIVATE | grep -c 'x0=0 x1=0x0 ' || true
 }
+
+# history_entry UUID RESULT ERROR: an extended regex matching one whole
+# History() entry (uuid, name, action, trigger, versions, rendezvous, start,
+# duration, result, error) in busctl's output.
+history_entry() {
+        printf '"%s" "[^"]*" "[^"]*" "[^"]*" "[^"]*" "[^"]*" (true|false) [0-9]+ [0-9]+ "%s" "%s"' "$1" "$2" "$3"
+}

@@ -16,7 +16,7 @@ check "modprobe lfa" modprobe lfa
 check_eq "the driver found LFA 1.0 behind the test agent" 1.0 "$(cat $SYSFS/version)"
 check "the agent's debugfs is there" test -w "$AGENT/scenario"
 
-agent_scenario e2e-demo.scn
+agent_scenario demo.scn
 for u in $BL31 $RMM $BMC; do
         check "component $u in sysfs" test -d "$SYSFS/$u"
 done

@@ -2,7 +2,7 @@
 # stop_machine() -> PropertiesChanged and activation signals seen by a
 # client -> history on disk and in the journal.
 
-platform e2e-demo.scn 3
+platform demo.scn 3
 policy_set 50-rmm <<EOF_POLICY
 [Component $RMM]
 AutoActivate=immediate

@@ -3,7 +3,7 @@
 # starts); the board controller's rendezvous is skipped, as the policy asks
 # and its firmware allows.
 
-platform e2e-demo.scn 3
+platform demo.scn 3
 policy_set 50-bmc <<EOF_POLICY
 [Component $BMC]
 AutoActivate=window

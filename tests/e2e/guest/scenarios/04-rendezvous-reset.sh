@@ -3,7 +3,7 @@
 # and the CPUs gathered. A component that may reset a CPU (TF-A BL31) is
 # never activated automatically, whatever the policy says.
 
-platform e2e-demo.scn 3
+platform demo.scn 3
 policy_set 50-skip <<EOF_POLICY
 [Component $RMM]
 AutoActivate=immediate

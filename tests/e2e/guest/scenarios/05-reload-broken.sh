@@ -2,7 +2,7 @@
 # in force (nothing of the broken file applies, not even its valid lines)
 # and the journal names file:line.
 
-platform e2e-demo.scn 3
+platform demo.scn 3
 policy_set 50-rmm <<EOF_POLICY
 [Component $RMM]
 AutoActivate=window

@@ -3,7 +3,7 @@
 # activate through the new sysfs files (its sandbox reopened /sys/firmware,
 # not the /sys/firmware/lfa that went away).
 
-platform e2e-demo.scn 3
+platform demo.scn 3
 policy_set 50-rmm <<EOF_POLICY
 [Component $RMM]
 AutoActivate=immediate
@@ -19,7 +19,7 @@ check "lfad answers Plan() without the driver" busctl call "$BUS_NAME" "$BUS_PAT
 check_eq "lfad kept running (same PID)" "$pid" "$(lfad_pid)"
 
 check "modprobe lfa" modprobe lfa
-agent_scenario e2e-demo.scn
+agent_scenario demo.scn
 wait_for 30 "the components returned" 'test "$(component_count)" = 3'
 check_eq "lfad kept running (same PID)" "$pid" "$(lfad_pid)"
 check_eq "RMM's properties are back" 1.2 "$(prop_component "$RMM" CurrentVersion)"

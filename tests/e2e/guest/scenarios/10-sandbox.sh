@@ -18,7 +18,7 @@ check "inside its mount namespace /sys is read-only" \
 check "and /sys/firmware is writable" \
         bash -c "nsenter -t $pid -m findmnt -n -o OPTIONS /sys/firmware | grep -q '^rw'"
 
-platform e2e-demo.scn 3
+platform demo.scn 3
 infos=$(calls GET_INFO | wc -l)
 check "Refresh() makes lfad write /sys/firmware/lfa/refresh" \
         busctl call "$BUS_NAME" "$BUS_PATH" org.lfa.Manager Refresh

@@ -1,0 +1,42 @@
+# Firmware errors through the whole chain (tests/scenarios/errors.scn,
+# shared with the simulator): the driver's errno reaches lfad's history,
+# properties, journal and bus errors; an image that fails authentication is
+# not retried; a transient error (TF-A's raw -35 from PRIME, EIO) is
+# retried exactly RetryLimit times, then lfad gives up.
+
+platform errors.scn 4
+policy_set 50-errors <<EOF_POLICY
+[Component $RMM]
+AutoActivate=immediate
+RetryLimit=2
+RetryDelaySec=1
+
+[Component $BMC]
+AutoActivate=immediate
+RetryLimit=1
+RetryDelaySec=1
+EOF_POLICY
+agent_ctl "store-update uuid=$RMM pending_version=1.3"
+agent_ctl "store-update uuid=$BMC pending_version=4.2"
+
+wait_for 60 "RMM's activation failed" 'test "$(prop_component "$RMM" LastResult)" = failed'
+check "LastError is the driver's last_error (EKEYREJECTED AUTH_ERROR -3 ACTIVATE)" \
+        grep -q '^EKEYREJECTED AUTH_ERROR -3 ACTIVATE' <<<"$(prop_component "$RMM" LastError)"
+check "journal: activation failed, with LFA_UUID" \
+        journal_has 4b8d2f6a0c4e48a2b6d0f4a8c2e6b003 "LFA_UUID=$RMM"
+wait_for 60 "BMC: lfad gave up after its retries" \
+        'journal_has f5b7d9f1b3d54f9b1d3f5b7d9f1b3d0e "LFA_UUID=$BMC"'
+sleep 4
+agent_calls | grep -v -e GET_INVENTORY -e GET_INFO -e VERSION -e FEATURES | sed 's/^/    agent: /'
+check_eq "RMM's rejected image was not retried: one ACTIVATE answered AUTH_ERROR" 1 \
+        "$(calls ACTIVATE | grep -c 'x0=-3 ' || true)"
+check_eq "BMC's transient error: 1 + RetryLimit=1 PRIMEs answered -35" 2 \
+        "$(calls PRIME | grep -c 'x0=-35 ' || true)"
+hist=$(lfad_call History u 10)
+check "History(): RMM failed with EKEYREJECTED AUTH_ERROR" \
+        grep -q -E "$(history_entry "$RMM" failed 'EKEYREJECTED AUTH_ERROR')" <<<"$hist"
+check "History(): BMC failed with EIO UNKNOWN" \
+        grep -q -E "$(history_entry "$BMC" failed 'EIO UNKNOWN')" <<<"$hist"
+check_eq "an explicit Activate(RMM) returns the firmware error" org.lfa.Error.FirmwareError \
+        "$(manager_error Activate "'$RMM'" "{}")"
+check_eq "lfad still active" active "$(systemctl show -P ActiveState lfad.service)"

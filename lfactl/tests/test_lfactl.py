@@ -288,6 +288,30 @@ class TestWindow(LfactlCase):
                         mon.stderr.close()
 
 
+class TestUnprivileged(LfactlCase):
+        """A user other than root reads everything and is refused every
+        change: there is no polkit on the private bus, so lfad denies."""
+
+        def as_nobody(self, *args, rc):
+                os.chmod(self.tmp, 0o755)
+                env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=self.bus.address)
+                r = subprocess.run(['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups',
+                                    lfactl_binary(), '--json'] + list(args),
+                                   capture_output=True, text=True, env=env, timeout=scaled(30),
+                                   stdin=subprocess.DEVNULL)
+                self.assertEqual(r.returncode, rc, 'as nobody: lfactl %s: %s %s' % (' '.join(args), r.stdout,
+                                                                                   r.stderr))
+                return json.loads(r.stdout)
+
+        def test_reads_allowed_changes_denied(self):
+                self.assertEqual(len(self.as_nobody('list', rc=0)), 3)
+                self.store_update(RMM, '1.3')
+                o = self.as_nobody('activate', RMM, rc=4)
+                self.assertEqual(o['error'], 'org.lfa.Error.AccessDenied', o)
+                self.assertEqual(self.activate_writes(RMM), [])
+                self.assertEqual(self.as_nobody('policy', 'reload', rc=4)['exit_code'], 4)
+
+
 class TestUnreachable(LfactlCase):
         START = False
 

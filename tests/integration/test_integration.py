@@ -202,17 +202,18 @@ component uuid=%s current=1.0
                 h = self.wait_history(lambda h: h['uuid'] == RMM and h['error'] != 0)
                 self.assertEqual(h[0]['error'], -5)   # -EIO
                 self.assertEqual(h[0]['lfa_code'], 'DEVICE_ERROR')
-                # RetryLimit=2, first delay 1 s doubled: at most 3 writes in
-                # all, the last about 3 s after the first; then none.
+                # RetryLimit=2: the first attempt and two retries, 1 s then
+                # 2 s later (sd-event may add up to 1 s to each); then none,
+                # not even after the next backoff (4 s) would have passed.
+                self.wait_activate_write(RMM, 3, timeout=15)
+                self.wait_result(RMM, n=2, timeout=10)
                 self.settle(5.0)
-                n = len(self.activate_writes(RMM))
-                self.assertGreaterEqual(n, 1)
-                self.assertLessEqual(n, 3)
-                self.settle(2.0)
-                self.assertEqual(len(self.activate_writes(RMM)), n)
                 writes = self.activate_writes(RMM)
+                self.assertEqual(len(writes), 3)
                 gaps = [b['t'] - a['t'] for a, b in zip(writes, writes[1:])]
-                self.assertTrue(all(g >= 0.9 for g in gaps), gaps)
+                self.assertTrue(gaps[0] >= 0.9 and gaps[1] >= 1.9, gaps)
+                self.assertEqual(len(self.wait_history(lambda h: h['uuid'] == RMM and h['error'] == -5,
+                                                       what='three failed attempts in the history')), 3)
                 r = self.busctl('get-property', 'org.lfa.Manager', component_path(RMM),
                                 'org.lfa.Component', 'LastError').stdout
                 self.assertIn('EIO', r)

@@ -37,6 +37,35 @@ const char *bus_error_name_from_errno(int error) {
         return NULL;
 }
 
+const char *bus_error_describe(int error) {
+        switch (error < 0 ? -error : error) {
+        case ENOENT:
+                return "No such component";
+        case EOPNOTSUPP:
+                return "The firmware cannot activate this component live";
+        case ENODATA:
+                return "No new image is pending for this component";
+        case EBUSY:
+                return "Another prime or activation is running";
+        case EPERM:
+                return "Activating this component may reset a CPU, which lfad never does";
+        case EXDEV:
+                return "The firmware requires the CPU rendezvous for this component";
+        case ETIMEDOUT:
+                return "The driver's time budget ran out; the sequence was cancelled";
+        case ENOLCK:
+                return "Automatic activation is inhibited";
+        case EBADMSG:
+                return "The policy is invalid";
+        case ECANCELED:
+                return "Cancelled";
+        case EACCES:
+                return "Access denied";
+        default:
+                return NULL;
+        }
+}
+
 int bus_error_set(sd_bus_error *e, int error, const char *lfa_code, const char *message) {
         const char *name, *ename;
 
@@ -46,7 +75,7 @@ int bus_error_set(sd_bus_error *e, int error, const char *lfa_code, const char *
 
         name = bus_error_name_from_errno(error);
         if (name)
-                return sd_bus_error_setf(e, name, "%s", message ?: strerror(error));
+                return sd_bus_error_setf(e, name, "%s", message ?: bus_error_describe(error));
 
         /* The driver's errno table: say which LFA code and errno it was. */
         ename = errno_name(error);

@@ -29,6 +29,9 @@ extern const sd_bus_error_map lfa_bus_error_map[];
  */
 const char *bus_error_name_from_errno(int error);
 
+/* A sentence for the manager's errnos, NULL for others. */
+const char *bus_error_describe(int error);
+
 /*
  * Sets e for a failed action: the org.lfa.Error.* name of error, or
  * FirmwareError naming lfa_code (may be NULL) and the errno for the driver's

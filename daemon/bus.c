@@ -98,6 +98,18 @@ static void pending_call_free(PendingCall *p) {
         free(p);
 }
 
+/* A refusal of the manager for one component: the error name and a
+ * message naming the component. */
+static int bus_error_for(sd_bus_error *error, int r, const char *uuid) {
+        _cleanup_free_ char *msg = NULL;
+
+        if (r == -ENOMEM)
+                return r;
+        if (asprintf(&msg, "%s: %s.", uuid, bus_error_describe(r) ?: strerror(-r)) < 0)
+                return -ENOMEM;
+        return bus_error_set(error, r, NULL, msg);
+}
+
 /* Validation of arguments: InvalidArgs saying what is wrong. */
 
 static int bus_parse_uuid(const char *s, char ret[static UUID_STRING_MAX], sd_bus_error *error) {
@@ -275,7 +287,7 @@ static int bus_lookup_component(Manager *m, sd_bus_message *message, Component *
 
         *ret = manager_get_component(m, uuid);
         if (!*ret)
-                return sd_bus_error_setf(error, LFA_ERROR_NOT_FOUND, "No component %s.", uuid);
+                return bus_error_for(error, -ENOENT, uuid);
         return 0;
 }
 
@@ -429,7 +441,7 @@ static int method_activate(sd_bus_message *message, void *userdata, sd_bus_error
         r = manager_activate(m, uuid, &opts, activate_done, p);
         if (r < 0) {
                 pending_call_free(p);
-                return bus_error_set(error, r, NULL, NULL);
+                return bus_error_for(error, r, uuid);
         }
         return 1;
 }
@@ -461,7 +473,7 @@ static int method_prime(sd_bus_message *message, void *userdata, sd_bus_error *e
         r = manager_prime(m, uuid, activate_done, p);
         if (r < 0) {
                 pending_call_free(p);
-                return bus_error_set(error, r, NULL, NULL);
+                return bus_error_for(error, r, uuid);
         }
         return 1;
 }
@@ -569,7 +581,7 @@ static int method_cancel(sd_bus_message *message, void *userdata, sd_bus_error *
 
         r = manager_cancel(userdata, uuid);
         if (r < 0)
-                return bus_error_set(error, r, NULL, NULL);
+                return bus_error_for(error, r, uuid);
         return sd_bus_reply_method_return(message, NULL);
 }
 

@@ -7,6 +7,7 @@
  */
 
 #include <errno.h>
+#include <stdbool.h>
 
 #include "lfactl.h"
 
@@ -95,57 +96,18 @@ static int read_key(sd_bus_message *m, char **ret) {
         return *ret ? 0 : -ENOMEM;
 }
 
-static int read_dict(sd_bus_message *m, const char *contents, json_object **ret) {
-        _cleanup_json_ json_object *o = json_object_new_object();
-        /* contents is "{kv}": the entry's signature is what lies inside the braces. */
-        _cleanup_free_ char *entry = strndup(contents + 1, strlen(contents) - 2);
+/*
+ * An array, struct or dictionary: dictionaries (arrays of dict entries)
+ * become JSON objects, arrays and structs JSON arrays of their members.
+ */
+static int read_container(sd_bus_message *m, char type, const char *contents, json_object **ret) {
+        bool dict = type == SD_BUS_TYPE_ARRAY && contents[0] == SD_BUS_TYPE_DICT_ENTRY_BEGIN;
+        _cleanup_json_ json_object *o = dict ? json_object_new_object() : json_object_new_array();
+        /* A dictionary's contents is "{kv}": the entry's signature is inside the braces. */
+        _cleanup_free_ char *entry = dict ? strndup(contents + 1, strlen(contents) - 2) : NULL;
         int r;
 
-        if (!o || !entry)
-                return -ENOMEM;
-
-        r = sd_bus_message_enter_container(m, SD_BUS_TYPE_ARRAY, contents);
-        if (r < 0)
-                return r;
-
-        for (;;) {
-                _cleanup_json_ json_object *value = NULL;
-                _cleanup_free_ char *key = NULL;
-
-                r = sd_bus_message_enter_container(m, SD_BUS_TYPE_DICT_ENTRY, entry);
-                if (r < 0)
-                        return r;
-                if (r == 0)
-                        break;
-
-                r = read_key(m, &key);
-                if (r < 0)
-                        return r;
-                r = message_read_json(m, &value);
-                if (r < 0)
-                        return r;
-                r = sd_bus_message_exit_container(m);
-                if (r < 0)
-                        return r;
-
-                if (json_object_object_add(o, key, TAKE_PTR(value)) < 0)
-                        return -ENOMEM;
-        }
-
-        r = sd_bus_message_exit_container(m);
-        if (r < 0)
-                return r;
-
-        *ret = TAKE_PTR(o);
-        return 0;
-}
-
-/* Arrays and structs both become JSON arrays of their members. */
-static int read_sequence(sd_bus_message *m, char type, const char *contents, json_object **ret) {
-        _cleanup_json_ json_object *o = json_object_new_array();
-        int r;
-
-        if (!o)
+        if (!o || (dict && !entry))
                 return -ENOMEM;
 
         r = sd_bus_message_enter_container(m, type, contents);
@@ -153,18 +115,35 @@ static int read_sequence(sd_bus_message *m, char type, const char *contents, jso
                 return r;
 
         for (;;) {
-                _cleanup_json_ json_object *item = NULL;
+                _cleanup_json_ json_object *value = NULL;
+                _cleanup_free_ char *key = NULL;
 
-                r = sd_bus_message_peek_type(m, NULL, NULL);
+                if (dict)
+                        r = sd_bus_message_enter_container(m, SD_BUS_TYPE_DICT_ENTRY, entry);
+                else
+                        r = sd_bus_message_peek_type(m, NULL, NULL);
                 if (r < 0)
                         return r;
                 if (r == 0)
                         break;
 
-                r = message_read_json(m, &item);
+                if (dict) {
+                        r = read_key(m, &key);
+                        if (r < 0)
+                                return r;
+                }
+                r = message_read_json(m, &value);
                 if (r < 0)
                         return r;
-                if (json_object_array_add(o, TAKE_PTR(item)) < 0)
+
+                if (dict) {
+                        r = sd_bus_message_exit_container(m);
+                        if (r < 0)
+                                return r;
+                        r = json_object_object_add(o, key, TAKE_PTR(value));
+                } else
+                        r = json_object_array_add(o, TAKE_PTR(value));
+                if (r < 0)
                         return -ENOMEM;
         }
 
@@ -190,11 +169,8 @@ int message_read_json(sd_bus_message *m, json_object **ret) {
 
         switch (type) {
         case SD_BUS_TYPE_ARRAY:
-                if (contents[0] == SD_BUS_TYPE_DICT_ENTRY_BEGIN)
-                        return read_dict(m, contents, ret);
-                return read_sequence(m, type, contents, ret);
         case SD_BUS_TYPE_STRUCT:
-                return read_sequence(m, type, contents, ret);
+                return read_container(m, type, contents, ret);
         case SD_BUS_TYPE_VARIANT:
                 r = sd_bus_message_enter_container(m, type, contents);
                 if (r < 0)
@@ -220,5 +196,5 @@ int message_read_properties_json(sd_bus_message *m, json_object **ret) {
         if (r == 0 || type != SD_BUS_TYPE_ARRAY || strcmp(contents, "{sv}") != 0)
                 return -EBADMSG;
 
-        return read_dict(m, contents, ret);
+        return read_container(m, type, contents, ret);
 }

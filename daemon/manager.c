@@ -1026,11 +1026,10 @@ void manager_handle_uevent(Manager *m, const char *action, const char *uuid,
         }
 
         if (terminal && ours) {
-                /* The job ends here or when its write returns; its end
-                 * re-reads everything. */
+                /* The job ends here or when its write returns (the real
+                 * driver sends this uevent just before); its end re-reads
+                 * everything and reports attributes and result at once. */
                 job_handle_uevent(m->job, lfa_event, lfa_errno);
-                if (m->job)
-                        (void) manager_update_one(m, u);
                 return;
         }
         if (terminal && strcmp(m->late_uevent_uuid, u) == 0) {

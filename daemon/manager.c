@@ -93,7 +93,7 @@ int manager_new(sd_event *e, const ManagerConfig *config, Manager **ret) {
         }
         m->config.state_dir = strdup(config->state_dir ?: "/var/lib/lfad");
         m->config.sysfs_root = strdup(config->sysfs_root ?: LFA_SYSFS_DEFAULT);
-        m->config.job_timeout = config->job_timeout ?: JOB_TIMEOUT_USEC_DEFAULT;
+        m->config.job_timeout = config->job_timeout;
         if (!m->config.state_dir || !m->config.sysfs_root)
                 return -ENOMEM;
 
@@ -1066,6 +1066,11 @@ int manager_start(Manager *m) {
                           error ?: strerror(-r));
                 return r == -EPERM ? r : -EBADMSG;
         }
+
+        /* Never give up on a sequence the driver still runs. */
+        if (m->config.job_timeout == 0)
+                m->config.job_timeout = orchestrator_timeout_from_budgets("/sys/module/lfa/parameters");
+        log_debug("A job may take %" PRIu64 " ms.", m->config.job_timeout / USEC_PER_MSEC);
 
         r = history_open(m->config.state_dir, HISTORY_MAX_ENTRIES_DEFAULT, &m->history);
         if (r < 0)

@@ -90,7 +90,8 @@ typedef struct ManagerConfig {
         char **policy_dirs;             /* highest precedence first */
         char *state_dir;
         char *sysfs_root;
-        usec_t job_timeout;             /* 0: JOB_TIMEOUT_USEC_DEFAULT */
+        usec_t job_timeout;             /* 0: from the driver's budgets, see
+                                         * orchestrator_timeout_from_budgets() */
 } ManagerConfig;
 
 /* A window run in progress (manager_activate_pending()). */

@@ -112,6 +112,33 @@ typedef struct Worker {
         int eventfd;
 } Worker;
 
+static int read_budget_ms(const char *dir, const char *name, uint64_t *ret) {
+        _cleanup_fclose_ FILE *f = NULL;
+        char path[PATH_MAX], buf[32];
+
+        if ((size_t) snprintf(path, sizeof(path), "%s/%s", dir, name) >= sizeof(path))
+                return -ENAMETOOLONG;
+        f = fopen(path, "re");
+        if (!f)
+                return -errno;
+        if (!fgets(buf, sizeof(buf), f))
+                return -EIO;
+        buf[strcspn(buf, "\n")] = 0;
+        return parse_lfa_u64(buf, ret);
+}
+
+usec_t orchestrator_timeout_from_budgets(const char *module_dir) {
+        /* A day: beyond that a value is a typo, not a budget. */
+        const uint64_t max_ms = 86400 * 1000ULL;
+        uint64_t prime, activate;
+
+        if (read_budget_ms(module_dir, "prime_budget_ms", &prime) < 0 ||
+            read_budget_ms(module_dir, "activate_budget_ms", &activate) < 0 ||
+            prime > max_ms || activate > max_ms)
+                return JOB_TIMEOUT_USEC_DEFAULT;
+        return (prime + activate) * USEC_PER_MSEC + 10 * USEC_PER_SEC;
+}
+
 static void *worker_run(void *userdata) {
         Worker *w = userdata;
         uint64_t v;

@@ -127,6 +127,15 @@ void job_resync(Job *j, const Component *c);
 Job *job_free(Job *j);
 DEFINE_POINTER_CLEANUP_FUNC_FREE(Job, job_free);
 
+/*
+ * How long a job may take: the driver's PRIME and ACTIVATE budgets (its
+ * module parameters prime_budget_ms and activate_budget_ms, read from
+ * module_dir, normally /sys/module/lfa/parameters) and 10 s for the
+ * refresh and the uevent. JOB_TIMEOUT_USEC_DEFAULT where they are not
+ * readable (the simulator, the module not loaded).
+ */
+usec_t orchestrator_timeout_from_budgets(const char *module_dir);
+
 /* Pure pieces of the state machine, exposed for the unit tests. */
 
 /* Whether a failure with this negative errno may be retried automatically. */

@@ -182,6 +182,35 @@ static void test_job_error(void **state) {
         assert_int_equal(orchestrator_job_error(&j), 0);
 }
 
+static void test_timeout_from_budgets(void **state) {
+        char dir[] = "/tmp/test-budgets-XXXXXX", path[128];
+        FILE *f;
+
+        (void) state;
+        assert_non_null(mkdtemp(dir));
+        assert_int_equal(orchestrator_timeout_from_budgets(dir), JOB_TIMEOUT_USEC_DEFAULT);
+        snprintf(path, sizeof(path), "%s/prime_budget_ms", dir);
+        f = fopen(path, "we");
+        fputs("30000\n", f);
+        fclose(f);
+        assert_int_equal(orchestrator_timeout_from_budgets(dir), JOB_TIMEOUT_USEC_DEFAULT);
+        snprintf(path, sizeof(path), "%s/activate_budget_ms", dir);
+        f = fopen(path, "we");
+        fputs("120000\n", f);
+        fclose(f);
+        assert_int_equal(orchestrator_timeout_from_budgets(dir), 160 * USEC_PER_SEC);
+        f = fopen(path, "we");
+        fputs("99999999999\n", f); /* garbage: more than a day */
+        fclose(f);
+        assert_int_equal(orchestrator_timeout_from_budgets(dir), JOB_TIMEOUT_USEC_DEFAULT);
+        f = fopen(path, "we");
+        fputs("-1\n", f);
+        fclose(f);
+        assert_int_equal(orchestrator_timeout_from_budgets(dir), JOB_TIMEOUT_USEC_DEFAULT);
+        snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+        assert_int_equal(system(path), 0);
+}
+
 static void test_strings(void **state) {
         (void) state;
         assert_string_equal(manager_state_to_string(MANAGER_STATE_ACTIVATING), "activating");
@@ -967,6 +996,7 @@ int main(void) {
                 cmocka_unit_test(test_wants_prime),
                 cmocka_unit_test(test_job_error),
                 cmocka_unit_test(test_strings),
+                cmocka_unit_test(test_timeout_from_budgets),
                 WORLD_TEST(test_immediate_skip_allowed),
                 WORLD_TEST(test_skip_where_required_is_forced),
                 WORLD_TEST(test_may_reset_cpu_never),

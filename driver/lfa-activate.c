@@ -378,9 +378,11 @@ static int lfa_run(struct lfa_component *comp, bool activate,
 	u32 seq_id;
 	int ret;
 
+	/* force_cpu_rendezvous counts as it was when the write started. */
 	lfa_data_lock(&flags);
 	fflags = comp->flags;
 	state = comp->state;
+	force = comp->force_rendezvous;
 	ret = comp->removed ? -ENODEV : 0;
 	lfa_data_unlock(flags);
 	if (ret)
@@ -403,7 +405,6 @@ again:
 
 	lfa_data_lock(&flags);
 	state = comp->state;
-	force = comp->force_rendezvous;
 	if (state != LFA_STATE_PRIMED) {
 		comp->state = LFA_STATE_PRIMING;
 		comp->cancel = false;

@@ -46,9 +46,9 @@ static void lfa_activate_rounds_test(struct kunit *test)
 	const struct lfa_rounds_case *c = test->param_value;
 	struct lfa_component *comp;
 
-	lfa_kunit_start(test, kunit_kasprintf(test, GFP_KERNEL,
-					      "component uuid=%s pending=1 current=1.0 pending_version=1.1 %s\n",
-					      LFA_KUNIT_RMM, c->keys));
+	lfa_kunit_start(test, lfa_kunit_fmt(test,
+					    "component uuid=%s pending=1 current=1.0 pending_version=1.1 %s\n",
+					    LFA_KUNIT_RMM, c->keys));
 	comp = lfa_kunit_get(test, LFA_KUNIT_RMM);
 	if (strstr(c->keys, "optional"))
 		KUNIT_ASSERT_EQ(test, lfa_kunit_store(test, comp,
@@ -118,9 +118,9 @@ static void lfa_activate_budget_test(struct kunit *test)
 
 	lfa_prime_budget_ms = 150;
 	lfa_activate_budget_ms = 150;
-	lfa_kunit_start(test, kunit_kasprintf(test, GFP_KERNEL,
-					      "component uuid=%s pending=1 %s\n",
-					      LFA_KUNIT_RMM, c->keys));
+	lfa_kunit_start(test, lfa_kunit_fmt(test,
+					    "component uuid=%s pending=1 %s\n",
+					    LFA_KUNIT_RMM, c->keys));
 	comp = lfa_kunit_get(test, LFA_KUNIT_RMM);
 	if (strstr(c->keys, "optional"))
 		lfa_set_force_rendezvous(comp, false);
@@ -300,15 +300,15 @@ static void lfa_activate_refusal_test(struct kunit *test)
 	const struct lfa_refusal_case *c = test->param_value;
 	struct lfa_component *comp;
 
-	lfa_kunit_start(test, kunit_kasprintf(test, GFP_KERNEL,
-					      "component uuid=%s %s\n",
-					      LFA_KUNIT_BL31, c->keys));
+	lfa_kunit_start(test, lfa_kunit_fmt(test,
+					    "component uuid=%s %s\n",
+					    LFA_KUNIT_BL31, c->keys));
 	comp = lfa_kunit_get(test, LFA_KUNIT_BL31);
 	KUNIT_EXPECT_EQ(test, lfa_kunit_store(test, comp, "activate", "1\n"),
 			(ssize_t)c->err);
 	KUNIT_EXPECT_STREQ(test, lfa_kunit_last_error(test, comp),
-			   kunit_kasprintf(test, GFP_KERNEL, "%s NONE 0 NONE",
-					   c->errname));
+			   lfa_kunit_fmt(test, "%s NONE 0 NONE",
+					 c->errname));
 	KUNIT_EXPECT_EQ(test, lfa_prime(comp), c->err);
 	/* Nothing reached the firmware. */
 	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_PRIME), 0U);

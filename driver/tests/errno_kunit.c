@@ -85,8 +85,8 @@ static void lfa_errno_map_test(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, lfa_errno_name(c->err), c->errname);
 	len = lfa_format_error(&e, buf, sizeof(buf));
 	KUNIT_EXPECT_STREQ(test, buf,
-			   kunit_kasprintf(test, GFP_KERNEL, "%s %s %lld PRIME",
-					   c->errname, c->code, c->x0));
+			   lfa_kunit_fmt(test, "%s %s %lld PRIME",
+					 c->errname, c->code, c->x0));
 	KUNIT_EXPECT_EQ(test, len, (int)strlen(buf));
 }
 
@@ -136,52 +136,62 @@ static void lfa_errno_prime_test(struct kunit *test)
 	struct lfa_component *comp;
 	char *expect, *errno_env;
 
-	lfa_kunit_start(test, kunit_kasprintf(test, GFP_KERNEL,
-					      "component uuid=%s pending=1 prime_error=%lld\n",
-					      LFA_KUNIT_RMM, c->x0));
+	lfa_kunit_start(test, lfa_kunit_fmt(test,
+					    "component uuid=%s pending=1 prime_error=%lld\n",
+					    LFA_KUNIT_RMM, c->x0));
 	comp = lfa_kunit_get(test, LFA_KUNIT_RMM);
 	KUNIT_EXPECT_EQ(test, lfa_kunit_store(test, comp, "activate", "1\n"),
 			(ssize_t)c->err);
-	expect = kunit_kasprintf(test, GFP_KERNEL, "%s %s %lld PRIME",
-				 c->errname, c->code, c->x0);
+	expect = lfa_kunit_fmt(test, "%s %s %lld PRIME",
+			       c->errname, c->code, c->x0);
 	KUNIT_EXPECT_STREQ(test, lfa_kunit_last_error(test, comp), expect);
 	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_ACTIVATE), 0U);
 	KUNIT_EXPECT_EQ(test, lfa_kunit_changes(test, LFA_KUNIT_RMM,
 						"LFA_EVENT=failed"), 1U);
-	errno_env = kunit_kasprintf(test, GFP_KERNEL, "LFA_ERRNO=%s",
-				    c->errname);
+	errno_env = lfa_kunit_fmt(test, "LFA_ERRNO=%s",
+				  c->errname);
 	KUNIT_EXPECT_EQ(test, lfa_kunit_changes(test, LFA_KUNIT_RMM, errno_env),
 			1U);
 	KUNIT_EXPECT_STREQ(test, lfa_kunit_read(test, comp, "state"), "idle\n");
 }
 
 /*
- * ACTIVATE failing with each code. BUSY is retried inside the budget (and
- * ends in -ETIMEDOUT after LFA_CANCEL); INVALID_PARAMETERS right after a
- * successful PRIME is the stale-record quirk, retried once (lfa_tfa_quirks).
+ * ACTIVATE failing with each code. BUSY is a reason to try again: the
+ * driver retries it inside the budget, so the agent answers BUSY on every
+ * call and the write ends in -ETIMEDOUT after LFA_CANCEL. INVALID_PARAMETERS
+ * right after a successful PRIME may be the stale-record quirk, retried
+ * once (lfa_tfa_quirks) before it is returned.
  */
 static void lfa_errno_activate_test(struct kunit *test)
 {
 	const struct lfa_errno_case *c = test->param_value;
 	struct lfa_component *comp;
 	int err = c->err;
-	char *expect;
+	char *keys, *expect;
 
 	lfa_activate_budget_ms = 200;
-	lfa_kunit_start(test, kunit_kasprintf(test, GFP_KERNEL,
-					      "component uuid=%s pending=1 activate_error=%lld\n",
-					      LFA_KUNIT_RMM, c->x0));
-	comp = lfa_kunit_get(test, LFA_KUNIT_RMM);
 	if (c->x0 == LFA_BUSY) {
+		keys = "activate_busy=1000000";
 		err = -ETIMEDOUT;
 		expect = "ETIMEDOUT NONE 0 ACTIVATE";
 	} else {
-		expect = kunit_kasprintf(test, GFP_KERNEL, "%s %s %lld ACTIVATE",
-					 c->errname, c->code, c->x0);
+		keys = lfa_kunit_fmt(test, "activate_error=%lld", c->x0);
+		expect = lfa_kunit_fmt(test, "%s %s %lld ACTIVATE",
+				       c->errname, c->code, c->x0);
 	}
+	lfa_kunit_start(test, lfa_kunit_fmt(test,
+					    "component uuid=%s pending=1 %s\n",
+					    LFA_KUNIT_RMM, keys));
+	comp = lfa_kunit_get(test, LFA_KUNIT_RMM);
 	KUNIT_EXPECT_EQ(test, lfa_activate(comp), err);
 	KUNIT_EXPECT_STREQ(test, lfa_kunit_last_error(test, comp), expect);
 	KUNIT_EXPECT_GE(test, lfa_agent_count_calls(LFA_FN_ACTIVATE), 1U);
+	/* The stale-record retry may cancel an earlier activation's id. */
+	if (c->x0 == LFA_INVALID_PARAMETERS)
+		KUNIT_EXPECT_LE(test, lfa_agent_count_calls(LFA_FN_CANCEL), 1U);
+	else
+		KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_CANCEL),
+				c->x0 == LFA_BUSY ? 1U : 0U);
 	KUNIT_EXPECT_EQ(test, lfa_kunit_changes(test, LFA_KUNIT_RMM,
 						"LFA_EVENT=failed"), 1U);
 	KUNIT_EXPECT_STREQ(test, lfa_kunit_read(test, comp, "state"), "idle\n");

@@ -50,8 +50,8 @@ static void lfa_inventory_uuid_test(struct kunit *test)
 	struct lfa_regs res;
 	uuid_t uuid, want;
 
-	lfa_kunit_start(test, kunit_kasprintf(test, GFP_KERNEL,
-					      "component uuid=%s\n", c->uuid));
+	lfa_kunit_start(test, lfa_kunit_fmt(test,
+					    "component uuid=%s\n", c->uuid));
 	lfa_kunit_uuid(test, c->uuid, &want);
 
 	/* The registers, as the firmware returns them ... */
@@ -64,7 +64,7 @@ static void lfa_inventory_uuid_test(struct kunit *test)
 	comp = lfa_kunit_get(test, c->uuid);
 	KUNIT_EXPECT_STREQ(test, kobject_name(&comp->kobj), c->uuid);
 	KUNIT_EXPECT_STREQ(test, lfa_kunit_read(test, comp, "name"),
-			   kunit_kasprintf(test, GFP_KERNEL, "%s\n", c->name));
+			   lfa_kunit_fmt(test, "%s\n", c->name));
 	if (strcmp(c->name, c->uuid))
 		KUNIT_EXPECT_STREQ(test, lfa_component_name(&want), c->name);
 	else
@@ -100,9 +100,9 @@ static void lfa_inventory_flags_test(struct kunit *test)
 	char desc[KUNIT_PARAM_DESC_SIZE];
 
 	lfa_flag_desc(&v, desc);
-	lfa_kunit_start(test, kunit_kasprintf(test, GFP_KERNEL,
-					      "component uuid=%s %s\n",
-					      LFA_KUNIT_BMC, desc));
+	lfa_kunit_start(test, lfa_kunit_fmt(test,
+					    "component uuid=%s %s\n",
+					    LFA_KUNIT_BMC, desc));
 	comp = lfa_kunit_get(test, LFA_KUNIT_BMC);
 	lfa_kunit_info(comp, &info);
 	KUNIT_EXPECT_EQ(test, info.flags & 0xf, (u64)v);
@@ -160,9 +160,9 @@ static void lfa_inventory_version_test(struct kunit *test)
 	const struct lfa_version_case *c = test->param_value;
 	struct lfa_component *comp;
 
-	lfa_kunit_start(test, kunit_kasprintf(test, GFP_KERNEL,
-					      "component uuid=%s %s\n",
-					      LFA_KUNIT_RMM, c->keys));
+	lfa_kunit_start(test, lfa_kunit_fmt(test,
+					    "component uuid=%s %s\n",
+					    LFA_KUNIT_RMM, c->keys));
 	comp = lfa_kunit_get(test, LFA_KUNIT_RMM);
 	KUNIT_EXPECT_STREQ(test, lfa_kunit_read(test, comp, "current_version"),
 			   c->current_version);
@@ -189,7 +189,7 @@ static void lfa_inventory_seq_id_test(struct kunit *test)
 		lfa_kunit_info(comp, &info);
 		KUNIT_EXPECT_EQ(test, info.seq_id, i);
 		KUNIT_EXPECT_STREQ(test, lfa_kunit_read(test, comp, "seq_id"),
-				   kunit_kasprintf(test, GFP_KERNEL, "%u\n", i));
+				   lfa_kunit_fmt(test, "%u\n", i));
 	}
 	/* One "add" per component, with no LFA_* variables. */
 	for (i = 0; i < ARRAY_SIZE(uuids); i++)

@@ -65,6 +65,27 @@ void lfa_kunit_exit(struct kunit *test)
 		pr_err("lfa-kunit: re-initialising the driver failed\n");
 }
 
+/*
+ * lfa_kunit_fmt() - a formatted string freed with the case (KUnit of 6.1
+ * and 6.12 has no kasprintf(); a failed allocation aborts the case).
+ */
+char *lfa_kunit_fmt(struct kunit *test, const char *fmt, ...)
+{
+	va_list ap;
+	char *buf;
+	int len;
+
+	va_start(ap, fmt);
+	len = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	buf = kunit_kzalloc(test, len + 1, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	va_start(ap, fmt);
+	vsnprintf(buf, len + 1, fmt, ap);
+	va_end(ap);
+	return buf;
+}
+
 /**
  * lfa_kunit_load() - program the agent and start the driver over
  * @test: the case
@@ -120,7 +141,7 @@ struct lfa_component *lfa_kunit_try_get(struct kunit *test, const char *uuid)
 		return NULL;
 	if (ctx->nheld == LFA_KUNIT_MAX_HELD) {
 		lfa_component_put(comp);
-		KUNIT_ASSERT_FAILURE(test, "too many references held");
+		KUNIT_ASSERT_TRUE_MSG(test, false, "too many references held");
 	}
 	ctx->held[ctx->nheld++] = comp;
 	return comp;
@@ -151,7 +172,7 @@ static struct attribute *lfa_kunit_attr(struct kunit *test, const char *name)
 		for (attr = (*groups)->attrs; attr && *attr; attr++)
 			if (!strcmp((*attr)->name, name))
 				return *attr;
-	KUNIT_ASSERT_FAILURE(test, "no attribute %s", name);
+	KUNIT_ASSERT_TRUE_MSG(test, false, "no attribute %s", name);
 	return NULL;
 }
 
@@ -199,7 +220,8 @@ static int lfa_kunit_async_fn(void *data)
 	struct lfa_kunit_async *a = data;
 
 	a->ret = a->fn(a->comp);
-	complete(&a->done);
+	/* complete_all(): waiting must not consume it, the exit checks it. */
+	complete_all(&a->done);
 	return 0;
 }
 
@@ -227,7 +249,7 @@ struct lfa_kunit_async *lfa_kunit_start_async(struct kunit *test,
 	if (IS_ERR(task)) {
 		lfa_component_put(comp);
 		kfree(a);
-		KUNIT_ASSERT_FAILURE(test, "kthread_run: %ld", PTR_ERR(task));
+		KUNIT_ASSERT_TRUE_MSG(test, false, "kthread_run: %ld", PTR_ERR(task));
 	}
 	ctx->async[ctx->nasync++] = a;
 	return a;

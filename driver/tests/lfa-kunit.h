@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Helpers shared by the KUnit suites of lfa.ko (tests/*_kunit.c).
+ * Helpers shared by the KUnit suites of lfa.ko (the tests/..._kunit.c files).
  *
  * Every case starts from a scenario (tests/scenarios/FORMAT.md) loaded into
  * the simulated agent and a freshly initialised driver, and the suites'
@@ -63,6 +63,7 @@ struct lfa_kunit_ctx {
 int lfa_kunit_init(struct kunit *test);
 void lfa_kunit_exit(struct kunit *test);
 
+__printf(2, 3) char *lfa_kunit_fmt(struct kunit *test, const char *fmt, ...);
 int lfa_kunit_load(struct kunit *test, const char *scenario);
 void lfa_kunit_start(struct kunit *test, const char *scenario);
 void lfa_kunit_control(struct kunit *test, const char *statements);

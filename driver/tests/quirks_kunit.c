@@ -221,14 +221,14 @@ static void lfa_quirk_cancel_in_pen_test(struct kunit *test)
 	task = kthread_run(lfa_quirk_pen_fn, pen, "lfa-kunit-pen");
 	if (IS_ERR(task)) {
 		kfree(pen);
-		KUNIT_ASSERT_FAILURE(test, "kthread_run: %ld", PTR_ERR(task));
+		KUNIT_ASSERT_TRUE_MSG(test, false, "kthread_run: %ld", PTR_ERR(task));
 	}
 	msleep(100);
 	KUNIT_EXPECT_FALSE(test, completion_done(&pen->done));
 	res = lfa_quirk_call(LFA_FN_CANCEL, 0, 0, 0, 0);
 	KUNIT_EXPECT_EQ(test, res.a0, 0ULL);
 	if (!wait_for_completion_timeout(&pen->done, 5 * HZ))
-		KUNIT_ASSERT_FAILURE(test, "ACTIVATE never left the pen");
+		KUNIT_ASSERT_TRUE_MSG(test, false, "ACTIVATE never left the pen");
 	KUNIT_EXPECT_EQ(test, (s64)pen->res.a0, (s64)LFA_ACTIVATION_FAILED);
 	KUNIT_EXPECT_LT(test, jiffies_to_msecs(jiffies - start), 900U);
 	kfree(pen);

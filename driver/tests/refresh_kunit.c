@@ -19,8 +19,8 @@
 
 static void lfa_refresh_start(struct kunit *test, const char *after)
 {
-	lfa_kunit_start(test, kunit_kasprintf(test, GFP_KERNEL,
-					      LFA_REFRESH_SCENARIO, after));
+	lfa_kunit_start(test, lfa_kunit_fmt(test,
+					    LFA_REFRESH_SCENARIO, after));
 }
 
 static u32 lfa_refresh_seq_id(struct lfa_component *comp)

@@ -53,11 +53,11 @@ static void lfa_rendezvous_matrix_test(struct kunit *test)
 	/* With one CPU, "all CPUs stopped" proves nothing. */
 	KUNIT_ASSERT_GE_MSG(test, online, 2U,
 			    "the rendezvous cases need 2 CPUs (-smp 2)");
-	lfa_kunit_start(test, kunit_kasprintf(test, GFP_KERNEL,
-					      "component uuid=%s pending=1 rendezvous=%s activate_rounds=%u\n",
-					      LFA_KUNIT_BMC,
-					      c->optional ? "optional" : "required",
-					      c->rounds));
+	lfa_kunit_start(test, lfa_kunit_fmt(test,
+					    "component uuid=%s pending=1 rendezvous=%s activate_rounds=%u\n",
+					    LFA_KUNIT_BMC,
+					    c->optional ? "optional" : "required",
+					    c->rounds));
 	comp = lfa_kunit_get(test, LFA_KUNIT_BMC);
 	KUNIT_ASSERT_EQ(test, lfa_kunit_store(test, comp, "force_cpu_rendezvous",
 					      c->force ? "1\n" : "0\n"),

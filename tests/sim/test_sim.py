@@ -289,8 +289,13 @@ class TestErrors(SimCase):
                 p.write(BL31, 'activate', '1')
                 self.sim.wait_record(lambda r: r['type'] == 'call' and r['call'] == 'PRIME')
                 p.write(RMM, 'activate', '1')
-                p.event('change', RMM, EVENT='failed', ERRNO='EBUSY')
+                # -EBUSY at once: no uevent, last_error untouched (ABI file),
+                # so nothing looks like the end of BL31's sequence.
+                r = self.sim.wait_result(RMM)
+                self.assertEqual(r['errno'], 'EBUSY')
                 p.event('change', BL31, EVENT='failed', ERRNO='ETIMEDOUT')
+                self.assertNotIn(RMM, ' '.join(p.skipped))
+                self.assertEqual(p.read(RMM, 'last_error'), '')
                 self.assertEqual(self.sim.records('call', uuid=RMM, call='PRIME'), [])
 
 

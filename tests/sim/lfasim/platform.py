@@ -116,7 +116,9 @@ class Platform:
                 self.wds = {}
                 self.running = None
                 self.deferred = []
-                self.last_activated_seq = None
+                # (uuid, seq id) of the last successful activation, for
+                # the stale-record retry; a CANCEL of it forgets it.
+                self.last_activated = None
                 self.timers = []
                 self.timer_id = 0
                 self.t0 = time.monotonic()
@@ -318,11 +320,10 @@ class Platform:
 
         def _start(self, e, action):
                 if self.running is not None:
-                        # Another sequence runs: the write fails at once.
-                        e.last_error = 'EBUSY NONE 0 NONE'
-                        self._publish(e, ['last_error'])
+                        # Another sequence runs: the write fails at once with
+                        # no uevent and last_error left alone (ABI file): it
+                        # must not look like the end of the running one.
                         self._result(action, e.uuid, 'EBUSY', last_error=e.last_error)
-                        self.uevent('change', e.uuid, EVENT='failed', ACTION=action, ERRNO='EBUSY')
                         return
                 e.last_error = ''
                 self._publish(e, ['last_error'])
@@ -371,12 +372,14 @@ class Platform:
                                     result='SUCCESS' if seq is not None else 'INVALID_PARAMETERS',
                                     x0=0 if seq is not None else INVALID_PARAMETERS)
                         if seq is None:
-                                return self._fail_now(e, action, 'ENODEV')
+                                # Gone from the firmware: -ENODEV, no uevent
+                                # (the directory goes at the next refresh).
+                                self._result(action, uuid, 'ENODEV', last_error=e.last_error)
+                                return
                         e.seq, e.inv = seq, inv
                         self._publish(e)
                         if not inv['pending']:
                                 return self._fail_now(e, action, 'ENODATA')
-                        primed_here = False
                         if e.state != 'primed':
                                 e.state = 'priming'
                                 self._publish(e, ['state'])
@@ -397,7 +400,6 @@ class Platform:
                                                 self._call('cancel', uuid, seq)
                                                 return self._fail_now(e, action, 'ETIMEDOUT', call='PRIME')
                                         yield poll
-                                primed_here = True
                         if action == 'prime':
                                 e.state = 'primed'
                                 self._publish(e, ['state'])
@@ -423,17 +425,22 @@ class Platform:
                                 yield poll
                         if r == SUCCESS:
                                 break
-                        if (r == INVALID_PARAMETERS and primed_here and not retried
-                                        and self.last_activated_seq is not None):
+                        prev = self.last_activated
+                        if (r == INVALID_PARAMETERS and not retried and prev is not None
+                                        and prev[0] != uuid):
                                 # TF-A's stale in-progress record (ABI file):
                                 # cancel the previous activation's sequence
-                                # id, then the whole sequence once more.
-                                self._call('cancel', uuid, self.last_activated_seq)
+                                # id (its current one, if it is still
+                                # there, as lfa.ko does), then the whole
+                                # sequence once more.
+                                self.last_activated = None
+                                pe = self.entries.get(prev[0])
+                                self._call('cancel', uuid, pe.seq if pe else prev[1])
                                 retried = True
                                 e.state = 'idle'
                                 continue
                         return self._fail_now(e, action, code_errno(r), code_name(r), r, 'ACTIVATE')
-                self.last_activated_seq = seq
+                self.last_activated = (uuid, seq)
                 e.state = 'idle'
                 self._publish(e, ['state'])
                 self.refresh('changed', activated=(uuid, not skip))
@@ -448,6 +455,8 @@ class Platform:
                         return
                 r = self._call('cancel', e.uuid, e.seq)
                 self._result('cancel', e.uuid, None if r == SUCCESS else code_errno(r))
+                if r == SUCCESS and self.last_activated and self.last_activated[0] == e.uuid:
+                        self.last_activated = None
                 if e.state == 'primed':
                         e.state = 'idle'
                         self._publish(e, ['state'])

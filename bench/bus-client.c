@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * bus-client: back-to-back Properties.Get round trips to one property on
- * the bus of $DBUS_SYSTEM_BUS_ADDRESS, for bench/bus-bench.py.
+ * the bus of $DBUS_SYSTEM_BUS_ADDRESS, for bench/bench-bus.py.
  *
  *   bus-client NAME PATH INTERFACE PROPERTY SECONDS
  *

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * bus-floor: the smallest sd-bus service that answers Properties.Get, the
- * floor lfad's org.lfa.Manager is measured against (bench/bus-bench.py).
+ * floor lfad's org.lfa.Manager is measured against (bench/bench-bus.py).
  * It owns org.lfa.BenchFloor on the bus of $DBUS_SYSTEM_BUS_ADDRESS and
  * serves /org/lfa/Manager, interface org.lfa.Manager, property Version, a
  * constant, through the same sd-bus vtable machinery lfad uses.

@@ -42,7 +42,7 @@ def wait(pred, timeout, what):
         deadline = time.monotonic() + timeout
         while not pred():
                 if time.monotonic() > deadline:
-                        raise SystemExit('bus-bench: timed out waiting for %s' % what)
+                        raise SystemExit('bench-bus: timed out waiting for %s' % what)
                 time.sleep(0.02)
 
 

@@ -328,6 +328,38 @@ component uuid=%s current=1.0
                 self.assertEqual(r, 't %s' % self.sim.attr(RMM, 'seq_id'))
 
 
+class TestOneAtATime(LfadTestCase):
+        SCENARIO = '''
+component uuid=%s current=1.0 prime_rounds=2 call_delay_ms=300
+component uuid=%s current=1.0
+component uuid=%s current=1.0
+''' % (RMM, BMC, NEW)
+        POLICY = {'etc': {'50-all.conf': policy(defaults={'AutoActivate': 'immediate'})}}
+
+        def test_store_update_during_an_activation_waits_for_it(self):
+                self.sim.ctl('store-update uuid=%s' % RMM)
+                self.sim.wait_record(lambda r: r['type'] == 'call' and r['call'] == 'PRIME')
+                self.sim.ctl('store-update uuid=%s' % BMC)
+                rmm = self.wait_result(RMM)
+                self.assertIsNone(rmm['errno'])
+                self.assertIsNone(self.wait_result(BMC)['errno'])
+                # lfad never wrote while a sequence ran: no EBUSY, and BMC's
+                # write came after RMM's sequence ended.
+                self.assertEqual([r for r in self.sim.records('result') if r['errno']], [])
+                self.assertGreater(self.activate_writes(BMC)[0]['t'], rmm['t'])
+
+        def test_a_component_that_vanishes_leaves_the_bus(self):
+                self.sim.ctl('remove uuid=%s' % NEW, 'notify')
+                wait_for(lambda: component_path(NEW) not in self.busctl('tree', 'org.lfa.Manager').stdout,
+                         10, '%s to leave the bus' % NEW)
+                self.sim.ctl('component uuid=%s pending=1 pending_version=3.0' % NEW, 'notify')
+                # Back, pending, and activated by the policy.
+                self.assertIsNone(self.wait_result(NEW)['errno'])
+                wait_for(lambda: self.busctl('get-property', 'org.lfa.Manager', component_path(NEW),
+                                             'org.lfa.Component', 'CurrentVersion').stdout.strip() == 's "3.0"',
+                         10, 'CurrentVersion 3.0 on the bus')
+
+
 class TestReload(LfadTestCase):
         SCENARIO = PLATFORM
         POLICY = {'etc': {'50-rmm.conf': immediate(RMM)}}

@@ -172,9 +172,13 @@ static int parse_argv(Context *c, int argc, char *argv[], bool stop_at_verb) {
  * command line is parsed in two steps: options before the verb, then the
  * verb's own operands and options.
  */
+static void context_done(Context *c) {
+        /* Flush, so a last message queued by a verb still leaves. */
+        c->bus = sd_bus_flush_close_unref(c->bus);
+}
+
 int main(int argc, char *argv[]) {
-        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
-        Context c = { .rendezvous = RENDEZVOUS_DEFAULT };
+        _cleanup_(context_done) Context c = { .rendezvous = RENDEZVOUS_DEFAULT };
         const Verb *verb = NULL;
         int r;
 
@@ -215,7 +219,6 @@ int main(int argc, char *argv[]) {
                 if (r < 0)
                         return output_bus_error(&c, NULL, r, "connect");
         }
-        bus = c.bus;
 
         return verb->run(&c);
 }

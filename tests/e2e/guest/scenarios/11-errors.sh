@@ -16,8 +16,9 @@ AutoActivate=immediate
 RetryLimit=1
 RetryDelaySec=1
 EOF_POLICY
-agent_ctl "store-update uuid=$RMM pending_version=1.3"
-agent_ctl "store-update uuid=$BMC pending_version=4.2"
+# Both are pending from the start: the reload that makes them "immediate" is
+# what starts their activations (a store update now would be a new image,
+# which rightly earns a fresh attempt).
 
 wait_for 60 "RMM's activation failed" 'test "$(prop_component "$RMM" LastResult)" = failed'
 check "LastError is the driver's last_error (EKEYREJECTED AUTH_ERROR -3 ACTIVATE)" \

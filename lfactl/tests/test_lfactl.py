@@ -245,6 +245,16 @@ class TestWindow(LfactlCase):
                 self.assertEqual(h[0]['trigger'], 'window')
                 self.assertIs(h[0]['rendezvous'], False)
 
+        def test_activate_pending_fails_when_an_activation_fails(self):
+                # What makes lfa-activate.service fail, so the admin sees it.
+                self.sim.ctl('set uuid=%s activate_error=DEVICE_ERROR' % BMC)
+                self.store_update(BMC, '4.2')
+                o = self.json_error('org.lfa.Error.FirmwareError', 1, 'activate-pending')
+                self.assertIn(BMC, o['message'])
+                h = self.json('history')
+                self.assertEqual((h[0]['uuid'], h[0]['action'], h[0]['result']), (BMC, 'activate', 'failed'))
+                self.assertTrue(h[0]['error'], h[0])
+
         def test_activate_pending_with_nothing_left(self):
                 out, _ = self.lfactl('activate-pending')
                 self.assertIn('Nothing left for the maintenance window', out)

@@ -4,6 +4,7 @@
 # the first failed check ends the scenario with a message saying what was
 # expected and what was seen.
 
+# shellcheck disable=SC2034 # the scenarios use these
 E2E=/opt/lfa-e2e
 AGENT=/sys/kernel/debug/lfa-agent
 SYSFS=/sys/firmware/lfa

@@ -21,6 +21,7 @@ e2e_layer_inputs() {
 e2e_chroot() {
         local root=$1
         shift
+        # shellcheck disable=SC2016 # the inner sh expands them
         unshare --mount --propagation private -- sh -euc '
                 root=$1; shift
                 mount -t proc proc "$root/proc"

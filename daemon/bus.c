@@ -120,6 +120,17 @@ static int bus_parse_uuid(const char *s, char ret[static UUID_STRING_MAX], sd_bu
         return 0;
 }
 
+/* Reads the next "s" argument of message as a UUID. */
+static int bus_read_uuid(sd_bus_message *message, char ret[static UUID_STRING_MAX], sd_bus_error *error) {
+        const char *s;
+        int r;
+
+        r = sd_bus_message_read(message, "s", &s);
+        if (r < 0)
+                return r;
+        return bus_parse_uuid(s, ret, error);
+}
+
 static int bus_parse_activate_options(sd_bus_message *message, ActivateOptions *opts,
                                       sd_bus_error *error) {
         const char *key;
@@ -275,13 +286,9 @@ static int method_list_components(sd_bus_message *message, void *userdata,
 static int bus_lookup_component(Manager *m, sd_bus_message *message, Component **ret,
                                 sd_bus_error *error) {
         char uuid[UUID_STRING_MAX];
-        const char *s;
         int r;
 
-        r = sd_bus_message_read(message, "s", &s);
-        if (r < 0)
-                return r;
-        r = bus_parse_uuid(s, uuid, error);
+        r = bus_read_uuid(message, uuid, error);
         if (r < 0)
                 return r;
 
@@ -416,13 +423,9 @@ static int method_activate(sd_bus_message *message, void *userdata, sd_bus_error
         char uuid[UUID_STRING_MAX];
         ActivateOptions opts;
         PendingCall *p;
-        const char *s;
         int r;
 
-        r = sd_bus_message_read(message, "s", &s);
-        if (r < 0)
-                return r;
-        r = bus_parse_uuid(s, uuid, error);
+        r = bus_read_uuid(message, uuid, error);
         if (r < 0)
                 return r;
         r = bus_parse_activate_options(message, &opts, error);
@@ -451,13 +454,9 @@ static int method_prime(sd_bus_message *message, void *userdata, sd_bus_error *e
         Manager *m = userdata;
         char uuid[UUID_STRING_MAX];
         PendingCall *p;
-        const char *s;
         int r;
 
-        r = sd_bus_message_read(message, "s", &s);
-        if (r < 0)
-                return r;
-        r = bus_parse_uuid(s, uuid, error);
+        r = bus_read_uuid(message, uuid, error);
         if (r < 0)
                 return r;
 
@@ -563,13 +562,9 @@ static int method_activate_pending(sd_bus_message *message, void *userdata, sd_b
 static int method_cancel(sd_bus_message *message, void *userdata, sd_bus_error *error) {
         BusContext *ctx = bus_context(userdata);
         char uuid[UUID_STRING_MAX];
-        const char *s;
         int r;
 
-        r = sd_bus_message_read(message, "s", &s);
-        if (r < 0)
-                return r;
-        r = bus_parse_uuid(s, uuid, error);
+        r = bus_read_uuid(message, uuid, error);
         if (r < 0)
                 return r;
 

@@ -170,6 +170,27 @@ static void lfa_activate_cancel_priming_test(struct kunit *test)
 						"LFA_ERRNO=ECANCELED"), 1U);
 }
 
+/* A fatal signal to the writer stops priming as "cancel" does. */
+static void lfa_activate_fatal_signal_test(struct kunit *test)
+{
+	struct lfa_component *comp;
+	struct lfa_kunit_async *a;
+
+	lfa_kunit_start(test, "component uuid=" LFA_KUNIT_RMM
+			" pending=1 prime_hang=1\n");
+	comp = lfa_kunit_get(test, LFA_KUNIT_RMM);
+	a = lfa_kunit_start_async(test, lfa_activate, comp);
+	KUNIT_ASSERT_TRUE(test, lfa_kunit_wait_state(comp, LFA_STATE_PRIMING,
+						     5000));
+	lfa_kunit_kill(a);
+	KUNIT_EXPECT_EQ(test, lfa_kunit_wait_async(test, a, 5000), -ECANCELED);
+	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_CANCEL), 1U);
+	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_ACTIVATE), 0U);
+	KUNIT_EXPECT_STREQ(test, lfa_kunit_last_error(test, comp),
+			   "ECANCELED NONE 0 PRIME");
+	KUNIT_EXPECT_STREQ(test, lfa_kunit_read(test, comp, "state"), "idle\n");
+}
+
 /* Once ACTIVATE has begun, "cancel" is refused with -EBUSY. */
 static void lfa_activate_cancel_activating_test(struct kunit *test)
 {
@@ -361,6 +382,7 @@ static struct kunit_case lfa_activate_test_cases[] = {
 	KUNIT_CASE_PARAM(lfa_activate_rounds_test, lfa_rounds_gen_params),
 	KUNIT_CASE_PARAM(lfa_activate_budget_test, lfa_budget_gen_params),
 	KUNIT_CASE(lfa_activate_cancel_priming_test),
+	KUNIT_CASE(lfa_activate_fatal_signal_test),
 	KUNIT_CASE(lfa_activate_cancel_activating_test),
 	KUNIT_CASE(lfa_activate_primed_test),
 	KUNIT_CASE(lfa_activate_cancel_primed_test),

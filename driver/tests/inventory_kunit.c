@@ -5,6 +5,7 @@
  * names, every flag, versions ("N/A" for 0) and sequence ids.
  */
 #include <linux/kobject.h>
+#include <linux/slab.h>
 
 #include "lfa-kunit.h"
 
@@ -198,11 +199,45 @@ static void lfa_inventory_seq_id_test(struct kunit *test)
 				1U);
 }
 
+/*
+ * The uevents the agent records are the ones udev gets: the component is a
+ * kobject of the "lfa" kset under /sys/firmware (SUBSYSTEM=lfa,
+ * DEVPATH=/firmware/lfa/<uuid>), its "add" went out and nothing filters
+ * or suppresses its uevents.
+ */
+static void lfa_inventory_kset_test(struct kunit *test)
+{
+	struct lfa_component *comp;
+	struct kset *kset;
+	char *path;
+
+	lfa_kunit_start(test, "component uuid=" LFA_KUNIT_BL31 "\n");
+	comp = lfa_kunit_get(test, LFA_KUNIT_BL31);
+	kset = comp->kobj.kset;
+	KUNIT_ASSERT_NOT_NULL(test, kset);
+	KUNIT_EXPECT_STREQ(test, kobject_name(&kset->kobj), "lfa");
+	KUNIT_EXPECT_PTR_EQ(test, kset->kobj.parent, firmware_kobj);
+	KUNIT_EXPECT_PTR_EQ(test, comp->kobj.parent, &kset->kobj);
+	KUNIT_EXPECT_TRUE(test, comp->kobj.state_in_sysfs);
+	KUNIT_EXPECT_TRUE(test, comp->kobj.state_add_uevent_sent);
+	KUNIT_EXPECT_FALSE(test, comp->kobj.uevent_suppress);
+	if (kset->uevent_ops && kset->uevent_ops->filter)
+		KUNIT_EXPECT_TRUE(test, kset->uevent_ops->filter(&comp->kobj));
+	if (kset->uevent_ops && kset->uevent_ops->name)
+		KUNIT_EXPECT_STREQ(test, kset->uevent_ops->name(&comp->kobj),
+				   "lfa");
+	path = kobject_get_path(&comp->kobj, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, path);
+	KUNIT_EXPECT_STREQ(test, path, "/firmware/lfa/" LFA_KUNIT_BL31);
+	kfree(path);
+}
+
 static struct kunit_case lfa_inventory_test_cases[] = {
 	KUNIT_CASE_PARAM(lfa_inventory_uuid_test, lfa_uuid_gen_params),
 	KUNIT_CASE_PARAM(lfa_inventory_flags_test, lfa_flag_gen_params),
 	KUNIT_CASE_PARAM(lfa_inventory_version_test, lfa_version_gen_params),
 	KUNIT_CASE(lfa_inventory_seq_id_test),
+	KUNIT_CASE(lfa_inventory_kset_test),
 	{}
 };
 

@@ -6,6 +6,8 @@
  */
 #include <linux/delay.h>
 #include <linux/kthread.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
@@ -41,6 +43,7 @@ static void lfa_kunit_reap(struct lfa_kunit_async *a)
 			return;
 		}
 	}
+	put_task_struct(a->task);
 	lfa_component_put(a->comp);
 	kfree(a);
 }
@@ -219,6 +222,8 @@ static int lfa_kunit_async_fn(void *data)
 {
 	struct lfa_kunit_async *a = data;
 
+	/* A kthread ignores signals unless told: let SIGKILL reach @fn. */
+	allow_signal(SIGKILL);
 	a->ret = a->fn(a->comp);
 	/* complete_all(): waiting must not consume it, the exit checks it. */
 	complete_all(&a->done);
@@ -245,14 +250,24 @@ struct lfa_kunit_async *lfa_kunit_start_async(struct kunit *test,
 	init_completion(&a->done);
 	/* The thread's own reference: the case's may go first. */
 	kobject_get(&comp->kobj);
-	task = kthread_run(lfa_kunit_async_fn, a, "lfa-kunit-%u", ctx->nasync);
+	task = kthread_create(lfa_kunit_async_fn, a, "lfa-kunit-%u",
+			      ctx->nasync);
 	if (IS_ERR(task)) {
 		lfa_component_put(comp);
 		kfree(a);
-		KUNIT_ASSERT_TRUE_MSG(test, false, "kthread_run: %ld", PTR_ERR(task));
+		KUNIT_ASSERT_TRUE_MSG(test, false, "kthread_create: %ld",
+				      PTR_ERR(task));
 	}
+	a->task = get_task_struct(task);
 	ctx->async[ctx->nasync++] = a;
+	wake_up_process(task);
 	return a;
+}
+
+/* lfa_kunit_kill() - a fatal signal to the thread, as to a killed writer. */
+void lfa_kunit_kill(struct lfa_kunit_async *a)
+{
+	send_sig(SIGKILL, a->task, 1);
 }
 
 /* lfa_kunit_wait_async() - the thread's result; it must end in time. */

@@ -32,12 +32,14 @@
  * @comp: its component
  * @ret: its return value, valid once @done completed
  * @done: completed when @fn returned
+ * @task: the thread, referenced until the suite exit (for lfa_kunit_kill())
  */
 struct lfa_kunit_async {
 	int (*fn)(struct lfa_component *comp);
 	struct lfa_component *comp;
 	int ret;
 	struct completion done;
+	struct task_struct *task;
 };
 
 /**
@@ -83,6 +85,7 @@ char *lfa_kunit_read(struct kunit *test, struct lfa_component *comp,
 struct lfa_kunit_async *lfa_kunit_start_async(struct kunit *test,
 					      int (*fn)(struct lfa_component *),
 					      struct lfa_component *comp);
+void lfa_kunit_kill(struct lfa_kunit_async *a);
 int lfa_kunit_wait_async(struct kunit *test, struct lfa_kunit_async *a,
 			 unsigned int timeout_ms);
 bool lfa_kunit_wait_state(struct lfa_component *comp, enum lfa_state state,

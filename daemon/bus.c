@@ -53,6 +53,7 @@ struct BusContext {
         PendingCall *window_call;       /* the ActivatePending call being served */
         WindowResult *window_results;
         size_t n_window_results;
+        sd_event_source *exit_source;   /* answers waiting callers when the loop ends */
 };
 
 static BusContext *bus_context(Manager *m) {
@@ -861,6 +862,36 @@ static void on_activation_finished(Manager *m, const ActivationResult *res, void
 
 /* Set-up and tear-down. */
 
+/* Every caller still waiting gets an answer, and the manager forgets our
+ * callbacks, which would otherwise point at freed calls. */
+static void bus_cancel_pending(BusContext *ctx) {
+        Manager *m = ctx->manager;
+
+        if (m->window && ctx->window_call && m->window->userdata == ctx->window_call)
+                m->window->cb = NULL;
+        while (ctx->pending) {
+                PendingCall *p = ctx->pending;
+                int r;
+
+                if (m->job_userdata == p) {
+                        m->job_cb = NULL;
+                        m->job_userdata = NULL;
+                }
+                r = sd_bus_reply_method_errorf(p->message, LFA_ERROR_CANCELLED, "lfad is shutting down.");
+                if (r < 0)
+                        log_debug_errno(r, "Failed to answer %s at shutdown, ignoring: %m",
+                                        sd_bus_message_get_member(p->message));
+                pending_call_free(p);
+        }
+        window_results_clear(ctx);
+}
+
+/* Runs before sd-bus's own exit handler, which closes the connection. */
+static int bus_on_exit(sd_event_source *s _unused_, void *userdata) {
+        bus_cancel_pending(userdata);
+        return 0;
+}
+
 static int bus_name_acquired(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error _unused_) {
         const sd_bus_error *e = sd_bus_message_get_error(reply);
         Manager *m = userdata;
@@ -915,6 +946,15 @@ int bus_attach(Manager *m, sd_bus *bus) {
                 return log_oom();
         ctx->manager = m;
 
+        r = sd_event_add_exit(m->event, &ctx->exit_source, bus_on_exit, ctx);
+        if (r >= 0)
+                r = sd_event_source_set_priority(ctx->exit_source, SD_EVENT_PRIORITY_IMPORTANT);
+        if (r < 0) {
+                sd_event_source_unref(ctx->exit_source);
+                free(ctx);
+                return log_error_errno(r, "Failed to add the bus exit handler: %m");
+        }
+
         m->bus = sd_bus_ref(bus);
         m->observer = (ManagerObserver) {
                 .component_added = on_component_added,
@@ -950,21 +990,8 @@ void bus_shutdown(Manager *m) {
         m->observer_userdata = NULL;
 
         if (ctx) {
-                /* The manager may still hold our callbacks: detach them first. */
-                if (m->window && ctx->window_call && m->window->userdata == ctx->window_call)
-                        m->window->cb = NULL;
-                while (ctx->pending) {
-                        PendingCall *p = ctx->pending;
-
-                        if (m->job_userdata == p) {
-                                m->job_cb = NULL;
-                                m->job_userdata = NULL;
-                        }
-                        (void) sd_bus_reply_method_errorf(p->message, LFA_ERROR_CANCELLED,
-                                                          "lfad is shutting down.");
-                        pending_call_free(p);
-                }
-                window_results_clear(ctx);
+                bus_cancel_pending(ctx);
+                sd_event_source_disable_unref(ctx->exit_source);
                 polkit_registry_free(ctx->polkit);
                 free(ctx);
         }

@@ -464,6 +464,17 @@ class TestActivate(BusTestCase):
                 mon.wait(r"ActivationFinished \('%s', objectpath '[^']+', 'activate', 'manual', 'failed', 'org.lfa.Error.Cancelled'"
                          % SLOW)
 
+        def test_shutdown_answers_the_waiting_caller(self):
+                p = subprocess.Popen(['busctl', '--address=' + self.bus.address, '--timeout=60', 'call', NAME, PATH,
+                                      IFACE, 'Activate', 'sa{sv}', SLOW, '0'], stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True)
+                self.addCleanup(p.wait)
+                wait_for(lambda: self.activate_writes(SLOW), 10, 'the activate write')
+                self.assertEqual(self.stop_lfad(), 0)
+                out, err = p.communicate(timeout=scaled(30))
+                self.assertNotEqual(p.returncode, 0)
+                self.assertIn('shutting down', err)
+
         def test_reload_policy(self):
                 bad = self.write_policy('60-bad.conf', '[Defaults]\nAutoActivate=sometimes\n')
                 r = self.send('ReloadPolicy')

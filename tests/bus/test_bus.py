@@ -93,7 +93,7 @@ component uuid=%s current=1.2 pending=1 pending_version=1.3 prime_rounds=3
 component uuid=%s rendezvous=optional current=4.1
 component uuid=%s capable=0 pending=1 pending_version=0.9
 component uuid=%s current=3.0 pending=1 pending_version=3.1 prime_error=AUTH_ERROR
-component uuid=%s current=5.0 pending=1 pending_version=5.1 prime_hang=1
+component uuid=%s current=5.0 pending=1 pending_version=5.1 activate_hang=1
 component uuid=%s current=6.0 pending=1 pending_version=6.1 prime_rounds=1000 call_delay_ms=5
 ''' % (BL31, RMM, BMC, DEAD, AUTH, HANG, SLOW)
 
@@ -170,7 +170,9 @@ class Monitor:
 class BusTestCase(LfadTestCase):
         SCENARIO = PLATFORM
         POLICY = {'etc': {'50-test.conf': policy_text(**{RMM: {'AutoActivate': 'window'}})}}
-        SIM_OPTIONS = {'prime_budget_ms': 800, 'activate_budget_ms': 2000}
+        # HANG's ACTIVATE never ends: a short activate budget makes the
+        # Timeout quick; SLOW's long priming must outlast any test step.
+        SIM_OPTIONS = {'prime_budget_ms': 60000, 'activate_budget_ms': 800}
         START = False
         POLKIT = True
 

@@ -4,13 +4,20 @@
  * (bench/bench-lfad.py). It holds what any such service must: an sd-event
  * loop, a system-bus connection with one object and a well-known name, a
  * libudev monitor on the event loop, and sd_notify READY=1. Nothing else.
+ *
+ * With --reflex it also writes "1" to a component's activate file on each
+ * LFA_EVENT=store-updated uevent, at once and without reading anything: the
+ * floor of the store-update -> activate latency on the same platform.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <libudev.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <systemd/sd-bus.h>
 #include <systemd/sd-daemon.h>
 #include <systemd/sd-event.h>
@@ -29,13 +36,36 @@ static const sd_bus_vtable floor_vtable[] = {
         SD_BUS_VTABLE_END,
 };
 
+static bool reflex;
+
+static void activate(struct udev_device *d)
+{
+        const char *event = udev_device_get_property_value(d, "LFA_EVENT");
+        const char *uuid = udev_device_get_property_value(d, "LFA_UUID");
+        char path[128];
+        int fd;
+
+        if (!event || !uuid || strcmp(event, "store-updated") != 0)
+                return;
+        snprintf(path, sizeof(path), "/sys/firmware/lfa/%s/activate", uuid);
+        fd = open(path, O_WRONLY | O_CLOEXEC);
+        if (fd < 0)
+                return;
+        if (write(fd, "1", 1) != 1)
+                fprintf(stderr, "lfa-floor: %s: %s\n", path, strerror(errno));
+        close(fd);
+}
+
 static int on_uevent(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 {
         struct udev_device *d = udev_monitor_receive_device(userdata);
 
         (void) s, (void) fd, (void) revents;
-        if (d)
+        if (d) {
+                if (reflex)
+                        activate(d);
                 udev_device_unref(d);
+        }
         return 0;
 }
 
@@ -45,7 +75,7 @@ static int fail(const char *what, int r)
         return EXIT_FAILURE;
 }
 
-int main(void)
+int main(int argc, char *argv[])
 {
         sd_event *event = NULL;
         sd_bus *bus = NULL;
@@ -54,6 +84,7 @@ int main(void)
         sigset_t mask;
         int r;
 
+        reflex = argc > 1 && strcmp(argv[1], "--reflex") == 0;
         sigemptyset(&mask);
         sigaddset(&mask, SIGTERM);
         sigaddset(&mask, SIGINT);

@@ -210,7 +210,7 @@ def bench_latency(lfad, floor, events):
                 rows = (('floor', latency_run(sim, [floor, '--reflex'], events)),
                         ('lfad', latency_run(sim, [lfad], events, pol, history=True)))
         for name, lat in rows:
-                q = statistics.quantiles(lat, n=100)
+                q = statistics.quantiles(lat, n=100, method='inclusive')
                 print('%-6s n=%d  p50 %.3f ms  p99 %.3f ms  max %.3f ms'
                       % (name, len(lat), q[49], q[98], lat[-1]))
         print('(floor: lfa-floor --reflex writes activate on the uevent, reading nothing;'

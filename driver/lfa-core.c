@@ -11,6 +11,7 @@
 
 #define pr_fmt(fmt) "lfa: " fmt
 
+#include <linux/atomic.h>
 #include <linux/bitfield.h>
 #include <linux/err.h>
 #include <linux/kobject.h>
@@ -35,6 +36,12 @@ static struct kset *lfa_kset;
 static struct workqueue_struct *lfa_wq;
 static lfa_invoke_fn lfa_invoke;
 static u32 lfa_version_x0;
+/*
+ * A store-update notification waits for the running sequence, whose own
+ * refresh may read the new image first: that refresh reports it as
+ * "store-updated" then, not as "changed".
+ */
+static atomic_t lfa_store_updated = ATOMIC_INIT(0);
 
 static void lfa_sweep(struct work_struct *work);
 static DECLARE_WORK(lfa_sweep_work, lfa_sweep);
@@ -359,6 +366,8 @@ int lfa_refresh_locked(enum lfa_event why, struct lfa_component *skip)
 	int ret;
 
 	lockdep_assert_held(&lfa_mutex);
+	if (atomic_xchg(&lfa_store_updated, 0))
+		why = LFA_EVENT_STORE_UPDATED;
 	ret = lfa_read_inventory(&entries, &count);
 	if (ret)
 		return ret;
@@ -393,6 +402,7 @@ int lfa_notify_store_updated(void)
 {
 	int ret;
 
+	atomic_set(&lfa_store_updated, 1);
 	ret = lfa_refresh(LFA_EVENT_STORE_UPDATED);
 	if (ret && ret != -ENODEV)
 		pr_warn("refresh after a firmware store update failed: %d\n",

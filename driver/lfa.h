@@ -269,7 +269,8 @@ void lfa_call(const struct lfa_regs *args, struct lfa_regs *res);
  * with LFA_EVENT=@why (store-updated only for a component that became
  * pending or whose pending version changed; "changed" otherwise) per
  * component whose entry changed. On a failed call the last good inventory
- * stays.
+ * stays. A notification that arrived while this refresh waited for the
+ * mutex turns @why into LFA_EVENT_STORE_UPDATED.
  *
  * Return: 0, -EINTR, -ENODEV when not initialised, or the errno of the
  * ERRNO TABLE for the failed LFA_GET_INFO / LFA_GET_INVENTORY.

@@ -123,7 +123,10 @@ static int calls_show(struct seq_file *m, void *v)
 	n = min_t(unsigned int, lfa_agent_calls(calls, LFA_AGENT_MAX_RECORDS),
 		  LFA_AGENT_MAX_RECORDS);
 	for (i = 0; i < n; i++) {
-		seq_printf(m, "%s seq=%llu flags=0x%llx x0=%lld x1=0x%llx",
+		/* FEATURES takes a function id in x1, not a sequence id. */
+		seq_printf(m, calls[i].fid == LFA_FN_FEATURES ?
+			   "%s fid=0x%llx flags=0x%llx x0=%lld x1=0x%llx" :
+			   "%s seq=%llu flags=0x%llx x0=%lld x1=0x%llx",
 			   lfa_agent_fn_name(calls[i].fid), calls[i].seq_id,
 			   calls[i].flags, calls[i].x0, calls[i].x1);
 		if (calls[i].fid == LFA_FN_ACTIVATE)

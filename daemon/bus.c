@@ -553,6 +553,13 @@ static int method_activate_pending(sd_bus_message *message, void *userdata, sd_b
 
         /* window_done() may run before this returns, when nothing is left. */
         r = manager_activate_pending(m, window_done, p);
+        if (r == -ENOLCK) {
+                pending_call_free(p);
+                return sd_bus_error_setf(error, LFA_ERROR_INHIBITED,
+                                         "The window is inhibited by %s (%s)%s.",
+                                         m->inhibitors[0]->who, m->inhibitors[0]->reason,
+                                         m->n_inhibitors > 1 ? " and others" : "");
+        }
         if (r < 0) {
                 pending_call_free(p);
                 return bus_error_set(error, r, NULL, NULL);

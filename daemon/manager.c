@@ -760,6 +760,14 @@ int manager_activate_pending(Manager *m, ActivationDoneFn cb, void *userdata) {
 
         if (m->window)
                 return -EBUSY;
+        /* The timer opens the window whenever the admin said; a workload
+         * that holds an inhibitor then (a backup, a benchmark) must not see
+         * every CPU stopped. An operator can still Activate explicitly. */
+        if (manager_is_inhibited(m)) {
+                log_info("Window trigger refused: %zu inhibitor(s) held, the first by %s (%s).",
+                         m->n_inhibitors, m->inhibitors[0]->who, m->inhibitors[0]->reason);
+                return -ENOLCK;
+        }
         w = calloc(1, sizeof(*w));
         if (!w)
                 return -ENOMEM;

@@ -15,8 +15,9 @@
  *   -EPERM       MayResetCpu           may_reset_cpu is 1
  *   -EXDEV       RendezvousRequired    skip requested, firmware requires it
  *   -ETIMEDOUT   Timeout
- *   -ENOLCK      Inhibited             (automatic runs only; never returned
- *                                       to an explicit request)
+ *   -ENOLCK      Inhibited             an inhibitor is held (automatic runs
+ *                                       and the window trigger; never an
+ *                                       explicit Activate or Prime)
  *   -EBADMSG     InvalidPolicy
  *   -ECANCELED   Cancelled
  *   -EINVAL      InvalidArgs           malformed UUID or option
@@ -172,7 +173,8 @@ int manager_activate(Manager *m, const char *uuid, const ActivateOptions *opts,
  * summary. Returns -EBUSY if a window run is already active. A job that
  * runs already is finished first, then the window run starts. With nothing
  * left for the window, cb gets a summary with n_attempted 0 before this
- * returns. Ignores inhibitors: it is an explicit trigger. */
+ * returns. -ENOLCK while any inhibitor is held: the timer opens the window
+ * unattended, and an inhibitor means "do not stop this machine now". */
 int manager_activate_pending(Manager *m, ActivationDoneFn cb, void *userdata);
 
 /* Write the component's `cancel`. -ENOENT, or the driver's errno (-EBUSY

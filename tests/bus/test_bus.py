@@ -537,6 +537,25 @@ class TestWindowAndInhibit(BusTestCase):
                 self.assertEqual(self.sim.writes('force_cpu_rendezvous', BMC)[-1]['value'], '0')
                 wait_for(lambda: self.prop('Inhibitors') == [], 10, 'no inhibitors')
 
+        def test_inhibit_holds_off_the_window(self):
+                import dbus
+                self.settle()
+                conn = dbus.bus.BusConnection(self.bus.address)
+                mgr = dbus.Interface(conn.get_object(NAME, PATH), IFACE)
+                fd = mgr.Inhibit('backup', 'nightly backup').take()
+                try:
+                        with self.assertRaises(dbus.exceptions.DBusException) as cm:
+                                mgr.ActivatePending(timeout=60)
+                        self.assertEqual(cm.exception.get_dbus_name(), 'org.lfa.Error.Inhibited')
+                        self.assertIn('backup (nightly backup)', cm.exception.get_dbus_message())
+                        self.assertEqual(self.activate_writes(), [])
+                finally:
+                        os.close(fd)
+                        conn.close()
+                wait_for(lambda: self.prop('Inhibitors') == [], 10, 'no inhibitors')
+                r = self.data(self.call('ActivatePending', timeout=60))[0]
+                self.assertEqual(r, [[RMM, 'success', '']])
+
 
 class TestAuthorization(BusTestCase):
         CHANGES = [

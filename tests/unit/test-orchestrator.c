@@ -763,6 +763,11 @@ static void test_inhibitor(void **state) {
         assert_attr(RMM, "activate", "");
         assert_int_equal(manager_pending_count(W->manager), 1);
 
+        /* The unattended window trigger is held off too. */
+        assert_int_equal(manager_activate_pending(W->manager, NULL, NULL), -ENOLCK);
+        assert_null(W->manager->window);
+        assert_attr(RMM, "activate", "");
+
         /* Released: it goes. */
         close(fd);
         expect_activate(RMM);

@@ -1,4 +1,6 @@
 # shellcheck shell=bash
+# The functions return results in lfa_k* variables the sourcing suites read.
+# shellcheck disable=SC2034
 # Cached Linux kernel trees for the driver suites. Source it after
 # scripts/lib.sh.
 #
@@ -111,7 +113,9 @@ lfa_kernel_arm64() {
 lfa_kernel_drop_stale() {
         local d
         for d in "$lfa_kernel_root/$1"-*; do
-                [ -d "$d" ] && [ "$d" != "$2" ] || continue
+                if [ ! -d "$d" ] || [ "$d" = "$2" ]; then
+                        continue
+                fi
                 echo "lib-kernel: removing stale tree $d" >&2
                 rm -rf "$d"
         done

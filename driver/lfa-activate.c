@@ -124,6 +124,11 @@ static uuid_t lfa_prev_uuid;
 static u32 lfa_prev_seq;
 static bool lfa_prev_valid;
 
+void lfa_activate_forget(void)
+{
+	lfa_prev_valid = false;
+}
+
 /* A failure the firmware reported. */
 static int lfa_fw_error(struct lfa_error *e, s64 x0, enum lfa_call call)
 {

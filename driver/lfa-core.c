@@ -533,6 +533,7 @@ int lfa_core_init(void)
 		goto out_unlock;
 	}
 	lfa_invoke = fn;
+	lfa_activate_forget();
 	ret = lfa_discover();
 	if (ret)
 		goto out_unlock;

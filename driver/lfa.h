@@ -431,6 +431,14 @@ int lfa_cancel(struct lfa_component *comp);
 void lfa_set_force_rendezvous(struct lfa_component *comp, bool force);
 
 /**
+ * lfa_activate_forget() - forget the component last activated
+ *
+ * A driver instance starts knowing nothing of earlier activations, as a
+ * freshly loaded module does. Called by lfa_core_init() with lfa_mutex held.
+ */
+void lfa_activate_forget(void);
+
+/**
  * lfa_to_errno() - the errno of an LFA return code (the ERRNO TABLE)
  * @x0: x0 of a failed call, as a signed value
  *

@@ -121,20 +121,6 @@ lfa_kernel_drop_stale() {
         done
 }
 
-# lfa_kernel_ok NAME / lfa_kernel_fail NAME: count one test of the suite in
-# lfa_kpassed / lfa_kfailed and say which it was.
-lfa_kpassed=0
-lfa_kfailed=0
-lfa_kernel_ok() {
-        lfa_kpassed=$((lfa_kpassed + 1))
-        echo "ok - $1"
-}
-
-lfa_kernel_fail() {
-        lfa_kfailed=$((lfa_kfailed + 1))
-        echo "not ok - $1"
-}
-
 # lfa_kernel_noise: filter a Kbuild log on stdin down to what is not the
 # normal progress of a clean build. What remains is a compiler, sparse or
 # modpost diagnostic and fails the build. The only lines dropped besides

@@ -24,3 +24,69 @@ lfa_meson_build() {
         fi
         meson compile -C "$dir" >/dev/null
 }
+
+# Test counting, TAP-like, for suites that count their own tests.
+lfa_passed=0
+lfa_failed=0
+
+# lfa_ok NAME / lfa_fail NAME: count one test and say so, TAP-like.
+lfa_ok() {
+        lfa_passed=$((lfa_passed + 1))
+        echo "ok - $1"
+}
+
+lfa_fail() {
+        lfa_failed=$((lfa_failed + 1))
+        echo "not ok - $1"
+}
+
+# lfa_check NAME CMD...: one test that passes when CMD exits 0. CMD's output
+# is shown only when it fails, indented, so a failure explains itself.
+lfa_check() {
+        local name=$1 _lfa_out
+        shift
+        if _lfa_out=$("$@" 2>&1); then
+                lfa_ok "$name"
+        else
+                lfa_fail "$name"
+                [ -z "$_lfa_out" ] || printf '%s\n' "$_lfa_out" | sed 's/^/#   /'
+        fi
+}
+
+# lfa_check_fails NAME CMD...: one test that passes when CMD exits non-zero.
+lfa_check_fails() {
+        local name=$1 _lfa_out
+        shift
+        if _lfa_out=$("$@" 2>&1); then
+                lfa_fail "$name (unexpectedly succeeded)"
+                [ -z "$_lfa_out" ] || printf '%s\n' "$_lfa_out" | sed 's/^/#   /'
+        else
+                lfa_ok "$name"
+        fi
+}
+
+# lfa_finish: report the counts to scripts/check; non-zero if any failed.
+lfa_finish() {
+        lfa_counts "$lfa_passed" "$lfa_failed"
+        [ "$lfa_failed" -eq 0 ]
+}
+
+# lfa_install_deps FILE...: apt-get install the Debian packages listed in the
+# deps files (one per line, '#' comments) that are not installed yet. Files
+# that do not exist are skipped (a suite may need nothing of its own).
+lfa_install_deps() {
+        local missing=() p
+        local files=() f
+        for f in "$@"; do
+                [ -f "$f" ] && files+=("$f")
+        done
+        [ ${#files[@]} -gt 0 ] || return 0
+        for p in $(sed 's/#.*//' "${files[@]}" | tr -s ' \t' '\n' | sort -u); do
+                dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+        done
+        [ ${#missing[@]} -gt 0 ] || return 0
+        echo "Installing ${missing[*]} ..."
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}

@@ -261,14 +261,17 @@ class TestWindow(LfactlCase):
 
         def test_immediate_rmm_seen_by_monitor(self):
                 env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=self.bus.address)
-                mon = subprocess.Popen([lfactl_binary(), '--json', 'monitor'], env=env, text=True,
+                # Unbuffered bytes: select() sees only the pipe, so lines must
+                # not wait in a Python buffer it cannot see.
+                mon = subprocess.Popen([lfactl_binary(), '--json', 'monitor'], env=env, bufsize=0,
                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
                 try:
                         # Subscribed once it says so on stderr.
-                        line = mon.stderr.readline()
+                        line = mon.stderr.readline().decode()
                         self.assertIn('Monitoring org.lfa.Manager', line)
                         self.sim.ctl('store-update uuid=%s pending_version=1.3' % RMM)
                         events = []
+                        pending = b''
                         deadline = time.monotonic() + scaled(15)
                         while not any(e['signal'] == 'ActivationFinished' and e['args']['action'] == 'activate'
                                       for e in events):
@@ -276,9 +279,12 @@ class TestWindow(LfactlCase):
                                 self.assertGreater(left, 0, 'no ActivationFinished; got %r' % events)
                                 ready, _, _ = select.select([mon.stdout], [], [], left)
                                 if ready:
-                                        line = mon.stdout.readline()
-                                        self.assertTrue(line, 'monitor stopped')
-                                        events.append(json.loads(line))
+                                        chunk = os.read(mon.stdout.fileno(), 65536)
+                                        self.assertTrue(chunk, 'monitor stopped')
+                                        pending += chunk
+                                        while b'\n' in pending:
+                                                line, pending = pending.split(b'\n', 1)
+                                                events.append(json.loads(line))
                         started = [e for e in events if e['signal'] == 'ActivationStarted']
                         finished = [e for e in events if e['signal'] == 'ActivationFinished'
                                     and e['args']['action'] == 'activate'][0]

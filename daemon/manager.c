@@ -966,18 +966,29 @@ int manager_inhibit(Manager *m, const char *who, const char *reason, int *ret_fd
         return 0;
 }
 
+/* The ABI sends LFA_ACTION with every terminal event; a uevent without it
+ * still names its action by its kind, except "failed". */
+static const char *external_action(const char *lfa_event, const char *lfa_action) {
+        if (lfa_action && (strcmp(lfa_action, "activate") == 0 || strcmp(lfa_action, "prime") == 0))
+                return lfa_action;
+        if (strcmp(lfa_event, "primed") == 0)
+                return "prime";
+        if (strcmp(lfa_event, "activated") == 0)
+                return "activate";
+        return "unknown";
+}
+
 /* Keep the outcome of a sequence lfad did not start in the history too, so
  * an attempt interrupted by a restart is not lost from it. */
-static void record_external(Manager *m, const char *uuid, const char *lfa_event, const char *lfa_errno) {
+static void record_external(Manager *m, const char *uuid, const char *lfa_event, const char *lfa_errno,
+                            const char *lfa_action) {
         Component *c = manager_get_component(m, uuid);
         bool ok = strcmp(lfa_event, "failed") != 0;
         int e = ok ? 0 : errno_from_name(lfa_errno);
         char vbuf[24], msg[128];
         HistoryEntry h = {
                 .name = c ? c->name : NULL,
-                /* "failed" does not say whether activate or prime failed. */
-                .action = (char *) (strcmp(lfa_event, "primed") == 0 ? "prime" :
-                                    strcmp(lfa_event, "activated") == 0 ? "activate" : "unknown"),
+                .action = (char *) external_action(lfa_event, lfa_action),
                 .trigger = (char *) "external",
                 .version_after = c ? (char *) lfa_version_to_string(&c->current_version, vbuf) : NULL,
                 .rendezvous = c ? c->force_cpu_rendezvous : true,
@@ -1000,7 +1011,7 @@ static void record_external(Manager *m, const char *uuid, const char *lfa_event,
 }
 
 void manager_handle_uevent(Manager *m, const char *action, const char *uuid,
-                           const char *lfa_event, const char *lfa_errno) {
+                           const char *lfa_event, const char *lfa_errno, const char *lfa_action) {
         char u[UUID_STRING_MAX];
         bool terminal, ours;
         unsigned mask;
@@ -1051,7 +1062,7 @@ void manager_handle_uevent(Manager *m, const char *action, const char *uuid,
                  * killed mid-way, or a write by hand): after an activation
                  * the whole inventory may differ. */
                 (void) manager_resync(m);
-                record_external(m, u, lfa_event, lfa_errno);
+                record_external(m, u, lfa_event, lfa_errno, lfa_action);
                 return;
         }
 

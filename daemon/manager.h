@@ -226,9 +226,10 @@ void manager_schedule(Manager *m);
 /* Send STATUS= describing what lfad does. */
 void manager_send_status(Manager *m);
 
-/* Called by the udev watcher. */
+/* Called by the udev watcher with the uevent's action and its LFA_UUID,
+ * LFA_EVENT, LFA_ERRNO and LFA_ACTION values (NULL when absent). */
 void manager_handle_uevent(Manager *m, const char *action, const char *uuid,
-                           const char *lfa_event, const char *lfa_errno);
+                           const char *lfa_event, const char *lfa_errno, const char *lfa_action);
 
 const char *rendezvous_request_to_string(RendezvousRequest r) _pure_;
 RendezvousRequest rendezvous_request_from_string(const char *s) _pure_;

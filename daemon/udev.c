@@ -29,6 +29,7 @@ static void udev_watch_dispatch(UdevWatch *w, struct udev_device *d) {
         const char *uuid = udev_device_get_property_value(d, "LFA_UUID");
         const char *event = udev_device_get_property_value(d, "LFA_EVENT");
         const char *err = udev_device_get_property_value(d, "LFA_ERRNO");
+        const char *what = udev_device_get_property_value(d, "LFA_ACTION");
 
         /* add and remove carry no LFA_UUID: the directory is named by it. */
         if (!uuid) {
@@ -40,7 +41,7 @@ static void udev_watch_dispatch(UdevWatch *w, struct udev_device *d) {
         log_debug("uevent %s %s%s%s", strna(action), strna(uuid), event ? " LFA_EVENT=" : "", strempty(event));
         if (!action || !uuid)
                 return;
-        manager_handle_uevent(w->manager, action, uuid, event, err);
+        manager_handle_uevent(w->manager, action, uuid, event, err, what);
 }
 
 static int udev_watch_queue(UdevWatch *w, struct udev_device *d) {

@@ -396,14 +396,14 @@ static void driver_activated(const char *uuid, const char *version) {
         attr_set(uuid, "current_version", version);
         attr_set(uuid, "pending_version", "N/A");
         attr_set(uuid, "activate", "");
-        manager_handle_uevent(W->manager, "change", uuid, "activated", NULL);
+        manager_handle_uevent(W->manager, "change", uuid, "activated", NULL, "activate");
 }
 
 static void driver_failed(const char *uuid, const char *file, const char *last_error,
                           const char *errname) {
         attr_set(uuid, "last_error", last_error);
         attr_set(uuid, file, "");
-        manager_handle_uevent(W->manager, "change", uuid, "failed", errname);
+        manager_handle_uevent(W->manager, "change", uuid, "failed", errname, "activate");
 }
 
 /* The tests. */
@@ -724,7 +724,7 @@ static void test_prime(void **state _unused_) {
         assert_false(c.done);
         attr_set(RMM, "state", "primed");
         attr_set(RMM, "prime", "");
-        manager_handle_uevent(W->manager, "change", RMM, "primed", NULL);
+        manager_handle_uevent(W->manager, "change", RMM, "primed", NULL, "prime");
         r = call_wait(&c);
         assert_ok(r);
         run_idle();

@@ -478,7 +478,7 @@ static void driver_activated(const char *uuid) {
         put(uuid, "current_version", "1.1\n");
         put(uuid, "state", "idle\n");
         want_finished = W->finished + 1;
-        manager_handle_uevent(W->manager, "change", uuid, "activated", NULL);
+        manager_handle_uevent(W->manager, "change", uuid, "activated", NULL, "activate");
         if (!run_until(finished_reached, 5 * USEC_PER_SEC))
                 fail_msg("%s: the job did not finish", uuid);
 }
@@ -487,7 +487,7 @@ static void driver_failed(const char *uuid, const char *errname, const char *las
         put(uuid, "state", "idle\n");
         put(uuid, "last_error", last_error);
         want_finished = W->finished + 1;
-        manager_handle_uevent(W->manager, "change", uuid, "failed", errname);
+        manager_handle_uevent(W->manager, "change", uuid, "failed", errname, "activate");
         if (!run_until(finished_reached, 5 * USEC_PER_SEC))
                 fail_msg("%s: the job did not finish", uuid);
 }
@@ -536,7 +536,7 @@ static void test_immediate_skip_allowed(void **state) {
         assert_int_equal(manager_pending_count(W->manager), 0);
 
         /* The uevents lfad's own activation causes start nothing more. */
-        manager_handle_uevent(W->manager, "change", RMM, "changed", NULL);
+        manager_handle_uevent(W->manager, "change", RMM, "changed", NULL, NULL);
         run_for(200 * USEC_PER_MSEC);
         assert_attr(RMM, "activate", "");
         assert_int_equal(W->started, 1);
@@ -659,7 +659,7 @@ static void test_failure_not_retried_forever(void **state) {
         /* A new image in the store deserves fresh attempts. */
         put(RMM, "pending_version", "1.2\n");
         put(RMM, "last_error", "");
-        manager_handle_uevent(W->manager, "change", RMM, "store-updated", NULL);
+        manager_handle_uevent(W->manager, "change", RMM, "store-updated", NULL, NULL);
         expect_activate(RMM);
         driver_activated(RMM);
         assert_int_equal(W->started, 3);
@@ -730,7 +730,7 @@ static void test_prime_ahead_one_at_a_time(void **state) {
         put(NEW, "prime", "");
         put(NEW, "state", "primed\n");
         want_finished = 1;
-        manager_handle_uevent(W->manager, "change", NEW, "primed", NULL);
+        manager_handle_uevent(W->manager, "change", NEW, "primed", NULL, "prime");
         assert_true(run_until(finished_reached, 5 * USEC_PER_SEC));
         assert_int_equal(W->last.action, JOB_PRIME);
         assert_int_equal(W->last.trigger, TRIGGER_PRIME_AHEAD);
@@ -758,7 +758,7 @@ static void test_inhibitor(void **state) {
         /* A store update while inhibited: nothing happens. */
         put(RMM, "activation_pending", "1\n");
         put(RMM, "pending_version", "1.1\n");
-        manager_handle_uevent(W->manager, "change", RMM, "store-updated", NULL);
+        manager_handle_uevent(W->manager, "change", RMM, "store-updated", NULL, NULL);
         run_for(300 * USEC_PER_MSEC);
         assert_attr(RMM, "activate", "");
         assert_int_equal(manager_pending_count(W->manager), 1);
@@ -820,7 +820,7 @@ static void test_external_sequence_waits(void **state) {
         /* It ends: pending cleared, nothing to do. */
         put(RMM, "state", "idle\n");
         put(RMM, "activation_pending", "0\n");
-        manager_handle_uevent(W->manager, "change", RMM, "activated", NULL);
+        manager_handle_uevent(W->manager, "change", RMM, "activated", NULL, "activate");
         run_for(300 * USEC_PER_MSEC);
         assert_attr(RMM, "activate", "");
         assert_int_equal(W->started, 0);
@@ -833,6 +833,31 @@ static void test_external_sequence_waits(void **state) {
         assert_string_equal(e[0].trigger, "external");
         assert_string_equal(e[0].action, "activate");
         assert_int_equal(e[0].error, 0);
+        history_entries_free(e, n);
+}
+
+static void test_external_failure_names_its_action(void **state) {
+        (void) state;
+        /* A previous lfad's prime fails after the restart: the history
+         * says which action failed (LFA_ACTION) and how. */
+        write_policy("10.conf", "[Defaults]\nAutoActivate=never\n");
+        component(RMM, true, true, false, true);
+        put(RMM, "state", "priming\n");
+        world_start(0);
+
+        put(RMM, "state", "idle\n");
+        put(RMM, "last_error", "EKEYREJECTED AUTH_ERROR -3 PRIME\n");
+        manager_handle_uevent(W->manager, "change", RMM, "failed", "EKEYREJECTED", "prime");
+        run_for(300 * USEC_PER_MSEC);
+
+        HistoryEntry *e = NULL;
+        size_t n = 0;
+        assert_int_equal(history_read(W->manager->history, 0, &e, &n), 0);
+        assert_int_equal(n, 1);
+        assert_string_equal(e[0].trigger, "external");
+        assert_string_equal(e[0].action, "prime");
+        assert_int_equal(e[0].error, -EKEYREJECTED);
+        assert_string_equal(e[0].lfa_code, "AUTH_ERROR");
         history_entries_free(e, n);
 }
 
@@ -915,9 +940,9 @@ static void test_job_write_fails(void **state) {
 
         /* The driver's "failed" uevent comes after the write returned
          * (udevd relays it): the same attempt, not a second one. */
-        manager_handle_uevent(W->manager, "change", RMM, "failed", "ENOENT");
+        manager_handle_uevent(W->manager, "change", RMM, "failed", "ENOENT", "activate");
         assert_int_equal(history_count(), 1);
-        manager_handle_uevent(W->manager, "change", RMM, "failed", "ENOENT");
+        manager_handle_uevent(W->manager, "change", RMM, "failed", "ENOENT", "activate");
         assert_int_equal(history_count(), 2); /* a later one is someone else's */
 }
 
@@ -945,7 +970,7 @@ static void test_component_vanishes_during_job(void **state) {
         snprintf(cmd, sizeof(cmd), "rm -rf '%s/%s'", W->sysfs, RMM);
         assert_int_equal(system(cmd), 0);
         want_finished = 1;
-        manager_handle_uevent(W->manager, "remove", RMM, NULL, NULL);
+        manager_handle_uevent(W->manager, "remove", RMM, NULL, NULL, NULL);
         assert_true(run_until(finished_reached, 5 * USEC_PER_SEC));
         assert_int_equal(W->last.error, -ENODEV);
         assert_null(manager_get_component(W->manager, RMM));
@@ -1013,6 +1038,7 @@ int main(void) {
                 WORLD_TEST(test_inhibitor),
                 WORLD_TEST(test_components_change_after_activation),
                 WORLD_TEST(test_external_sequence_waits),
+                WORLD_TEST(test_external_failure_names_its_action),
                 WORLD_TEST(test_reload_keeps_last_good),
                 WORLD_TEST(test_start_refuses_invalid_policy),
                 WORLD_TEST(test_garbage_component_hides_nothing),

@@ -143,6 +143,25 @@ static void lfa_activate_budget_test(struct kunit *test)
 						"LFA_ERRNO=ETIMEDOUT"), 1U);
 }
 
+/*
+ * How a stopped priming loop ends, whether "cancel" or a fatal signal
+ * stopped it: LFA_CANCEL issued, no ACTIVATE, -ECANCELED with its
+ * last_error, idle again, one "failed" uevent.
+ */
+static void lfa_expect_priming_cancelled(struct kunit *test,
+					 struct lfa_component *comp,
+					 struct lfa_kunit_async *a)
+{
+	KUNIT_EXPECT_EQ(test, lfa_kunit_wait_async(test, a, 5000), -ECANCELED);
+	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_CANCEL), 1U);
+	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_ACTIVATE), 0U);
+	KUNIT_EXPECT_STREQ(test, lfa_kunit_last_error(test, comp),
+			   "ECANCELED NONE 0 PRIME");
+	KUNIT_EXPECT_STREQ(test, lfa_kunit_read(test, comp, "state"), "idle\n");
+	KUNIT_EXPECT_EQ(test, lfa_kunit_changes(test, LFA_KUNIT_RMM,
+						"LFA_ERRNO=ECANCELED"), 1U);
+}
+
 /* "cancel" stops a priming loop: LFA_CANCEL, then -ECANCELED. */
 static void lfa_activate_cancel_priming_test(struct kunit *test)
 {
@@ -160,14 +179,7 @@ static void lfa_activate_cancel_priming_test(struct kunit *test)
 	/* The cancel write returns at once, the loop stops soon after. */
 	KUNIT_EXPECT_EQ(test, lfa_kunit_store(test, comp, "cancel", "1\n"),
 			(ssize_t)2);
-	KUNIT_EXPECT_EQ(test, lfa_kunit_wait_async(test, a, 5000), -ECANCELED);
-	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_CANCEL), 1U);
-	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_ACTIVATE), 0U);
-	KUNIT_EXPECT_STREQ(test, lfa_kunit_last_error(test, comp),
-			   "ECANCELED NONE 0 PRIME");
-	KUNIT_EXPECT_STREQ(test, lfa_kunit_read(test, comp, "state"), "idle\n");
-	KUNIT_EXPECT_EQ(test, lfa_kunit_changes(test, LFA_KUNIT_RMM,
-						"LFA_ERRNO=ECANCELED"), 1U);
+	lfa_expect_priming_cancelled(test, comp, a);
 }
 
 /* A fatal signal to the writer stops priming as "cancel" does. */
@@ -183,12 +195,7 @@ static void lfa_activate_fatal_signal_test(struct kunit *test)
 	KUNIT_ASSERT_TRUE(test, lfa_kunit_wait_state(comp, LFA_STATE_PRIMING,
 						     5000));
 	lfa_kunit_kill(a);
-	KUNIT_EXPECT_EQ(test, lfa_kunit_wait_async(test, a, 5000), -ECANCELED);
-	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_CANCEL), 1U);
-	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_ACTIVATE), 0U);
-	KUNIT_EXPECT_STREQ(test, lfa_kunit_last_error(test, comp),
-			   "ECANCELED NONE 0 PRIME");
-	KUNIT_EXPECT_STREQ(test, lfa_kunit_read(test, comp, "state"), "idle\n");
+	lfa_expect_priming_cancelled(test, comp, a);
 }
 
 /* Once ACTIVATE has begun, "cancel" is refused with -EBUSY. */

@@ -32,6 +32,7 @@ static const Verb verbs[] = {
         { "prime",            1, 1,  true,  false, verb_prime },
         { "refresh",          0, 0,  true,  false, verb_refresh },
         { "monitor",          0, 0,  true,  false, verb_monitor },
+        { "metrics",          0, -1, false, true,  verb_metrics },
         /* policy reload connects itself; policy verify needs no bus at all. */
         { "policy",           1, -1, false, true,  verb_policy },
 };
@@ -53,6 +54,7 @@ static void help(void) {
                "  prime UUID               prime a component ahead of its activation\n"
                "  refresh                  re-read the inventory\n"
                "  monitor                  follow lfad's signals until interrupted\n"
+               "  metrics [FILE [--watch]] Prometheus metrics (node_exporter textfile)\n"
                "  policy verify [OPT...]   check lfa.d(5) files with lfad --verify\n"
                "  policy reload            load the policy again (as systemctl reload)\n"
                "\n"

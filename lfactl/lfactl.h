@@ -80,5 +80,8 @@ int verb_policy(Context *c);
 /* monitor.c */
 int verb_monitor(Context *c);
 
+/* metrics.c */
+int verb_metrics(Context *c);
+
 /* policy-verify.c */
 int policy_verify(Context *c, char **lfad_args);

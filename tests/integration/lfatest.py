@@ -8,9 +8,19 @@ Environment:
   LFA_BUILD         the meson build directory (default ./build)
   LFA_LFAD_WRAPPER  a command put in front of lfad (e.g. valgrind ...)
   LFA_TIME_SCALE    multiply every timeout (slow runs: valgrind)
+  LFA_SIM_FLAVOUR   the simulated driver's ABI: extended (lfa.ko, default) or
+                    upstream (Arm's lfa_fw: its files only, no uevents)
+
+One run plays one flavour. A test class names the flavours it is meaningful
+on (FLAVOURS); a module that sets `load_tests = lfatest.load_tests` runs only
+those of the flavour in force and says on stderr which it left out, so that
+a suite counts each test once per flavour it runs on. A test named on the
+command line for a flavour it is not meant for fails (never a skip).
 """
 
+import json
 import os
+import re
 import shlex
 import signal
 import socket
@@ -29,6 +39,35 @@ from lfasim.harness import Sim  # noqa: E402
 
 SCALE = float(os.environ.get('LFA_TIME_SCALE', '1'))
 
+ALL_FLAVOURS = ('extended', 'upstream')
+FLAVOUR = os.environ.get('LFA_SIM_FLAVOUR') or 'extended'
+if FLAVOUR not in ALL_FLAVOURS:
+        raise SystemExit('LFA_SIM_FLAVOUR=%r: not one of %s' % (FLAVOUR, ', '.join(ALL_FLAVOURS)))
+UPSTREAM = FLAVOUR == 'upstream'
+
+
+def _cases(suite):
+        for t in suite:
+                if isinstance(t, unittest.TestSuite):
+                        yield from _cases(t)
+                else:
+                        yield t
+
+
+def load_tests(loader, tests, pattern):
+        """unittest's load_tests protocol: only the cases whose class lists
+        the flavour in force; the others are named on stderr."""
+        keep, left = unittest.TestSuite(), []
+        for t in _cases(tests):
+                if FLAVOUR in getattr(type(t), 'FLAVOURS', ALL_FLAVOURS):
+                        keep.addTest(t)
+                else:
+                        left.append(t.id().split('.', 1)[-1])
+        if left:
+                sys.stderr.write('flavour %s: %d case(s) left to the other flavour: %s\n'
+                                 % (FLAVOUR, len(left), ', '.join(left)))
+        return keep
+
 BUS_CONF = '''<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
 <busconfig>
@@ -44,8 +83,37 @@ BUS_CONF = '''<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configur
 '''
 
 
+PYTHON = '/usr/bin/python3'
+
+# sysfs_write()'s writer: prints "ok" or the errno's name.
+WRITER = '''
+import errno, os, sys
+try:
+        fd = os.open(sys.argv[1], os.O_WRONLY)
+        try:
+                os.write(fd, sys.argv[2].encode())
+        finally:
+                os.close(fd)
+        print("ok")
+except OSError as e:
+        print(errno.errorcode.get(e.errno, str(e.errno)))
+'''
+
+
 def scaled(t):
         return t * SCALE
+
+
+def component_path(uuid):
+        """sd_bus_path_encode("/org/lfa/Manager/component", uuid): every byte
+        but [A-Za-z0-9] (a leading digit too) becomes _XX."""
+        out = []
+        for i, ch in enumerate(uuid):
+                if ch.isalpha() or (ch.isdigit() and i > 0):
+                        out.append(ch)
+                else:
+                        out.append('_%02x' % ord(ch))
+        return '/org/lfa/Manager/component/' + ''.join(out)
 
 
 def lfad_binary():
@@ -133,26 +201,64 @@ class Notify:
                                                              % (assignment, count, scaled(timeout), self.messages))
                                 self.cond.wait(left)
 
+        def mark(self):
+                """A position in the assignments, for wait_match(since=)."""
+                return len(self.assignments())
+
+        def wait_match(self, pattern, since=0, timeout=15):
+                """Until an assignment at or after position since matches the
+                regular expression; returns it."""
+                deadline = time.monotonic() + scaled(timeout)
+                rx = re.compile(pattern)
+                with self.cond:
+                        while True:
+                                got = [a for m in self.messages for a in m.split('\n') if a][since:]
+                                for a in got:
+                                        if rx.search(a):
+                                                return a
+                                left = deadline - time.monotonic()
+                                if left <= 0:
+                                        raise AssertionError('nothing matching %r on NOTIFY_SOCKET within %ss; '
+                                                             'got %r' % (pattern, scaled(timeout), got))
+                                self.cond.wait(left)
+
         def stop(self):
                 self.running = False
                 self.thread.join(2)
                 self.sock.close()
 
 
+# The file the harness adds to every test's policy (usr) unless the test
+# sets POLL_INTERVAL_SEC = None: the upstream ABI sends no component
+# uevents, so lfad learns of a store update by its poll.
+POLL_POLICY = '00-test-poll.conf'
+
+
 class LfadTestCase(unittest.TestCase):
-        """Set SCENARIO (text), POLICY ({'etc'|'run'|'usr': {name: text}}) and
-        SIM_OPTIONS; setUp starts the platform, the bus and lfad and waits for
-        READY=1."""
+        """Set SCENARIO (text), POLICY ({'etc'|'run'|'usr': {name: text}}),
+        SIM_OPTIONS and FLAVOURS; setUp starts the platform, the bus and lfad
+        and waits for READY=1."""
 
         SCENARIO = ''
         POLICY = {}
         SIM_OPTIONS = {'prime_budget_ms': 2000, 'activate_budget_ms': 2000}
         START = True
+        # The flavours of the simulated driver this test is meaningful on.
+        FLAVOURS = ALL_FLAVOURS
+        # [Manager] PollIntervalSec= of the test policy (lfa.d(5)); None
+        # leaves lfad's default.
+        POLL_INTERVAL_SEC = 1
+
+        flavour = FLAVOUR
+        upstream = UPSTREAM
 
         def setUp(self):
+                if self.flavour not in self.FLAVOURS:
+                        raise AssertionError('%s runs on the %s flavour only, not on %s (LFA_SIM_FLAVOUR)'
+                                             % (type(self).__name__, ' and '.join(self.FLAVOURS), self.flavour))
                 self.tmpobj = tempfile.TemporaryDirectory(prefix='lfa-it-')
                 self.tmp = self.tmpobj.name
-                self.sim = Sim(self.SCENARIO, **self.SIM_OPTIONS).start()
+                self.sim = Sim(self.SCENARIO, flavour=self.flavour, **self.SIM_OPTIONS).start()
                 self.bus = Bus(self.tmp)
                 self.notify = Notify(self.tmp)
                 self.state_dir = os.path.join(self.tmp, 'state')
@@ -160,6 +266,9 @@ class LfadTestCase(unittest.TestCase):
                 self.policy_dirs = [os.path.join(self.tmp, d) for d in ('etc', 'run', 'usr')]
                 for d in [self.state_dir, self.runtime_dir] + self.policy_dirs:
                         os.makedirs(d, mode=0o755)
+                if self.POLL_INTERVAL_SEC is not None:
+                        self.write_policy(POLL_POLICY, '[Manager]\nPollIntervalSec=%d\n' % self.POLL_INTERVAL_SEC,
+                                          'usr')
                 for where, files in self.POLICY.items():
                         for name, text in files.items():
                                 self.write_policy(name, text, where)
@@ -265,6 +374,38 @@ class LfadTestCase(unittest.TestCase):
                 if check and r.returncode != 0:
                         raise AssertionError('busctl %s: %s' % (' '.join(args), r.stderr.strip()))
                 return r
+
+        def prop(self, name, path='/org/lfa/Manager', iface='org.lfa.Manager'):
+                """A property's value as busctl --json=short gives it."""
+                r = self.busctl('--json=short', 'get-property', 'org.lfa.Manager', path, iface, name)
+                return json.loads(r.stdout)['data']
+
+        def cprop(self, uuid, name):
+                return self.prop(name, component_path(uuid), 'org.lfa.Component')
+
+        def wait_pending_count(self, n, since=0, timeout=10):
+                """Until lfad reports n pending components on its
+                NOTIFY_SOCKET (STATUS=Idle, ..., n pending): it has read
+                what the driver shows. since: a Notify.mark()."""
+                return self.notify.wait_match(r'^STATUS=Idle, .*\b%d pending' % n, since, timeout)
+
+        def client(self, code, *args):
+                """Run Python code in another process inside the platform (the
+                simulator's preloads: its writes block as the kernel's do);
+                returns the Popen (text stdout)."""
+                return subprocess.Popen([PYTHON, '-c', code] + [str(a) for a in args], env=self.sim.child_env(),
+                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                        stdin=subprocess.DEVNULL)
+
+        def sysfs_write(self, uuid, name, value, wait=True):
+                """Someone else writes value to /sys/firmware/lfa/<uuid>/<name>
+                (one write, as `echo` does). wait: returns "ok" or the errno
+                name the write got; else the Popen (communicate() gives that)."""
+                p = self.client(WRITER, '/sys/firmware/lfa/%s/%s' % (uuid, name), value)
+                if not wait:
+                        return p
+                out, _ = p.communicate(timeout=scaled(60))
+                return out.strip()
 
         def history(self):
                 """lfad's history file as dicts (the format of

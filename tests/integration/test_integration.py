@@ -4,24 +4,38 @@
 simulator's record), what it tells systemd (NOTIFY_SOCKET), what it keeps
 (the history file) and what it shows on the bus (busctl).
 
-Run: LFA_BUILD=build tests/integration/test_integration.py [-v] [TEST...]
+Every test runs on the simulated driver's flavour in force
+(LFA_SIM_FLAVOUR: extended, the default, or upstream) when its class lists
+it in FLAVOURS; scripts/suites/40-integration runs the file once per flavour.
+
+Run: LFA_BUILD=build [LFA_SIM_FLAVOUR=upstream] tests/integration/test_integration.py [-v] [TEST...]
 """
 
+import json
 import os
+import re
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
 
-from lfatest import LfadTestCase, lfad_binary, wait_for  # noqa: E402
+import lfatest  # noqa: E402
+from lfatest import LfadTestCase, ROOT, component_path, lfad_binary, wait_for  # noqa: E402
+
+load_tests = lfatest.load_tests
+
+EXTENDED = ('extended',)
+UPSTREAM = ('upstream',)
 
 BL31 = '47d4086d-4cfe-9846-9b95-2950cbbd5a00'
 RMM = '6c0762a6-12f2-4b56-92cb-ba8f633606d9'
 BMC = '3f7c2d9a-8b1e-4c55-9a60-5d2e7b41c0aa'
 NEW = '11111111-2222-3333-4444-555555555555'
+SLOW = 'a0a0a0a0-0000-4000-8000-000000000003'
 
 PLATFORM = '''
 agent version=1.0
@@ -31,12 +45,11 @@ component uuid=%s rendezvous=optional current=4.1 activate_rounds=2
 ''' % (BL31, RMM, BMC)
 
 
-def component_path(uuid):
-        """sd_bus_path_encode("/org/lfa/Manager/component", uuid)."""
-        enc = ''.join(c if c.isalnum() else '_%02x' % ord(c) for c in uuid)
-        if enc[0].isdigit():
-                enc = '_%02x' % ord(uuid[0]) + enc[1:]
-        return '/org/lfa/Manager/component/' + enc
+
+
+def truth(value):
+        """kstrtobool() of what lfad wrote to a boolean attribute."""
+        return value[:1] in ('1', 'y', 'Y', 't', 'T') or value[:2].lower() == 'on'
 
 
 def policy(defaults=None, **components):
@@ -70,9 +83,10 @@ class TestColdplug(LfadTestCase):
                 r = self.busctl('get-property', 'org.lfa.Manager', component_path(BL31),
                                 'org.lfa.Component', 'MayResetCpu', 'CurrentVersion').stdout.split('\n')
                 self.assertEqual(r[:2], ['b true', 's "2.7"'])
-                r = self.busctl('get-property', 'org.lfa.Manager', '/org/lfa/Manager',
-                                'org.lfa.Manager', 'AbiVersion', 'PendingCount').stdout.split('\n')
-                self.assertEqual(r[:2], ['s "1.0"', 'u 1'])
+                self.assertEqual(self.prop('PendingCount'), 1)
+                if not self.upstream:
+                        # The driver's /sys/firmware/lfa/version (an extension).
+                        self.assertEqual(self.prop('AbiVersion'), '1.0')
                 # Policy "never": a pending component found at start is left.
                 self.settle()
                 self.assertEqual(self.activate_writes(), [])
@@ -105,9 +119,18 @@ class TestImmediate(LfadTestCase):
                 self.assertEqual(r, 's "1.3"')
 
         def test_components_that_stay_put_are_not_touched(self):
+                mark = self.notify.mark()
                 self.sim.ctl('store-update uuid=%s' % BMC)
-                self.settle(1.0)
-                self.assertEqual(self.sim.writes(), [])
+                # lfad has read BMC's new image (uevent or poll) and decided.
+                self.wait_pending_count(1, mark)
+                self.assertEqual([w for w in self.sim.writes() if w['file'] not in ('force_cpu_rendezvous',
+                                                                                   'auto_activate')], [])
+                # What lfad owns it keeps as the policy says: the rendezvous
+                # forced (the default), the kernel's auto-activation off.
+                for w in self.sim.writes('force_cpu_rendezvous'):
+                        self.assertTrue(truth(w['value']), w)
+                for w in self.sim.writes('auto_activate'):
+                        self.assertFalse(truth(w['value']), w)
 
 
 class TestWindow(LfadTestCase):
@@ -187,6 +210,9 @@ class TestMayResetCpu(LfadTestCase):
 
 
 class TestFailure(LfadTestCase):
+        # The LFA code comes from the driver's last_error (an extension);
+        # TestFailureUpstream is the same on Arm's driver.
+        FLAVOURS = EXTENDED
         SCENARIO = '''
 component uuid=%s current=1.0 activate_error=DEVICE_ERROR
 component uuid=%s current=1.0
@@ -222,7 +248,43 @@ component uuid=%s current=1.0
                 self.assertIsNone(self.wait_result(BMC)['errno'])
 
 
+class TestFailureUpstream(LfadTestCase):
+        """Arm's driver answers -ECANCELED to every failure and names the LFA
+        error only in the kernel log: lfad records that, says the driver
+        does not say why, and retries within RetryLimit (it cannot tell an
+        authentication failure from a device error)."""
+        FLAVOURS = UPSTREAM
+        SCENARIO = TestFailure.SCENARIO.replace('DEVICE_ERROR', 'AUTH_ERROR')
+        POLICY = TestFailure.POLICY
+
+        def test_failure_recorded_without_a_code_and_retried_a_bounded_number_of_times(self):
+                self.sim.ctl('store-update uuid=%s pending_version=1.1' % RMM)
+                self.wait_activate_write(RMM)
+                r = self.wait_result(RMM)
+                self.assertEqual(r['errno'], 'ECANCELED')
+                h = self.wait_history(lambda h: h['uuid'] == RMM and h['error'] != 0)
+                self.assertEqual(h[0]['error'], -125)   # -ECANCELED
+                self.assertIn(h[0]['lfa_code'], ('-', ''))
+                self.assertIn('does not say why', h[0]['message'])
+                self.wait_activate_write(RMM, 3, timeout=15)
+                self.wait_result(RMM, n=2, timeout=10)
+                self.settle(5.0)
+                writes = self.activate_writes(RMM)
+                self.assertEqual(len(writes), 3)
+                gaps = [b['t'] - a['t'] for a, b in zip(writes, writes[1:])]
+                self.assertTrue(gaps[0] >= 0.9 and gaps[1] >= 1.9, gaps)
+                self.assertEqual(len(self.wait_history(lambda h: h['uuid'] == RMM and h['error'] == -125,
+                                                       what='three failed attempts in the history')), 3)
+                self.assertNotIn('AUTH_ERROR', self.cprop(RMM, 'LastError'))
+                self.assertEqual(self.cprop(RMM, 'LastResult'), 'failed')
+                # Other work goes on.
+                self.sim.ctl('store-update uuid=%s' % BMC)
+                self.assertIsNone(self.wait_result(BMC)['errno'])
+
+
 class TestNotRetried(LfadTestCase):
+        # AUTH_ERROR is known from last_error (an extension).
+        FLAVOURS = EXTENDED
         SCENARIO = 'component uuid=%s current=1.0 activate_error=AUTH_ERROR\n' % RMM
         POLICY = {'etc': {'50-retry.conf': policy(defaults={'AutoActivate': 'immediate',
                                                             'RetryLimit': '3', 'RetryDelaySec': '1'})}}
@@ -241,6 +303,8 @@ class TestNotRetried(LfadTestCase):
 
 
 class TestPrimeAhead(LfadTestCase):
+        # The driver's prime file and state (extensions); TestPrimeAheadUpstream.
+        FLAVOURS = EXTENDED
         SCENARIO = PLATFORM
         POLICY = {'etc': {'50-window.conf': policy(defaults={'AutoActivate': 'window', 'PrimeAhead': 'yes'})}}
 
@@ -262,6 +326,37 @@ class TestPrimeAhead(LfadTestCase):
                 late = [c for c in self.sim.records('call', uuid=RMM, call='PRIME') if c['t'] > w['t']]
                 self.assertEqual(late, [])
                 self.assertEqual(len(self.sim.records('result', uuid=RMM, action='prime')), 1)
+
+
+class TestPrimeAheadUpstream(LfadTestCase):
+        """PrimeAhead=yes on a driver that cannot prime alone: the decision's
+        reason and Plan() say so; the window activates as usual."""
+        FLAVOURS = UPSTREAM
+        SCENARIO = PLATFORM
+        POLICY = TestPrimeAhead.POLICY
+
+        def assertSaysNoPrimeAhead(self, text):
+                self.assertRegex(text.lower(), r'prim.*(not|cannot|n\'t)|(not|cannot|n\'t).*prim', text)
+
+        def test_prime_ahead_said_impossible_and_the_window_activates(self):
+                mark = self.notify.mark()
+                self.sim.ctl('store-update uuid=%s' % RMM, 'store-update uuid=%s' % BMC)
+                self.wait_pending_count(2, mark)
+                self.assertEqual(self.cprop(RMM, 'Decision'), 'window')
+                self.assertSaysNoPrimeAhead(self.cprop(RMM, 'DecisionReason'))
+                plan = {e[0]: e for e in json.loads(self.busctl('--json=short', 'call', 'org.lfa.Manager',
+                                                                '/org/lfa/Manager', 'org.lfa.Manager',
+                                                                'Plan').stdout)['data'][0]}
+                self.assertEqual(plan[RMM][2], 'window')
+                self.assertSaysNoPrimeAhead(plan[RMM][3])
+                self.assertSaysNoPrimeAhead(plan[BMC][3])
+                # Nothing was started ahead of the window.
+                self.assertEqual(self.sim.records('call', call='PRIME'), [])
+                self.assertEqual(self.activate_writes(), [])
+                self.busctl('call', 'org.lfa.Manager', '/org/lfa/Manager', 'org.lfa.Manager', 'ActivatePending')
+                self.assertIsNone(self.wait_result(RMM)['errno'])
+                self.assertIsNone(self.wait_result(BMC, timeout=15)['errno'])
+                self.assertEqual([h['trigger'] for h in self.history()], ['window', 'window'])
 
 
 class TestVerify(LfadTestCase):
@@ -291,7 +386,9 @@ class TestGarbage(LfadTestCase):
         START = False
 
         def test_unparsable_component_is_marked_and_the_others_work(self):
-                with open(os.path.join(self.sim.sys_lfa, BMC, 'activation_pending'), 'w') as f:
+                # A static attribute: on Arm's driver activation_pending is
+                # read live from the firmware.
+                with open(os.path.join(self.sim.sys_lfa, BMC, 'cpu_rendezvous'), 'w') as f:
                         f.write('banana\n')
                 self.start_lfad()
                 r = self.busctl('get-property', 'org.lfa.Manager', component_path(BMC),
@@ -323,9 +420,9 @@ component uuid=%s current=1.0
                                          and t)(self.busctl('tree', 'org.lfa.Manager').stdout),
                                 10, 'the new component on the bus and the vanished one gone')
                 self.assertIn(component_path(RMM), tree)
-                r = self.busctl('get-property', 'org.lfa.Manager', component_path(RMM),
-                                'org.lfa.Component', 'SeqId').stdout.strip()
-                self.assertEqual(r, 't %s' % self.sim.attr(RMM, 'seq_id'))
+                if not self.upstream:
+                        # seq_id is an extension.
+                        self.assertEqual(self.cprop(RMM, 'SeqId'), int(self.sim.attr(RMM, 'seq_id')))
 
 
 class TestOneAtATime(LfadTestCase):
@@ -403,7 +500,13 @@ component uuid=%s current=1.0
                 self.start_lfad()
                 self.assertIsNone(self.wait_result(RMM, timeout=15)['errno'])
                 self.settle(1.5)
-                self.assertEqual(len(self.activate_writes(RMM)), 1, 'activated twice')
+                ok = [r for r in self.sim.records('result', uuid=RMM, action='activate') if r['errno'] is None]
+                self.assertEqual(len(ok), 1, 'activated twice')
+                if not self.upstream:
+                        # The driver's state told the new lfad a sequence ran:
+                        # it wrote nothing. (Arm's driver shows no state: a
+                        # write then gets -EBUSY.)
+                        self.assertEqual(len(self.activate_writes(RMM)), 1, 'written twice')
                 # The history file reads whole, with what it had before.
                 after = self.history()
                 self.assertEqual(after[:len(before)], before)
@@ -430,9 +533,12 @@ class TestBurstDuringColdplug(LfadTestCase):
                 self.start_lfad(wait_ready=False)
 
                 def burst():
-                        # Start as soon as lfad's monitor exists.
-                        wait_for(lambda: any(n.startswith('event') for n in os.listdir(self.sim.env['UMOCKDEV_DIR'])),
-                                 10, 'lfad to open its udev monitor')
+                        # Start as soon as lfad's monitor exists (Arm's driver
+                        # sends no component uevents: the poll finds them).
+                        if not self.upstream:
+                                wait_for(lambda: any(n.startswith('event')
+                                                     for n in os.listdir(self.sim.env['UMOCKDEV_DIR'])),
+                                         10, 'lfad to open its udev monitor')
                         for u in uuids:
                                 self.sim.ctl('store-update uuid=%s' % u)
                 t = threading.Thread(target=burst)
@@ -443,6 +549,373 @@ class TestBurstDuringColdplug(LfadTestCase):
                         self.wait_result(u, timeout=30)
                 self.assertEqual(sorted({w['uuid'] for w in self.activate_writes()}), sorted(uuids))
                 self.assertEqual(len(self.activate_writes()), N_BURST)
+
+
+# -- both ABIs: what the demo shows, and what lfad says about the driver --
+
+
+class TestDemo(LfadTestCase):
+        """scripts/demo's platform and site policy: TF-RMM activated at once,
+        the board controller left for the window (and activated there
+        without the rendezvous), TF-A BL31 refused — the same on both
+        drivers."""
+        SCENARIO = os.path.join(ROOT, 'tests', 'scenarios', 'demo.scn')
+        START = False
+
+        def setUp(self):
+                super().setUp()
+                for name, where in (('examples/50-site.conf', 'etc'), ('00-defaults.conf', 'usr')):
+                        with open(os.path.join(ROOT, 'policy', name), encoding='utf-8') as f:
+                                self.write_policy(os.path.basename(name), f.read(), where)
+                self.start_lfad()
+
+        def test_immediate_window_refused(self):
+                self.sim.ctl('store-update uuid=%s pending_version=1.3' % RMM,
+                             'store-update uuid=%s pending_version=4.2' % BMC,
+                             'store-update uuid=%s pending_version=2.11' % BL31)
+                r = self.wait_result(RMM)
+                self.assertIsNone(r['errno'])
+                self.assertTrue(r['rendezvous'])
+                h = self.wait_history(lambda h: h['uuid'] == RMM)
+                self.assertEqual((h[0]['trigger'], h[0]['version_before'], h[0]['error']), ('auto', '1.2', 0))
+                if not self.upstream:
+                        # PrimeAhead=yes: primed while waiting for the window.
+                        self.assertIsNone(self.wait_result(BMC, 'prime')['errno'])
+                wait_for(lambda: self.cprop(BMC, 'ActivationPending') and self.cprop(BL31, 'ActivationPending'),
+                         10, 'the board controller and BL31 pending on the bus')
+                wait_for(lambda: self.cprop(RMM, 'CurrentVersion') == '1.3', 10, 'TF-RMM at 1.3 on the bus')
+                self.assertEqual(self.cprop(BMC, 'Decision'), 'window')
+                self.assertEqual(self.cprop(BL31, 'Decision'), 'refused')
+                if self.upstream:
+                        reason = self.cprop(BMC, 'DecisionReason').lower()
+                        self.assertRegex(reason, r'prim.*(not|cannot|n\'t)|(not|cannot|n\'t).*prim')
+                self.assertEqual(self.activate_writes(BMC), [])
+                self.assertEqual(self.sim.writes('activate', BL31), [])
+                # The maintenance window (lfa-activate.timer).
+                r = json.loads(self.busctl('--json=short', 'call', 'org.lfa.Manager', '/org/lfa/Manager',
+                                           'org.lfa.Manager', 'ActivatePending').stdout)['data'][0]
+                self.assertEqual(r, [[BMC, 'success', '']])
+                w = self.activate_writes(BMC)
+                self.assertEqual(len(w), 1)
+                self.assertEqual(w[0]['force_cpu_rendezvous'], 0)
+                self.assertFalse(self.wait_result(BMC)['rendezvous'])
+                h = self.wait_history(lambda h: h['uuid'] == BMC and h['action'] == 'activate')
+                self.assertEqual((h[0]['trigger'], h[0]['version_after'], h[0]['error']), ('window', '4.2', 0))
+                self.assertEqual(self.sim.writes('activate', BL31), [])
+                self.assertEqual(self.sim.writes('prime', BL31), [])
+
+
+# The driver's extensions as DriverFeatures names them, and the file each
+# stands for (component uevents and cancel-priming have no file of their own).
+EXTENSION_FEATURES = ['prime', 'cancel-priming', 'state', 'last-error', 'seq-id', 'refresh',
+                      'component-uevents']
+
+
+class TestDriver(LfadTestCase):
+        SCENARIO = PLATFORM
+
+        def test_driver_abi_module_features_and_poll(self):
+                kernel_auto = os.path.exists(os.path.join(self.sim.sys_lfa, RMM, 'auto_activate'))
+                if self.upstream:
+                        # lfa_fw v2/v3 (the simulator plays v3) has auto_activate.
+                        self.assertTrue(kernel_auto, 'the upstream flavour has no auto_activate')
+                        self.assertFalse(os.path.exists(os.path.join(self.sim.sys_lfa, 'version')))
+                        self.assertEqual(self.prop('DriverAbi'), 'upstream')
+                        self.assertEqual(self.prop('DriverModule'), 'lfa_fw')
+                        self.assertEqual(self.prop('DriverFeatures'), ['auto-activate'])
+                        # [Manager] PollIntervalSec=1 of the test policy.
+                        self.assertEqual(self.prop('PollIntervalUSec'), 1000000)
+                else:
+                        self.assertEqual(self.prop('DriverAbi'), 'extended')
+                        self.assertEqual(self.prop('DriverModule'), 'lfa')
+                        want = EXTENSION_FEATURES + (['auto-activate'] if kernel_auto else [])
+                        self.assertEqual(sorted(self.prop('DriverFeatures')), sorted(want))
+                        # Component uevents: no poll, whatever the policy says.
+                        self.assertEqual(self.prop('PollIntervalUSec'), 0)
+
+        def test_kernel_settings_shown_per_component(self):
+                for u in (BL31, RMM, BMC):
+                        self.assertIs(self.cprop(u, 'KernelAutoActivate'), False)
+                        self.assertEqual(self.cprop(u, 'KernelOverride'), '')
+
+
+class TestDriverDefaultPoll(LfadTestCase):
+        SCENARIO = PLATFORM
+        POLL_INTERVAL_SEC = None
+
+        def test_default_poll_interval(self):
+                # lfa.d(5): PollIntervalSec= defaults to 60; only Arm's driver
+                # needs it.
+                self.assertEqual(self.prop('PollIntervalUSec'), 60000000 if self.upstream else 0)
+
+
+class TestNoDriver(LfadTestCase):
+        SCENARIO = 'agent present=0\n'
+
+        def test_no_driver_bound(self):
+                self.assertFalse(os.path.exists(self.sim.sys_lfa))
+                self.assertEqual(self.prop('DriverAbi'), 'none')
+                self.assertEqual(self.prop('DriverFeatures'), [])
+                self.assertEqual(self.prop('PollIntervalUSec'), 0)
+                comps = json.loads(self.busctl('--json=short', 'call', 'org.lfa.Manager', '/org/lfa/Manager',
+                                               'org.lfa.Manager', 'ListComponents').stdout)['data'][0]
+                self.assertEqual(comps, [])
+
+
+class TestForceRendezvousOwned(LfadTestCase):
+        """lfad keeps force_cpu_rendezvous equal to the policy's decision:
+        when the component appears, after a reload, before each
+        activation — whatever someone else wrote meanwhile."""
+        SCENARIO = PLATFORM
+        POLICY = {'etc': {'50-window.conf': policy(**{BMC: {'AutoActivate': 'window', 'CpuRendezvous': 'skip'},
+                                                        RMM: {'AutoActivate': 'window'}})}}
+
+        def last_force(self, uuid, since=0.0):
+                w = [w for w in self.sim.writes('force_cpu_rendezvous', uuid) if w['t'] >= since]
+                return truth(w[-1]['value']) if w else None
+
+        def test_written_at_start_before_activation_and_after_reload(self):
+                # When the component appears: BMC may skip, RMM may not.
+                wait_for(lambda: self.last_force(BMC) is False and self.last_force(RMM) is True, 10,
+                         'force_cpu_rendezvous written by lfad at start (BMC 0, RMM 1)')
+                wait_for(lambda: self.cprop(BMC, 'ForceCpuRendezvous') is False, 10, 'ForceCpuRendezvous false')
+                # Someone else forces the rendezvous; before the activation
+                # lfad puts the policy's value back.
+                self.assertEqual(self.sysfs_write(BMC, 'force_cpu_rendezvous', '1'), 'ok')
+                mark = self.notify.mark()
+                self.sim.ctl('store-update uuid=%s' % BMC)
+                self.wait_pending_count(1, mark)
+                self.busctl('call', 'org.lfa.Manager', '/org/lfa/Manager', 'org.lfa.Manager', 'ActivatePending')
+                w = self.activate_writes(BMC)
+                self.assertEqual(len(w), 1)
+                self.assertEqual(w[0]['force_cpu_rendezvous'], 0)
+                self.assertFalse(self.wait_result(BMC)['rendezvous'])
+                # After a reload: the new decision's value, at once.
+                t = self.sim.records()[-1]['t']
+                self.write_policy('50-window.conf', policy(**{BMC: {'AutoActivate': 'window'}}))
+                self.lfad.send_signal(signal.SIGHUP)
+                self.wait_ready(2)
+                wait_for(lambda: self.last_force(BMC, t) is True, 10, 'force_cpu_rendezvous=1 after the reload')
+
+
+# -- Arm's driver only: no component uevents, lfad owns auto_activate -------
+
+
+class TestPoll(LfadTestCase):
+        FLAVOURS = UPSTREAM
+        SCENARIO = PLATFORM
+        POLICY = {'etc': {'50-rmm.conf': immediate(RMM)}}
+
+        def test_new_image_learned_by_the_poll(self):
+                self.assertEqual(self.prop('PollIntervalUSec'), 1000000)
+                self.sim.ctl('store-update uuid=%s pending_version=1.3' % RMM)
+                ctl = self.sim.wait_record(lambda r: r['type'] == 'ctl' and 'store-update' in r['statement'])
+                w = self.wait_activate_write(RMM, timeout=5)
+                # Within one poll interval (and sd-event's accuracy).
+                self.assertLess(w[0]['t'] - ctl['t'], lfatest.scaled(2.5))
+                self.assertIsNone(self.wait_result(RMM)['errno'])
+                h = self.wait_history(lambda h: h['uuid'] == RMM)
+                self.assertEqual((h[0]['trigger'], h[0]['version_before'], h[0]['error']), ('auto', '1.2', 0))
+                wait_for(lambda: self.cprop(RMM, 'CurrentVersion') == '1.3', 10, 'CurrentVersion 1.3 on the bus')
+                self.assertIs(self.cprop(RMM, 'ActivationPending'), False)
+
+
+class TestRefresh(LfadTestCase):
+        FLAVOURS = UPSTREAM
+        SCENARIO = PLATFORM
+        POLICY = {'etc': {'50-rmm.conf': immediate(RMM)}}
+        POLL_INTERVAL_SEC = 0
+
+        def test_new_image_learned_on_refresh(self):
+                self.assertEqual(self.prop('PollIntervalUSec'), 0)
+                self.sim.ctl('store-update uuid=%s pending_version=1.3' % RMM)
+                # No poll, no uevent: lfad does not know yet.
+                self.assertIs(self.cprop(RMM, 'ActivationPending'), False)
+                self.assertEqual(self.activate_writes(), [])
+                self.busctl('call', 'org.lfa.Manager', '/org/lfa/Manager', 'org.lfa.Manager', 'Refresh')
+                self.wait_activate_write(RMM)
+                self.assertIsNone(self.wait_result(RMM)['errno'])
+                wait_for(lambda: self.cprop(RMM, 'CurrentVersion') == '1.3', 10, 'CurrentVersion 1.3 on the bus')
+
+
+class TestSmcccUevent(LfadTestCase):
+        """NVIDIA's kernels send a bare `change` uevent on the SMCCC device
+        after each successful activation: lfad re-reads everything at once
+        (no poll here)."""
+        FLAVOURS = UPSTREAM
+        SCENARIO = PLATFORM
+        SIM_OPTIONS = dict(LfadTestCase.SIM_OPTIONS, smccc_uevents=True)
+        POLICY = {'etc': {'50-rmm.conf': immediate(RMM)}}
+        POLL_INTERVAL_SEC = 0
+
+        def test_new_image_learned_at_once_on_the_device_uevent(self):
+                self.sim.ctl('store-update uuid=%s pending_version=1.3' % RMM,
+                             'store-update uuid=%s pending_version=4.2' % BMC)
+                self.assertIs(self.cprop(RMM, 'ActivationPending'), False)
+                # Someone activates the board controller by hand: the kernel
+                # sends its device uevent, lfad reads the inventory again,
+                # finds RMM's new image and activates it (policy immediate).
+                self.assertEqual(self.sysfs_write(BMC, 'activate', '1'), 'ok')
+                bmc = self.wait_result(BMC)
+                self.assertIsNone(bmc['errno'])
+                ev = self.sim.wait_record(lambda r: r['type'] == 'uevent' and r['env'].get('SUBSYSTEM') == 'arm_smccc',
+                                          what='the SMCCC device uevent')
+                self.assertEqual(ev['env'].get('DRIVER'), 'lfa_fw')
+                w = self.wait_activate_write(RMM, timeout=5)
+                self.assertGreater(w[0]['t'], bmc['t'])
+                self.assertIsNone(self.wait_result(RMM)['errno'])
+                wait_for(lambda: self.cprop(BMC, 'CurrentVersion') == '4.2', 10, 'BMC at 4.2 on the bus')
+
+
+class TestKernelAutoActivate(LfadTestCase):
+        """lfad owns auto_activate: 0 on every component when it first sees
+        it and after a reload, and put back (KernelOverride) whenever it
+        reads 1; so the kernel never activates on a notification."""
+        FLAVOURS = UPSTREAM
+        SCENARIO = PLATFORM
+        POLICY = {'etc': {'50-never.conf': policy(defaults={'AutoActivate': 'never'})}}
+
+        def zeroes(self, uuid, since=0.0):
+                return [w for w in self.sim.writes('auto_activate', uuid)
+                        if w['t'] >= since and not truth(w['value'])]
+
+        def test_auto_activate_kept_off(self):
+                for u in (BL31, RMM, BMC):
+                        wait_for(lambda: self.zeroes(u), 10, 'auto_activate=0 written on %s' % u)
+                        self.assertIs(self.cprop(u, 'KernelAutoActivate'), False)
+                        self.assertEqual(self.cprop(u, 'KernelOverride'), '')
+                # Someone sets it; lfad's next poll puts it back.
+                self.assertEqual(self.sysfs_write(RMM, 'auto_activate', '1'), 'ok')
+                one = [w for w in self.sim.writes('auto_activate', RMM) if truth(w['value'])][-1]
+                wait_for(lambda: self.zeroes(RMM, one['t']), 5, 'lfad to write auto_activate=0 back')
+                self.assertEqual(self.sim.attr(RMM, 'auto_activate'), '0')
+                wait_for(lambda: self.cprop(RMM, 'KernelOverride'), 5, 'KernelOverride')
+                self.assertRegex(self.cprop(RMM, 'KernelOverride'), r'^auto_activate: found 1, wrote 0 at .')
+                self.assertIs(self.cprop(RMM, 'KernelAutoActivate'), False)
+                self.assertTrue(any(RMM in line and 'auto_activate' in line for line in self.lfad_output().splitlines()),
+                                'no log line naming %s and auto_activate' % RMM)
+                # The platform's notification: the kernel activates nothing.
+                mark = self.notify.mark()
+                self.sim.ctl('store-update uuid=%s pending_version=1.3' % RMM)
+                self.wait_pending_count(1, mark)
+                self.assertEqual(self.sim.records('call', call='PRIME'), [])
+                self.assertEqual(self.sim.records('call', call='ACTIVATE'), [])
+                self.assertEqual(self.sim.records('result'), [])
+                # A reload writes 0 again everywhere.
+                t = self.sim.records()[-1]['t']
+                self.lfad.send_signal(signal.SIGHUP)
+                self.wait_ready(2)
+                for u in (BL31, RMM, BMC):
+                        wait_for(lambda: self.zeroes(u, t), 10, 'auto_activate=0 written on %s after the reload' % u)
+                # Without lfad the simulated kernel does activate on a
+                # notification: what the checks above would have caught.
+                self.assertEqual(self.stop_lfad(), 0)
+                self.assertEqual(self.sysfs_write(BMC, 'auto_activate', '1'), 'ok')
+                self.sim.ctl('store-update uuid=%s pending_version=4.2' % BMC)
+                self.assertIsNone(self.wait_result(BMC)['errno'])
+                self.assertEqual(self.sim.records('call', uuid=RMM, call='ACTIVATE'), [])
+
+
+class TestBusyKernel(LfadTestCase):
+        """A write while another activation runs gets -EBUSY at once: lfad
+        reports Busy naming the kernel, and activates later."""
+        FLAVOURS = UPSTREAM
+        SCENARIO = '''
+component uuid=%s current=1.0 prime_rounds=4 call_delay_ms=300
+component uuid=%s current=1.2
+''' % (SLOW, RMM)
+        SIM_OPTIONS = {'prime_budget_ms': 5000, 'activate_budget_ms': 5000}
+        POLICY = {'etc': {'50-never.conf': policy(defaults={'AutoActivate': 'never'})}}
+
+        def test_busy_from_a_concurrent_activation(self):
+                mark = self.notify.mark()
+                self.sim.ctl('store-update uuid=%s' % SLOW, 'store-update uuid=%s pending_version=1.3' % RMM)
+                self.wait_pending_count(2, mark)
+                other = self.sysfs_write(SLOW, 'activate', '1', wait=False)
+                self.addCleanup(other.communicate)
+                self.sim.wait_record(lambda r: r['type'] == 'call' and r['call'] == 'PRIME' and r['uuid'] == SLOW)
+                r = self.busctl('call', 'org.lfa.Manager', '/org/lfa/Manager', 'org.lfa.Manager', 'Activate',
+                                'sa{sv}', RMM, '0', check=False)
+                self.assertNotEqual(r.returncode, 0)
+                self.assertIn('kernel', r.stderr.lower())
+                self.assertEqual(len(self.sim.writes('activate', RMM)), 1)
+                self.assertEqual(self.sim.records('call', uuid=RMM), [])
+                out, _ = other.communicate(timeout=lfatest.scaled(30))
+                self.assertEqual(out.strip(), 'ok')
+                # Once the other activation is over, lfad's works.
+                self.busctl('call', 'org.lfa.Manager', '/org/lfa/Manager', 'org.lfa.Manager', 'Activate',
+                            'sa{sv}', RMM, '0')
+                self.assertIsNone(self.wait_result(RMM)['errno'])
+
+
+# What Arm's driver v3 creates per component on TF-A (upstream-lfa-driver.md).
+UPSTREAM_FILES = {'name': 0o444, 'current_version': 0o444, 'pending_version': 0o444,
+                  'activation_capable': 0o444, 'activation_pending': 0o444, 'may_reset_cpu': 0o444,
+                  'cpu_rendezvous': 0o444, 'force_cpu_rendezvous': 0o644, 'auto_activate': 0o644,
+                  'activate': 0o200, 'cancel': 0o200}
+TFA_TEST = ['%08x-0000-4000-8000-00000000000%d' % (0x7e570000 + i, i) for i in range(3)]
+
+
+class TestVerifyUpstreamTree(LfadTestCase):
+        """lfad --verify --sysfs=DIR over a copy of what Arm's driver shows
+        (no extensions at all): every component decided, only the one whose
+        activation may reset a CPU refused, exit 0."""
+        FLAVOURS = UPSTREAM
+        SCENARIO = PLATFORM
+        START = False
+        POLICY = {'etc': {'50-site.conf': policy(**{TFA_TEST[0]: {'AutoActivate': 'immediate'},
+                                                      TFA_TEST[1]: {'AutoActivate': 'window'},
+                                                      BL31: {'AutoActivate': 'immediate'}})}}
+
+        def tree(self, with_auto_activate=True):
+                root = tempfile.mkdtemp(prefix='lfa-upstream-', dir=self.tmp)
+                comps = {
+                        # uuid: (name, current, pending_version, pending, may_reset_cpu, rendezvous)
+                        BL31: ('TF-A BL31 runtime', '0.0', '2.8', '1', '1', '1'),
+                        TFA_TEST[0]: (TFA_TEST[0], '0.0', 'N/A', '1', '0', '1'),
+                        TFA_TEST[1]: (TFA_TEST[1], '1.2', '1.3', '1', '0', '0'),
+                        TFA_TEST[2]: (TFA_TEST[2], '0.0', 'N/A', '0', '0', '1'),
+                        RMM: ('TF-RMM', '0.0', 'N/A', '0', '0', '1'),
+                }
+                for u, (name, cur, pend, pending, reset, rdv) in comps.items():
+                        d = os.path.join(root, u)
+                        os.mkdir(d)
+                        values = {'name': name, 'current_version': cur, 'pending_version': pend,
+                                  'activation_capable': '1', 'activation_pending': pending, 'may_reset_cpu': reset,
+                                  'cpu_rendezvous': rdv, 'force_cpu_rendezvous': '1', 'auto_activate': '0',
+                                  'activate': '', 'cancel': ''}
+                        for f, mode in UPSTREAM_FILES.items():
+                                if f == 'auto_activate' and not with_auto_activate:
+                                        continue
+                                path = os.path.join(d, f)
+                                with open(path, 'w', encoding='utf-8') as fh:
+                                        fh.write(values[f] + '\\n' if mode & 0o444 else '')
+                                os.chmod(path, mode)
+                return root, comps
+
+        def verify(self, root):
+                return subprocess.run([lfad_binary(), '--verify', '--sysfs=' + root] +
+                                      ['--policy-dir=' + d for d in self.policy_dirs],
+                                      capture_output=True, text=True, timeout=30)
+
+        def check(self, with_auto_activate):
+                root, comps = self.tree(with_auto_activate)
+                r = self.verify(root)
+                self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+                self.assertNotIn('invalid', r.stderr)
+                decisions = dict(re.findall(r'^(\\S+) .*\\n  decision: ([a-z-]+)', r.stdout, re.M))
+                self.assertEqual(sorted(decisions), sorted(comps), r.stdout)
+                self.assertEqual(decisions, {BL31: 'refused', TFA_TEST[0]: 'immediate', TFA_TEST[1]: 'window',
+                                             TFA_TEST[2]: 'nothing-pending', RMM: 'nothing-pending'}, r.stdout)
+                # Verify only reads.
+                for u in comps:
+                        self.assertEqual(open(os.path.join(root, u, 'activate')).read(), '')
+
+        def test_v3_tree(self):
+                self.check(True)
+
+        def test_v1_backport_tree_without_auto_activate(self):
+                self.check(False)
 
 
 if __name__ == '__main__':

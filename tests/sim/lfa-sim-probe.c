@@ -6,14 +6,18 @@
  * libumockdev-preload): a udev monitor filtered on SUBSYSTEM=lfa, and
  * plain file reads and writes under /sys/firmware/lfa. Each received uevent
  * is printed as one line; commands come on stdin, one per line:
- *   write PATH VALUE   open PATH write-only, write VALUE, close
+ *   write PATH VALUE   in a thread of its own (a write blocks like the
+ *                      kernel's): open PATH write-only, write VALUE, close;
+ *                      print "wrote PATH N" or "failed PATH ERRNONAME"
  *   read PATH          print the file's first line
  *   device PATH        udev_device_new_from_syspath(): print its subsystem
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <libudev.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +31,8 @@ static void print_event(struct udev_device *d)
 {
         size_t i;
 
+        /* One line, not interleaved with a writer thread's. */
+        flockfile(stdout);
         printf("event %s %s", udev_device_get_action(d), udev_device_get_devpath(d));
         for (i = 0; i < sizeof(props) / sizeof(props[0]); i++) {
                 const char *v = udev_device_get_property_value(d, props[i]);
@@ -35,27 +41,53 @@ static void print_event(struct udev_device *d)
                         printf(" %s=%s", props[i], v);
         }
         printf("\n");
+        funlockfile(stdout);
+}
+
+static void *write_thread(void *arg)
+{
+        char *path = arg, *val = path + strlen(path) + 1;
+        ssize_t n;
+        int fd;
+
+        fd = open(path, O_WRONLY | O_CLOEXEC);
+        if (fd < 0) {
+                printf("failed %s %s\n", path, strerrorname_np(errno));
+        } else {
+                n = write(fd, val, strlen(val));
+                if (n < 0)
+                        printf("failed %s %s\n", path, strerrorname_np(errno));
+                else
+                        printf("wrote %s %zd\n", path, n);
+                close(fd);
+        }
+        free(path);
+        return NULL;
 }
 
 static void cmd_write(char *arg)
 {
-        char *val = strchr(arg, ' ');
-        ssize_t n;
-        int fd;
+        char *val = strchr(arg, ' '), *copy;
+        size_t len = strlen(arg);
+        pthread_t t;
 
         if (!val) {
                 printf("error write needs PATH VALUE\n");
                 return;
         }
-        *val++ = '\0';
-        fd = open(arg, O_WRONLY | O_CLOEXEC);
-        if (fd < 0) {
-                printf("error open %s: %s\n", arg, strerror(errno));
+        *val = '\0';
+        copy = malloc(len + 1);
+        if (!copy) {
+                printf("error out of memory\n");
                 return;
         }
-        n = write(fd, val, strlen(val));
-        close(fd);
-        printf("wrote %s %zd\n", arg, n);
+        memcpy(copy, arg, len + 1);
+        if (pthread_create(&t, NULL, write_thread, copy) != 0) {
+                printf("error pthread_create\n");
+                free(copy);
+                return;
+        }
+        pthread_detach(t);
 }
 
 static void cmd_read(const char *path)

@@ -15,11 +15,13 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
 
 from lfasim.harness import Sim, SimError, LFA_SIM, PYTHON  # noqa: E402
+from lfasim.platform import EXTENDED_FILES, UPSTREAM_FILES  # noqa: E402
 from lfasim.scenario import ScenarioError, parse_statement, parse_text  # noqa: E402
 from lfasim.uevent import murmur2  # noqa: E402
 
@@ -44,18 +46,20 @@ def probe_binary():
                 _probe = os.path.join(d, 'lfa-sim-probe')
                 flags = subprocess.run(['pkg-config', '--cflags', '--libs', 'libudev'],
                                        check=True, capture_output=True, text=True).stdout.split()
-                subprocess.run(['cc', '-std=gnu11', '-Wall', '-Wextra', '-Werror', '-o', _probe,
+                subprocess.run(['cc', '-std=gnu11', '-Wall', '-Wextra', '-Werror', '-pthread', '-o', _probe,
                                 os.path.join(HERE, 'lfa-sim-probe.c')] + flags, check=True)
         return _probe
 
 
 class Probe:
-        """lfa-sim-probe inside the platform; its lines are queued."""
+        """lfa-sim-probe inside the platform; its lines are queued. Lines
+        no expect() took yet stay in the backlog, in order."""
 
         def __init__(self, sim):
                 self.p = subprocess.Popen([probe_binary()], env=sim.child_env(), text=True,
                                           stdin=subprocess.PIPE, stdout=subprocess.PIPE)
                 self.q = queue.Queue()
+                self.backlog = []
                 threading.Thread(target=self._reader, daemon=True).start()
                 self.expect(r'^ready$')
 
@@ -69,37 +73,52 @@ class Probe:
                 self.p.stdin.flush()
 
         def expect(self, regex, timeout=10):
-                """The next line matching regex; lines before it are kept in
-                self.skipped."""
-                self.skipped = []
+                """The first line matching regex, taken from the backlog; the
+                lines before it (left in the backlog) are in self.skipped."""
+                deadline = time.monotonic() + timeout
                 while True:
+                        for i, line in enumerate(self.backlog):
+                                if re.search(regex, line):
+                                        self.skipped = self.backlog[:i]
+                                        del self.backlog[i]
+                                        return line
                         try:
-                                line = self.q.get(timeout=timeout)
+                                line = self.q.get(timeout=max(0, deadline - time.monotonic()))
                         except queue.Empty:
-                                raise AssertionError('probe: no line matching %r in %ss (skipped %r)'
-                                                     % (regex, timeout, self.skipped)) from None
+                                raise AssertionError('probe: no line matching %r in %ss (backlog %r)'
+                                                     % (regex, timeout, self.backlog)) from None
                         if line is None:
                                 raise AssertionError('probe exited waiting for %r' % regex)
-                        if re.search(regex, line):
-                                return line
-                        self.skipped.append(line)
+                        self.backlog.append(line)
 
         def event(self, action, uuid, timeout=10, **env):
+                """The first uevent of uuid with this action and these LFA_
+                variables."""
                 pat = r'^event %s /firmware/lfa/%s SUBSYSTEM=lfa' % (action, uuid)
-                line = self.expect(pat, timeout)
-                for k, v in env.items():
-                        self_assert = ' LFA_%s=%s' % (k, v)
-                        if self_assert + ' ' not in line + ' ':
-                                raise AssertionError('%r lacks %s' % (line, self_assert))
-                return line
+                pat += ''.join(r'(?=.* LFA_%s=%s( |$))' % (k, re.escape(v)) for k, v in env.items())
+                return self.expect(pat, timeout)
 
-        def write(self, uuid, name, value):
-                path = '/sys/firmware/lfa/%s/%s' % (uuid, name) if uuid else '/sys/firmware/lfa/' + name
-                self.send('write %s %s' % (path, value))
-                self.expect(r'^wrote ')
+        @staticmethod
+        def path(uuid, name):
+                return '/sys/firmware/lfa/%s/%s' % (uuid, name) if uuid else '/sys/firmware/lfa/' + name
+
+        def start_write(self, uuid, name, value):
+                """Start a write in a thread of the probe (it blocks as on
+                the kernel); returned() waits for its end."""
+                self.send('write %s %s' % (self.path(uuid, name), value))
+
+        def returned(self, uuid, name, timeout=10):
+                """What the write returned: the byte count, or the errno name."""
+                line = self.expect(r'^(wrote|failed) %s ' % re.escape(self.path(uuid, name)), timeout)
+                v = line.split()[-1]
+                return int(v) if line.startswith('wrote') else v
+
+        def write(self, uuid, name, value, timeout=10):
+                self.start_write(uuid, name, value)
+                return self.returned(uuid, name, timeout)
 
         def read(self, uuid, name):
-                self.send('read /sys/firmware/lfa/%s/%s' % (uuid, name))
+                self.send('read %s' % self.path(uuid, name))
                 return self.expect(r'^read ').split('[', 1)[1][:-1]
 
         def close(self):
@@ -136,15 +155,23 @@ class TestTree(SimCase):
                 with open(ABI, encoding='utf-8') as f:
                         names = set(re.findall(r'^What:\s+/sys/firmware/lfa/<uuid>/(\w+)$', f.read(), re.M))
                 self.assertGreaterEqual(len(names), 14)
+                # Every file the ABI file names, and auto_activate (contract-15.md).
+                self.assertLessEqual(names, set(EXTENDED_FILES))
+                self.assertEqual(set(EXTENDED_FILES), set(UPSTREAM_FILES) | {'seq_id', 'state', 'last_error', 'prime'})
                 for u in (BL31, RMM, BMC):
                         d = os.path.join(self.sim.sys_lfa, u)
                         present = set(os.listdir(d)) - {'subsystem'}
-                        self.assertEqual(present, names)
-                        self.assertEqual(os.stat(os.path.join(d, 'activate')).st_mode & 0o777, 0o200)
-                        self.assertEqual(os.stat(os.path.join(d, 'force_cpu_rendezvous')).st_mode & 0o777, 0o644)
+                        self.assertEqual(present, set(EXTENDED_FILES))
+                        for n, mode in EXTENDED_FILES.items():
+                                self.assertEqual(os.stat(os.path.join(d, n)).st_mode & 0o777, mode, n)
                         self.assertEqual(os.readlink(os.path.join(d, 'subsystem')), '../../../class/lfa')
                 top = set(os.listdir(self.sim.sys_lfa)) - {BL31, RMM, BMC}
                 self.assertEqual(top, {'version', 'refresh'})
+                params = os.path.join(self.sim.module_dir, 'parameters')
+                self.assertEqual({n: os.stat(os.path.join(params, n)).st_mode & 0o777 for n in os.listdir(params)},
+                                 {'prime_budget_ms': 0o644, 'activate_budget_ms': 0o644,
+                                  'poll_interval_ms': 0o644, 'extensions': 0o444})
+                self.assertFalse(os.path.exists(os.path.join(self.sim.module_dir, '..', 'lfa_fw')))
 
         def test_values_as_the_abi_file_reads_them(self):
                 p = self.probe
@@ -158,6 +185,7 @@ class TestTree(SimCase):
                 self.assertEqual(p.read(BMC, 'cpu_rendezvous'), '0')
                 self.assertEqual(p.read(RMM, 'cpu_rendezvous'), '1')
                 self.assertEqual(p.read(RMM, 'force_cpu_rendezvous'), '1')
+                self.assertEqual(p.read(RMM, 'auto_activate'), '0')
                 self.assertEqual(p.read(RMM, 'state'), 'idle')
                 self.assertEqual(p.read(RMM, 'last_error'), '')
                 self.assertEqual(p.read(RMM, 'activation_capable'), '1')
@@ -219,33 +247,52 @@ class TestActivation(SimCase):
                 self.sim.ctl('set uuid=%s call_delay_ms=200' % BMC, 'store-update uuid=%s' % BMC)
                 p = self.probe
                 p.write(BMC, 'force_cpu_rendezvous', '0')
-                p.write(BMC, 'activate', '1')
+                p.start_write(BMC, 'activate', '1')
                 self.sim.wait_record(lambda r: r['type'] == 'call' and r['call'] == 'PRIME')
-                p.write(BMC, 'force_cpu_rendezvous', '1')
+                # Never refused because of a running activation.
+                self.assertEqual(p.write(BMC, 'force_cpu_rendezvous', '1'), 1)
                 p.event('change', BMC, EVENT='activated')
+                self.assertEqual(p.returned(BMC, 'activate'), 1)
                 self.assertFalse(self.result(BMC)['rendezvous'])
 
         def test_refusals_end_with_a_failed_uevent(self):
                 p = self.probe
-                p.write(BL31, 'activate', '1')
+                self.assertEqual(p.write(BL31, 'activate', '1'), 'EPERM')
                 p.event('change', BL31, EVENT='failed', ACTION='activate', ERRNO='EPERM')
                 self.assertEqual(p.read(BL31, 'last_error'), 'EPERM NONE 0 NONE')
-                p.write(RMM, 'activate', '1')
+                self.assertEqual(p.write(RMM, 'activate', '1'), 'ENODATA')
                 p.event('change', RMM, EVENT='failed', ERRNO='ENODATA')
                 self.assertEqual(p.read(RMM, 'last_error'), 'ENODATA NONE 0 NONE')
                 self.sim.ctl('set uuid=%s capable=0 pending=1' % BMC, 'notify')
                 p.event('change', BMC, EVENT='store-updated')
-                p.write(BMC, 'prime', '1')
+                self.assertEqual(p.write(BMC, 'prime', '1'), 'EOPNOTSUPP')
                 p.event('change', BMC, EVENT='failed', ACTION='prime', ERRNO='EOPNOTSUPP')
 
-        def test_value_that_is_not_a_true_boolean(self):
+        def test_values_each_file_takes(self):
+                p = self.probe
                 self.sim.ctl('store-update uuid=%s' % RMM)
-                self.probe.write(RMM, 'activate', '0')
-                self.probe.write(RMM, 'force_cpu_rendezvous', 'maybe')
-                self.sim.wait_record(lambda r: r['type'] == 'write' and r['file'] == 'force_cpu_rendezvous')
+                self.assertEqual(p.write(RMM, 'prime', '0'), 'EINVAL')
+                self.assertEqual(p.write(RMM, 'cancel', 'no'), 'EINVAL')
+                self.assertEqual(p.write(None, 'refresh', 'maybe'), 'EINVAL')
+                self.assertEqual(p.write(RMM, 'force_cpu_rendezvous', 'maybe'), 'EINVAL')
+                self.assertEqual(p.write(RMM, 'auto_activate', 'maybe'), 'EINVAL')
+                self.assertEqual(p.read(RMM, 'force_cpu_rendezvous'), '1')
+                self.assertEqual(p.read(RMM, 'auto_activate'), '0')
                 errs = [(w['file'], w['errno']) for w in self.sim.writes(uuid=RMM)]
-                self.assertEqual(errs, [('activate', 'EINVAL'), ('force_cpu_rendezvous', 'EINVAL')])
+                self.assertEqual(errs, [('prime', 'EINVAL'), ('cancel', 'EINVAL'),
+                                        ('force_cpu_rendezvous', 'EINVAL'), ('auto_activate', 'EINVAL')])
                 self.assertEqual(self.sim.records('call', call='PRIME'), [])
+                # kstrtobool's other spellings; a RW file reads back the
+                # kernel's value, a write-only file has no content.
+                self.assertEqual(p.write(RMM, 'force_cpu_rendezvous', 'off'), 3)
+                self.assertEqual(p.read(RMM, 'force_cpu_rendezvous'), '0')
+                self.assertEqual(p.write(RMM, 'force_cpu_rendezvous', 'Yes'), 3)
+                self.assertEqual(p.read(RMM, 'force_cpu_rendezvous'), '1')
+                # activate takes any content (upstream's semantics).
+                self.assertEqual(p.write(RMM, 'activate', '0'), 1)
+                p.event('change', RMM, EVENT='activated')
+                for n in ('activate', 'prime', 'cancel'):
+                        self.assertEqual(self.sim.attr(RMM, n), '')
 
 
 class TestErrors(SimCase):
@@ -276,24 +323,26 @@ class TestErrors(SimCase):
 
         def test_cancel_while_priming(self):
                 p = self.probe
-                p.write(BL31, 'activate', '1')
+                p.start_write(BL31, 'activate', '1')
                 self.sim.wait_record(lambda r: r['type'] == 'call' and r['call'] == 'PRIME')
                 self.assertEqual(p.read(BL31, 'state'), 'priming')
-                p.write(BL31, 'cancel', '1')
+                self.assertEqual(p.write(BL31, 'cancel', '1'), 1)
                 p.event('change', BL31, EVENT='failed', ERRNO='ECANCELED')
+                self.assertEqual(p.returned(BL31, 'activate'), 'ECANCELED')
                 self.assertEqual(p.read(BL31, 'last_error'), 'ECANCELED NONE 0 PRIME')
                 self.assertEqual(p.read(BL31, 'activation_pending'), '1')
 
         def test_second_write_while_a_sequence_runs(self):
                 p = self.probe
-                p.write(BL31, 'activate', '1')
+                p.start_write(BL31, 'activate', '1')
                 self.sim.wait_record(lambda r: r['type'] == 'call' and r['call'] == 'PRIME')
-                p.write(RMM, 'activate', '1')
                 # -EBUSY at once: no uevent, last_error untouched (ABI file),
                 # so nothing looks like the end of BL31's sequence.
+                self.assertEqual(p.write(RMM, 'activate', '1'), 'EBUSY')
                 r = self.sim.wait_result(RMM)
                 self.assertEqual(r['errno'], 'EBUSY')
                 p.event('change', BL31, EVENT='failed', ERRNO='ETIMEDOUT')
+                self.assertEqual(p.returned(BL31, 'activate'), 'ETIMEDOUT')
                 self.assertNotIn(RMM, ' '.join(p.skipped))
                 self.assertEqual(p.read(RMM, 'last_error'), '')
                 self.assertEqual(self.sim.records('call', uuid=RMM, call='PRIME'), [])

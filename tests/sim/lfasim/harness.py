@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Test-side handle on a running simulated platform.
 
-    with Sim(SCENARIO_TEXT, prime_budget_ms=300) as sim:
+    with Sim(SCENARIO_TEXT, prime_budget_ms=300, flavour='upstream') as sim:
         env = sim.child_env()              # what a program run inside needs
         sim.ctl('store-update uuid=...')   # play the firmware
+        sim.write(UUID, 'activate', '1')   # a write as a preloaded process's
         sim.wait_record(lambda r: r['type'] == 'write' and r['file'] == 'activate')
 
 It starts `lfa-sim run SCENARIO` without a program (serve mode), reads the
@@ -31,10 +32,17 @@ class SimError(Exception):
 
 class Sim:
         def __init__(self, scenario, prime_budget_ms=None, activate_budget_ms=None,
-                     poll_interval_ms=None, verbose=True, start_timeout=20):
+                     poll_interval_ms=None, verbose=True, start_timeout=20, flavour=None,
+                     smccc_uevents=False):
                 """scenario: the text of a scenario, or a path to a .scn file;
-                start_timeout: seconds to wait for READY (large platforms)."""
+                start_timeout: seconds to wait for READY (large platforms);
+                flavour: 'extended' or 'upstream' (default $LFA_SIM_FLAVOUR,
+                else extended); smccc_uevents: NVIDIA's device uevents
+                (upstream)."""
                 self.start_timeout = start_timeout
+                self.flavour = flavour or os.environ.get('LFA_SIM_FLAVOUR') or 'extended'
+                if self.flavour not in ('extended', 'upstream'):
+                        raise SimError('unknown flavour %r (extended, upstream)' % self.flavour)
                 self.tmp = tempfile.TemporaryDirectory(prefix='lfa-sim-')
                 if '\n' not in scenario and os.path.exists(scenario):
                         self.scenario = scenario
@@ -50,6 +58,9 @@ class Sim:
                                ('--poll-interval-ms', poll_interval_ms)):
                         if v is not None:
                                 self.args.append('%s=%d' % (opt, v))
+                self.args.append('--flavour=' + self.flavour)
+                if smccc_uevents:
+                        self.args.append('--smccc-uevents')
                 if verbose:
                         self.args.append('--verbose')
                 self.proc = None
@@ -119,6 +130,28 @@ class Sim:
         def attr(self, uuid, name):
                 with open(os.path.join(self.sys_lfa, uuid, name), encoding='utf-8') as f:
                         return f.read().rstrip('\n')
+
+        @property
+        def module_dir(self):
+                """The real directory behind /sys/module/lfa (extended) or
+                /sys/module/lfa_fw (upstream)."""
+                return os.path.join(self.env['UMOCKDEV_DIR'], 'sys', 'module',
+                                    'lfa_fw' if self.flavour == 'upstream' else 'lfa')
+
+        def write(self, uuid, name, value):
+                """Write value to a component's file (uuid None: to the top of
+                /sys/firmware/lfa) as a preloaded process's write() does:
+                block until the simulated store() returns; return the count
+                or raise OSError with the driver's errno."""
+                rel = 'sys/firmware/lfa/' + (name if uuid is None else '%s/%s' % (uuid, name))
+                data = value.encode() if isinstance(value, str) else value
+                with socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET) as s:
+                        s.connect(self.env['LFA_SIM_SYSFS'])
+                        s.send(rel.encode() + b'\0' + data)
+                        n = int(s.recv(64))
+                if n < 0:
+                        raise OSError(-n, '%s: %s' % (rel, os.strerror(-n)))
+                return n
 
         def child_env(self, base=None):
                 env = dict(os.environ if base is None else base)

@@ -1,13 +1,19 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""The simulated platform: lfa.ko's sysfs tree and uevents on umockdev,
-with the driver's sequences played against the simulated agent.
+"""The simulated platform: an LFA driver's sysfs tree and uevents on
+umockdev, with the driver's sequences played against the simulated agent.
 
-One single-threaded event loop serves the inotify watches on the control
-files, the control socket, timers (call delays, poll intervals, budgets) and
-the child process. Every control write, every agent call, every uevent and
-every sequence result goes to the record file (JSON lines, README.md).
+Two flavours of driver (README.md): "extended" is lfa.ko with its
+extensions, "upstream" is Arm's lfa_fw (or lfa.ko with extensions=0).
+
+One single-threaded event loop serves the writes the preload library
+forwards (lfa-sim-preload.c: one connection per write(), answered when the
+simulated store() returns), the control socket, timers (call delays, poll
+intervals, budgets) and the child process. Every write, every agent call,
+every uevent and every sequence result goes to the record file (JSON lines,
+README.md).
 """
 
+import errno as errno_mod
 import heapq
 import json
 import os
@@ -20,11 +26,12 @@ import sys
 import time
 
 from .agent import Agent, CALL_AGAIN, SUCCESS, BUSY, INVALID_PARAMETERS
-from .inotify import Inotify, IN_CLOSE_WRITE, IN_IGNORED
 from .scenario import ScenarioError, code_errno, code_name, parse_statement
 from .uevent import Sender
 
-# The driver's table of known images (ABI file, "name").
+FLAVOURS = ('extended', 'upstream')
+
+# The drivers' table of known images (ABI file, "name").
 KNOWN_NAMES = {
         '47d4086d-4cfe-9846-9b95-2950cbbd5a00': 'TF-A BL31 runtime',
         'd6d0eea7-fcea-d54b-9782-9934f234b6e4': 'BL33 non-secure payload',
@@ -32,16 +39,29 @@ KNOWN_NAMES = {
 }
 
 RO, WO, RW = 0o444, 0o200, 0o644
-COMPONENT_FILES = {
-        'name': RO, 'seq_id': RO, 'current_version': RO, 'pending_version': RO,
+# Upstream's 11 files per component (issue 15, contract-15.md).
+UPSTREAM_FILES = {
+        'name': RO, 'current_version': RO, 'pending_version': RO,
         'activation_capable': RO, 'activation_pending': RO, 'may_reset_cpu': RO,
-        'cpu_rendezvous': RO, 'force_cpu_rendezvous': RW, 'state': RO,
-        'last_error': RO, 'prime': WO, 'activate': WO, 'cancel': WO,
+        'cpu_rendezvous': RO, 'force_cpu_rendezvous': RW, 'auto_activate': RW,
+        'activate': WO, 'cancel': WO,
 }
-CONTROL_FILES = ('activate', 'prime', 'cancel', 'force_cpu_rendezvous')
+EXTENDED_FILES = dict(UPSTREAM_FILES, seq_id=RO, state=RO, last_error=RO, prime=WO)
+FILES = {'extended': EXTENDED_FILES, 'upstream': UPSTREAM_FILES}
+# /sys/module/<module>/parameters/ of each flavour.
+MODULE = {'extended': 'lfa', 'upstream': 'lfa_fw'}
+PARAMS = {'extended': {'prime_budget_ms': RW, 'activate_budget_ms': RW,
+                       'poll_interval_ms': RW, 'extensions': RO},
+          'upstream': {}}
+
+# NVIDIA's lfa_fw: a bare change uevent on the SMCCC device. Its path is
+# the simulation's own; clients match on the properties (contract-15.md).
+SMCCC_DEVPATH = '/devices/platform/arm-smccc/arm-smccc-lfa'
+SMCCC_ENV = {'DRIVER': 'lfa_fw', 'MODALIAS': 'arm_smccc:arm-smccc-lfa'}
 
 DEFAULT_BUDGETS = {'prime_budget_ms': 30000, 'activate_budget_ms': 20000,
                    'poll_interval_ms': 10}
+UINT_MAX = 4294967295
 
 
 def kstrtobool(s):
@@ -61,70 +81,133 @@ def kstrtobool(s):
         return None
 
 
-def fmt_version(v):
-        return 'N/A' if v == (0, 0) else '%d.%d' % v
+def kstrtouint(s):
+        """kstrtouint(s, 0) of a module parameter: an int, or None."""
+        s = s.strip()
+        try:
+                if s.lower().startswith('0x'):
+                        v = int(s[2:], 16)
+                elif len(s) > 1 and s.startswith('0'):
+                        v = int(s[1:], 8)
+                else:
+                        v = int(s, 10) if s.isdigit() else None
+        except ValueError:
+                return None
+        return v if v is not None and v <= UINT_MAX else None
+
+
+def neg_errno(name):
+        return -getattr(errno_mod, name)
+
+
+class Writer:
+        """One write() forwarded by the preload library, waiting for the
+        simulated store() to return."""
+
+        def __init__(self, conn):
+                self.conn = conn
+                self.got = False
+                self.answered = False
+                self.dead = False
+                self.file = None
+                self.uuid = None
+                self.count = 0
+
+
+class Run:
+        """The sequence that holds the driver's mutex."""
+
+        def __init__(self, uuid, action, gen, writer, auto):
+                self.uuid = uuid
+                self.action = action
+                self.gen = gen
+                self.writer = writer
+                self.auto = auto
+                self.errno = None
 
 
 class Entry:
-        """What lfa.ko caches for one component (its kobject)."""
+        """What the driver keeps for one component (its kobject)."""
 
         def __init__(self, uuid):
                 self.uuid = uuid
                 self.seq = 0
                 self.inv = None
                 self.force = 1
+                self.auto = 0
                 self.state = 'idle'
                 self.last_error = ''
                 self.cancel_req = False
+                self.shown = {}
 
         def key(self):
                 i = self.inv
                 return (self.seq, i['capable'], i['pending'], i['may_reset_cpu'],
                         i['rendezvous'], i['current'], i['pending_version'])
 
-        def values(self):
+        def values(self, flavour):
                 i = self.inv
-                pend = i['pending_version'] if i['pending'] else (0, 0)
+                if flavour == 'upstream':
+                        # TF-A reports no versions: current reads 0.0,
+                        # pending N/A (tfa-lfa-observed.md).
+                        cur = '%d.%d' % i['current']
+                        pend = ('%d.%d' % i['pending_version']
+                                if i['pending'] and i['pending_version'] != (0, 0) else 'N/A')
+                else:
+                        cur = 'N/A' if i['current'] == (0, 0) else '%d.%d' % i['current']
+                        pend = ('%d.%d' % i['pending_version']
+                                if i['pending'] and i['pending_version'] != (0, 0) else 'N/A')
                 return {
                         'name': KNOWN_NAMES.get(self.uuid, self.uuid),
                         'seq_id': str(self.seq),
-                        'current_version': fmt_version(i['current']),
-                        'pending_version': fmt_version(pend),
+                        'current_version': cur,
+                        'pending_version': pend,
                         'activation_capable': str(int(i['capable'])),
                         'activation_pending': str(int(i['pending'])),
                         'may_reset_cpu': str(int(i['may_reset_cpu'])),
                         'cpu_rendezvous': '1' if i['rendezvous'] == 'required' else '0',
+                        'force_cpu_rendezvous': str(self.force),
+                        'auto_activate': str(self.auto),
                         'state': self.state,
                         'last_error': self.last_error,
                 }
 
 
 class Platform:
-        def __init__(self, root, scenario, record_path, budgets=None, verbose=False):
+        def __init__(self, root, scenario, record_path, budgets=None, verbose=False,
+                     flavour='extended', smccc_uevents=False):
+                if flavour not in FLAVOURS:
+                        raise ValueError('flavour must be extended or upstream, not %r' % flavour)
                 self.root = root
+                self.flavour = flavour
+                self.upstream = flavour == 'upstream'
+                self.smccc_uevents = smccc_uevents
+                self.files = FILES[flavour]
                 self.sys_lfa = os.path.join(root, 'sys', 'firmware', 'lfa')
+                self.module_dir = os.path.join(root, 'sys', 'module', MODULE[flavour])
                 self.work = os.path.join(root, 'lfa-sim')
                 self.tmp = os.path.join(self.work, 'tmp')
                 self.control_path = os.path.join(self.work, 'control')
+                self.sysfs_path = os.path.join(self.work, 'sysfs')
                 self.record_path = record_path
                 self.budgets = dict(DEFAULT_BUDGETS)
                 self.budgets.update(budgets or {})
                 self.verbose = verbose
                 self.agent = Agent(scenario)
-                self.names = {c['uuid']: c['name'] for c in scenario.components if c['name']}
                 self.entries = {}
-                self.wds = {}
                 self.running = None
                 self.deferred = []
+                # Components the kernel's notification handler already
+                # tried in this round (auto_activate); None: no round.
+                self.auto_round = None
                 # (uuid, seq id) of the last successful activation, for
-                # the stale-record retry; a CANCEL of it forgets it.
+                # lfa.ko's stale-record retry; a CANCEL of it forgets it.
                 self.last_activated = None
                 self.timers = []
                 self.timer_id = 0
                 self.t0 = time.monotonic()
                 self.sender = Sender(root)
                 self.sel = selectors.DefaultSelector()
-                self.stop = False
                 self.ntmp = 0
 
         # -- record and log ------------------------------------------------
@@ -150,35 +233,48 @@ class Platform:
                 os.replace(tmp, path)
 
         def _publish(self, e, names=None):
-                vals = e.values()
+                """Show the driver's values; only files whose value changed
+                are rewritten. Write-only files have no content."""
+                vals = e.values(self.flavour)
                 d = os.path.join(self.sys_lfa, e.uuid)
-                for n in names or vals:
-                        self._write(os.path.join(d, n), vals[n] + '\n', COMPONENT_FILES[n])
+                for n in names or self.files:
+                        mode = self.files.get(n)
+                        if mode is None or mode == WO or e.shown.get(n) == vals[n]:
+                                continue
+                        self._write(os.path.join(d, n), vals[n] + '\n', mode)
+                        e.shown[n] = vals[n]
+
+        def _publish_live(self):
+                """Upstream reads activation_pending and pending_version with
+                a fresh GET_INVENTORY: show what the firmware holds now."""
+                for e in self.entries.values():
+                        c = self.agent.by_uuid(e.uuid)
+                        if c is None:
+                                continue
+                        e.inv = dict(e.inv, pending=c['pending'], pending_version=c['pending_version'])
+                        self._publish(e, ['activation_pending', 'pending_version'])
 
         def _create(self, e):
                 """Build the directory aside and rename it in, so it appears
-                with every file at once, watched before anyone can write."""
+                with every file at once."""
                 self.ntmp += 1
                 d = os.path.join(self.tmp, 'd%d' % self.ntmp)
                 os.mkdir(d)
-                os.symlink('../../../class/lfa', os.path.join(d, 'subsystem'))
-                vals = e.values()
-                for n, mode in COMPONENT_FILES.items():
-                        if n == 'force_cpu_rendezvous':
-                                text = '%d\n' % e.force
-                        elif mode == WO:
-                                text = ''
-                        else:
-                                text = vals[n] + '\n'
+                if not self.upstream:
+                        # libudev's subsystem of a syspath (README.md).
+                        os.symlink('../../../class/lfa', os.path.join(d, 'subsystem'))
+                vals = e.values(self.flavour)
+                for n, mode in self.files.items():
+                        text = '' if mode == WO else vals[n] + '\n'
+                        if mode != WO:
+                                e.shown[n] = vals[n]
                         # os.open() sets the mode (umask is 0 in setup()) in
-                        # three syscalls: 10000 components make 140000 files.
+                        # three syscalls: 10000 components make 110000+ files.
                         fd = os.open(os.path.join(d, n), os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, mode)
                         try:
                                 os.write(fd, text.encode())
                         finally:
                                 os.close(fd)
-                wd = self.inotify.add(d, IN_CLOSE_WRITE)
-                self.wds[wd] = e.uuid
                 os.rename(d, os.path.join(self.sys_lfa, e.uuid))
 
         def _destroy(self, uuid):
@@ -189,14 +285,26 @@ class Platform:
                 return '/firmware/lfa/' + uuid
 
         def uevent(self, action, uuid, **env):
+                """A component uevent (extended flavour only)."""
+                if self.upstream:
+                        return
                 env = {'LFA_' + k: v for k, v in env.items()}
                 if action == 'change' or 'LFA_UUID' in env:
                         env = dict([('LFA_UUID', uuid)] + [kv for kv in env.items() if kv[0] != 'LFA_UUID'])
+                self._send(action, self.devpath(uuid), 'lfa', env, uuid)
+
+        def smccc_uevent(self):
+                """NVIDIA's bare change uevent on the SMCCC device (upstream
+                flavour with --smccc-uevents)."""
+                if self.upstream and self.smccc_uevents:
+                        self._send('change', SMCCC_DEVPATH, 'arm_smccc', dict(SMCCC_ENV), None)
+
+        def _send(self, action, devpath, subsystem, env, uuid):
                 # Recorded before it is sent: whatever a client has seen is
                 # already in the record.
-                msg, props = self.sender.message(action, self.devpath(uuid), 'lfa', env)
+                msg, props = self.sender.message(action, devpath, subsystem, env)
                 self.record('uevent', action=action, uuid=uuid, env=props)
-                self.log('uevent %s %s %s', action, uuid, env)
+                self.log('uevent %s %s %s', action, devpath, env)
                 reached, dropped = self.sender.send(msg)
                 if dropped:
                         self.record('dropped', uuid=uuid, seqnum=props['SEQNUM'],
@@ -207,42 +315,34 @@ class Platform:
                 os.umask(0)
                 os.makedirs(self.tmp, exist_ok=True)
                 self.record_file = open(self.record_path, 'a', encoding='utf-8')
-                self.inotify = Inotify()
                 os.makedirs(os.path.dirname(self.sys_lfa), exist_ok=True)
                 if not self.agent.present:
-                        self.log('agent not present: no /sys/firmware/lfa')
+                        self.log('agent not present: no /sys/firmware/lfa, no module')
                         return
+                params = os.path.join(self.module_dir, 'parameters')
+                os.makedirs(params if PARAMS[self.flavour] else self.module_dir)
+                for n, mode in PARAMS[self.flavour].items():
+                        self._write(os.path.join(params, n), self._param(n) + '\n', mode)
                 os.makedirs(self.sys_lfa)
-                with open(os.path.join(self.sys_lfa, 'version'), 'w', encoding='utf-8') as f:
-                        f.write('%d.%d\n' % self.agent.version)
-                os.chmod(os.path.join(self.sys_lfa, 'version'), RO)
-                with open(os.path.join(self.sys_lfa, 'refresh'), 'w', encoding='utf-8'):
-                        pass
-                os.chmod(os.path.join(self.sys_lfa, 'refresh'), WO)
-                self.wds[self.inotify.add(self.sys_lfa, IN_CLOSE_WRITE)] = None
+                if not self.upstream:
+                        self._write(os.path.join(self.sys_lfa, 'version'), '%d.%d\n' % self.agent.version, RO)
+                        self._write(os.path.join(self.sys_lfa, 'refresh'), '', WO)
                 for seq, inv in self.agent.inventory():
                         e = Entry(inv['uuid'])
                         e.seq, e.inv = seq, inv
                         self.entries[e.uuid] = e
                         self._create(e)
+                # NVIDIA's driver sends one at probe (before any listener
+                # of the simulation runs, like the module's add events).
+                self.smccc_uevent()
+
+        def _param(self, name):
+                return 'Y' if name == 'extensions' else str(self.budgets[name])
 
         # -- timers and the loop -------------------------------------------
         def later(self, delay_s, fn):
                 self.timer_id += 1
                 heapq.heappush(self.timers, (time.monotonic() + delay_s, self.timer_id, fn))
-
-        def _on_inotify(self):
-                for wd, mask, name in self.inotify.read():
-                        if mask & IN_IGNORED:
-                                self.wds.pop(wd, None)
-                                continue
-                        if wd not in self.wds:
-                                continue
-                        uuid = self.wds[wd]
-                        if uuid is None and name == 'refresh':
-                                self._on_write(None, name)
-                        elif uuid is not None and name in CONTROL_FILES and uuid in self.entries:
-                                self._on_write(uuid, name)
 
         def loop_once(self, timeout=None):
                 now = time.monotonic()
@@ -257,47 +357,136 @@ class Platform:
                 for key, _ in self.sel.select(wait):
                         key.data()
 
-        # -- control writes (what lfad does) -------------------------------
-        def _on_write(self, uuid, name):
-                d = self.sys_lfa if uuid is None else os.path.join(self.sys_lfa, uuid)
-                path = os.path.join(d, name)
+        # -- writes forwarded by the preload library -----------------------
+        def _on_sysfs_accept(self):
                 try:
-                        with open(path, encoding='utf-8', errors='replace') as f:
-                                value = f.read()
-                except FileNotFoundError:
+                        conn, _ = self.sysfs_sock.accept()
+                except BlockingIOError:
                         return
-                if name != 'force_cpu_rendezvous':
-                        # A write-only attribute keeps nothing; emptying it
-                        # (truncate: no IN_CLOSE_WRITE) makes the next write
-                        # readable whole whatever its length.
-                        os.truncate(path, 0)
-                value = value.strip()
-                b = kstrtobool(value)
+                conn.setblocking(False)
+                w = Writer(conn)
+                self.sel.register(conn, selectors.EVENT_READ, lambda: self._on_writer(w))
+
+        def _on_writer(self, w):
+                try:
+                        data = w.conn.recv(65536)
+                except BlockingIOError:
+                        return
+                except OSError:
+                        data = b''
+                if not data:
+                        # The writer is gone (killed) before its store()
+                        # returned, or after the answer.
+                        w.dead = True
+                        self._drop(w)
+                        return
+                if w.got:
+                        return
+                w.got = True
+                rel, _, value = data.partition(b'\0')
+                self.store(rel.decode(errors='replace'), value.decode(errors='replace'), w)
+
+        def _drop(self, w):
+                if w.conn is not None:
+                        self.sel.unregister(w.conn)
+                        w.conn.close()
+                        w.conn = None
+
+        def answer(self, w, err, count=None):
+                """The store() returns: the byte count (err None) or -err."""
+                if w is None or w.answered:
+                        return
+                w.answered = True
+                n = count if err is None else neg_errno(err)
+                self.record('return', file=w.file, uuid=w.uuid, errno=err,
+                            count=count if err is None else None)
+                if w.conn is None:
+                        return
+                try:
+                        w.conn.send(b'%d' % n)
+                except OSError:
+                        pass
+                self._drop(w)
+
+        def store(self, rel, value, w):
+                """A write() to the simulated sysfs: what the driver's
+                store() does with it."""
+                parts = rel.split('/')
+                count = w.count = len(value.encode())
+                if parts[:3] == ['sys', 'firmware', 'lfa'] and len(parts) in (4, 5):
+                        uuid, name = (None, parts[3]) if len(parts) == 4 else (parts[3], parts[4])
+                elif parts[:2] == ['sys', 'module'] and len(parts) == 5:
+                        uuid, name = None, parts[4]
+                        w.file = name
+                        return self._store_param(parts[2], name, value, count, w)
+                else:
+                        uuid, name = None, rel
+                w.file, w.uuid = name, uuid
+                v = value.strip()
                 e = self.entries.get(uuid)
-                rec = {'file': name, 'uuid': uuid, 'value': value}
+                rec = {'file': name, 'uuid': uuid, 'value': v}
                 if e is not None:
                         rec['force_cpu_rendezvous'] = e.force
                         rec['state'] = e.state
-                self.log('write %s %s = %r', uuid, name, value)
-                if name == 'force_cpu_rendezvous':
-                        if b is None:
-                                self.record('write', errno='EINVAL', **rec)
-                                return
-                        e.force = int(b)
-                        rec['force_cpu_rendezvous'] = e.force
-                        self.record('write', errno=None, **rec)
-                        return
-                if not b:
-                        self.record('write', errno='EINVAL', **rec)
-                        return
-                self.record('write', errno=None, **rec)
-                if name == 'refresh':
-                        self._when_idle(lambda: self.refresh('changed'))
-                elif name in ('activate', 'prime'):
-                        self._start(e, name)
-                elif name == 'cancel':
-                        self._cancel(e)
+                self.log('write %s %s = %r', uuid, name, v)
 
+                def refuse(err):
+                        self.record('write', errno=err, **rec)
+                        self.answer(w, err)
+
+                if uuid is None:
+                        if self.upstream or name != 'refresh':
+                                return refuse('EACCES')
+                        if not kstrtobool(v):
+                                return refuse('EINVAL')
+                        self.record('write', errno=None, **rec)
+                        return self._when_idle(lambda: (self.refresh('changed'), self.answer(w, None, count)))
+                if e is None:
+                        # The component vanished: its held files give -ENODEV.
+                        return refuse('ENODEV')
+                mode = self.files.get(name)
+                if mode is None or mode == RO:
+                        # sysfs refuses at open() (-EACCES); here at write().
+                        return refuse('EACCES')
+                b = kstrtobool(v)
+                if name in ('force_cpu_rendezvous', 'auto_activate'):
+                        if b is None:
+                                if not self.upstream:
+                                        return refuse('EINVAL')
+                                # Arm's driver ignores kstrtobool()'s error:
+                                # garbage stores 0.
+                                b = False
+                        setattr(e, 'force' if name == 'force_cpu_rendezvous' else 'auto', int(b))
+                        if name == 'force_cpu_rendezvous':
+                                rec['force_cpu_rendezvous'] = e.force
+                        self.record('write', errno=None, **rec)
+                        self._publish(e, [name])
+                        return self.answer(w, None, count)
+                if name in ('prime', 'cancel') and not self.upstream and not b:
+                        return refuse('EINVAL')
+                # activate takes any content (upstream's semantics, both).
+                self.record('write', errno=None, **rec)
+                if name in ('activate', 'prime'):
+                        return self._start(e, name, w)
+                err = self._cancel_up(e) if self.upstream else self._cancel(e)
+                self.answer(w, err, count)
+
+        def _store_param(self, module, name, value, count, w):
+                params = PARAMS[self.flavour] if module == MODULE[self.flavour] else {}
+                rec = {'file': name, 'uuid': None, 'value': value.strip()}
+                if params.get(name) != RW:
+                        self.record('write', errno='EACCES', **rec)
+                        return self.answer(w, 'EACCES')
+                v = kstrtouint(value)
+                if v is None:
+                        self.record('write', errno='EINVAL', **rec)
+                        return self.answer(w, 'EINVAL')
+                self.budgets[name] = v
+                self.record('write', errno=None, **rec)
+                self._write(os.path.join(self.module_dir, 'parameters', name), '%d\n' % v, RW)
+                self.answer(w, None, count)
+
+        # -- sequences -----------------------------------------------------
         def _when_idle(self, fn):
                 """The driver's mutex: refreshes wait for a running sequence."""
                 if self.running is None:
@@ -306,7 +495,13 @@ class Platform:
                         self.deferred.append(fn)
 
         def _result(self, action, uuid, errno, **kv):
+                r = self.running
+                auto = r is not None and r.auto and r.uuid == uuid and r.action == action
+                if auto:
+                        kv['auto'] = True
                 self.record('result', action=action, uuid=uuid, errno=errno, **kv)
+                if r is not None and r.uuid == uuid and r.action == action:
+                        r.errno = errno
 
         def _fail_now(self, e, action, errno, code='NONE', x0=0, call='NONE'):
                 # A refusal (call NONE) leaves the state as it was; a failed
@@ -318,33 +513,31 @@ class Platform:
                 self._result(action, e.uuid, errno, last_error=e.last_error)
                 self.uevent('change', e.uuid, EVENT='failed', ACTION=action, ERRNO=errno)
 
-        def _start(self, e, action):
+        def _start(self, e, action, w=None, auto=False):
                 if self.running is not None:
                         # Another sequence runs: the write fails at once with
-                        # no uevent and last_error left alone (ABI file): it
-                        # must not look like the end of the running one.
-                        self._result(action, e.uuid, 'EBUSY', last_error=e.last_error)
-                        return
-                e.last_error = ''
-                self._publish(e, ['last_error'])
-                i = e.inv
-                if i['may_reset_cpu']:
-                        return self._fail_now(e, action, 'EPERM')
-                if not i['capable']:
-                        return self._fail_now(e, action, 'EOPNOTSUPP')
-                if action == 'prime' and e.state == 'primed':
-                        return self._fail_now(e, action, 'EALREADY')
-                # force_cpu_rendezvous is read once, when the write starts.
-                gen = self._sequence(e, action, e.force)
-                self.running = (e.uuid, gen)
+                        # no uevent and last_error left alone (both drivers).
+                        self.record('result', action=action, uuid=e.uuid, errno='EBUSY',
+                                    **({} if self.upstream else {'last_error': e.last_error}))
+                        return self.answer(w, 'EBUSY')
+                if self.upstream:
+                        gen = self._sequence_up(e, e.force)
+                else:
+                        # force_cpu_rendezvous is read once, when the write starts.
+                        gen = self._sequence(e, action, e.force)
+                self.running = Run(e.uuid, action, gen, w, auto)
                 self._step()
 
         def _step(self):
-                gen = self.running[1]
+                r = self.running
                 try:
-                        delay = next(gen)
+                        delay = next(r.gen)
                 except StopIteration:
                         self.running = None
+                        if r.writer is not None:
+                                self.answer(r.writer, r.errno, r.writer.count)
+                        if r.auto:
+                                self._auto_next()
                         while self.deferred and self.running is None:
                                 self.deferred.pop(0)()
                         return
@@ -358,10 +551,23 @@ class Platform:
                             **({'skip_cpu_rendezvous': kv['skip']} if 'skip' in kv else {}))
                 return r
 
+        def _writer_dead(self):
+                w = self.running.writer if self.running else None
+                return w is not None and w.dead
+
         def _sequence(self, e, action, force):
                 """lfa.ko's activate / prime store(): a generator that yields
                 how long it sleeps (call delays, poll intervals)."""
                 uuid = e.uuid
+                e.last_error = ''
+                self._publish(e, ['last_error'])
+                i = e.inv
+                if i['may_reset_cpu']:
+                        return self._fail_now(e, action, 'EPERM')
+                if not i['capable']:
+                        return self._fail_now(e, action, 'EOPNOTSUPP')
+                if action == 'prime' and e.state == 'primed':
+                        return self._fail_now(e, action, 'EALREADY')
                 comp = self.agent.by_uuid(uuid)
                 delay = (comp['call_delay_ms'] if comp else 0) / 1000.0
                 poll = self.budgets['poll_interval_ms'] / 1000.0
@@ -385,7 +591,9 @@ class Platform:
                                 self._publish(e, ['state'])
                                 start = time.monotonic()
                                 while True:
-                                        if e.cancel_req:
+                                        # cancel, or the writer's death (a
+                                        # fatal signal), stops the priming.
+                                        if e.cancel_req or self._writer_dead():
                                                 e.cancel_req = False
                                                 self._call('cancel', uuid, seq)
                                                 return self._fail_now(e, action, 'ECANCELED', call='PRIME')
@@ -445,25 +653,94 @@ class Platform:
                 self._publish(e, ['state'])
                 self.refresh('changed', activated=(uuid, not skip))
 
+        def _sequence_up(self, e, force):
+                """Arm's lfa_fw activate store(): PRIME (call-again), then
+                ACTIVATE (call-again/BUSY retried), no inventory re-read, no
+                stale-record retry; every failure is -ECANCELED (the kernel
+                log names the cause, kept here as the result's "cause")."""
+                uuid = e.uuid
+
+                def fail(cause):
+                        e.state = 'idle'
+                        self._result('activate', uuid, 'ECANCELED', cause=cause)
+
+                if e.inv['may_reset_cpu']:
+                        # "CPU reset not supported by kernel driver": no SMC.
+                        return fail('may_reset_cpu')
+                comp = self.agent.by_uuid(uuid)
+                delay = (comp['call_delay_ms'] if comp else 0) / 1000.0
+                poll = self.budgets['poll_interval_ms'] / 1000.0
+                seq = e.seq
+                e.state = 'priming'
+                start = time.monotonic()
+                while True:
+                        if delay:
+                                yield delay
+                        r = self._call('prime', uuid, seq)
+                        if r == SUCCESS:
+                                break
+                        if r != CALL_AGAIN:
+                                return fail('PRIME %s' % code_name(r))
+                        if (time.monotonic() - start) * 1000 >= self.budgets['prime_budget_ms']:
+                                self._call('cancel', uuid, seq)
+                                return fail('PRIME timeout')
+                        yield poll
+                e.state = 'activating'
+                skip = force == 0 and e.inv['rendezvous'] == 'optional'
+                start = time.monotonic()
+                while True:
+                        if delay:
+                                yield delay
+                        r = self._call('activate', uuid, seq, skip=skip)
+                        if r == SUCCESS:
+                                break
+                        if r not in (CALL_AGAIN, BUSY):
+                                self._call('cancel', uuid, seq)
+                                return fail('ACTIVATE %s' % code_name(r))
+                        if (time.monotonic() - start) * 1000 >= self.budgets['activate_budget_ms']:
+                                self._call('cancel', uuid, seq)
+                                return fail('ACTIVATE timeout')
+                        yield poll
+                e.state = 'idle'
+                self.refresh(None)
+                self._result('activate', uuid, None, rendezvous=not skip)
+                self.smccc_uevent()
+
         def _cancel(self, e):
+                """lfa.ko's cancel store(): the errno name, or None."""
                 if e.state == 'priming':
                         e.cancel_req = True
                         self._result('cancel', e.uuid, None)
-                        return
+                        return None
                 if e.state == 'activating' or self.running is not None:
                         self._result('cancel', e.uuid, 'EBUSY')
-                        return
+                        return 'EBUSY'
                 r = self._call('cancel', e.uuid, e.seq)
-                self._result('cancel', e.uuid, None if r == SUCCESS else code_errno(r))
+                err = None if r == SUCCESS else code_errno(r)
+                self._result('cancel', e.uuid, err)
                 if r == SUCCESS and self.last_activated and self.last_activated[0] == e.uuid:
                         self.last_activated = None
                 if e.state == 'primed':
                         e.state = 'idle'
                         self._publish(e, ['state'])
                         self.uevent('change', e.uuid, EVENT='changed')
+                return err
+
+        def _cancel_up(self, e):
+                """Arm's cancel store(): LFA_CANCEL at once, whatever runs;
+                -EINVAL when the firmware refuses. A cancel during priming
+                succeeds, and the running activation primes again."""
+                r = self._call('cancel', e.uuid, e.seq)
+                err = None if r == SUCCESS else 'EINVAL'
+                self._result('cancel', e.uuid, err)
+                self._publish_live()
+                return err
 
         # -- refresh (notification, "refresh" write, after an activation) --
         def refresh(self, kind, activated=None):
+                """Re-read the whole inventory: update in place, add, remove.
+                kind: the LFA_EVENT of changed components (extended), None
+                for none (upstream sends no component uevents)."""
                 inv = self.agent.inventory()
                 self.record('call', call='INVENTORY', uuid=None, seq_id=None, result='SUCCESS',
                             x0=0, count=len(inv))
@@ -481,8 +758,8 @@ class Platform:
                                 continue
                         old = e.key()
                         e.seq, e.inv = seq, i
+                        self._publish(e)
                         if e.key() != old:
-                                self._publish(e)
                                 changed.append(e.uuid)
                 gone = [u for u in self.entries if u not in seen]
                 for u in added:
@@ -496,6 +773,29 @@ class Platform:
                 for u in gone:
                         self._destroy(u)
                         self.uevent('remove', u)
+
+        def notification(self):
+                """The platform's "firmware store updated" notification: the
+                driver refreshes (extended: uevents), then activates, in the
+                kernel, every capable and pending component whose
+                auto_activate is 1, one after the other."""
+                self.refresh(None if self.upstream else 'store-updated')
+                self.auto_round = set()
+                self._auto_next()
+
+        def _auto_next(self):
+                if self.auto_round is None or self.running is not None:
+                        return
+                for e in sorted(self.entries.values(), key=lambda x: x.seq):
+                        c = self.agent.by_uuid(e.uuid)
+                        if (e.auto and c is not None and c['capable'] and c['pending']
+                                        and e.uuid not in self.auto_round):
+                                # Each at most once a round: a failing image
+                                # must not loop the handler.
+                                self.auto_round.add(e.uuid)
+                                self.log('kernel auto-activates %s', e.uuid)
+                                return self._start(e, 'activate', auto=True)
+                self.auto_round = None
 
         # -- run-time statements (lfa-sim ctl) -----------------------------
         def statement(self, line):
@@ -511,9 +811,9 @@ class Platform:
                         comp['pending'] = True
                         if 'pending_version' in kv:
                                 comp['pending_version'] = kv['pending_version']
-                        self._when_idle(lambda: self.refresh('store-updated'))
+                        self._when_idle(self.notification)
                 elif verb == 'notify':
-                        self._when_idle(lambda: self.refresh('store-updated'))
+                        self._when_idle(self.notification)
                 elif verb == 'component':
                         if a.by_uuid(kv['uuid']) is not None:
                                 raise ScenarioError('ctl: component %s exists' % kv['uuid'])
@@ -524,6 +824,8 @@ class Platform:
                         for k, v in kv.items():
                                 if k != 'uuid':
                                         comp[k] = v
+                if self.upstream:
+                        self._publish_live()
                 return 'ok'
 
         def _on_control_accept(self):
@@ -553,37 +855,49 @@ class Platform:
                                 conn.setblocking(False)
                 self.sel.register(conn, selectors.EVENT_READ, on_data)
 
-        def open_control(self):
+        def open_sockets(self):
                 self.ctl_sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
                 self.ctl_sock.bind(self.control_path)
                 self.ctl_sock.listen(16)
                 self.ctl_sock.setblocking(False)
                 self.sel.register(self.ctl_sock, selectors.EVENT_READ, self._on_control_accept)
-                self.sel.register(self.inotify.fd, selectors.EVENT_READ, self._on_inotify)
+                self.sysfs_sock = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+                self.sysfs_sock.bind(self.sysfs_path)
+                self.sysfs_sock.listen(128)
+                self.sysfs_sock.setblocking(False)
+                self.sel.register(self.sysfs_sock, selectors.EVENT_READ, self._on_sysfs_accept)
 
-        def child_env(self, base=None):
+        def child_env(self, preload, base=None):
                 env = dict(os.environ if base is None else base)
                 pre = env.get('LD_PRELOAD', '')
-                env['LD_PRELOAD'] = 'libumockdev-preload.so.0' + (':' + pre if pre else '')
+                # Ours first: its write() hands everything else on to
+                # umockdev's, which hands it to libc.
+                env['LD_PRELOAD'] = preload + ':libumockdev-preload.so.0' + (':' + pre if pre else '')
                 env['UMOCKDEV_DIR'] = self.root
                 env['LFA_SIM_ROOT'] = self.root
                 env['LFA_SIM_CONTROL'] = self.control_path
+                env['LFA_SIM_SYSFS'] = self.sysfs_path
                 env['LFA_SIM_RECORD'] = self.record_path
+                env['LFA_SIM_FLAVOUR'] = self.flavour
                 return env
 
 
-def run(platform, argv):
+ENV_KEYS = ('UMOCKDEV_DIR', 'LD_PRELOAD', 'LFA_SIM_ROOT', 'LFA_SIM_CONTROL', 'LFA_SIM_SYSFS',
+            'LFA_SIM_RECORD', 'LFA_SIM_FLAVOUR')
+
+
+def run(platform, argv, preload):
         """Play the firmware until the child exits (argv) or until SIGTERM /
         SIGINT (argv empty: serve). Returns the exit status to use."""
         platform.setup()
-        platform.open_control()
+        platform.open_sockets()
         rfd, wfd = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
         signal.set_wakeup_fd(wfd)
         got = []
         for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
                 signal.signal(s, lambda n, f: got.append(n))
         platform.sel.register(rfd, selectors.EVENT_READ, lambda: os.read(rfd, 512))
-        env = platform.child_env()
+        env = platform.child_env(preload)
         status = [None]
         child = None
         if argv:
@@ -595,11 +909,12 @@ def run(platform, argv):
                         platform.sel.unregister(pidfd)
                 platform.sel.register(pidfd, selectors.EVENT_READ, on_exit)
         else:
-                for k in ('UMOCKDEV_DIR', 'LD_PRELOAD', 'LFA_SIM_ROOT', 'LFA_SIM_CONTROL', 'LFA_SIM_RECORD'):
+                for k in ENV_KEYS:
                         print('%s=%s' % (k, env[k]))
                 print('READY', flush=True)
-        print('lfa-sim: platform at %s, control %s, record %s' % (
-                platform.root, platform.control_path, platform.record_path), file=sys.stderr, flush=True)
+        print('lfa-sim: %s platform at %s, control %s, record %s' % (
+                platform.flavour, platform.root, platform.control_path, platform.record_path),
+              file=sys.stderr, flush=True)
         while status[0] is None and not got:
                 platform.loop_once(1.0)
         if child is not None and status[0] is None:
@@ -609,11 +924,7 @@ def run(platform, argv):
                 except subprocess.TimeoutExpired:
                         child.kill()
                         status[0] = child.wait()
-        # Nothing written after the child ended is played, but what it
-        # wrote last is still recorded.
-        platform._on_inotify()
         platform.record_file.close()
         if status[0] is None:
                 return 0
         return status[0] if status[0] >= 0 else 128 - status[0]
-

@@ -3,9 +3,10 @@
  * lfa-sim-probe: a minimal libudev client for the simulator's own tests.
  *
  * It sees the simulated platform the way lfad does (through
- * libumockdev-preload): a udev monitor filtered on SUBSYSTEM=lfa, and
- * plain file reads and writes under /sys/firmware/lfa. Each received uevent
- * is printed as one line; commands come on stdin, one per line:
+ * libumockdev-preload and lfa-sim's preload library): a udev monitor
+ * filtered on the subsystems given as arguments (default lfa), and plain
+ * file reads and writes. Each received uevent is printed as one line;
+ * commands come on stdin, one per line:
  *   write PATH VALUE   in a thread of its own (a write blocks like the
  *                      kernel's): open PATH write-only, write VALUE, close;
  *                      print "wrote PATH N" or "failed PATH ERRNONAME"
@@ -24,7 +25,7 @@
 #include <unistd.h>
 
 static const char *const props[] = {
-        "SUBSYSTEM", "LFA_UUID", "LFA_EVENT", "LFA_ACTION", "LFA_ERRNO",
+        "SUBSYSTEM", "LFA_UUID", "LFA_EVENT", "LFA_ACTION", "LFA_ERRNO", "DRIVER", "MODALIAS",
 };
 
 static void print_event(struct udev_device *d)
@@ -119,18 +120,24 @@ static void cmd_device(struct udev *udev, const char *path)
         udev_device_unref(d);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
         struct udev *udev = udev_new();
         struct udev_monitor *mon;
         struct pollfd p[2];
         char line[1024];
+        int i;
 
         setvbuf(stdout, NULL, _IOLBF, 0);
         if (!udev)
                 return 1;
         mon = udev_monitor_new_from_netlink(udev, "udev");
-        if (!mon || udev_monitor_filter_add_match_subsystem_devtype(mon, "lfa", NULL) < 0 ||
+        if (!mon)
+                return 1;
+        for (i = 1; i < argc; i++)
+                if (udev_monitor_filter_add_match_subsystem_devtype(mon, argv[i], NULL) < 0)
+                        return 1;
+        if ((argc < 2 && udev_monitor_filter_add_match_subsystem_devtype(mon, "lfa", NULL) < 0) ||
             udev_monitor_enable_receiving(mon) < 0) {
                 fprintf(stderr, "lfa-sim-probe: cannot set up the udev monitor\n");
                 return 1;

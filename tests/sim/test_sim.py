@@ -8,6 +8,7 @@ file (driver/Documentation/ABI/testing/sysfs-firmware-lfa) promises: files,
 values, uevents with their variables, last_error, and the record.
 """
 
+import errno
 import os
 import queue
 import re
@@ -55,8 +56,8 @@ class Probe:
         """lfa-sim-probe inside the platform; its lines are queued. Lines
         no expect() took yet stay in the backlog, in order."""
 
-        def __init__(self, sim):
-                self.p = subprocess.Popen([probe_binary()], env=sim.child_env(), text=True,
+        def __init__(self, sim, subsystems=()):
+                self.p = subprocess.Popen([probe_binary()] + list(subsystems), env=sim.child_env(), text=True,
                                           stdin=subprocess.PIPE, stdout=subprocess.PIPE)
                 self.q = queue.Queue()
                 self.backlog = []
@@ -117,6 +118,23 @@ class Probe:
                 self.start_write(uuid, name, value)
                 return self.returned(uuid, name, timeout)
 
+        def write_path(self, path, value, timeout=10):
+                self.send('write %s %s' % (path, value))
+                line = self.expect(r'^(wrote|failed) %s ' % re.escape(path), timeout)
+                v = line.split()[-1]
+                return int(v) if line.startswith('wrote') else v
+
+        def events(self):
+                """Every uevent line received so far that no expect() took."""
+                while True:
+                        try:
+                                line = self.q.get_nowait()
+                        except queue.Empty:
+                                break
+                        if line is not None:
+                                self.backlog.append(line)
+                return [x for x in self.backlog if x.startswith('event ')]
+
         def read(self, uuid, name):
                 self.send('read %s' % self.path(uuid, name))
                 return self.expect(r'^read ').split('[', 1)[1][:-1]
@@ -135,10 +153,14 @@ component uuid=%s current=1.2 prime_rounds=3
 component uuid=%s name=bmc-ctl rendezvous=optional current=4.1 activate_rounds=2
 ''' % (BL31, RMM, BMC)
         BUDGETS = {}
+        FLAVOUR = 'extended'
+        SMCCC = False
+        SUBSYSTEMS = ()
 
         def setUp(self):
-                self.sim = Sim(self.SCENARIO, **self.BUDGETS).start()
-                self.probe = Probe(self.sim)
+                self.sim = Sim(self.SCENARIO, flavour=self.FLAVOUR, smccc_uevents=self.SMCCC,
+                               **self.BUDGETS).start()
+                self.probe = Probe(self.sim, self.SUBSYSTEMS)
 
         def tearDown(self):
                 self.probe.close()
@@ -148,6 +170,25 @@ component uuid=%s name=bmc-ctl rendezvous=optional current=4.1 activate_rounds=2
 
         def result(self, uuid, action='activate', n=0):
                 return self.sim.wait_result(uuid, action, start=n)
+
+        def inside(self, script, *args, **kw):
+                """Run a Python script inside the platform (preloaded)."""
+                return subprocess.run([PYTHON, '-c', script] + [str(a) for a in args],
+                                      env=self.sim.child_env(), capture_output=True, text=True,
+                                      timeout=30, **kw)
+
+        def shell(self, shell, script):
+                return subprocess.run([shell, '-c', script], env=self.sim.child_env(),
+                                      capture_output=True, text=True, timeout=30)
+
+        def order(self, *preds):
+                """Indexes in the record of the first record matching each
+                predicate."""
+                recs = self.sim.records()
+                out = []
+                for pred in preds:
+                        out.append(next(i for i, r in enumerate(recs) if pred(r)))
+                return out
 
 
 class TestTree(SimCase):
@@ -421,6 +462,424 @@ class TestStaleRecord(SimCase):
                 self.assertEqual(calls, [('PRIME', 1, 'SUCCESS'), ('ACTIVATE', 1, 'INVALID_PARAMETERS'),
                                          ('CANCEL', 0, 'SUCCESS'), ('PRIME', 1, 'SUCCESS'),
                                          ('ACTIVATE', 1, 'SUCCESS')])
+
+
+WRITE_CALLS = r'''
+import os, sys
+d = '/sys/firmware/lfa/' + sys.argv[1] + '/'
+def attempt(fn):
+        try:
+                return str(fn())
+        except OSError as e:
+                return 'E' + str(e.errno)
+fd = os.open(d + 'force_cpu_rendezvous', os.O_WRONLY)
+print(attempt(lambda: os.pwrite(fd, b'0', 7)))
+print(open(d + 'force_cpu_rendezvous').read().strip())
+print(attempt(lambda: os.writev(fd, [b'o', b'n'])))
+print(open(d + 'force_cpu_rendezvous').read().strip())
+print(attempt(lambda: os.write(fd, b'')))
+print(attempt(lambda: os.write(fd, b'1' * 4097)))
+print(attempt(lambda: os.write(fd, b'1' + b' ' * 4095)))
+os.close(fd)
+print(attempt(lambda: os.write(os.open(d + 'name', os.O_WRONLY), b'x')))
+'''
+
+HOLD_WRITE = r'''
+import os, sys
+fd = os.open('/sys/firmware/lfa/%s/activate' % sys.argv[1], os.O_WRONLY)
+print('writing', flush=True)
+os.write(fd, b'1')
+print('returned', flush=True)
+'''
+
+
+def is_rec(kind, **kv):
+        return lambda r: r['type'] == kind and all(r.get(k) == v for k, v in kv.items())
+
+
+class TestBlockingWrites(SimCase):
+        """Extended flavour: a write returns when the driver's store() does."""
+
+        def test_activate_returns_when_the_sequence_ends_after_its_uevent(self):
+                p = self.probe
+                self.sim.ctl('set uuid=%s call_delay_ms=60' % RMM, 'store-update uuid=%s pending_version=1.3' % RMM)
+                p.event('change', RMM, EVENT='store-updated')
+                t0 = time.monotonic()
+                self.assertEqual(p.write(RMM, 'activate', '1'), 1)
+                # Four PRIME calls and one ACTIVATE, 60 ms each.
+                self.assertGreaterEqual(time.monotonic() - t0, 0.3)
+                self.assertEqual(p.read(RMM, 'current_version'), '1.3')
+                ev, ret = self.order(is_rec('uevent', uuid=RMM, action='change'),
+                                     is_rec('return', file='activate'))
+                ev = self.order(lambda r: r['type'] == 'uevent' and r['env'].get('LFA_EVENT') == 'activated')[0]
+                self.assertLess(ev, ret)
+                self.assertEqual(self.sim.records('return', file='activate'),
+                                 [dict(self.sim.records('return', file='activate')[0], errno=None, count=1)])
+
+        def test_prime_and_failures_return_their_errno_after_the_uevent(self):
+                p = self.probe
+                self.sim.ctl('store-update uuid=%s' % RMM)
+                self.assertEqual(p.write(RMM, 'prime', '1'), 1)
+                self.assertEqual(p.read(RMM, 'state'), 'primed')
+                self.assertEqual(p.write(RMM, 'prime', 'y'), 'EALREADY')
+                ev = self.order(lambda r: r['type'] == 'uevent' and r['env'].get('LFA_ERRNO') == 'EALREADY')[0]
+                ret = self.order(is_rec('return', file='prime', errno='EALREADY'))[0]
+                self.assertLess(ev, ret)
+                # A cancel of the primed component returns at once.
+                self.assertEqual(p.write(RMM, 'cancel', '1'), 1)
+                self.assertEqual(p.read(RMM, 'state'), 'idle')
+
+        def test_refusals_by_place(self):
+                p = self.probe
+                self.assertEqual(p.write(RMM, 'name', 'x'), 'EACCES')
+                self.assertEqual(p.write(RMM, 'state', 'idle'), 'EACCES')
+                self.assertEqual(p.write(None, 'version', '2.0'), 'EACCES')
+                self.assertEqual(p.read(RMM, 'name'), 'TF-RMM')
+                # A vanished component: its held files give ENODEV.
+                self.sim.ctl('remove uuid=%s' % BMC)
+                self.assertEqual(p.write(None, 'refresh', '1'), 1)
+                self.assertFalse(os.path.exists(os.path.join(self.sim.sys_lfa, BMC)))
+                with self.assertRaises(OSError) as cm:
+                        self.sim.write(BMC, 'activate', '1')
+                self.assertEqual(cm.exception.errno, errno.ENODEV)
+                self.assertEqual([(w['file'], w['errno']) for w in self.sim.writes()],
+                                 [('name', 'EACCES'), ('state', 'EACCES'), ('version', 'EACCES'),
+                                  ('refresh', None), ('activate', 'ENODEV')])
+
+        def test_every_write_call_is_one_store(self):
+                r = self.inside(WRITE_CALLS, BMC)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                self.assertEqual(r.stdout.split(), ['1', '0', '2', '1', '0', 'E%d' % errno.E2BIG, '4096',
+                                                    'E%d' % errno.EACCES])
+                self.assertEqual([w['value'] for w in self.sim.writes('force_cpu_rendezvous')], ['0', 'on', '1'])
+                # Nothing reached the plain files.
+                self.assertEqual(self.sim.attr(BMC, 'name'), BMC)
+
+        def test_shell_writes_through_stdio(self):
+                self.sim.ctl('store-update uuid=%s' % RMM)
+                d = '/sys/firmware/lfa/%s/' % RMM
+                for sh in ('bash', 'sh'):
+                        r = self.shell(sh, 'echo 1 > %sname' % d)
+                        self.assertEqual(r.returncode, 1, sh)
+                        self.assertRegex(r.stderr, '(Permission denied|I/O error)')
+                r = self.shell('bash', 'echo 0 > %sforce_cpu_rendezvous && cat %sforce_cpu_rendezvous' % (d, d))
+                self.assertEqual((r.returncode, r.stdout), (0, '0\n'), r.stderr)
+                r = self.shell('bash', 'echo 1 > %sactivate && cat %scurrent_version' % (d, d))
+                self.assertEqual(r.returncode, 0, r.stderr)
+                self.assertEqual(self.sim.wait_result(RMM)['errno'], None)
+                r = self.shell('/bin/sh', 'echo 1 > %sactivate' % d)
+                self.assertEqual(r.returncode, 1)
+                r = self.shell('bash', '/bin/echo 1 > %sactivate' % d)
+                self.assertEqual(r.returncode, 1)
+                self.assertIn('No data available', r.stderr)
+                self.assertEqual([x['errno'] for x in self.sim.records('return', file='activate')],
+                                 [None, 'ENODATA', 'ENODATA'])
+                self.assertEqual(self.sim.attr(RMM, 'activate'), '')
+
+        def test_killed_writer_cancels_priming(self):
+                self.sim.ctl('set uuid=%s prime_hang=1' % RMM, 'store-update uuid=%s' % RMM)
+                w = subprocess.Popen([PYTHON, '-c', HOLD_WRITE, RMM], env=self.sim.child_env(),
+                                     stdout=subprocess.PIPE, text=True)
+                try:
+                        self.assertEqual(w.stdout.readline(), 'writing\n')
+                        self.sim.wait_record(is_rec('call', call='PRIME'))
+                        self.assertEqual(self.sim.attr(RMM, 'state'), 'priming')
+                        w.kill()
+                        w.wait()
+                finally:
+                        w.stdout.close()
+                r = self.result(RMM)
+                self.assertEqual((r['errno'], r['last_error']), ('ECANCELED', 'ECANCELED NONE 0 PRIME'))
+                self.assertEqual(self.sim.records('call', uuid=RMM)[-1]['call'], 'CANCEL')
+                self.probe.event('change', RMM, EVENT='failed', ERRNO='ECANCELED')
+
+        def test_a_signal_does_not_interrupt_the_write(self):
+                self.sim.ctl('set uuid=%s call_delay_ms=100' % RMM, 'store-update uuid=%s' % RMM)
+                script = ('import os, signal, sys\n'
+                          'signal.signal(signal.SIGALRM, lambda *a: print("alarm", flush=True))\n'
+                          'signal.setitimer(signal.ITIMER_REAL, 0.1)\n' + HOLD_WRITE)
+                r = self.inside(script, RMM)
+                self.assertEqual(r.stdout.split(), ['writing', 'alarm', 'returned'], r.stderr)
+                self.assertIsNone(self.result(RMM)['errno'])
+
+        def test_refresh_waits_for_the_running_sequence(self):
+                p = self.probe
+                self.sim.ctl('set uuid=%s call_delay_ms=50' % RMM, 'store-update uuid=%s' % RMM)
+                p.start_write(RMM, 'activate', '1')
+                self.sim.wait_record(is_rec('call', call='PRIME'))
+                self.assertEqual(p.write(None, 'refresh', '1'), 1)
+                a, r = self.order(is_rec('return', file='activate'), is_rec('return', file='refresh'))
+                self.assertLess(a, r)
+                self.assertEqual(p.returned(RMM, 'activate'), 1)
+
+        def test_module_parameters(self):
+                p = self.probe
+                d = '/sys/module/lfa/parameters/'
+                self.assertEqual(p.write_path(d + 'prime_budget_ms', '0x40'), 4)
+                self.assertEqual(p.read(None, '../../module/lfa/parameters/prime_budget_ms'), '64')
+                self.assertEqual(p.write_path(d + 'prime_budget_ms', 'soon'), 'EINVAL')
+                self.assertEqual(p.write_path(d + 'extensions', 'N'), 'EACCES')
+                self.assertEqual(p.read(None, '../../module/lfa/parameters/extensions'), 'Y')
+                # The new budget is the next sequence's.
+                self.sim.ctl('set uuid=%s prime_hang=1' % RMM, 'store-update uuid=%s' % RMM)
+                t0 = time.monotonic()
+                self.assertEqual(p.write(RMM, 'activate', '1'), 'ETIMEDOUT')
+                self.assertLess(time.monotonic() - t0, 5)
+
+
+class TestAutoActivate(SimCase):
+        """auto_activate: the kernel activates on a notification."""
+
+        def test_kernel_activates_every_auto_image_on_a_notification(self):
+                p = self.probe
+                self.assertEqual(p.write(RMM, 'auto_activate', '1'), 1)
+                self.assertEqual(p.write(BMC, 'auto_activate', 'on'), 2)
+                self.assertEqual(p.write(BL31, 'auto_activate', '1'), 1)
+                self.assertEqual([p.read(u, 'auto_activate') for u in (BL31, RMM, BMC)], ['1', '1', '1'])
+                self.sim.ctl('set uuid=%s pending=1' % BL31, 'set uuid=%s pending=1' % RMM,
+                             'store-update uuid=%s pending_version=4.2' % BMC)
+                p.event('change', RMM, EVENT='activated', ACTION='activate')
+                p.event('change', BMC, EVENT='activated', ACTION='activate')
+                # BL31 may reset a CPU: tried once, it fails, no loop.
+                p.event('change', BL31, EVENT='failed', ERRNO='EPERM')
+                self.sim.wait_record(is_rec('result', uuid=BMC))
+                results = [(r['uuid'], r['errno'], r.get('auto')) for r in self.sim.records('result')]
+                self.assertEqual(results, [(BL31, 'EPERM', True), (RMM, None, True), (BMC, None, True)])
+                self.assertEqual(self.sim.writes('activate'), [])
+                self.assertEqual(self.sim.records('return', file='activate'), [])
+                self.assertEqual(self.sim.attr(BMC, 'current_version'), '4.2')
+                # Each notification is a new round: BL31, still pending,
+                # is tried (and refused) again; nothing else is pending.
+                self.sim.ctl('notify')
+                p.event('change', BL31, EVENT='failed', ERRNO='EPERM')
+                self.assertEqual([(r['uuid'], r['errno']) for r in self.sim.records('result')][3:],
+                                 [(BL31, 'EPERM')])
+
+        def test_off_by_default_and_a_write_meanwhile_is_busy(self):
+                p = self.probe
+                self.sim.ctl('set uuid=%s call_delay_ms=80' % RMM, 'store-update uuid=%s' % BMC)
+                p.event('change', BMC, EVENT='store-updated')
+                self.assertEqual(self.sim.records('call', call='PRIME'), [])
+                self.assertEqual(p.write(RMM, 'auto_activate', '1'), 1)
+                self.sim.ctl('store-update uuid=%s' % RMM)
+                self.sim.wait_record(is_rec('call', call='PRIME', uuid=RMM))
+                self.assertEqual(p.write(BMC, 'activate', '1'), 'EBUSY')
+                p.event('change', RMM, EVENT='activated')
+                self.assertEqual(p.write(BMC, 'activate', '1'), 1)
+
+
+class UpstreamCase(SimCase):
+        FLAVOUR = 'upstream'
+        SUBSYSTEMS = ('lfa', 'arm_smccc')
+
+        def tearDown(self):
+                # No component uevents, ever (the SMCCC device's are opt-in).
+                if self._outcome.success:
+                        self.assertEqual([e for e in self.probe.events() if 'SUBSYSTEM=lfa' in e], [])
+                        self.assertEqual([r for r in self.sim.records('uevent') if r['uuid'] is not None], [])
+                        if not self.SMCCC:
+                                self.assertEqual(self.sim.records('uevent'), [])
+                super().tearDown()
+
+
+class TestUpstream(UpstreamCase):
+        def test_tree_is_upstreams_exactly(self):
+                self.assertEqual(set(UPSTREAM_FILES), {
+                        'name', 'current_version', 'pending_version', 'activation_capable',
+                        'activation_pending', 'may_reset_cpu', 'cpu_rendezvous', 'force_cpu_rendezvous',
+                        'auto_activate', 'activate', 'cancel'})
+                self.assertEqual(sorted(os.listdir(self.sim.sys_lfa)), sorted([BL31, RMM, BMC]))
+                for u in (BL31, RMM, BMC):
+                        d = os.path.join(self.sim.sys_lfa, u)
+                        self.assertEqual({n: os.lstat(os.path.join(d, n)).st_mode & 0o777 for n in os.listdir(d)},
+                                         {n: 0o444 for n in UPSTREAM_FILES} | {
+                                                 'force_cpu_rendezvous': 0o644, 'auto_activate': 0o644,
+                                                 'activate': 0o200, 'cancel': 0o200})
+                module = os.path.join(self.sim.env['UMOCKDEV_DIR'], 'sys', 'module')
+                self.assertEqual(os.listdir(module), ['lfa_fw'])
+                self.assertEqual(self.sim.module_dir, os.path.join(module, 'lfa_fw'))
+
+        def test_values_as_tf_a_reports_them(self):
+                p = self.probe
+                self.assertEqual(p.read(BL31, 'current_version'), '0.0')
+                self.assertEqual(p.read(BL31, 'pending_version'), 'N/A')
+                self.assertEqual(p.read(RMM, 'current_version'), '1.2')
+                self.assertEqual(p.read(RMM, 'name'), 'TF-RMM')
+                self.assertEqual(p.read(BMC, 'name'), BMC)
+                self.assertEqual(p.read(BMC, 'cpu_rendezvous'), '0')
+                self.assertEqual(p.read(BL31, 'may_reset_cpu'), '1')
+                self.assertEqual(p.read(RMM, 'force_cpu_rendezvous'), '1')
+                self.assertEqual(p.read(RMM, 'auto_activate'), '0')
+                self.assertEqual(p.read(RMM, 'activation_pending'), '0')
+
+        def test_live_pending_and_activate_with_any_content(self):
+                p = self.probe
+                self.sim.ctl('set uuid=%s call_delay_ms=50' % RMM, 'store-update uuid=%s pending_version=1.3' % RMM)
+                # Live: the statement has returned, a read shows it.
+                self.assertEqual(self.sim.attr(RMM, 'activation_pending'), '1')
+                self.assertEqual(self.sim.attr(RMM, 'pending_version'), '1.3')
+                t0 = time.monotonic()
+                self.assertEqual(p.write(RMM, 'activate', 'foo'), 3)
+                self.assertGreaterEqual(time.monotonic() - t0, 0.25)
+                self.assertEqual(p.read(RMM, 'activation_pending'), '0')
+                self.assertEqual(p.read(RMM, 'pending_version'), 'N/A')
+                self.assertEqual(p.read(RMM, 'current_version'), '1.3')
+                self.assertTrue(self.result(RMM)['rendezvous'])
+                # No inventory re-read before PRIME, as Arm's driver.
+                calls = [c['call'] for c in self.sim.records('call', uuid=RMM)]
+                self.assertEqual(calls, ['PRIME'] * 4 + ['ACTIVATE'])
+                self.sim.ctl('store-update uuid=%s pending_version=1.4' % RMM)
+                self.assertEqual(p.write(RMM, 'activate', '0'), 1)
+                self.assertEqual(self.sim.attr(RMM, 'current_version'), '1.4')
+                # The skip path where the firmware allows it.
+                self.sim.ctl('store-update uuid=%s' % BMC)
+                self.assertEqual(p.write(BMC, 'force_cpu_rendezvous', '0'), 1)
+                self.assertEqual(p.write(BMC, 'activate', '1'), 1)
+                self.assertFalse(self.result(BMC)['rendezvous'])
+                self.sim.ctl('remove uuid=%s' % BMC, 'set uuid=%s pending=1' % RMM)
+                self.assertEqual(self.sim.attr(RMM, 'activation_pending'), '1')
+
+        def test_every_failure_is_ecanceled(self):
+                p = self.probe
+                self.assertEqual(p.write(BL31, 'activate', '1'), 'ECANCELED')
+                self.assertEqual(self.sim.records('call', uuid=BL31), [])
+                self.assertEqual(p.write(RMM, 'activate', '1'), 'ECANCELED')
+                self.assertEqual([(c['call'], c['result']) for c in self.sim.records('call', uuid=RMM)],
+                                 [('PRIME', 'WRONG_STATE')])
+                self.assertEqual([(r['uuid'], r['errno'], r['cause']) for r in self.sim.records('result')],
+                                 [(BL31, 'ECANCELED', 'may_reset_cpu'), (RMM, 'ECANCELED', 'PRIME WRONG_STATE')])
+                self.assertEqual([r['errno'] for r in self.sim.records('return')], ['ECANCELED', 'ECANCELED'])
+
+        def test_busy_while_another_runs(self):
+                p = self.probe
+                self.sim.ctl('set uuid=%s call_delay_ms=80' % RMM, 'store-update uuid=%s' % RMM,
+                             'store-update uuid=%s' % BMC)
+                p.start_write(RMM, 'activate', '1')
+                self.sim.wait_record(is_rec('call', call='PRIME'))
+                self.assertEqual(p.write(BMC, 'activate', '1'), 'EBUSY')
+                self.assertEqual(p.write(RMM, 'activate', '1'), 'EBUSY')
+                self.assertEqual(self.sim.records('call', uuid=BMC), [])
+                self.assertEqual(p.returned(RMM, 'activate'), 1)
+
+        def test_cancel_refused_when_idle_and_priming_goes_on(self):
+                p = self.probe
+                self.assertEqual(p.write(RMM, 'cancel', '1'), 'EINVAL')
+                self.sim.ctl('set uuid=%s call_delay_ms=50' % RMM, 'store-update uuid=%s' % RMM)
+                p.start_write(RMM, 'activate', '1')
+                self.sim.wait_record(is_rec('call', call='PRIME', result='CALL_AGAIN'))
+                self.assertEqual(p.write(RMM, 'cancel', 'anything'), 8)
+                # The firmware starts PRIME over; the activation goes on.
+                self.assertEqual(p.returned(RMM, 'activate'), 1)
+                calls = [(c['call'], c['result']) for c in self.sim.records('call', uuid=RMM)]
+                self.assertIn(('CANCEL', 'SUCCESS'), calls)
+                after = calls[calls.index(('CANCEL', 'SUCCESS')) + 1:]
+                self.assertEqual(after, [('PRIME', 'CALL_AGAIN')] * 3 + [('PRIME', 'SUCCESS'), ('ACTIVATE', 'SUCCESS')])
+                self.assertEqual(self.sim.attr(RMM, 'activation_pending'), '0')
+                self.assertEqual(self.sim.records('result', action='cancel')[-1]['errno'], None)
+
+        def test_booleans_where_garbage_reads_back_0(self):
+                p = self.probe
+                for name in ('force_cpu_rendezvous', 'auto_activate'):
+                        self.assertEqual(p.write(RMM, name, 'on'), 2)
+                        self.assertEqual(p.read(RMM, name), '1')
+                        self.assertEqual(p.write(RMM, name, 'foo'), 3)
+                        self.assertEqual(p.read(RMM, name), '0')
+                        self.assertEqual(p.write(RMM, name, 'Y'), 1)
+                        self.assertEqual(p.read(RMM, name), '1')
+                self.assertEqual(self.sim.attr(RMM, 'activate'), '')
+
+        def test_no_extension_can_be_written(self):
+                for uuid, name in ((RMM, 'name'), (RMM, 'prime'), (RMM, 'state'), (None, 'refresh')):
+                        with self.assertRaises(OSError) as cm:
+                                self.sim.write(uuid, name, '1')
+                        self.assertEqual(cm.exception.errno, errno.EACCES, name)
+                self.assertEqual(self.sim.records('call'), [])
+
+        def test_kernel_auto_activates_on_a_notification(self):
+                p = self.probe
+                self.sim.ctl('store-update uuid=%s' % BMC)
+                self.assertEqual(self.sim.records('call', call='PRIME'), [])
+                self.assertEqual(p.write(RMM, 'auto_activate', '1'), 1)
+                self.sim.ctl('store-update uuid=%s pending_version=2.0' % RMM)
+                r = self.result(RMM)
+                self.assertEqual((r['errno'], r.get('auto')), (None, True))
+                self.assertEqual(self.sim.attr(RMM, 'current_version'), '2.0')
+                self.assertEqual(self.sim.attr(RMM, 'activation_pending'), '0')
+                # BMC is still pending: only auto_activate=1 images.
+                self.assertEqual(self.sim.attr(BMC, 'activation_pending'), '1')
+                self.assertEqual(self.sim.records('call', call='PRIME', uuid=BMC), [])
+                self.assertEqual(self.sim.records('write', file='activate'), [])
+
+
+class TestUpstreamErrors(UpstreamCase):
+        SCENARIO = os.path.join(SCENARIOS, 'errors.scn')
+        BUDGETS = {'prime_budget_ms': 200, 'activate_budget_ms': 200}
+
+        def test_lfa_errors_and_timeouts_are_ecanceled_with_a_cancel(self):
+                p = self.probe
+                self.assertEqual(p.write(RMM, 'activate', '1'), 'ECANCELED')
+                self.assertEqual(p.write(BMC, 'activate', '1'), 'ECANCELED')
+                self.assertEqual(p.write(BL31, 'activate', '1'), 'ECANCELED')
+                self.assertEqual(p.write(NEW, 'activate', '1'), 'ECANCELED')
+                self.assertEqual([(r['uuid'], r['cause']) for r in self.sim.records('result')],
+                                 [(RMM, 'ACTIVATE AUTH_ERROR'), (BMC, 'PRIME UNKNOWN'),
+                                  (BL31, 'PRIME timeout'), (NEW, 'ACTIVATE timeout')])
+                # CANCEL after an ACTIVATE failure and after a timeout.
+                for u in (RMM, BL31, NEW):
+                        self.assertEqual(self.sim.records('call', uuid=u)[-1]['call'], 'CANCEL', u)
+                self.assertNotEqual(self.sim.records('call', uuid=BMC)[-1]['call'], 'CANCEL')
+                self.assertEqual(self.sim.attr(RMM, 'activation_pending'), '1')
+
+
+class TestSmcccUevents(UpstreamCase):
+        SMCCC = True
+
+        def test_device_change_once_at_start_and_after_each_activation(self):
+                p = self.probe
+                start = self.sim.records('uevent')
+                self.assertEqual(len(start), 1)
+                env = start[0]['env']
+                self.assertEqual((env['ACTION'], env['SUBSYSTEM'], env['DRIVER'], env['MODALIAS']),
+                                 ('change', 'arm_smccc', 'lfa_fw', 'arm_smccc:arm-smccc-lfa'))
+                self.assertFalse(any(k.startswith('LFA_') for k in env))
+                self.sim.ctl('store-update uuid=%s' % RMM)
+                self.assertEqual(p.write(RMM, 'activate', '1'), 1)
+                line = p.expect(r'^event change \S+ SUBSYSTEM=arm_smccc')
+                self.assertIn(' DRIVER=lfa_fw MODALIAS=arm_smccc:arm-smccc-lfa', line)
+                # None after a failure or a cancel, nor for a notification.
+                self.assertEqual(p.write(BL31, 'activate', '1'), 'ECANCELED')
+                self.assertEqual(p.write(RMM, 'cancel', '1'), 'EINVAL')
+                self.sim.ctl('notify')
+                # The kernel's own activation sends one too.
+                self.assertEqual(p.write(BMC, 'auto_activate', '1'), 1)
+                self.sim.ctl('store-update uuid=%s' % BMC)
+                self.result(BMC)
+                p.expect(r'^event change \S+ SUBSYSTEM=arm_smccc')
+                self.assertEqual(len(self.sim.records('uevent')), 3)
+                self.assertEqual(p.events(), [])
+
+
+class TestFlavourChoice(unittest.TestCase):
+        def test_default_from_the_environment(self):
+                old = os.environ.get('LFA_SIM_FLAVOUR')
+                try:
+                        os.environ['LFA_SIM_FLAVOUR'] = 'upstream'
+                        self.assertEqual(Sim('agent\n').flavour, 'upstream')
+                        self.assertEqual(Sim('agent\n', flavour='extended').flavour, 'extended')
+                        del os.environ['LFA_SIM_FLAVOUR']
+                        self.assertEqual(Sim('agent\n').flavour, 'extended')
+                        with self.assertRaises(SimError):
+                                Sim('agent\n', flavour='vendor')
+                finally:
+                        if old is None:
+                                os.environ.pop('LFA_SIM_FLAVOUR', None)
+                        else:
+                                os.environ['LFA_SIM_FLAVOUR'] = old
+
+        def test_absent_agent_upstream(self):
+                with Sim('agent present=0\n', flavour='upstream') as sim:
+                        self.assertFalse(os.path.exists(sim.sys_lfa))
+                        self.assertFalse(os.path.exists(sim.module_dir))
 
 
 class TestControl(SimCase):

@@ -159,6 +159,10 @@ const sd_bus_vtable bus_component_vtable[] = {
                         SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         SD_BUS_PROPERTY("ForceCpuRendezvous", "b", property_get_bool,
                         offsetof(Component, force_cpu_rendezvous), SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_PROPERTY("KernelAutoActivate", "b", property_get_bool, offsetof(Component, auto_activate),
+                        SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_PROPERTY("KernelOverride", "s", property_get_string_ptr, offsetof(Component, kernel_override),
+                        SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         SD_BUS_PROPERTY("State", "s", property_get_state, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         SD_BUS_PROPERTY("ParseError", "s", property_get_string_ptr, offsetof(Component, parse_error),
                         SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
@@ -192,6 +196,8 @@ static const struct {
         { COMPONENT_CHANGED_PARSE_ERROR,          { "ParseError" } },
         { COMPONENT_CHANGED_DECISION,             { "Decision", "DecisionReason" } },
         { COMPONENT_CHANGED_LAST_RESULT,          { "LastResult", "LastResultUSec" } },
+        { COMPONENT_CHANGED_AUTO_ACTIVATE,        { "KernelAutoActivate" } },
+        { COMPONENT_CHANGED_KERNEL_OVERRIDE,      { "KernelOverride" } },
 };
 
 void bus_component_changed_names(unsigned mask, const char **ret) {

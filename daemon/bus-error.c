@@ -5,6 +5,7 @@
 
 #include "bus-error.h"
 #include "log.h"
+#include "orchestrator.h"
 #include "polkit.h"
 
 /* One table, read both ways: clients map names to errnos through
@@ -23,6 +24,7 @@ const sd_bus_error_map lfa_bus_error_map[] = {
         SD_BUS_ERROR_MAP(LFA_ERROR_INVALID_POLICY,      EBADMSG),
         SD_BUS_ERROR_MAP(LFA_ERROR_CANCELLED,           ECANCELED),
         SD_BUS_ERROR_MAP(LFA_ERROR_ACCESS_DENIED,       EACCES),
+        SD_BUS_ERROR_MAP(LFA_ERROR_NOT_SUPPORTED,       ENOSYS),
         SD_BUS_ERROR_MAP(LFA_ERROR_FIRMWARE_ERROR,      EIO),
         SD_BUS_ERROR_MAP_END
 };
@@ -61,6 +63,8 @@ const char *bus_error_describe(int error) {
                 return "Cancelled";
         case EACCES:
                 return "Access denied";
+        case ENOSYS:
+                return "The LFA driver in use cannot do this";
         default:
                 return NULL;
         }
@@ -86,4 +90,14 @@ int bus_error_set(sd_bus_error *e, int error, const char *lfa_code, const char *
                 sd_bus_error_setf(e, LFA_ERROR_FIRMWARE_ERROR, "Firmware error %s (%s)",
                                   lfa_code ?: "NONE", ename ?: "EIO");
         return -error;
+}
+
+int bus_error_set_result(sd_bus_error *e, const ActivationResult *r) {
+        const char *ename = errno_name(r->error);
+
+        if (!r->firmware_failed)
+                return bus_error_set(e, r->error, r->lfa_code, r->message);
+        sd_bus_error_setf(e, LFA_ERROR_FIRMWARE_ERROR, "%s (%s %s)", strna(r->message), r->lfa_code ?: "UNKNOWN",
+                          ename ?: "EIO");
+        return -abs(r->error);
 }

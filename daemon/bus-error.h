@@ -15,6 +15,7 @@
 #define LFA_ERROR_INHIBITED           "org.lfa.Error.Inhibited"
 #define LFA_ERROR_INVALID_POLICY      "org.lfa.Error.InvalidPolicy"
 #define LFA_ERROR_CANCELLED           "org.lfa.Error.Cancelled"
+#define LFA_ERROR_NOT_SUPPORTED       "org.lfa.Error.NotSupported"
 /* LFA_ERROR_ACCESS_DENIED is in polkit.h, which sets it. */
 
 /* The map registered on the bus (sd_bus_error_add_map), name <-> errno. */
@@ -38,3 +39,8 @@ const char *bus_error_describe(int error);
  * errnos. message (may be NULL) becomes the text. Returns -abs(error).
  */
 int bus_error_set(sd_bus_error *e, int error, const char *lfa_code, const char *message);
+
+/* The same for an ActivationResult (orchestrator.h): a firmware failure the
+ * driver does not name is a FirmwareError whatever its errno. */
+typedef struct ActivationResult ActivationResult;
+int bus_error_set_result(sd_bus_error *e, const ActivationResult *r);

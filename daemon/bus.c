@@ -196,6 +196,44 @@ static int property_get_abi_version(sd_bus *bus _unused_, const char *path _unus
         return sd_bus_message_append(reply, "s", strempty(m->abi_version));
 }
 
+static int property_get_driver_abi(sd_bus *bus _unused_, const char *path _unused_,
+                                   const char *interface _unused_, const char *property _unused_,
+                                   sd_bus_message *reply, void *userdata,
+                                   sd_bus_error *error _unused_) {
+        Manager *m = userdata;
+
+        return sd_bus_message_append(reply, "s", strempty(driver_abi_to_string(m->driver.abi)));
+}
+
+static int property_get_driver_module(sd_bus *bus _unused_, const char *path _unused_,
+                                      const char *interface _unused_, const char *property _unused_,
+                                      sd_bus_message *reply, void *userdata,
+                                      sd_bus_error *error _unused_) {
+        Manager *m = userdata;
+
+        return sd_bus_message_append(reply, "s", m->driver.module);
+}
+
+static int property_get_driver_features(sd_bus *bus _unused_, const char *path _unused_,
+                                        const char *interface _unused_, const char *property _unused_,
+                                        sd_bus_message *reply, void *userdata,
+                                        sd_bus_error *error _unused_) {
+        Manager *m = userdata;
+        const char *names[9];
+
+        driver_features_to_strv(m->driver.features, names);
+        return sd_bus_message_append_strv(reply, (char **) names);
+}
+
+static int property_get_poll_interval(sd_bus *bus _unused_, const char *path _unused_,
+                                      const char *interface _unused_, const char *property _unused_,
+                                      sd_bus_message *reply, void *userdata,
+                                      sd_bus_error *error _unused_) {
+        Manager *m = userdata;
+
+        return sd_bus_message_append(reply, "t", m->poll ? (uint64_t) pending_poll_get_interval(m->poll) : 0);
+}
+
 static int property_get_state(sd_bus *bus _unused_, const char *path _unused_,
                               const char *interface _unused_, const char *property,
                               sd_bus_message *reply, void *userdata, sd_bus_error *error _unused_) {
@@ -400,7 +438,7 @@ static void activate_done(Manager *m, const ActivationResult *res, void *userdat
         int r;
 
         if (res->error != 0) {
-                bus_error_set(&e, res->error, res->lfa_code, res->message);
+                bus_error_set_result(&e, res);
                 r = sd_bus_reply_method_error(p->message, &e);
         } else if (res->action == JOB_PRIME) {
                 r = sd_bus_reply_method_return(p->message, NULL);
@@ -657,6 +695,13 @@ static const sd_bus_vtable manager_vtable[] = {
         SD_BUS_PROPERTY("Version", "s", property_get_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("AbiVersion", "s", property_get_abi_version, 0,
                         SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_PROPERTY("DriverAbi", "s", property_get_driver_abi, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_PROPERTY("DriverModule", "s", property_get_driver_module, 0,
+                        SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_PROPERTY("DriverFeatures", "as", property_get_driver_features, 0,
+                        SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_PROPERTY("PollIntervalUSec", "t", property_get_poll_interval, 0,
+                        SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         SD_BUS_PROPERTY("State", "s", property_get_state, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         SD_BUS_PROPERTY("ActiveComponent", "s", property_get_state, 0,
                         SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
@@ -766,6 +811,13 @@ void bus_manager_changed_names(unsigned mask, const char **ret) {
 
         if (mask & MANAGER_CHANGED_ABI_VERSION)
                 ret[n++] = "AbiVersion";
+        if (mask & MANAGER_CHANGED_DRIVER) {
+                ret[n++] = "DriverAbi";
+                ret[n++] = "DriverModule";
+                ret[n++] = "DriverFeatures";
+        }
+        if (mask & MANAGER_CHANGED_POLL)
+                ret[n++] = "PollIntervalUSec";
         if (mask & MANAGER_CHANGED_STATE) {
                 ret[n++] = "State";
                 ret[n++] = "ActiveComponent";
@@ -840,7 +892,7 @@ static void on_activation_finished(Manager *m, const ActivationResult *res, void
                 return;
 
         if (res->error != 0) {
-                bus_error_set(&e, res->error, res->lfa_code, res->message);
+                bus_error_set_result(&e, res);
                 if (asprintf(&error, "%s: %s", e.name, e.message) < 0)
                         error = NULL;
         }

@@ -44,6 +44,7 @@ Component *component_free(Component *c) {
         decision_free(c->decision);
         free(c->last_result.lfa_code);
         free(c->last_result.message);
+        free(c->kernel_override);
         free(c);
         return NULL;
 }
@@ -263,13 +264,17 @@ typedef enum AttrKind {
         ATTR_LAST_ERROR,
 } AttrKind;
 
-static int read_one(Component *c, int dir_fd, const char *attr, AttrKind kind, void *dest) {
+static int read_one(Component *c, int dir_fd, const char *attr, AttrKind kind, unsigned feature,
+                    void *dest) {
         char buf[ATTR_MAX];
         int r;
 
         r = read_attribute(dir_fd, attr, buf);
+        if (r == -ENOENT && feature != 0)
+                return 0;
         if (r < 0)
                 return set_parse_error(c, attr, NULL, r);
+        c->features |= feature;
 
         switch (kind) {
         case ATTR_STRING:
@@ -330,29 +335,35 @@ int inventory_read_component(const char *root, const char *uuid, Component **ret
         c->force_cpu_rendezvous = true;
         c->may_reset_cpu = true;
 
+        /* feature != 0: an extension, read where it exists. */
         const struct {
                 const char *attr;
                 AttrKind kind;
+                unsigned feature;
                 void *dest;
         } attrs[] = {
-                { "name", ATTR_STRING, &c->name },
-                { "seq_id", ATTR_U64, &c->seq_id },
-                { "current_version", ATTR_VERSION, &c->current_version },
-                { "pending_version", ATTR_VERSION, &c->pending_version },
-                { "activation_capable", ATTR_BOOL, &c->activation_capable },
-                { "activation_pending", ATTR_BOOL, &c->activation_pending },
-                { "may_reset_cpu", ATTR_BOOL, &c->may_reset_cpu },
-                { "cpu_rendezvous", ATTR_BOOL, &c->cpu_rendezvous },
-                { "force_cpu_rendezvous", ATTR_BOOL, &c->force_cpu_rendezvous },
-                { "state", ATTR_STATE, &c->state },
-                { "last_error", ATTR_LAST_ERROR, &c->last_error_raw },
+                { "name", ATTR_STRING, 0, &c->name },
+                { "seq_id", ATTR_U64, DRIVER_FEATURE_SEQ_ID, &c->seq_id },
+                { "current_version", ATTR_VERSION, 0, &c->current_version },
+                { "pending_version", ATTR_VERSION, 0, &c->pending_version },
+                { "activation_capable", ATTR_BOOL, 0, &c->activation_capable },
+                { "activation_pending", ATTR_BOOL, 0, &c->activation_pending },
+                { "may_reset_cpu", ATTR_BOOL, 0, &c->may_reset_cpu },
+                { "cpu_rendezvous", ATTR_BOOL, 0, &c->cpu_rendezvous },
+                { "force_cpu_rendezvous", ATTR_BOOL, 0, &c->force_cpu_rendezvous },
+                { "auto_activate", ATTR_BOOL, DRIVER_FEATURE_AUTO_ACTIVATE, &c->auto_activate },
+                { "state", ATTR_STATE, DRIVER_FEATURE_STATE, &c->state },
+                { "last_error", ATTR_LAST_ERROR, DRIVER_FEATURE_LAST_ERROR, &c->last_error_raw },
         };
 
         for (size_t i = 0; i < ELEMENTSOF(attrs); i++) {
-                r = read_one(c, dir_fd, attrs[i].attr, attrs[i].kind, attrs[i].dest);
+                r = read_one(c, dir_fd, attrs[i].attr, attrs[i].kind, attrs[i].feature, attrs[i].dest);
                 if (r < 0)
                         return r;
         }
+        /* A write-only file cannot be read: its existence is the feature. */
+        if (faccessat(dir_fd, "prime", F_OK, 0) >= 0)
+                c->features |= DRIVER_FEATURE_PRIME;
         /* Unreadable because the component went away while we read it:
          * that is a removal, not garbage. */
         if (c->parse_error && access(dir, F_OK) < 0)
@@ -475,9 +486,7 @@ int inventory_write_attribute(const char *root, const char *uuid, const char *at
         if (k < 0 || (size_t) k >= sizeof(path))
                 return -ENAMETOOLONG;
 
-        /* O_TRUNC matters only for the simulator's plain files; sysfs
-         * ignores it. */
-        fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_TRUNC);
+        fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
         if (fd < 0)
                 return -errno;
         n = write(fd, value, len);
@@ -519,6 +528,8 @@ unsigned component_diff(const Component *a, const Component *b) {
                 m |= COMPONENT_CHANGED_CPU_RENDEZVOUS;
         if (a->force_cpu_rendezvous != b->force_cpu_rendezvous)
                 m |= COMPONENT_CHANGED_FORCE_CPU_RENDEZVOUS;
+        if (a->auto_activate != b->auto_activate)
+                m |= COMPONENT_CHANGED_AUTO_ACTIVATE;
         if (a->state != b->state)
                 m |= COMPONENT_CHANGED_STATE;
         if (!streq_ptr(a->last_error_raw, b->last_error_raw))
@@ -539,6 +550,8 @@ void component_update_from(Component *dst, Component *src) {
         dst->may_reset_cpu = src->may_reset_cpu;
         dst->cpu_rendezvous = src->cpu_rendezvous;
         dst->force_cpu_rendezvous = src->force_cpu_rendezvous;
+        dst->auto_activate = src->auto_activate;
+        dst->features = src->features;
         dst->state = src->state;
         free(dst->last_error_raw);
         dst->last_error_raw = TAKE_PTR(src->last_error_raw);

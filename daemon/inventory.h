@@ -6,11 +6,16 @@
  * driver/Documentation/ABI/testing/sysfs-firmware-lfa describes it. Sysfs is
  * the truth: the daemon re-reads a component after every event and action and
  * never keeps a value it did not just read.
+ *
+ * Upstream's driver has eleven files per component; seq_id, state,
+ * last_error, prime and auto_activate are read (or written) only where they
+ * exist, and Component.features says which do.
  */
 
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "driver.h"
 #include "macro.h"
 
 #define UUID_STRING_MAX 37 /* 36 characters and the NUL */
@@ -57,6 +62,8 @@ typedef enum ComponentChange {
         COMPONENT_CHANGED_PARSE_ERROR          = 1U << 11,
         COMPONENT_CHANGED_DECISION             = 1U << 12, /* decision or its reason */
         COMPONENT_CHANGED_LAST_RESULT          = 1U << 13,
+        COMPONENT_CHANGED_AUTO_ACTIVATE        = 1U << 14,
+        COMPONENT_CHANGED_KERNEL_OVERRIDE      = 1U << 15,
 } ComponentChange;
 
 /* Filled by the manager after each activation or prime of the component. */
@@ -84,9 +91,13 @@ typedef struct Component {
         bool may_reset_cpu;
         bool cpu_rendezvous;            /* 1: firmware requires the rendezvous */
         bool force_cpu_rendezvous;
-        ComponentState state;
-        char *last_error_raw;           /* the file's line, "" when empty */
+        bool auto_activate;             /* false where the file is absent */
+        ComponentState state;           /* idle where the file is absent */
+        char *last_error_raw;           /* the file's line, "" when empty or absent */
         LfaLastError last_error;
+        /* DRIVER_FEATURE_PRIME, _STATE, _LAST_ERROR, _SEQ_ID, _AUTO_ACTIVATE:
+         * which of the optional files this component has. */
+        unsigned features;
 
         /* NULL, or "<attribute>: <what is wrong>" for the first attribute
          * that could not be read or parsed. Such a component is shown but
@@ -98,6 +109,11 @@ typedef struct Component {
         Decision *decision;
         ComponentResult last_result;
         bool last_result_changed;       /* to report with the next re-read */
+        /* kernel-settings.h: NULL or the last kernel setting lfad put
+         * back, and what lfad last wrote to force_cpu_rendezvous. */
+        char *kernel_override;
+        bool force_written;
+        bool force_written_value;
 
         /* Bookkeeping for the orchestrator's bounded retries. */
         unsigned failures;              /* consecutive failed automatic attempts */
@@ -130,7 +146,8 @@ int inventory_write_attribute(const char *root, const char *uuid, const char *at
 unsigned component_diff(const Component *a, const Component *b);
 
 /* Move the attributes of src into dst, keeping dst's manager-owned fields
- * (decision, last_result, retry bookkeeping). src is emptied. */
+ * (decision, last_result, kernel_override, retry bookkeeping). src is
+ * emptied. */
 void component_update_from(Component *dst, Component *src);
 
 bool uuid_is_valid(const char *s);

@@ -12,6 +12,7 @@
 #include "bus.h"
 #include "log.h"
 #include "manager.h"
+#include "verify.h"
 
 typedef struct Args {
         bool verify;
@@ -118,56 +119,9 @@ static int parse_argv(int argc, char *argv[], Args *a) {
 
 static int verify(const Args *a) {
         static const char *const default_dirs[] = { POLICY_DIRS_DEFAULT, NULL };
-        char * const *dirs = a->policy_dirs ?: (char * const *) default_dirs;
-        const char *root = a->sysfs_root ?: LFA_SYSFS_DEFAULT;
-        _cleanup_(policy_freep) Policy *p = NULL;
-        _cleanup_strv_free_ char **uuids = NULL;
-        _cleanup_free_ char *error = NULL;
-        int r, ret = 0;
 
-        r = policy_load(dirs, &p, &error);
-        if (r < 0) {
-                fprintf(stderr, "%s\n", error ?: strerror(-r));
-                return r;
-        }
-        printf("Policy: %zu file(s)\n", strv_length(p->files));
-        for (char **f = p->files; *f; f++)
-                printf("  %s\n", *f);
-
-        r = inventory_list(root, &uuids);
-        if (r < 0) {
-                fprintf(stderr, "%s: cannot list components: %s\n", root, strerror(-r));
-                return r;
-        }
-        printf("Components under %s: %zu\n", root, strv_length(uuids));
-        for (char **u = uuids; *u; u++) {
-                _cleanup_(component_freep) Component *c = NULL;
-                _cleanup_(decision_freep) Decision *d = NULL;
-
-                r = inventory_read_component(root, *u, &c);
-                if (r == -ENOENT)
-                        continue; /* vanished while we looked */
-                if (r < 0) {
-                        fprintf(stderr, "%s: cannot read: %s\n", *u, strerror(-r));
-                        ret = r;
-                        continue;
-                }
-                if (c->parse_error) {
-                        fprintf(stderr, "%s: invalid sysfs data: %s\n", c->uuid, c->parse_error);
-                        ret = -EBADMSG;
-                }
-                r = policy_decide(p, c, &d);
-                if (r < 0)
-                        return log_oom();
-                printf("%s %s\n  decision: %s, force_cpu_rendezvous=%d%s\n  reason: %s\n", c->uuid, strna(c->name),
-                       decision_action_to_string(d->action), d->force_cpu_rendezvous,
-                       d->prime_ahead ? ", prime ahead" : "", d->reason);
-                if (d->rendezvous_overridden)
-                        fprintf(stderr, "%s: warning: CpuRendezvous=skip is ignored, "
-                                "the firmware requires the CPU rendezvous\n",
-                                c->uuid);
-        }
-        return ret;
+        return verify_run(a->policy_dirs ?: (char * const *) default_dirs, a->sysfs_root ?: LFA_SYSFS_DEFAULT,
+                          stdout, stderr);
 }
 
 /*

@@ -2,16 +2,17 @@
 
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <systemd/sd-daemon.h>
 #include <time.h>
 
+#include "kernel-settings.h"
 #include "lfa-messages.h"
 #include "log.h"
 #include "manager.h"
-#include "udev.h"
 
 static const char *const rendezvous_request_table[_RENDEZVOUS_REQUEST_MAX] = {
         [RENDEZVOUS_REQUEST_DEFAULT] = "default",
@@ -29,6 +30,11 @@ RendezvousRequest rendezvous_request_from_string(const char *s) {
 
 static const char *sysfs_root(Manager *m) {
         return m->config.sysfs_root ?: LFA_SYSFS_DEFAULT;
+}
+
+/* The force_cpu_rendezvous value the policy holds for c. */
+static bool decided_force(const Component *c) {
+        return c->decision ? c->decision->force_cpu_rendezvous : true;
 }
 
 /* Observer calls: the bus layer is optional. */
@@ -93,8 +99,11 @@ int manager_new(sd_event *e, const ManagerConfig *config, Manager **ret) {
         }
         m->config.state_dir = strdup(config->state_dir ?: "/var/lib/lfad");
         m->config.sysfs_root = strdup(config->sysfs_root ?: LFA_SYSFS_DEFAULT);
+        m->config.module_root = strdup(config->module_root ?: "/sys/module");
         m->config.job_timeout = config->job_timeout;
-        if (!m->config.state_dir || !m->config.sysfs_root)
+        m->config.job_write = config->job_write;
+        m->config.job_write_userdata = config->job_write_userdata;
+        if (!m->config.state_dir || !m->config.sysfs_root || !m->config.module_root)
                 return -ENOMEM;
 
         *ret = TAKE_PTR(m);
@@ -113,6 +122,7 @@ Manager *manager_free(Manager *m) {
                 component_free(m->components[i]);
         free(m->components);
         udev_watch_free(m->udev);
+        pending_poll_free(m->poll);
         history_free(m->history);
         policy_free(m->policy);
         free(m->policy_error);
@@ -122,6 +132,7 @@ Manager *manager_free(Manager *m) {
         strv_free(m->config.policy_dirs);
         free(m->config.state_dir);
         free(m->config.sysfs_root);
+        free(m->config.module_root);
         sd_event_unref(m->event);
         free(m);
         return NULL;
@@ -221,6 +232,7 @@ static int manager_add_component(Manager *m, Component *c, size_t at) {
         t[at] = c;
         m->n_components++;
         (void) component_redecide(m, c);
+        (void) kernel_settings_apply(sysfs_root(m), c, KERNEL_SETTINGS_APPEARED, decided_force(c));
 
         if (c->parse_error)
                 log_event(LOG_ERR, LFA_MESSAGE_COMPONENT_INVALID, c->uuid, "invalid",
@@ -292,6 +304,7 @@ static unsigned manager_update_one(Manager *m, const char *uuid) {
         }
         component_update_from(c, fresh);
         mask |= component_redecide(m, c);
+        mask |= (unsigned) kernel_settings_apply(sysfs_root(m), c, KERNEL_SETTINGS_REREAD, decided_force(c));
         if (c->last_result_changed) {
                 c->last_result_changed = false;
                 mask |= COMPONENT_CHANGED_LAST_RESULT;
@@ -300,12 +313,50 @@ static unsigned manager_update_one(Manager *m, const char *uuid) {
         return 0;
 }
 
+/* The poll in force for this driver and policy; MANAGER_CHANGED_POLL if it moved. */
+static unsigned manager_update_poll(Manager *m) {
+        usec_t want = pending_poll_interval_for(&m->driver, m->policy ? m->policy->poll_interval : 0);
+        usec_t before = pending_poll_get_interval(m->poll);
+        int r;
+
+        r = pending_poll_set_interval(m->poll, want);
+        if (r < 0)
+                log_warning_errno(r, "Failed to arm the activation_pending poll, ignoring: %m");
+        if (pending_poll_get_interval(m->poll) == before)
+                return 0;
+        if (pending_poll_get_interval(m->poll) > 0)
+                log_info("No component uevents from this driver: polling activation_pending every %llu s.",
+                         (unsigned long long) (pending_poll_get_interval(m->poll) / USEC_PER_SEC));
+        else
+                log_info("Not polling activation_pending (%s).",
+                         want == 0 && m->driver.abi == DRIVER_ABI_UPSTREAM ? "PollIntervalSec=0"
+                                                                            : "the driver sends uevents");
+        return MANAGER_CHANGED_POLL;
+}
+
+/* Which driver, found by what exists; MANAGER_CHANGED_DRIVER if it moved
+ * (the module reloaded with other parameters, or the first component). */
+static unsigned manager_probe_driver(Manager *m) {
+        DriverInfo d;
+
+        driver_probe(sysfs_root(m), m->config.module_root, &d);
+        if (d.abi == m->driver.abi && d.features == m->driver.features &&
+            strcmp(d.module, m->driver.module) == 0)
+                return 0;
+        m->driver = d;
+        log_debug("Driver: %s ABI, module %s, features 0x%x.", driver_abi_to_string(d.abi),
+                  d.module[0] ? d.module : "(built in or unknown)", d.features);
+        return MANAGER_CHANGED_DRIVER | manager_update_poll(m);
+}
+
 int manager_resync(Manager *m) {
         _cleanup_strv_free_ char **uuids = NULL;
         unsigned pending_before = manager_pending_count(m), mask = 0;
         char *version = NULL;
         size_t i = 0;
         int r;
+
+        mask |= manager_probe_driver(m);
 
         r = inventory_read_abi_version(sysfs_root(m), &version);
         if (r < 0 && r != -ENOENT)
@@ -339,8 +390,12 @@ int manager_resync(Manager *m) {
         for (char **u = uuids; *u; u++)
                 mask |= manager_update_one(m, *u);
 
+        /* The first component tells the per-component features. */
+        if (mask & MANAGER_CHANGED_COMPONENTS)
+                mask |= manager_probe_driver(m);
         if (manager_pending_count(m) != pending_before)
                 mask |= MANAGER_CHANGED_PENDING_COUNT;
+        pending_poll_restart(m->poll);
         notify_manager(m, mask);
         manager_send_status(m);
         manager_schedule(m);
@@ -349,12 +404,19 @@ int manager_resync(Manager *m) {
 
 void manager_handle_lost_events(Manager *m) {
         (void) manager_resync(m);
-        /* The terminal uevent of our job may be among the lost ones: ask
-         * sysfs whether its sequence ended. Only here, not on every
-         * re-read: umockdev's write returns before the sequence starts, so
-         * an idle state right after it proves nothing. */
+}
+
+void manager_handle_device_change(Manager *m) {
+        /* Reading the inventory while lfad's own write blocks would wait
+         * for the driver's lock; the job's end re-reads everything. */
         if (m->job)
-                job_resync(m->job, manager_get_component(m, m->job->uuid));
+                return;
+        log_debug("Arm's LFA device changed: re-reading the inventory.");
+        (void) manager_resync(m);
+}
+
+static void on_poll(void *userdata) {
+        manager_handle_device_change(userdata);
 }
 
 void manager_send_status(Manager *m) {
@@ -448,8 +510,6 @@ static void on_job_done(Job *j, const ActivationResult *r, void *userdata) {
                   r->lfa_code ? " [LFA " : "", strempty(r->lfa_code), r->lfa_code ? "]" : "");
 
         m->job = NULL;
-        if (!j->uevent_seen)
-                memcpy(m->late_uevent_uuid, j->uuid, UUID_STRING_MAX);
 
         c = manager_get_component(m, r->uuid);
         if (c) {
@@ -458,7 +518,7 @@ static void on_job_done(Job *j, const ActivationResult *r, void *userdata) {
                         c->failures = 0, c->retry_after = 0;
                 else {
                         c->failures++;
-                        if (!orchestrator_error_is_retryable(r->error) && c->decision)
+                        if (!orchestrator_result_is_retryable(r) && c->decision)
                                 c->failures = c->decision->retry_limit + 1;
                         if (c->decision && c->failures <= c->decision->retry_limit)
                                 c->retry_after = now_usec(CLOCK_MONOTONIC) +
@@ -501,14 +561,28 @@ static void on_job_done(Job *j, const ActivationResult *r, void *userdata) {
 
 static int manager_start_job(Manager *m, Component *c, JobAction action, ActivationTrigger trigger,
                              bool force_cpu_rendezvous, ActivationDoneFn cb, void *userdata) {
+        JobSettings settings = {
+                .root = sysfs_root(m),
+                .abi = m->driver.abi,
+                .timeout = m->config.job_timeout,
+                .write = m->config.job_write,
+                .write_userdata = m->config.job_write_userdata,
+        };
         Job *j = NULL;
         int r;
 
-        r = job_start(m->event, sysfs_root(m), c, action, trigger, force_cpu_rendezvous,
-                      m->config.job_timeout, on_job_done, m, &j);
+        /* The driver reads force_cpu_rendezvous when the activate write
+         * starts: set it first, every time, so a value left by someone
+         * else never decides. */
+        if (action == JOB_ACTIVATE) {
+                r = kernel_settings_apply(sysfs_root(m), c, KERNEL_SETTINGS_ACTIVATION, force_cpu_rendezvous);
+                if (r < 0)
+                        return r;
+                notify_changed(m, c, (unsigned) r);
+        }
+        r = job_start(m->event, &settings, c, action, trigger, force_cpu_rendezvous, on_job_done, m, &j);
         if (r < 0)
                 return r;
-        m->late_uevent_uuid[0] = 0;
         m->job = j;
         m->job_cb = cb;
         m->job_userdata = userdata;
@@ -743,8 +817,12 @@ int manager_activate(Manager *m, const char *uuid, const ActivateOptions *opts,
 }
 
 int manager_prime(Manager *m, const char *uuid, ActivationDoneFn cb, void *userdata) {
-        Component *c = NULL;
+        Component *c = manager_get_component(m, uuid);
         int r;
+
+        /* Upstream's driver primes and activates in one write. */
+        if (c && !(c->features & DRIVER_FEATURE_PRIME))
+                return -ENOSYS;
 
         r = manager_validate(m, uuid, &c);
         if (r < 0)
@@ -797,6 +875,11 @@ int manager_cancel(Manager *m, const char *uuid) {
         c = manager_get_component(m, uuid);
         if (!c)
                 return -ENOENT;
+        /* Upstream's cancel during a priming returns 0, but the driver primes
+         * again and the activation goes on: claiming success would lie. */
+        if (m->job && strcmp(m->job->uuid, c->uuid) == 0 &&
+            !driver_has(&m->driver, DRIVER_FEATURE_CANCEL_PRIMING))
+                return -ENOSYS;
         r = inventory_write_attribute(sysfs_root(m), c->uuid, "cancel", "1");
         if (r < 0)
                 return log_warning_errno(r, "%s: cancel failed: %m", c->uuid);
@@ -812,9 +895,11 @@ int manager_refresh(Manager *m) {
          * must not. */
         if (m->job || sequence_running(m))
                 return -EBUSY;
-        r = inventory_write_attribute(sysfs_root(m), NULL, "refresh", "1");
-        if (r < 0)
-                return log_warning_errno(r, "%s/refresh: write failed: %m", sysfs_root(m));
+        if (driver_has(&m->driver, DRIVER_FEATURE_REFRESH)) {
+                r = inventory_write_attribute(sysfs_root(m), NULL, "refresh", "1");
+                if (r < 0)
+                        return log_warning_errno(r, "%s/refresh: write failed: %m", sysfs_root(m));
+        }
         return manager_resync(m);
 }
 
@@ -840,9 +925,18 @@ int manager_reload_policy(Manager *m, char **ret_error) {
         log_event(LOG_INFO, LFA_MESSAGE_POLICY_LOADED, NULL, "loaded", "Policy loaded from %zu file(s).",
                   strv_length(p->files));
 
-        for (size_t i = 0; i < m->n_components; i++)
-                notify_changed(m, m->components[i], component_redecide(m, m->components[i]));
-        notify_manager(m, MANAGER_CHANGED_POLICY);
+        for (size_t i = 0; i < m->n_components; i++) {
+                Component *c = m->components[i];
+                unsigned mask = component_redecide(m, c);
+
+                /* A running activation read force_cpu_rendezvous already;
+                 * the next one gets the new value before its write. */
+                if (!m->job || strcmp(m->job->uuid, c->uuid) != 0)
+                        mask |= (unsigned) kernel_settings_apply(sysfs_root(m), c, KERNEL_SETTINGS_RELOADED,
+                                                                 decided_force(c));
+                notify_changed(m, c, mask);
+        }
+        notify_manager(m, MANAGER_CHANGED_POLICY | manager_update_poll(m));
         if (m->observer.policy_reloaded)
                 m->observer.policy_reloaded(m, m->observer_userdata);
         manager_schedule(m);
@@ -978,7 +1072,8 @@ static const char *external_action(const char *lfa_event, const char *lfa_action
         return "unknown";
 }
 
-/* Keep the outcome of a sequence lfad did not start in the history too, so
+/* Keep the outcome of a sequence lfad saw running but was not waiting for
+ * (a previous lfad killed mid-way, a write by hand) in the history too, so
  * an attempt interrupted by a restart is not lost from it. */
 static void record_external(Manager *m, const char *uuid, const char *lfa_event, const char *lfa_errno,
                             const char *lfa_action) {
@@ -999,7 +1094,7 @@ static void record_external(Manager *m, const char *uuid, const char *lfa_event,
         };
         int r;
 
-        snprintf(msg, sizeof(msg), "a sequence lfad did not start ended: %s%s%s", lfa_event,
+        snprintf(msg, sizeof(msg), "a sequence lfad was not waiting for ended: %s%s%s", lfa_event,
                  ok ? "" : " ", ok ? "" : strna(lfa_errno));
         log_info("%s: %s.", uuid, msg);
         memcpy(h.uuid, uuid, UUID_STRING_MAX);
@@ -1030,10 +1125,7 @@ void manager_handle_uevent(Manager *m, const char *action, const char *uuid,
         if (strcmp(action, "remove") == 0) {
                 ssize_t i;
 
-                /* Ending the job re-reads everything, which may already
-                 * drop the component: look it up afterwards. */
-                if (ours)
-                        job_handle_uevent(m->job, "removed", NULL);
+                /* A job for it ends when its write returns. */
                 i = component_index(m, u, NULL);
                 if (i >= 0) {
                         manager_remove_at(m, (size_t) i);
@@ -1044,25 +1136,23 @@ void manager_handle_uevent(Manager *m, const char *action, const char *uuid,
                 return;
         }
 
-        if (terminal && ours) {
-                /* The job ends here or when its write returns (the real
-                 * driver sends this uevent just before); its end re-reads
-                 * everything and reports attributes and result at once. */
-                job_handle_uevent(m->job, lfa_event, lfa_errno);
+        /* lfad's own job: its end re-reads everything and reports the
+         * attributes with the result, in one change. */
+        if (ours)
                 return;
-        }
-        if (terminal && strcmp(m->late_uevent_uuid, u) == 0) {
-                /* Our last job's own uevent, after the job ended. */
-                m->late_uevent_uuid[0] = 0;
-                (void) manager_resync(m);
-                return;
-        }
+
         if (terminal) {
-                /* The end of a sequence lfad did not start (a previous lfad
-                 * killed mid-way, or a write by hand): after an activation
-                 * the whole inventory may differ. */
+                Component *c = manager_get_component(m, u);
+                /* lfad saw this sequence run (its `state`) and was not
+                 * waiting for it. The end of lfad's own job, whose write
+                 * returned already, finds the state idle. */
+                bool external = c && (c->state == COMPONENT_STATE_PRIMING ||
+                                      c->state == COMPONENT_STATE_ACTIVATING);
+
+                /* After an activation the whole inventory may differ. */
                 (void) manager_resync(m);
-                record_external(m, u, lfa_event, lfa_errno, lfa_action);
+                if (external)
+                        record_external(m, u, lfa_event, lfa_errno, lfa_action);
                 return;
         }
 
@@ -1075,6 +1165,25 @@ void manager_handle_uevent(Manager *m, const char *action, const char *uuid,
         manager_schedule(m);
 }
 
+static void on_component_uevent(void *userdata, const char *action, const char *uuid, const char *lfa_event,
+                                const char *lfa_errno, const char *lfa_action) {
+        manager_handle_uevent(userdata, action, uuid, lfa_event, lfa_errno, lfa_action);
+}
+
+static void on_lost_uevents(void *userdata) {
+        manager_handle_lost_events(userdata);
+}
+
+static void on_device_change(void *userdata) {
+        manager_handle_device_change(userdata);
+}
+
+static const UdevWatchOps udev_ops = {
+        .component_event = on_component_uevent,
+        .device_changed = on_device_change,
+        .lost = on_lost_uevents,
+};
+
 int manager_start(Manager *m) {
         _cleanup_free_ char *error = NULL;
         int r;
@@ -1086,18 +1195,27 @@ int manager_start(Manager *m) {
                 return r == -EPERM ? r : -EBADMSG;
         }
 
-        /* Never give up on a sequence the driver still runs. */
-        if (m->config.job_timeout == 0)
-                m->config.job_timeout = orchestrator_timeout_from_budgets("/sys/module/lfa/parameters");
+        /* Never give up on a sequence the driver still runs. Upstream's
+         * driver has no budget parameters: the default covers its own. */
+        if (m->config.job_timeout == 0) {
+                char dir[PATH_MAX];
+
+                snprintf(dir, sizeof(dir), "%s/lfa/parameters", m->config.module_root);
+                m->config.job_timeout = orchestrator_timeout_from_budgets(dir);
+        }
         log_debug("A job may take %" PRIu64 " ms.", m->config.job_timeout / USEC_PER_MSEC);
 
         r = history_open(m->config.state_dir, HISTORY_MAX_ENTRIES_DEFAULT, &m->history);
         if (r < 0)
                 return log_error_errno(r, "Failed to open the history under %s: %m", m->config.state_dir);
 
+        r = pending_poll_new(m->event, on_poll, m, &m->poll);
+        if (r < 0)
+                return log_oom();
+
         /* Monitor first, then list: a uevent during coldplug is queued and
          * replayed, never lost. */
-        r = udev_watch_new(m, &m->udev);
+        r = udev_watch_new(m->event, &udev_ops, m, &m->udev);
         if (r < 0)
                 return r;
         udev_watch_set_queueing(m->udev, true);
@@ -1106,8 +1224,9 @@ int manager_start(Manager *m) {
                 return r;
         udev_watch_replay(m->udev);
 
-        log_info("Coldplug done: %zu components, %u pending, LFA ABI %s.", m->n_components,
-                 manager_pending_count(m), strna(m->abi_version));
+        log_info("Coldplug done: %zu components, %u pending; %s driver ABI%s%s, LFA ABI %s.", m->n_components,
+                 manager_pending_count(m), driver_abi_to_string(m->driver.abi), m->driver.module[0] ? ", module " : "",
+                 m->driver.module, strna(m->abi_version));
         manager_schedule(m);
         return 0;
 }

@@ -3,8 +3,11 @@
 
 /*
  * The Manager ties lfad together: the inventory of components (keyed by
- * lowercase UUID), the policy in force, the udev monitor, the orchestrator's
- * current job, inhibitors and history. Everything runs on m->event; the bus
+ * lowercase UUID), the policy in force, the udev monitor, the poll, the
+ * orchestrator's current job, inhibitors and history. What the driver is
+ * (driver.h), what lfad writes to the kernel's own settings
+ * (kernel-settings.h) and when it polls (pending-poll.h) live in modules of
+ * their own. Everything runs on m->event; the bus
  * layer (bus.c) reads these structures and calls the manager_*() actions.
  *
  * Errno convention of the actions (the bus maps them to org.lfa.Error.*):
@@ -21,8 +24,11 @@
  *   -EBADMSG     InvalidPolicy
  *   -ECANCELED   Cancelled
  *   -EINVAL      InvalidArgs           malformed UUID or option
+ *   -ENOSYS      NotSupported          the driver in use cannot do it (prime,
+ *                                       cancel a priming on upstream's driver)
  * Any other errno in an ActivationResult comes from the driver's ERRNO
- * TABLE: FirmwareError, with ActivationResult.lfa_code naming the LFA code.
+ * TABLE: FirmwareError, with ActivationResult.lfa_code naming the LFA code;
+ * so does a result with firmware_failed set (upstream's -ECANCELED).
  */
 
 #include <stdbool.h>
@@ -30,13 +36,14 @@
 #include <systemd/sd-bus.h>
 #include <systemd/sd-event.h>
 
+#include "driver.h"
 #include "history.h"
 #include "inventory.h"
 #include "macro.h"
 #include "orchestrator.h"
+#include "pending-poll.h"
 #include "policy.h"
-
-typedef struct UdevWatch UdevWatch; /* udev.h */
+#include "udev.h"
 
 typedef enum ManagerChange {
         MANAGER_CHANGED_ABI_VERSION   = 1U << 0,
@@ -45,6 +52,8 @@ typedef enum ManagerChange {
         MANAGER_CHANGED_POLICY        = 1U << 3, /* policy files or load time */
         MANAGER_CHANGED_INHIBITORS    = 1U << 4,
         MANAGER_CHANGED_COMPONENTS    = 1U << 5, /* a component came or went */
+        MANAGER_CHANGED_DRIVER        = 1U << 6, /* ABI, module or features */
+        MANAGER_CHANGED_POLL          = 1U << 7, /* the poll interval in force */
 } ManagerChange;
 
 /*
@@ -91,8 +100,11 @@ typedef struct ManagerConfig {
         char **policy_dirs;             /* highest precedence first */
         char *state_dir;
         char *sysfs_root;
+        char *module_root;              /* NULL: /sys/module */
         usec_t job_timeout;             /* 0: from the driver's budgets, see
                                          * orchestrator_timeout_from_budgets() */
+        JobWriteFn job_write;           /* NULL: write(2); tests stand in a driver */
+        void *job_write_userdata;
 } ManagerConfig;
 
 /* A window run in progress (manager_activate_pending()). */
@@ -118,6 +130,8 @@ struct Manager {
         Component **components;
         size_t n_components;
         char *abi_version;              /* /sys/firmware/lfa/version, NULL if unknown */
+        DriverInfo driver;              /* probed again on every re-read */
+        PendingPoll *poll;              /* activation_pending, upstream's driver only */
 
         Policy *policy;                 /* last good policy, never NULL after start */
         char *policy_error;             /* why the last reload failed, or NULL */
@@ -133,10 +147,6 @@ struct Manager {
         Inhibitor **inhibitors;
         size_t n_inhibitors;
         uint64_t next_inhibitor_id;
-
-        /* The UUID of a job that ended before its terminal uevent came
-         * (failed write, timeout): that uevent, when it comes, is ours. */
-        char late_uevent_uuid[UUID_STRING_MAX];
 
         sd_event_source *retry_source;  /* wakes the orchestrator after a backoff */
         sd_event_source *schedule_source; /* deferred "pick the next job" */
@@ -178,21 +188,30 @@ int manager_activate(Manager *m, const char *uuid, const ActivateOptions *opts,
 int manager_activate_pending(Manager *m, ActivationDoneFn cb, void *userdata);
 
 /* Write the component's `cancel`. -ENOENT, or the driver's errno (-EBUSY
- * once ACTIVATE began). A running job for it then ends with -ECANCELED. */
+ * once ACTIVATE began). A running job for it then ends with -ECANCELED.
+ * -ENOSYS for lfad's own running job where the driver cannot cancel a
+ * priming (upstream's primes again and goes on). */
 int manager_cancel(Manager *m, const char *uuid);
 
-/* Prime one component (the driver's `prime`); same validation as activate. */
+/* Prime one component (the driver's `prime`); same validation as activate;
+ * -ENOSYS where the component has no `prime` file. */
 int manager_prime(Manager *m, const char *uuid, ActivationDoneFn cb, void *userdata);
 
-/* Write /sys/firmware/lfa/refresh and re-read everything. */
+/* Write /sys/firmware/lfa/refresh where it exists, and re-read everything
+ * (upstream's driver reads the firmware's inventory on every read). */
 int manager_refresh(Manager *m);
 
 /* Re-read the whole inventory (no write); observers get the changes. */
 int manager_resync(Manager *m);
 
-/* The udev monitor overflowed: re-read everything, and decide from sysfs
- * whether the running job ended. */
+/* The udev monitor overflowed: re-read everything. A running job still ends
+ * when its write returns. */
 void manager_handle_lost_events(Manager *m);
+
+/* Arm's LFA device sent a change uevent (a new image, or the kernel
+ * activated one): re-read everything, unless lfad's own job runs (its end
+ * re-reads). */
+void manager_handle_device_change(Manager *m);
 
 /* Reload the policy (SIGHUP, D-Bus). On failure returns -EBADMSG/-EPERM,
  * keeps the last good policy and sets *ret_error to "file:line: what". */
@@ -227,7 +246,8 @@ void manager_schedule(Manager *m);
 void manager_send_status(Manager *m);
 
 /* Called by the udev watcher with the uevent's action and its LFA_UUID,
- * LFA_EVENT, LFA_ERRNO and LFA_ACTION values (NULL when absent). */
+ * LFA_EVENT, LFA_ERRNO and LFA_ACTION values (NULL when absent). A
+ * terminal event ends nothing: lfad's job ends when its write returns. */
 void manager_handle_uevent(Manager *m, const char *action, const char *uuid,
                            const char *lfa_event, const char *lfa_errno, const char *lfa_action);
 

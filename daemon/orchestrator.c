@@ -73,6 +73,10 @@ usec_t orchestrator_backoff(usec_t delay, unsigned failures) {
         return d < cap ? d : cap;
 }
 
+bool orchestrator_result_is_retryable(const ActivationResult *r) {
+        return r->error != 0 && (r->firmware_failed || orchestrator_error_is_retryable(r->error));
+}
+
 bool orchestrator_is_eligible(const Component *c, DecisionAction want, usec_t now) {
         if (!c->decision || c->decision->action != want)
                 return false;
@@ -97,19 +101,13 @@ bool orchestrator_wants_prime(const Component *c) {
                c->failures == 0;
 }
 
-int orchestrator_job_error(const Job *j) {
-        if (j->write_done && j->write_error < 0)
-                return j->write_error;
-        if (j->uevent_seen && !j->uevent_success)
-                return j->uevent_error < 0 ? j->uevent_error : -EIO;
-        return 0;
-}
-
 /* What the worker thread owns: nothing of the Job, so the job may go away
  * while the write still blocks. */
 typedef struct Worker {
         char *path;
         int eventfd;
+        JobWriteFn write;
+        void *write_userdata;
 } Worker;
 
 static int read_budget_ms(const char *dir, const char *name, uint64_t *ret) {
@@ -139,21 +137,26 @@ usec_t orchestrator_timeout_from_budgets(const char *module_dir) {
         return (prime + activate) * USEC_PER_MSEC + 10 * USEC_PER_SEC;
 }
 
+static int write_one(const char *path, void *userdata _unused_) {
+        _cleanup_close_ int fd = -EBADF;
+
+        fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                return -errno;
+        /* The driver blocks here for the whole sequence. */
+        if (write(fd, "1", 1) < 0)
+                return -errno;
+        if (close(TAKE_FD(fd)) < 0 && errno != EINTR)
+                return -errno;
+        return 0;
+}
+
 static void *worker_run(void *userdata) {
         Worker *w = userdata;
         uint64_t v;
-        int r = 0, fd;
+        int r;
 
-        fd = open(w->path, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_TRUNC);
-        if (fd < 0)
-                r = -errno;
-        else {
-                /* The real driver blocks here for the whole sequence. */
-                if (write(fd, "1", 1) < 0)
-                        r = -errno;
-                if (close(fd) < 0 && r == 0 && errno != EINTR)
-                        r = -errno;
-        }
+        r = (w->write ?: write_one)(w->path, w->write_userdata);
 
         /* The eventfd counter carries the result: 1 + the positive errno. */
         v = (uint64_t) -r + 1;
@@ -164,20 +167,35 @@ static void *worker_run(void *userdata) {
         return NULL;
 }
 
-static void job_finish(Job *j, int error, const char *message) {
+/* The LFA code of a failure is only in last_error, where it exists. */
+static void read_lfa_code(const Job *j, LfaLastError *ret) {
+        _cleanup_fclose_ FILE *f = NULL;
+        char path[PATH_MAX], buf[256];
+
+        *ret = (LfaLastError) {};
+        if ((size_t) snprintf(path, sizeof(path), "%s/%s/last_error", j->root, j->uuid) >= sizeof(path))
+                return;
+        f = fopen(path, "re");
+        if (!f || !fgets(buf, sizeof(buf), f))
+                return;
+        buf[strcspn(buf, "\n")] = 0;
+        if (parse_lfa_last_error(buf, ret) < 0)
+                *ret = (LfaLastError) {};
+}
+
+static void job_finish(Job *j, int error, const char *timeout_message) {
         ActivationResult r = {
                 .uuid = j->uuid,
                 .name = j->name,
                 .action = j->action,
                 .trigger = j->trigger,
                 .force_cpu_rendezvous = j->force_cpu_rendezvous,
-                .error = error,
-                .message = message,
                 .start = j->start_realtime,
                 .duration = now_usec(CLOCK_MONOTONIC) - j->start_monotonic,
         };
-        char path[PATH_MAX], buf[256] = "";
-        LfaLastError le = {};
+        DriverOutcome o;
+        LfaLastError le;
+        char msg[384];
 
         if (j->finished)
                 return;
@@ -185,121 +203,49 @@ static void job_finish(Job *j, int error, const char *message) {
         j->eventfd_source = sd_event_source_disable_unref(j->eventfd_source);
         j->timeout_source = sd_event_source_disable_unref(j->timeout_source);
 
-        /* The LFA code of a failure is only in last_error. */
-        if (error < 0 && snprintf(path, sizeof(path), "%s/%s/last_error", j->root, j->uuid) < (int) sizeof(path)) {
-                _cleanup_fclose_ FILE *f = fopen(path, "re");
-
-                if (f && fgets(buf, sizeof(buf), f)) {
-                        buf[strcspn(buf, "\n")] = 0;
-                        if (parse_lfa_last_error(buf, &le) >= 0 && le.set)
-                                r.lfa_code = le.lfa_code;
-                }
+        driver_write_outcome(j->abi, error, &o);
+        r.error = o.error;
+        r.firmware_failed = o.firmware_failed;
+        if (r.error < 0) {
+                read_lfa_code(j, &le);
+                r.lfa_code = le.set ? le.lfa_code : o.lfa_code ?: "NONE";
         }
-        if (error < 0 && !r.lfa_code)
-                r.lfa_code = "NONE";
+
+        if (timeout_message)
+                snprintf(msg, sizeof(msg), "%s", timeout_message);
+        else if (r.error == 0)
+                snprintf(msg, sizeof(msg), "%s succeeded", j->action == JOB_ACTIVATE ? "activation" : "prime");
+        else
+                snprintf(msg, sizeof(msg), "%s failed: %s (%s)%s%s", job_action_to_string(j->action),
+                         strerror(-error), strna(errno_name(error)), o.detail ? ": " : "", strempty(o.detail));
+        r.message = msg;
 
         if (j->done)
                 j->done(j, &r, j->userdata);
 }
 
-static void job_check(Job *j) {
-        char msg[256];
-        int error;
-
-        if (j->finished)
-                return;
-        if (j->write_done && j->write_error < 0) {
-                error = j->write_error;
-                snprintf(msg, sizeof(msg), "%s failed: %s (%s)", job_action_to_string(j->action),
-                         strerror(-error), strna(errno_name(error)));
-                job_finish(j, error, msg);
-                return;
-        }
-        /* The terminal uevent and the write's return: both or nothing. */
-        if (!j->write_done || !j->uevent_seen)
-                return;
-        error = orchestrator_job_error(j);
-        if (error < 0)
-                snprintf(msg, sizeof(msg), "%s failed: %s (%s)", job_action_to_string(j->action),
-                         strerror(-error), strna(errno_name(error)));
-        else
-                snprintf(msg, sizeof(msg), "%s succeeded", j->action == JOB_ACTIVATE ? "activation" : "prime");
-        job_finish(j, error, msg);
-}
-
-static int on_eventfd(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+static int on_eventfd(sd_event_source *s _unused_, int fd, uint32_t revents _unused_, void *userdata) {
         Job *j = userdata;
         eventfd_t v;
+        int error;
 
-        (void) s;
-        (void) revents;
         if (eventfd_read(fd, &v) < 0)
                 return 0; /* spurious wakeup; the worker writes exactly once */
-        j->write_done = true;
-        j->write_error = v > 1 ? -(int) (v - 1) : 0;
-        j->eventfd_source = sd_event_source_disable_unref(j->eventfd_source);
+        error = v > 1 ? -(int) (v - 1) : 0;
         log_debug("%s: %s write returned: %s", j->uuid, job_action_to_string(j->action),
-                  j->write_error < 0 ? strerror(-j->write_error) : "success");
-        job_check(j);
+                  error < 0 ? strerror(-error) : "success");
+        job_finish(j, error, NULL);
         return 0;
 }
 
-static int on_timeout(sd_event_source *s, uint64_t usec, void *userdata) {
+static int on_timeout(sd_event_source *s _unused_, uint64_t usec _unused_, void *userdata) {
         Job *j = userdata;
-        char msg[256];
+        char msg[128];
 
-        (void) s;
-        (void) usec;
-        snprintf(msg, sizeof(msg), "%s did not end in time (%s)", job_action_to_string(j->action),
-                 j->write_done ? "no terminal uevent" : "the write still blocks");
+        snprintf(msg, sizeof(msg), "%s did not end in time (the write still blocks)",
+                 job_action_to_string(j->action));
         job_finish(j, -ETIMEDOUT, msg);
         return 0;
-}
-
-void job_handle_uevent(Job *j, const char *lfa_event, const char *lfa_errno) {
-        const char *ok = j->action == JOB_ACTIVATE ? "activated" : "primed";
-        int e;
-
-        if (j->finished || !lfa_event)
-                return;
-        if (strcmp(lfa_event, "removed") == 0) {
-                /* The component vanished before its terminal uevent. */
-                if (!j->uevent_seen)
-                        job_finish(j, -ENODEV, "the component vanished during the sequence");
-                return;
-        }
-        if (strcmp(lfa_event, ok) == 0) {
-                j->uevent_seen = true;
-                j->uevent_success = true;
-        } else if (strcmp(lfa_event, "failed") == 0) {
-                j->uevent_seen = true;
-                j->uevent_success = false;
-                e = errno_from_name(lfa_errno);
-                j->uevent_error = e > 0 ? -e : -EIO;
-        } else
-                return; /* store-updated, changed: not the end of our sequence */
-        job_check(j);
-}
-
-void job_resync(Job *j, const Component *c) {
-        ComponentState busy = j->action == JOB_ACTIVATE ? COMPONENT_STATE_ACTIVATING : COMPONENT_STATE_PRIMING;
-
-        /* Only meaningful once our write returned: before that the
-         * sequence may not have begun. */
-        if (j->finished || !j->write_done || j->uevent_seen)
-                return;
-        if (!c) {
-                job_handle_uevent(j, "removed", NULL);
-                return;
-        }
-        if (c->state == busy || c->state == COMPONENT_STATE_PRIMING)
-                return;
-        if (j->action == JOB_PRIME && c->state == COMPONENT_STATE_IDLE && !c->last_error.set)
-                return; /* not begun yet */
-        j->uevent_seen = true;
-        j->uevent_success = !c->last_error.set;
-        j->uevent_error = c->last_error.set ? -c->last_error.error : 0;
-        job_check(j);
 }
 
 Job *job_free(Job *j) {
@@ -316,7 +262,7 @@ Job *job_free(Job *j) {
         return NULL;
 }
 
-static int job_spawn_worker(Job *j) {
+static int job_spawn_worker(Job *j, JobWriteFn write_fn, void *write_userdata) {
         pthread_attr_t attr;
         pthread_t thread;
         Worker *w;
@@ -330,6 +276,8 @@ static int job_spawn_worker(Job *j) {
                 free(w);
                 return -errno;
         }
+        w->write = write_fn;
+        w->write_userdata = write_userdata;
         if (asprintf(&w->path, "%s/%s/%s", j->root, j->uuid, job_action_to_string(j->action)) < 0) {
                 safe_close(w->eventfd);
                 free(w);
@@ -351,9 +299,9 @@ static int job_spawn_worker(Job *j) {
         return 0;
 }
 
-int job_start(sd_event *e, const char *root, const Component *c, JobAction action,
-              ActivationTrigger trigger, bool force_cpu_rendezvous, usec_t timeout,
-              JobDoneFn done, void *userdata, Job **ret) {
+int job_start(sd_event *e, const JobSettings *settings, const Component *c, JobAction action,
+              ActivationTrigger trigger, bool force_cpu_rendezvous, JobDoneFn done, void *userdata,
+              Job **ret) {
         _cleanup_(job_freep) Job *j = NULL;
         char vbuf[24];
         int r;
@@ -363,27 +311,18 @@ int job_start(sd_event *e, const char *root, const Component *c, JobAction actio
                 return -ENOMEM;
         j->eventfd = -EBADF;
         j->event = sd_event_ref(e);
+        j->abi = settings->abi;
         memcpy(j->uuid, c->uuid, UUID_STRING_MAX);
         j->action = action;
         j->trigger = trigger;
         j->force_cpu_rendezvous = force_cpu_rendezvous;
         j->done = done;
         j->userdata = userdata;
-        j->root = strdup(root);
+        j->root = strdup(settings->root);
         j->name = strdup(strempty(c->name));
         j->version_before = strdup(lfa_version_to_string(&c->current_version, vbuf));
         if (!j->root || !j->name || !j->version_before)
                 return -ENOMEM;
-
-        /* The driver reads force_cpu_rendezvous when the activate write
-         * starts: set it first, every time, so a value left by someone
-         * else never decides. */
-        if (action == JOB_ACTIVATE) {
-                r = inventory_write_attribute(root, c->uuid, "force_cpu_rendezvous",
-                                              force_cpu_rendezvous ? "1" : "0");
-                if (r < 0)
-                        return log_error_errno(r, "%s: failed to write force_cpu_rendezvous: %m", c->uuid);
-        }
 
         j->eventfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
         if (j->eventfd < 0)
@@ -392,14 +331,14 @@ int job_start(sd_event *e, const char *root, const Component *c, JobAction actio
         if (r < 0)
                 return r;
         r = sd_event_add_time_relative(e, &j->timeout_source, CLOCK_MONOTONIC,
-                                       timeout ?: JOB_TIMEOUT_USEC_DEFAULT, USEC_PER_SEC,
+                                       settings->timeout ?: JOB_TIMEOUT_USEC_DEFAULT, USEC_PER_SEC,
                                        on_timeout, j);
         if (r < 0)
                 return r;
 
         j->start_realtime = now_usec(CLOCK_REALTIME);
         j->start_monotonic = now_usec(CLOCK_MONOTONIC);
-        r = job_spawn_worker(j);
+        r = job_spawn_worker(j, settings->write, settings->write_userdata);
         if (r < 0)
                 return log_error_errno(r, "%s: failed to start the worker thread: %m", c->uuid);
 

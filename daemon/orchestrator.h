@@ -4,20 +4,17 @@
 /*
  * One prime or activation at a time. The blocking write to the driver's
  * `activate`/`prime` file runs in a worker thread that hands its result back
- * to the event loop through an eventfd and touches nothing else. A job ends
- * when both are known:
- *   - the write's return (the real driver blocks until the sequence ends;
- *     umockdev's write returns at once), and
- *   - the terminal change uevent for the UUID (LFA_EVENT=activated|primed|
- *     failed), which the driver sends before the write returns.
- * A failed write ends the job at once. If the uevent never comes (lost to
- * ENOBUFS), the job reads state/last_error on the resync and after a
- * timeout above the driver's budgets.
+ * to the event loop through an eventfd and touches nothing else. The driver
+ * (either ABI, and the simulator alike) returns from that write when the
+ * sequence ends, with its errno: the job ends then, or after a timeout
+ * above the driver's budgets. The terminal uevent the extended ABI sends
+ * before the write returns is not needed for it.
  */
 
 #include <stdbool.h>
 #include <systemd/sd-event.h>
 
+#include "driver.h"
 #include "inventory.h"
 #include "macro.h"
 #include "policy.h"
@@ -60,7 +57,10 @@ typedef struct ActivationResult {
         ActivationTrigger trigger;
         bool force_cpu_rendezvous;      /* the value written before the attempt */
         int error;                      /* 0, or a negative errno (see manager.h) */
-        const char *lfa_code;           /* from last_error; NULL on success */
+        /* The firmware failed and the driver does not say how (upstream's
+         * -ECANCELED): a FirmwareError whatever the errno. */
+        bool firmware_failed;
+        const char *lfa_code;           /* from last_error (or UNKNOWN); NULL on success */
         const char *message;            /* human-readable */
         usec_t start;                   /* CLOCK_REALTIME µs */
         usec_t duration;                /* µs */
@@ -71,16 +71,30 @@ typedef struct ActivationResult {
 
 typedef void (*ActivationDoneFn)(Manager *m, const ActivationResult *r, void *userdata);
 
-/* Time after the write returns to wait for the terminal uevent, and the
- * whole job's bound: the driver's default budgets (30 s + 20 s) and slack. */
+/* The whole job's bound: the driver's default budgets (30 s + 20 s) and
+ * slack; upstream's driver (30 s + 10 s) fits too. */
 #define JOB_TIMEOUT_USEC_DEFAULT (60 * USEC_PER_SEC)
 
 typedef struct Job Job;
 typedef void (*JobDoneFn)(Job *j, const ActivationResult *r, void *userdata);
 
+/* The write a job makes, in the worker thread: returns 0 or a negative
+ * errno. NULL in JobSettings: write(2) of "1" to path. Tests stand in a
+ * driver that blocks as the real one does. */
+typedef int (*JobWriteFn)(const char *path, void *userdata);
+
+typedef struct JobSettings {
+        const char *root;               /* sysfs root */
+        DriverAbi abi;                  /* what the write's errno means */
+        usec_t timeout;                 /* 0: JOB_TIMEOUT_USEC_DEFAULT */
+        JobWriteFn write;
+        void *write_userdata;
+} JobSettings;
+
 struct Job {
         sd_event *event;
         char *root;                     /* sysfs root */
+        DriverAbi abi;
         char uuid[UUID_STRING_MAX];
         char *name;
         JobAction action;
@@ -96,13 +110,6 @@ struct Job {
         int eventfd;
         sd_event_source *eventfd_source;
         sd_event_source *timeout_source;
-        int write_error;                /* set by the worker: 0 or -errno */
-        bool write_done;
-
-        /* The terminal uevent for this UUID. */
-        bool uevent_seen;
-        bool uevent_success;
-        int uevent_error;               /* -errno from LFA_ERRNO= */
 
         bool finished;
         JobDoneFn done;
@@ -110,18 +117,14 @@ struct Job {
 };
 
 /*
- * Start a job: write force_cpu_rendezvous (activate only), then launch the
- * worker. Returns 0, or a negative errno if nothing was started.
+ * Start a job: launch the worker that writes `activate` or `prime`. The
+ * caller has set force_cpu_rendezvous (kernel-settings.h); the value is
+ * kept for the result. Returns 0, or a negative errno if nothing was
+ * started.
  */
-int job_start(sd_event *e, const char *root, const Component *c, JobAction action,
-              ActivationTrigger trigger, bool force_cpu_rendezvous, usec_t timeout,
-              JobDoneFn done, void *userdata, Job **ret);
-
-/* Feed a change uevent for j->uuid (LFA_EVENT=, LFA_ERRNO= values). */
-void job_handle_uevent(Job *j, const char *lfa_event, const char *lfa_errno);
-
-/* After lost uevents: decide from sysfs whether the sequence ended. */
-void job_resync(Job *j, const Component *c);
+int job_start(sd_event *e, const JobSettings *settings, const Component *c, JobAction action,
+              ActivationTrigger trigger, bool force_cpu_rendezvous, JobDoneFn done, void *userdata,
+              Job **ret);
 
 /* Frees the job; a worker still blocked in write() finishes on its own. */
 Job *job_free(Job *j);
@@ -140,6 +143,9 @@ usec_t orchestrator_timeout_from_budgets(const char *module_dir);
 
 /* Whether a failure with this negative errno may be retried automatically. */
 bool orchestrator_error_is_retryable(int error) _pure_;
+/* The same for an outcome: a failure the driver does not name (upstream's
+ * -ECANCELED) may be transient, and is retried within RetryLimit=. */
+bool orchestrator_result_is_retryable(const ActivationResult *r) _pure_;
 
 /* Backoff before retry number `failures` (1-based): delay * 2^(failures-1),
  * capped at one day. */
@@ -154,10 +160,6 @@ bool orchestrator_is_eligible(const Component *c, DecisionAction want, usec_t no
 
 /* Whether c should be primed ahead now. */
 bool orchestrator_wants_prime(const Component *c);
-
-/* Maps the job outcome to the error reported: a terminal "failed" uevent or
- * a failed write gives that errno; success gives 0. */
-int orchestrator_job_error(const Job *j);
 
 const char *manager_state_to_string(ManagerState s) _pure_;
 const char *job_action_to_string(JobAction a) _pure_;

@@ -82,6 +82,7 @@ int policy_new_default(Policy **ret) {
         if (!p)
                 return -ENOMEM;
         p->defaults = settings_default;
+        p->poll_interval = POLICY_POLL_INTERVAL_DEFAULT;
         p->files = calloc(1, sizeof(char *));
         if (!p->files)
                 return policy_free(p), -ENOMEM;
@@ -155,17 +156,17 @@ static bool check_section(ParseState *s, char *l) {
         char uuid[UUID_STRING_MAX];
 
         if (!end || end[1] != 0) {
-                parse_error(s, "malformed section header (expected [Defaults] or [Component UUID])");
+                parse_error(s, "malformed section header (expected [Defaults], [Manager] or [Component UUID])");
                 return false;
         }
         *end = 0;
         name = strip(l + 1);
 
-        if (strcmp(name, "Defaults") != 0) {
+        if (strcmp(name, "Defaults") != 0 && strcmp(name, "Manager") != 0) {
                 if (strncmp(name, "Component", 9) != 0 || !isspace((unsigned char) name[9])) {
                         char esc[ESCAPE_VALUE_MAX];
 
-                        parse_error(s, "unknown section [%s] (expected [Defaults] or [Component UUID])",
+                        parse_error(s, "unknown section [%s] (expected [Defaults], [Manager] or [Component UUID])",
                                     escape_value(name, esc));
                         return false;
                 }
@@ -177,7 +178,7 @@ static bool check_section(ParseState *s, char *l) {
                 }
                 snprintf(s->section, sizeof(s->section), "Component %s", uuid);
         } else
-                snprintf(s->section, sizeof(s->section), "Defaults");
+                snprintf(s->section, sizeof(s->section), "%s", name);
 
         for (size_t i = 0; i < s->n_sections; i++)
                 if (strcmp(s->sections[i], s->section) == 0) {
@@ -359,6 +360,40 @@ static unsigned apply_key(ParseState *s, PolicySettings *st, const char *key, co
         return 0;
 }
 
+/* [Manager]: how lfad itself runs, not what it activates. */
+static unsigned apply_manager_key(ParseState *s, const char *key, const char *value) {
+        char value_esc[ESCAPE_VALUE_MAX], key_esc[ESCAPE_VALUE_MAX];
+        uint64_t u;
+
+        escape_value(value, value_esc);
+        escape_value(key, key_esc);
+        if (strcmp(key, "PollIntervalSec") != 0) {
+                parse_error(s, "unknown key '%s' in [Manager]", key_esc);
+                return 0;
+        }
+        if (value[0] == 0 ||
+            parse_uint_range(value, 0, POLICY_POLL_INTERVAL_MAX / USEC_PER_SEC, &u) < 0) {
+                parse_error(s, "invalid PollIntervalSec= value '%s' (expected 0..%" PRIu64 ", 0: no poll)",
+                            value_esc, (uint64_t) (POLICY_POLL_INTERVAL_MAX / USEC_PER_SEC));
+                return 0;
+        }
+        s->policy->poll_interval = u * USEC_PER_SEC;
+        return POLICY_KEY_POLL_INTERVAL;
+}
+
+/* Whether the key (its POLICY_KEY_* bit, 0 after an error) is the first of
+ * its kind in the section; records an error otherwise. */
+static bool key_once(ParseState *s, unsigned bit, const char *name) {
+        if (bit == 0)
+                return false;
+        if (s->section_keys & bit) {
+                parse_error(s, "%s= set twice in [%s]", name, s->section);
+                return false;
+        }
+        s->section_keys |= bit;
+        return true;
+}
+
 static int policy_handler(void *user, const char *section, const char *name, const char *value) {
         ParseState *s = user;
         PolicySettings st;
@@ -373,6 +408,8 @@ static int policy_handler(void *user, const char *section, const char *name, con
                 parse_error(s, "%s= outside of a section", escape_value(name, esc));
                 return 0;
         }
+        if (strcmp(s->section, "Manager") == 0)
+                return key_once(s, apply_manager_key(s, name, value), name);
 
         if (strcmp(s->section, "Defaults") == 0)
                 st = s->policy->defaults;
@@ -396,13 +433,8 @@ static int policy_handler(void *user, const char *section, const char *name, con
         }
 
         bit = apply_key(s, &st, name, value);
-        if (bit == 0)
+        if (!key_once(s, bit, name))
                 return 0;
-        if (s->section_keys & bit) {
-                parse_error(s, "%s= set twice in [%s]", name, s->section);
-                return 0;
-        }
-        s->section_keys |= bit;
 
         if (!pc) {
                 s->policy->defaults = st;
@@ -674,7 +706,7 @@ static const char *action_phrase(AutoActivate a) {
 
 int policy_decide(const Policy *p, const Component *c, Decision **ret) {
         _cleanup_(decision_freep) Decision *d = NULL;
-        const char *source, *rv = "";
+        const char *source, *rv = "", *pa = "";
         PolicySettings s;
         char origin[PATH_MAX + 64];
 
@@ -738,17 +770,23 @@ int policy_decide(const Policy *p, const Component *c, Decision **ret) {
         }
         /* Priming ahead only helps when the activation is not immediate. */
         d->prime_ahead = s.prime_ahead && d->action != DECISION_IMMEDIATE;
+        /* Upstream's driver primes and activates in one write: say so
+         * rather than drop the setting silently. */
+        if (d->prime_ahead && !(c->features & DRIVER_FEATURE_PRIME)) {
+                d->prime_ahead = false;
+                pa = "; PrimeAhead=yes not possible on this driver (it primes and activates in one step)";
+        }
 
         if (!c->activation_pending) {
                 d->action = DECISION_NOTHING_PENDING;
                 d->prime_ahead = false;
-                if (asprintf(&d->reason, "no new image pending; when one is, policy (%s) says: %s%s",
-                             origin, action_phrase(s.auto_activate), rv) < 0)
+                if (asprintf(&d->reason, "no new image pending; when one is, policy (%s) says: %s%s%s",
+                             origin, action_phrase(s.auto_activate), rv, pa) < 0)
                         d->reason = NULL;
                 goto done;
         }
-        if (asprintf(&d->reason, "policy (%s) says: %s%s%s", origin, action_phrase(s.auto_activate), rv,
-                     d->prime_ahead ? "; primed ahead" : "") < 0)
+        if (asprintf(&d->reason, "policy (%s) says: %s%s%s%s", origin, action_phrase(s.auto_activate), rv,
+                     d->prime_ahead ? "; primed ahead" : "", pa) < 0)
                 d->reason = NULL;
 
 done:

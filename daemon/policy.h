@@ -16,6 +16,10 @@
  *
  *   [Component 47d4086d-4cfe-9846-9b95-2950cbbd5a00]
  *   (the same keys, for that UUID only)
+ *
+ *   [Manager]
+ *   PollIntervalSec=0..86400   poll of activation_pending where the driver
+ *                              sends no component uevents; 0: no poll
  */
 
 #include <stdbool.h>
@@ -55,12 +59,15 @@ typedef enum PolicyKey {
         POLICY_KEY_PRIME_AHEAD    = 1U << 2,
         POLICY_KEY_RETRY_LIMIT    = 1U << 3,
         POLICY_KEY_RETRY_DELAY    = 1U << 4,
+        POLICY_KEY_POLL_INTERVAL  = 1U << 5,
 } PolicyKey;
 
 #define POLICY_RETRY_LIMIT_DEFAULT 3
 #define POLICY_RETRY_LIMIT_MAX 100
 #define POLICY_RETRY_DELAY_DEFAULT (60 * USEC_PER_SEC)
 #define POLICY_RETRY_DELAY_MAX (86400 * USEC_PER_SEC)
+#define POLICY_POLL_INTERVAL_DEFAULT (60 * USEC_PER_SEC)
+#define POLICY_POLL_INTERVAL_MAX (86400 * USEC_PER_SEC)
 /* inih's line buffer: 200 bytes with the newline and the NUL. */
 #define POLICY_LINE_MAX 198
 
@@ -77,6 +84,7 @@ typedef struct Policy {
         PolicySettings defaults;
         PolicyComponent *components;    /* sorted by uuid */
         size_t n_components;
+        usec_t poll_interval;           /* [Manager] PollIntervalSec=, 0: no poll */
         char **files;                   /* full paths of the files in force, in read order */
         usec_t loaded_at;               /* CLOCK_REALTIME µs */
 } Policy;
@@ -132,7 +140,9 @@ DEFINE_POINTER_CLEANUP_FUNC_FREE(Decision, decision_free);
  * or a parse error -> REFUSED whatever the policy says; not pending ->
  * NOTHING_PENDING (the would-be action is still named in the reason);
  * CpuRendezvous=skip is honoured only where cpu_rendezvous is 0, elsewhere
- * rendezvous_overridden is set and the rendezvous is used.
+ * rendezvous_overridden is set and the rendezvous is used. PrimeAhead=yes
+ * where the component has no `prime` file (upstream's driver) is said in
+ * the reason and not done.
  */
 int policy_decide(const Policy *p, const Component *c, Decision **ret);
 

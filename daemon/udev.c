@@ -5,17 +5,21 @@
 #include <sys/socket.h>
 
 #include "log.h"
-#include "manager.h"
+#include "macro.h"
 #include "udev.h"
 
 /* The kset's name is the subsystem its uevents carry. */
 #define LFA_SUBSYSTEM "lfa"
+/* Arm's driver's device on the SMCCC bus, and its driver's name. */
+#define SMCCC_SUBSYSTEM "arm_smccc"
+#define SMCCC_LFA_DRIVER "lfa_fw"
 /* Without CAP_NET_ADMIN SO_RCVBUF is capped by net.core.rmem_max; asking
  * for more is harmless, and ENOBUFS is handled by a resync anyway. */
 #define RCVBUF_SIZE (1024 * 1024)
 
 struct UdevWatch {
-        Manager *manager;
+        UdevWatchOps ops;
+        void *userdata;
         struct udev *udev;
         struct udev_monitor *monitor;
         sd_event_source *source;
@@ -24,12 +28,32 @@ struct UdevWatch {
         size_t n_queue;
 };
 
+static bool streq_ptr(const char *a, const char *b) {
+        return a && b && strcmp(a, b) == 0;
+}
+
+/* NVIDIA's kernels send a bare change uevent on Arm's LFA device. */
+static bool is_lfa_device_change(struct udev_device *d) {
+        return streq_ptr(udev_device_get_property_value(d, "SUBSYSTEM"), SMCCC_SUBSYSTEM) &&
+               streq_ptr(udev_device_get_property_value(d, "DRIVER"), SMCCC_LFA_DRIVER) &&
+               streq_ptr(udev_device_get_action(d), "change");
+}
+
 static void udev_watch_dispatch(UdevWatch *w, struct udev_device *d) {
         const char *action = udev_device_get_action(d);
         const char *uuid = udev_device_get_property_value(d, "LFA_UUID");
         const char *event = udev_device_get_property_value(d, "LFA_EVENT");
         const char *err = udev_device_get_property_value(d, "LFA_ERRNO");
         const char *what = udev_device_get_property_value(d, "LFA_ACTION");
+
+        if (!streq_ptr(udev_device_get_property_value(d, "SUBSYSTEM"), LFA_SUBSYSTEM)) {
+                if (is_lfa_device_change(d)) {
+                        log_debug("uevent change of Arm's LFA device");
+                        if (w->ops.device_changed)
+                                w->ops.device_changed(w->userdata);
+                }
+                return;
+        }
 
         /* add and remove carry no LFA_UUID: the directory is named by it. */
         if (!uuid) {
@@ -39,9 +63,9 @@ static void udev_watch_dispatch(UdevWatch *w, struct udev_device *d) {
                 uuid = slash ? slash + 1 : NULL;
         }
         log_debug("uevent %s %s%s%s", strna(action), strna(uuid), event ? " LFA_EVENT=" : "", strempty(event));
-        if (!action || !uuid)
+        if (!action || !uuid || !w->ops.component_event)
                 return;
-        manager_handle_uevent(w->manager, action, uuid, event, err, what);
+        w->ops.component_event(w->userdata, action, uuid, event, err, what);
 }
 
 static int udev_watch_queue(UdevWatch *w, struct udev_device *d) {
@@ -70,8 +94,8 @@ static int on_monitor(sd_event_source *s, int fd, uint32_t revents, void *userda
                                 /* The socket overflowed: uevents were lost,
                                  * so nothing we know can be trusted. */
                                 log_warning("udev monitor overflowed (ENOBUFS), re-reading everything.");
-                                if (!w->queueing)
-                                        manager_handle_lost_events(w->manager);
+                                if (!w->queueing && w->ops.lost)
+                                        w->ops.lost(w->userdata);
                                 continue;
                         }
                         break;
@@ -88,14 +112,15 @@ static int on_monitor(sd_event_source *s, int fd, uint32_t revents, void *userda
         return 0;
 }
 
-int udev_watch_new(Manager *m, UdevWatch **ret) {
+int udev_watch_new(sd_event *e, const UdevWatchOps *ops, void *userdata, UdevWatch **ret) {
         UdevWatch *w;
         int r, size = RCVBUF_SIZE;
 
         w = calloc(1, sizeof(*w));
         if (!w)
                 return -ENOMEM;
-        w->manager = m;
+        w->ops = *ops;
+        w->userdata = userdata;
 
         w->udev = udev_new();
         if (!w->udev) {
@@ -108,6 +133,8 @@ int udev_watch_new(Manager *m, UdevWatch **ret) {
                 goto fail;
         }
         r = udev_monitor_filter_add_match_subsystem_devtype(w->monitor, LFA_SUBSYSTEM, NULL);
+        if (r >= 0)
+                r = udev_monitor_filter_add_match_subsystem_devtype(w->monitor, SMCCC_SUBSYSTEM, NULL);
         if (r < 0) {
                 log_error_errno(r, "Failed to filter the udev monitor: %m");
                 goto fail;
@@ -120,7 +147,7 @@ int udev_watch_new(Manager *m, UdevWatch **ret) {
         if (setsockopt(udev_monitor_get_fd(w->monitor), SOL_SOCKET, SO_RCVBUF, &size, sizeof(size)) < 0)
                 log_debug_errno(errno, "Failed to enlarge the udev monitor's buffer, ignoring: %m");
 
-        r = sd_event_add_io(m->event, &w->source, udev_monitor_get_fd(w->monitor), EPOLLIN, on_monitor, w);
+        r = sd_event_add_io(e, &w->source, udev_monitor_get_fd(w->monitor), EPOLLIN, on_monitor, w);
         if (r < 0) {
                 log_error_errno(r, "Failed to watch the udev monitor: %m");
                 goto fail;

@@ -115,7 +115,15 @@ static void print_value(const char *key, json_object *v) {
 
         if (json_object_is_type(v, json_type_boolean))
                 printf("%s", json_object_get_boolean(v) ? "yes" : "no");
-        else if (len > 4 && strcmp(key + len - 4, "USec") == 0)
+        else if (len > 12 && strcmp(key + len - 12, "IntervalUSec") == 0) {
+                /* A duration, not a point in time. */
+                uint64_t u = json_object_get_uint64(v);
+
+                if (u == 0)
+                        printf("off");
+                else
+                        printf("%" PRIu64 "s", u / 1000000);
+        } else if (len > 4 && strcmp(key + len - 4, "USec") == 0)
                 printf("%s", format_usec_realtime(buf, sizeof(buf), json_object_get_uint64(v)));
         else if (json_object_is_type(v, json_type_array)) {
                 for (size_t i = 0; i < json_object_array_length(v); i++) {

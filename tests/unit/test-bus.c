@@ -25,6 +25,8 @@
 #include <systemd/sd-bus.h>
 #include <systemd/sd-event.h>
 
+#include "fake-driver.h"
+#include "log.h"
 #include "bus-component.h"
 #include "bus-error.h"
 #include "bus.h"
@@ -163,6 +165,8 @@ static int setup(void **state _unused_) {
                 .policy_dirs = dirs,
                 .state_dir = W->state,
                 .sysfs_root = W->sysfs,
+                .module_root = W->dir,         /* no lfa, no lfa_fw */
+                .job_write = fake_driver_write,
         };
 
         assert_int_equal(sd_event_new(&W->event), 0);
@@ -192,6 +196,7 @@ static int teardown(void **state _unused_) {
         char cmd[128];
 
         signals_clear();
+        fake_driver_release_all();
         W->client = sd_bus_flush_close_unref(W->client);
         bus_shutdown(W->manager);
         W->server = sd_bus_unref(W->server);
@@ -397,6 +402,7 @@ static void driver_activated(const char *uuid, const char *version) {
         attr_set(uuid, "pending_version", "N/A");
         attr_set(uuid, "activate", "");
         manager_handle_uevent(W->manager, "change", uuid, "activated", NULL, "activate");
+        fake_driver_end(0);
 }
 
 static void driver_failed(const char *uuid, const char *file, const char *last_error,
@@ -404,6 +410,7 @@ static void driver_failed(const char *uuid, const char *file, const char *last_e
         attr_set(uuid, "last_error", last_error);
         attr_set(uuid, file, "");
         manager_handle_uevent(W->manager, "change", uuid, "failed", errname, "activate");
+        fake_driver_end(-errno_from_name(errname));
 }
 
 /* The tests. */
@@ -416,6 +423,23 @@ static void test_manager_properties(void **state _unused_) {
 
         assert_property_s(MANAGER_PATH, MANAGER_IFACE, "Version", LFA_VERSION);
         assert_property_s(MANAGER_PATH, MANAGER_IFACE, "AbiVersion", "1.0");
+        assert_property_s(MANAGER_PATH, MANAGER_IFACE, "DriverAbi", "extended");
+        assert_property_s(MANAGER_PATH, MANAGER_IFACE, "DriverModule", "");
+        assert_int_equal(property_t(MANAGER_PATH, MANAGER_IFACE, "PollIntervalUSec"), 0);
+        {
+                _cleanup_(sd_bus_message_unrefp) sd_bus_message *feat =
+                        get_property(MANAGER_PATH, MANAGER_IFACE, "DriverFeatures", "as");
+                static const char *const want[] = { "prime", "cancel-priming", "state", "last-error",
+                                                    "seq-id", "refresh", "component-uevents" };
+                const char *name;
+
+                assert_true(sd_bus_message_enter_container(feat, 'a', "s") > 0);
+                for (size_t i = 0; i < ELEMENTSOF(want); i++) {
+                        assert_true(sd_bus_message_read(feat, "s", &name) > 0);
+                        assert_string_equal(name, want[i]);
+                }
+                assert_int_equal(sd_bus_message_read(feat, "s", &name), 0);
+        }
         assert_property_s(MANAGER_PATH, MANAGER_IFACE, "State", "idle");
         assert_property_s(MANAGER_PATH, MANAGER_IFACE, "ActiveComponent", "");
 
@@ -455,6 +479,8 @@ static void test_component_properties(void **state _unused_) {
         assert_property_b(p, "org.lfa.Component", "MayResetCpu", false);
         assert_property_b(p, "org.lfa.Component", "CpuRendezvous", true);
         assert_property_b(p, "org.lfa.Component", "ForceCpuRendezvous", true);
+        assert_property_b(p, "org.lfa.Component", "KernelAutoActivate", false);
+        assert_property_s(p, "org.lfa.Component", "KernelOverride", "");
         assert_property_s(p, "org.lfa.Component", "State", "idle");
         assert_property_s(p, "org.lfa.Component", "ParseError", "");
         assert_property_s(p, "org.lfa.Component", "Decision", "window");
@@ -725,6 +751,7 @@ static void test_prime(void **state _unused_) {
         attr_set(RMM, "state", "primed");
         attr_set(RMM, "prime", "");
         manager_handle_uevent(W->manager, "change", RMM, "primed", NULL, "prime");
+        fake_driver_end(0);
         r = call_wait(&c);
         assert_ok(r);
         run_idle();
@@ -919,6 +946,7 @@ static void test_error_names(void **state _unused_) {
                 { -EBADMSG, LFA_ERROR_INVALID_POLICY },
                 { -ECANCELED, LFA_ERROR_CANCELLED },
                 { -EACCES, LFA_ERROR_ACCESS_DENIED },
+                { -ENOSYS, LFA_ERROR_NOT_SUPPORTED },
                 { ECANCELED, LFA_ERROR_CANCELLED },
                 /* The driver's errno table: FirmwareError. */
                 { -EKEYREJECTED, NULL },
@@ -963,6 +991,36 @@ static void test_error_set(void **state _unused_) {
                         fail_msg("'%s' lacks '%s'", e.message, cases[i].text);
         }
 
+        /* Upstream's -ECANCELED: a firmware failure, not a cancel. */
+        {
+                _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
+                ActivationResult res = {
+                        .error = -ECANCELED,
+                        .firmware_failed = true,
+                        .lfa_code = "UNKNOWN",
+                        .message = "activate failed: Operation canceled (ECANCELED): the driver does not say why; "
+                                   "the kernel log names the LFA error",
+                };
+
+                assert_int_equal(bus_error_set_result(&e, &res), -ECANCELED);
+                assert_string_equal(e.name, LFA_ERROR_FIRMWARE_ERROR);
+                assert_non_null(strstr(e.message, "the kernel log names the LFA error (UNKNOWN ECANCELED)"));
+        }
+        {
+                _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
+                ActivationResult res = { .error = -ECANCELED, .lfa_code = "NONE", .message = "cancelled" };
+
+                assert_int_equal(bus_error_set_result(&e, &res), -ECANCELED);
+                assert_string_equal(e.name, LFA_ERROR_CANCELLED);
+        }
+        {
+                _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
+
+                assert_int_equal(bus_error_set(&e, -ENOSYS, NULL, NULL), -ENOSYS);
+                assert_string_equal(e.name, LFA_ERROR_NOT_SUPPORTED);
+                assert_string_equal(e.message, "The LFA driver in use cannot do this");
+        }
+
         /* The map works the other way for clients. */
         assert_true(sd_bus_error_add_map(lfa_bus_error_map) >= 0);
         {
@@ -988,12 +1046,12 @@ static void test_changed_names(void **state _unused_) {
         assert_null(names[3]);
 
         /* Every bit names something, and every name is a property. */
-        for (unsigned bit = 0; bit < 14; bit++)
+        for (unsigned bit = 0; bit < 16; bit++)
                 all |= 1U << bit;
         bus_component_changed_names(all, names);
         while (names[n])
                 n++;
-        assert_int_equal(n, 16);
+        assert_int_equal(n, 18);
         for (size_t i = 0; i < n; i++) {
                 bool found = false;
 
@@ -1017,6 +1075,18 @@ static void test_changed_names(void **state _unused_) {
         assert_string_equal(mnames[5], "PolicyLoadedUSec");
         assert_string_equal(mnames[6], "Inhibitors");
         assert_null(mnames[7]);
+        bus_manager_changed_names(MANAGER_CHANGED_DRIVER | MANAGER_CHANGED_POLL, mnames);
+        assert_string_equal(mnames[0], "DriverAbi");
+        assert_string_equal(mnames[1], "DriverModule");
+        assert_string_equal(mnames[2], "DriverFeatures");
+        assert_string_equal(mnames[3], "PollIntervalUSec");
+        assert_null(mnames[4]);
+        /* All at once fit. */
+        bus_manager_changed_names(~0U, mnames);
+        n = 0;
+        while (mnames[n])
+                n++;
+        assert_int_equal(n, BUS_MANAGER_MAX_CHANGED);
 }
 
 int main(void) {

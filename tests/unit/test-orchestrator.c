@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The orchestrator without a bus: its pure rules (retryable errors, backoff,
- * eligibility), one job against a fake sysfs (the worker's write, the
- * terminal uevent, a failed write, a timeout), and the manager's state
- * machine end to end on a fake /sys/firmware/lfa where the test plays the
- * driver: it answers lfad's `activate` write by rewriting the attributes and
- * feeding the uevent the driver sends.
+ * eligibility), one job against a fake sysfs (the worker's write, a failed
+ * write, a timeout), and the manager's state machine end to end on a fake
+ * /sys/firmware/lfa where the test plays the driver: lfad's write to
+ * `activate` blocks (fake-driver.h) until the test has rewritten the
+ * attributes, sent the uevent the driver sends, and ends the write with
+ * the sequence's errno, as the kernel does.
  */
 
 #include <errno.h>
@@ -23,6 +24,7 @@
 #include <cmocka.h>
 #include <systemd/sd-event.h>
 
+#include "fake-driver.h"
 #include "log.h"
 #include "manager.h"
 
@@ -163,23 +165,21 @@ static void test_wants_prime(void **state) {
         assert_false(orchestrator_wants_prime(&c));
 }
 
-static void test_job_error(void **state) {
-        Job j = {};
+static void test_result_retryable(void **state) {
+        ActivationResult r = { .error = -ECANCELED };
 
         (void) state;
-        assert_int_equal(orchestrator_job_error(&j), 0);
-        j.write_done = true;
-        j.write_error = -EBUSY;
-        assert_int_equal(orchestrator_job_error(&j), -EBUSY);
-        j.write_error = 0;
-        j.uevent_seen = true;
-        j.uevent_success = false;
-        j.uevent_error = -EKEYREJECTED;
-        assert_int_equal(orchestrator_job_error(&j), -EKEYREJECTED);
-        j.uevent_error = 0;
-        assert_int_equal(orchestrator_job_error(&j), -EIO);
-        j.uevent_success = true;
-        assert_int_equal(orchestrator_job_error(&j), 0);
+        /* Cancelled by someone: never again by itself. */
+        assert_false(orchestrator_result_is_retryable(&r));
+        /* Upstream's -ECANCELED: a failure nobody names, perhaps transient. */
+        r.firmware_failed = true;
+        assert_true(orchestrator_result_is_retryable(&r));
+        r = (ActivationResult) { .error = -EKEYREJECTED };
+        assert_false(orchestrator_result_is_retryable(&r));
+        r.error = -EBUSY;
+        assert_true(orchestrator_result_is_retryable(&r));
+        r.error = 0;
+        assert_false(orchestrator_result_is_retryable(&r));
 }
 
 static void test_timeout_from_budgets(void **state) {
@@ -225,7 +225,7 @@ static void test_strings(void **state) {
 /* The world: a fake sysfs, policy and state directories, an event loop. */
 typedef struct World {
         char dir[64];
-        char sysfs[96], policy[96], state[96];
+        char sysfs[96], policy[96], state[96], modules[96];
         sd_event *event;
         Manager *manager;
         unsigned added, removed, changed, started, finished, policy_reloads;
@@ -370,6 +370,7 @@ static int world_setup(void **state) {
         snprintf(W->sysfs, sizeof(W->sysfs), "%s/sys", W->dir);
         snprintf(W->policy, sizeof(W->policy), "%s/lfa.d", W->dir);
         snprintf(W->state, sizeof(W->state), "%s/state", W->dir);
+        snprintf(W->modules, sizeof(W->modules), "%s/module", W->dir);
         assert_int_equal(mkdir(W->sysfs, 0755), 0);
         assert_int_equal(mkdir(W->policy, 0755), 0);
         put(NULL, "version", "1.0\n");
@@ -383,6 +384,7 @@ static int world_teardown(void **state) {
         char cmd[128];
 
         (void) state;
+        fake_driver_release_all();
         manager_free(W->manager);
         sd_event_unref(W->event);
         snprintf(cmd, sizeof(cmd), "rm -rf '%s'", W->dir);
@@ -398,7 +400,9 @@ static void world_start(usec_t job_timeout) {
                 .policy_dirs = dirs,
                 .state_dir = W->state,
                 .sysfs_root = W->sysfs,
+                .module_root = W->modules,
                 .job_timeout = job_timeout,
+                .job_write = fake_driver_write,
         };
 
         assert_int_equal(manager_new(W->event, &config, &W->manager), 0);
@@ -471,25 +475,31 @@ static void expect_activate(const char *uuid) {
         put(uuid, "activate", "");
 }
 
-/* The driver's side of a successful activation. */
+/* The end of the sequence: the write returns with error, and the job with it. */
+static void driver_end(const char *uuid, int error) {
+        want_finished = W->finished + 1;
+        fake_driver_end(error);
+        if (!run_until(finished_reached, 5 * USEC_PER_SEC))
+                fail_msg("%s: the job did not finish", uuid);
+}
+
+/* The driver's side of a successful activation: the terminal uevent goes
+ * out before the write returns, and ends nothing by itself. */
 static void driver_activated(const char *uuid) {
         put(uuid, "activation_pending", "0\n");
         put(uuid, "pending_version", "N/A\n");
         put(uuid, "current_version", "1.1\n");
         put(uuid, "state", "idle\n");
-        want_finished = W->finished + 1;
         manager_handle_uevent(W->manager, "change", uuid, "activated", NULL, "activate");
-        if (!run_until(finished_reached, 5 * USEC_PER_SEC))
-                fail_msg("%s: the job did not finish", uuid);
+        assert_non_null(W->manager->job);
+        driver_end(uuid, 0);
 }
 
 static void driver_failed(const char *uuid, const char *errname, const char *last_error) {
         put(uuid, "state", "idle\n");
         put(uuid, "last_error", last_error);
-        want_finished = W->finished + 1;
         manager_handle_uevent(W->manager, "change", uuid, "failed", errname, "activate");
-        if (!run_until(finished_reached, 5 * USEC_PER_SEC))
-                fail_msg("%s: the job did not finish", uuid);
+        driver_end(uuid, -errno_from_name(errname));
 }
 
 static void assert_attr(const char *uuid, const char *attr, const char *expected) {
@@ -729,9 +739,8 @@ static void test_prime_ahead_one_at_a_time(void **state) {
                 fail_msg("no prime");
         put(NEW, "prime", "");
         put(NEW, "state", "primed\n");
-        want_finished = 1;
         manager_handle_uevent(W->manager, "change", NEW, "primed", NULL, "prime");
-        assert_true(run_until(finished_reached, 5 * USEC_PER_SEC));
+        driver_end(NEW, 0);
         assert_int_equal(W->last.action, JOB_PRIME);
         assert_int_equal(W->last.trigger, TRIGGER_PRIME_AHEAD);
 
@@ -938,12 +947,12 @@ static void test_job_write_fails(void **state) {
         run_for(200 * USEC_PER_MSEC);
         assert_int_equal(W->started, 1);
 
-        /* The driver's "failed" uevent comes after the write returned
-         * (udevd relays it): the same attempt, not a second one. */
+        /* A terminal uevent after the write returned (udevd relays it
+         * late): lfad saw no sequence run, so it is nobody's new attempt. */
         manager_handle_uevent(W->manager, "change", RMM, "failed", "ENOENT", "activate");
         assert_int_equal(history_count(), 1);
         manager_handle_uevent(W->manager, "change", RMM, "failed", "ENOENT", "activate");
-        assert_int_equal(history_count(), 2); /* a later one is someone else's */
+        assert_int_equal(history_count(), 1);
 }
 
 static void test_job_timeout(void **state) {
@@ -969,51 +978,210 @@ static void test_component_vanishes_during_job(void **state) {
         expect_activate(RMM);
         snprintf(cmd, sizeof(cmd), "rm -rf '%s/%s'", W->sysfs, RMM);
         assert_int_equal(system(cmd), 0);
-        want_finished = 1;
         manager_handle_uevent(W->manager, "remove", RMM, NULL, NULL, NULL);
-        assert_true(run_until(finished_reached, 5 * USEC_PER_SEC));
-        assert_int_equal(W->last.error, -ENODEV);
         assert_null(manager_get_component(W->manager, RMM));
         assert_int_equal(W->removed, 1);
+        /* The job ends when the write does, with the driver's errno. */
+        run_for(100 * USEC_PER_MSEC);
+        assert_int_equal(W->finished, 0);
+        driver_end(RMM, -ENODEV);
+        assert_int_equal(W->last.error, -ENODEV);
 }
 
-static void test_lost_uevents_resync(void **state) {
+static void test_lost_uevents_end_nothing(void **state) {
         (void) state;
         write_policy("10.conf", "[Defaults]\nAutoActivate=immediate\nRetryLimit=0\n");
         component(RMM, true, true, false, true);
         component(NEW, false, false, false, true);
         world_start(0);
         expect_activate(RMM);
-        /* Let the worker's write come back first. */
-        run_for(100 * USEC_PER_MSEC);
 
-        /* The driver ended the sequence, but the socket overflowed: no
-         * terminal uevent, and a component appeared meanwhile. */
+        /* The socket overflowed while the sequence runs: lfad re-reads
+         * (and finds a new component), the job goes on. */
+        put(RMM, "state", "activating\n");
+        component(BMC, true, false, false, true);
+        manager_handle_lost_events(W->manager);
+        assert_non_null(manager_get_component(W->manager, BMC));
+        run_for(100 * USEC_PER_MSEC);
+        assert_int_equal(W->finished, 0);
+
+        /* Its terminal uevent is among the lost ones: the write's return
+         * tells, with the LFA code from last_error. */
         put(RMM, "state", "idle\n");
         put(RMM, "last_error", "EREMOTEIO ACTIVATION_FAILED -11 ACTIVATE\n");
-        component(BMC, true, false, false, true);
-        want_finished = 1;
-        manager_handle_lost_events(W->manager);
-        assert_true(run_until(finished_reached, 5 * USEC_PER_SEC));
+        driver_end(RMM, -EREMOTEIO);
         assert_int_equal(W->last.error, -EREMOTEIO);
         assert_string_equal(W->last.lfa_code, "ACTIVATION_FAILED");
-        assert_non_null(manager_get_component(W->manager, BMC));
+        assert_int_equal(history_count(), 1);
+}
 
-        /* While the sequence still runs, a resync ends nothing. */
-        put(RMM, "last_error", "");
-        assert_int_equal(manager_activate(W->manager, RMM, NULL, NULL, NULL), 0);
+/* Upstream's driver: no top-level files, the eleven files per component. */
+static void upstream_world(void) {
+        char path[256];
+
+        path_of(path, sizeof(path), NULL, "version");
+        assert_int_equal(unlink(path), 0);
+        path_of(path, sizeof(path), NULL, "refresh");
+        assert_int_equal(unlink(path), 0);
+}
+
+static void upstream_component(const char *uuid, bool pending, bool auto_activate) {
+        static const char *const extensions[] = { "seq_id", "state", "last_error", "prime" };
+        char path[256];
+
+        component(uuid, true, pending, false, true);
+        for (size_t i = 0; i < ELEMENTSOF(extensions); i++) {
+                path_of(path, sizeof(path), uuid, extensions[i]);
+                assert_int_equal(unlink(path), 0);
+        }
+        put(uuid, "current_version", "0.0\n");
+        put(uuid, "pending_version", "N/A\n");
+        put(uuid, "auto_activate", auto_activate ? "1\n" : "0\n");
+}
+
+static void test_upstream_activation(void **state) {
+        (void) state;
+        write_policy("10.conf", "[Defaults]\nAutoActivate=immediate\n");
+        upstream_world();
+        upstream_component(RMM, true, true);
+        world_start(0);
+        assert_int_equal(W->manager->driver.abi, DRIVER_ABI_UPSTREAM);
+        assert_int_equal(W->manager->driver.features, DRIVER_FEATURE_AUTO_ACTIVATE);
+        /* No component uevents: the poll runs, at the default interval. */
+        assert_int_equal(pending_poll_get_interval(W->manager->poll), 60 * USEC_PER_SEC);
+
+        /* The kernel would have activated it by itself: lfad took it back. */
+        Component *c = manager_get_component(W->manager, RMM);
+        assert_attr(RMM, "auto_activate", "0");
+        assert_false(c->auto_activate);
+        assert_non_null(c->kernel_override);
+        assert_true(strncmp(c->kernel_override, "auto_activate: found 1, wrote 0 at ", 35) == 0);
+
+        /* One write; the job ends when it returns. */
         expect_activate(RMM);
-        run_for(100 * USEC_PER_MSEC);
-        put(RMM, "state", "priming\n");
-        manager_handle_lost_events(W->manager);
-        run_for(100 * USEC_PER_MSEC);
-        assert_int_equal(W->finished, 1);
-        put(RMM, "state", "idle\n");
+        assert_attr(RMM, "force_cpu_rendezvous", "1");
         put(RMM, "activation_pending", "0\n");
-        want_finished = 2;
-        manager_handle_lost_events(W->manager);
-        assert_true(run_until(finished_reached, 5 * USEC_PER_SEC));
+        put(RMM, "current_version", "0.0\n");
+        driver_end(RMM, 0);
         assert_int_equal(W->last.error, 0);
+        assert_false(W->last.firmware_failed);
+        assert_null(W->last.lfa_code);
+        assert_int_equal(manager_pending_count(W->manager), 0);
+        assert_int_equal(history_count(), 1);
+        assert_true(manager_get_component(W->manager, RMM)->last_result.set);
+}
+
+static void test_upstream_errnos(void **state) {
+        (void) state;
+        write_policy("10.conf", "[Defaults]\nAutoActivate=immediate\nRetryLimit=1\nRetryDelaySec=1\n");
+        upstream_world();
+        upstream_component(RMM, true, false);
+        world_start(0);
+
+        /* Every failure: -ECANCELED, a firmware error nobody names. */
+        expect_activate(RMM);
+        driver_end(RMM, -ECANCELED);
+        assert_int_equal(W->last.error, -ECANCELED);
+        assert_true(W->last.firmware_failed);
+        assert_string_equal(W->last.lfa_code, "UNKNOWN");
+        Component *c = manager_get_component(W->manager, RMM);
+        assert_non_null(strstr(c->last_result.message, "the driver does not say why; the kernel log names the LFA error"));
+        assert_string_equal(c->last_result.lfa_code, "UNKNOWN");
+
+        /* It may have been transient: retried after the backoff. */
+        expect_activate(RMM);
+        driver_end(RMM, -EAGAIN);       /* an older kernel's "busy" */
+        assert_int_equal(W->last.error, -EBUSY);
+        assert_false(W->last.firmware_failed);
+        assert_non_null(strstr(c->last_result.message, "the kernel runs another activation"));
+
+        HistoryEntry *e = NULL;
+        size_t n = 0;
+        assert_int_equal(history_read(W->manager->history, 0, &e, &n), 0);
+        assert_int_equal(n, 2);
+        assert_int_equal(e[1].error, -ECANCELED);
+        assert_string_equal(e[1].lfa_code, "UNKNOWN");
+        history_entries_free(e, n);
+}
+
+static void test_upstream_what_it_cannot(void **state) {
+        (void) state;
+        write_policy("10.conf", "[Defaults]\nAutoActivate=window\nPrimeAhead=yes\n");
+        upstream_world();
+        upstream_component(RMM, true, false);
+        world_start(0);
+
+        /* PrimeAhead=yes: said, not done, not dropped silently. */
+        Component *c = manager_get_component(W->manager, RMM);
+        assert_false(c->decision->prime_ahead);
+        assert_non_null(strstr(c->decision->reason, "PrimeAhead=yes not possible on this driver"));
+        PlanEntry *plan = NULL;
+        size_t n = 0;
+        assert_int_equal(manager_plan(W->manager, &plan, &n), 0);
+        assert_non_null(strstr(plan[0].reason, "PrimeAhead=yes not possible on this driver"));
+        plan_entries_free(plan, n);
+        run_for(200 * USEC_PER_MSEC);
+        assert_int_equal(W->started, 0);
+
+        assert_int_equal(manager_prime(W->manager, RMM, NULL, NULL), -ENOSYS);
+        /* Refresh: a re-read, no refresh file to write. */
+        assert_int_equal(manager_refresh(W->manager), 0);
+        char path[256];
+        path_of(path, sizeof(path), NULL, "refresh");
+        assert_int_equal(access(path, F_OK), -1);
+
+        /* Cancel of lfad's own activation: the driver would prime again. */
+        assert_int_equal(manager_activate(W->manager, RMM, NULL, on_done, W), 0);
+        expect_activate(RMM);
+        assert_int_equal(manager_cancel(W->manager, RMM), -ENOSYS);
+        assert_attr(RMM, "cancel", "");
+        put(RMM, "activation_pending", "0\n");
+        driver_end(RMM, 0);
+        assert_int_equal(W->cb_calls, 1);
+        /* With nothing running, cancel reaches the driver (which answers
+         * -EINVAL on a real kernel when nothing is in progress). */
+        assert_int_equal(manager_cancel(W->manager, RMM), 0);
+        assert_attr(RMM, "cancel", "1");
+}
+
+static void test_upstream_poll_finds_image(void **state) {
+        (void) state;
+        write_policy("10.conf", "[Manager]\nPollIntervalSec=1\n[Defaults]\nAutoActivate=immediate\n");
+        upstream_world();
+        upstream_component(RMM, false, false);
+        world_start(0);
+        assert_int_equal(pending_poll_get_interval(W->manager->poll), USEC_PER_SEC);
+
+        /* A new image, and no uevent: the next poll finds it. */
+        put(RMM, "activation_pending", "1\n");
+        expect_activate(RMM);
+        put(RMM, "activation_pending", "0\n");
+        driver_end(RMM, 0);
+
+        /* Polling off: only a device uevent (or Refresh) tells. */
+        write_policy("10.conf", "[Manager]\nPollIntervalSec=0\n[Defaults]\nAutoActivate=immediate\n");
+        assert_int_equal(manager_reload_policy(W->manager, NULL), 0);
+        assert_int_equal(pending_poll_get_interval(W->manager->poll), 0);
+        assert_null(pending_poll_get_source(W->manager->poll));
+        put(RMM, "activation_pending", "1\n");
+        run_for(1500 * USEC_PER_MSEC);
+        assert_attr(RMM, "activate", "");
+        manager_handle_device_change(W->manager);
+        expect_activate(RMM);
+        put(RMM, "activation_pending", "0\n");
+        driver_end(RMM, 0);
+        assert_int_equal(W->started, 2);
+}
+
+static void test_extended_no_poll(void **state) {
+        (void) state;
+        component(RMM, true, false, false, true);
+        world_start(0);
+        assert_int_equal(W->manager->driver.abi, DRIVER_ABI_EXTENDED);
+        assert_true(driver_has(&W->manager->driver, DRIVER_FEATURE_COMPONENT_UEVENTS | DRIVER_FEATURE_PRIME |
+                                                    DRIVER_FEATURE_STATE | DRIVER_FEATURE_REFRESH));
+        assert_int_equal(pending_poll_get_interval(W->manager->poll), 0);
+        assert_null(pending_poll_get_source(W->manager->poll));
 }
 
 #define WORLD_TEST(t) cmocka_unit_test_setup_teardown(t, world_setup, world_teardown)
@@ -1024,7 +1192,7 @@ int main(void) {
                 cmocka_unit_test(test_backoff),
                 cmocka_unit_test(test_eligible),
                 cmocka_unit_test(test_wants_prime),
-                cmocka_unit_test(test_job_error),
+                cmocka_unit_test(test_result_retryable),
                 cmocka_unit_test(test_strings),
                 cmocka_unit_test(test_timeout_from_budgets),
                 WORLD_TEST(test_immediate_skip_allowed),
@@ -1045,7 +1213,12 @@ int main(void) {
                 WORLD_TEST(test_job_write_fails),
                 WORLD_TEST(test_job_timeout),
                 WORLD_TEST(test_component_vanishes_during_job),
-                WORLD_TEST(test_lost_uevents_resync),
+                WORLD_TEST(test_lost_uevents_end_nothing),
+                WORLD_TEST(test_upstream_activation),
+                WORLD_TEST(test_upstream_errnos),
+                WORLD_TEST(test_upstream_what_it_cannot),
+                WORLD_TEST(test_upstream_poll_finds_image),
+                WORLD_TEST(test_extended_no_poll),
         };
 
         log_open();

@@ -88,16 +88,16 @@ static void test_parse_errors(void **state) {
         PARSE("[Defaults]\nPrimeAhead=no\n[Defaults]\n", "t.conf:3: section [Defaults] repeated in the same file");
         PARSE("[Component " BL31 "]\n[Component 47D4086D-4cfe-9846-9b95-2950cbbd5a00]\n",
               "t.conf:2: section [Component " BL31 "] repeated in the same file");
-        PARSE("[Comp]\n", "t.conf:1: unknown section [Comp] (expected [Defaults] or [Component UUID])");
-        PARSE("[Component]\n", "t.conf:1: unknown section [Component] (expected [Defaults] or [Component UUID])");
+        PARSE("[Comp]\n", "t.conf:1: unknown section [Comp] (expected [Defaults], [Manager] or [Component UUID])");
+        PARSE("[Component]\n", "t.conf:1: unknown section [Component] (expected [Defaults], [Manager] or [Component UUID])");
         PARSE("[Component 47d4086d-4cfe-9846-9b95-2950cbbd5a0]\n",
               "t.conf:1: invalid UUID '47d4086d-4cfe-9846-9b95-2950cbbd5a0' in section header");
         PARSE("[Component 47d4086d-4cfe-9846-9b95-2950cbbd5a0g]\n",
               "t.conf:1: invalid UUID '47d4086d-4cfe-9846-9b95-2950cbbd5a0g' in section header");
         PARSE("[Component 47d4086d+4cfe-9846-9b95-2950cbbd5a00]\n",
               "t.conf:1: invalid UUID '47d4086d+4cfe-9846-9b95-2950cbbd5a00' in section header");
-        PARSE("[Defaults\n", "t.conf:1: malformed section header (expected [Defaults] or [Component UUID])");
-        PARSE("[Defaults] x\n", "t.conf:1: malformed section header (expected [Defaults] or [Component UUID])");
+        PARSE("[Defaults\n", "t.conf:1: malformed section header (expected [Defaults], [Manager] or [Component UUID])");
+        PARSE("[Defaults] x\n", "t.conf:1: malformed section header (expected [Defaults], [Manager] or [Component UUID])");
         PARSE("[Defaults]\nAutoActivate\n", "t.conf:2: expected Key=Value");
         PARSE("[Defaults]\nAutoActivate: never\n", "t.conf:2: expected Key=Value");
         PARSE("[Defaults]\nAutoActivate=never\n  immediate\n",
@@ -107,7 +107,7 @@ static void test_parse_errors(void **state) {
         PARSE("[Defaults]\nAutoActivate=\x1b[2Jnever\n",
               "t.conf:2: invalid AutoActivate= value '\\x1b[2Jnever' (expected never, immediate or window)");
         PARSE("[Defaults]\nPrime\xc3\xa4head=yes\n", "t.conf:2: unknown key 'Prime\\xc3\\xa4head' in [Defaults]");
-        PARSE("[Comp\x07]\n", "t.conf:1: unknown section [Comp\\x07] (expected [Defaults] or [Component UUID])");
+        PARSE("[Comp\x07]\n", "t.conf:1: unknown section [Comp\\x07] (expected [Defaults], [Manager] or [Component UUID])");
         PARSE("[Defaults]\nAutoActivate=never # not a comment here\n",
               "t.conf:2: invalid AutoActivate= value 'never # not a comment here' (expected never, immediate or window)");
 }
@@ -325,6 +325,7 @@ typedef struct DecideCase {
         bool overridden;
         bool prime;
         const char *reason_part;
+        bool no_prime_file;             /* upstream's driver: no `prime` */
 } DecideCase;
 
 static void decide_one(const DecideCase *c) {
@@ -337,6 +338,7 @@ static void decide_one(const DecideCase *c) {
                 .may_reset_cpu = c->may_reset,
                 .cpu_rendezvous = c->rendezvous_required,
                 .parse_error = c->garbage ? (char *) "seq_id: invalid value 'x'" : NULL,
+                .features = c->no_prime_file ? 0 : DRIVER_FEATURE_PRIME,
         };
         FILE *f;
 
@@ -362,38 +364,77 @@ static void decide_one(const DecideCase *c) {
 static void test_decide_table(void **state) {
         static const DecideCase cases[] = {
                 /* No policy: nothing automatic, rendezvous forced. */
-                { "", true, true, false, true, false, DECISION_NEVER, true, false, false, "built-in defaults" },
-                { "", true, true, false, false, false, DECISION_NEVER, true, false, false, "only on request" },
-                { IMM, true, true, false, true, false, DECISION_IMMEDIATE, true, false, false, "as soon as pending" },
-                { WIN, true, true, false, true, false, DECISION_WINDOW, true, false, false, "maintenance window" },
+                { "", true, true, false, true, false, DECISION_NEVER, true, false, false, "built-in defaults", false },
+                { "", true, true, false, false, false, DECISION_NEVER, true, false, false, "only on request", false },
+                { IMM, true, true, false, true, false, DECISION_IMMEDIATE, true, false, false, "as soon as pending", false },
+                { WIN, true, true, false, true, false, DECISION_WINDOW, true, false, false, "maintenance window", false },
                 /* Nothing pending: nothing to do, whatever the policy. */
-                { IMM, true, false, false, true, false, DECISION_NOTHING_PENDING, true, false, false, "no new image" },
+                { IMM, true, false, false, true, false, DECISION_NOTHING_PENDING, true, false, false, "no new image", false },
                 /* may_reset_cpu: never, whatever the policy. */
-                { IMM, true, true, true, false, false, DECISION_REFUSED, true, false, false, "may reset a CPU" },
-                { WIN, true, true, true, false, false, DECISION_REFUSED, true, false, false, "may reset a CPU" },
-                { IMM, false, true, false, false, false, DECISION_REFUSED, true, false, false, "cannot activate it live" },
-                { IMM, true, true, false, false, true, DECISION_REFUSED, true, false, false, "sysfs data is invalid" },
+                { IMM, true, true, true, false, false, DECISION_REFUSED, true, false, false, "may reset a CPU", false },
+                { WIN, true, true, true, false, false, DECISION_REFUSED, true, false, false, "may reset a CPU", false },
+                { IMM, false, true, false, false, false, DECISION_REFUSED, true, false, false, "cannot activate it live", false },
+                { IMM, true, true, false, false, true, DECISION_REFUSED, true, false, false, "sysfs data is invalid", false },
                 /* Skip only where the firmware allows it. */
-                { IMM_SKIP, true, true, false, false, false, DECISION_IMMEDIATE, false, false, false, "without CPU rendezvous" },
+                { IMM_SKIP, true, true, false, false, false, DECISION_IMMEDIATE, false, false, false, "without CPU rendezvous", false },
                 { IMM_SKIP, true, true, false, true, false,
-                  DECISION_IMMEDIATE, true, true, false, "CpuRendezvous=skip ignored" },
+                  DECISION_IMMEDIATE, true, true, false, "CpuRendezvous=skip ignored", false },
                 /* Per-component section beats the defaults. */
                 { "[Defaults]\nAutoActivate=immediate\n[Component " RMM "]\nAutoActivate=never\n", true, true, false,
-                  true, false, DECISION_NEVER, true, false, false, "d.conf:4" },
+                  true, false, DECISION_NEVER, true, false, false, "d.conf:4", false },
                 { "[Component " BL31 "]\nAutoActivate=immediate\n", true, true, false, true, false, DECISION_NEVER,
-                  true, false, false, "only on request" },
+                  true, false, false, "only on request", false },
                 /* Priming ahead: window and on-request only. */
                 { "[Defaults]\nAutoActivate=window\nPrimeAhead=yes\n", true, true, false, true, false, DECISION_WINDOW,
-                  true, false, true, "primed ahead" },
+                  true, false, true, "primed ahead", false },
                 { "[Defaults]\nAutoActivate=immediate\nPrimeAhead=yes\n", true, true, false, true, false,
-                  DECISION_IMMEDIATE, true, false, false, "as soon as pending" },
+                  DECISION_IMMEDIATE, true, false, false, "as soon as pending", false },
                 { "[Defaults]\nAutoActivate=window\nPrimeAhead=yes\n", true, false, false, true, false,
-                  DECISION_NOTHING_PENDING, true, false, false, "maintenance window" },
+                  DECISION_NOTHING_PENDING, true, false, false, "maintenance window", false },
+                /* Upstream's driver cannot prime ahead: said, not dropped. */
+                { "[Defaults]\nAutoActivate=window\nPrimeAhead=yes\n", true, true, false, true, false, DECISION_WINDOW,
+                  true, false, false, "PrimeAhead=yes not possible on this driver", true },
+                { "[Defaults]\nAutoActivate=never\nPrimeAhead=yes\n", true, false, false, true, false,
+                  DECISION_NOTHING_PENDING, true, false, false, "PrimeAhead=yes not possible on this driver", true },
+                /* Immediate never primes ahead: nothing to say. */
+                { "[Defaults]\nAutoActivate=immediate\nPrimeAhead=yes\n", true, true, false, true, false,
+                  DECISION_IMMEDIATE, true, false, false, "as soon as pending", true },
+                { WIN, true, true, false, true, false, DECISION_WINDOW, true, false, false, "maintenance window", true },
         };
 
         (void) state;
         for (size_t i = 0; i < ELEMENTSOF(cases); i++)
                 decide_one(&cases[i]);
+}
+
+static void poll_one(const char *text, usec_t expected) {
+        _cleanup_(policy_freep) Policy *p = NULL;
+        FILE *f;
+
+        assert_int_equal(policy_new_default(&p), 0);
+        f = fmemopen((void *) text, strlen(text), "r");
+        assert_int_equal(policy_parse_stream(p, f, "m.conf", NULL), 0);
+        fclose(f);
+        assert_int_equal(p->poll_interval, expected);
+}
+
+static void test_manager_section(void **state) {
+        (void) state;
+        poll_one("", POLICY_POLL_INTERVAL_DEFAULT);
+        assert_int_equal(POLICY_POLL_INTERVAL_DEFAULT, 60 * USEC_PER_SEC);
+        poll_one("[Manager]\nPollIntervalSec=0\n", 0);
+        poll_one("[Manager]\nPollIntervalSec=5\n", 5 * USEC_PER_SEC);
+        poll_one("[Manager]\nPollIntervalSec=86400\n[Defaults]\nAutoActivate=window\n", 86400 * USEC_PER_SEC);
+        PARSE("[Manager]\nPollIntervalSec=86401\n",
+              "t.conf:2: invalid PollIntervalSec= value '86401' (expected 0..86400, 0: no poll)");
+        PARSE("[Manager]\nPollIntervalSec=-1\n",
+              "t.conf:2: invalid PollIntervalSec= value '-1' (expected 0..86400, 0: no poll)");
+        PARSE("[Manager]\nPollIntervalSec=\n",
+              "t.conf:2: invalid PollIntervalSec= value '' (expected 0..86400, 0: no poll)");
+        PARSE("[Manager]\nPollIntervalSec=1\nPollIntervalSec=2\n", "t.conf:3: PollIntervalSec= set twice in [Manager]");
+        PARSE("[Manager]\nAutoActivate=never\n", "t.conf:2: unknown key 'AutoActivate' in [Manager]");
+        PARSE("[Defaults]\nPollIntervalSec=1\n", "t.conf:2: unknown key 'PollIntervalSec' in [Defaults]");
+        PARSE("[Manager]\n[Manager]\n", "t.conf:2: section [Manager] repeated in the same file");
 }
 
 static void test_string_tables(void **state) {
@@ -421,6 +462,7 @@ int main(void) {
                 cmocka_unit_test(test_refuse_writable),
                 cmocka_unit_test(test_missing_dirs),
                 cmocka_unit_test(test_decide_table),
+                cmocka_unit_test(test_manager_section),
                 cmocka_unit_test(test_string_tables),
         };
 

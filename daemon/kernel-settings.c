@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "kernel-settings.h"
+#include "lfa-messages.h"
+#include "log.h"
+
+/* The driver's default, on either ABI: nobody set it. */
+#define FORCE_CPU_RENDEZVOUS_DEFAULT true
+
+int kernel_settings_format_override(const char *file, bool found, bool wrote, usec_t when, char **ret) {
+        time_t t = (time_t) (when / USEC_PER_SEC);
+        char buf[64];
+        struct tm tm;
+
+        if (!gmtime_r(&t, &tm) || strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
+                snprintf(buf, sizeof(buf), "@%llu", (unsigned long long) t);
+        if (asprintf(ret, "%s: found %d, wrote %d at %s", file, found, wrote, buf) < 0)
+                return -ENOMEM;
+        return 0;
+}
+
+/* Someone else's value put back: say so everywhere an operator looks. */
+static unsigned record_override(Component *c, const char *file, bool found, bool wrote) {
+        char *text = NULL;
+
+        if (kernel_settings_format_override(file, found, wrote, now_usec(CLOCK_REALTIME), &text) < 0) {
+                log_oom();
+                return 0;
+        }
+        log_event(LOG_WARNING, LFA_MESSAGE_KERNEL_OVERRIDE, c->uuid, "overridden",
+                  "%s (%s): %s was %d, set by someone else; lfad owns it and wrote %d back.", c->uuid,
+                  strna(c->name), file, found, wrote);
+        free(c->kernel_override);
+        c->kernel_override = text;
+        return COMPONENT_CHANGED_KERNEL_OVERRIDE;
+}
+
+static unsigned apply_auto_activate(const char *root, Component *c, KernelSettingsEvent event) {
+        bool found = c->auto_activate;
+        int r;
+
+        if (!(c->features & DRIVER_FEATURE_AUTO_ACTIVATE))
+                return 0;
+        /* A value already 0 is rewritten only at the points the
+         * documentation names; a 1 at any re-read. */
+        if (!found && event != KERNEL_SETTINGS_APPEARED && event != KERNEL_SETTINGS_RELOADED)
+                return 0;
+        r = inventory_write_attribute(root, c->uuid, "auto_activate", "0");
+        if (r < 0) {
+                log_warning_errno(r, "%s: cannot write auto_activate=0, the kernel may activate it on its "
+                                  "own: %m", c->uuid);
+                return 0;
+        }
+        c->auto_activate = false;
+        if (!found)
+                return 0;
+        return COMPONENT_CHANGED_AUTO_ACTIVATE | record_override(c, "auto_activate", true, false);
+}
+
+/* Whether the value found was set by someone other than lfad and the driver. */
+static bool force_set_by_other(const Component *c) {
+        bool expected = c->force_written ? c->force_written_value : FORCE_CPU_RENDEZVOUS_DEFAULT;
+
+        return c->force_cpu_rendezvous != expected;
+}
+
+static int apply_force(const char *root, Component *c, KernelSettingsEvent event, bool force) {
+        bool found = c->force_cpu_rendezvous, other = force_set_by_other(c);
+        unsigned mask = 0;
+        int r;
+
+        /* The value just read is already right: a write would change
+         * nothing. Before an activation the file is written whatever it
+         * read, as the driver reads it when the write starts. */
+        if (found == force && event != KERNEL_SETTINGS_ACTIVATION)
+                return 0;
+        r = inventory_write_attribute(root, c->uuid, "force_cpu_rendezvous", force ? "1" : "0");
+        if (r < 0)
+                return log_warning_errno(r, "%s: cannot write force_cpu_rendezvous=%d: %m", c->uuid, force);
+        c->force_written = true;
+        c->force_written_value = force;
+        c->force_cpu_rendezvous = force;
+        if (found != force) {
+                mask |= COMPONENT_CHANGED_FORCE_CPU_RENDEZVOUS;
+                if (other)
+                        mask |= record_override(c, "force_cpu_rendezvous", found, force);
+        }
+        return (int) mask;
+}
+
+int kernel_settings_apply(const char *root, Component *c, KernelSettingsEvent event, bool force) {
+        unsigned mask = apply_auto_activate(root, c, event);
+        int r;
+
+        if (event == KERNEL_SETTINGS_REREAD)
+                return (int) mask;
+        r = apply_force(root, c, event, force);
+        if (r < 0)
+                /* The driver reads it when the activate write starts: an
+                 * activation must not run on a value lfad did not set. */
+                return event == KERNEL_SETTINGS_ACTIVATION ? r : (int) mask;
+        return (int) (mask | (unsigned) r);
+}

@@ -13,7 +13,13 @@ stand-in (python3-dbusmock's polkitd template). What differs from the real
 system bus: its socket address, no <user>/<fork>/<pidfile>/<syslog>/service
 helper, and no other system.d files.
 
-Run: LFA_BUILD=build /usr/bin/python3 tests/bus/test_bus.py [-v] [TEST...]
+Every test runs on the simulated driver's flavour in force
+(LFA_SIM_FLAVOUR: extended, the default, or upstream; tests/integration's
+harness); where lfad answers differently on Arm's driver (no Prime, no
+cancel of a priming, no LFA code in errors) the test asserts what it says
+there. scripts/suites/45-bus runs the file once per flavour.
+
+Run: LFA_BUILD=build [LFA_SIM_FLAVOUR=upstream] /usr/bin/python3 tests/bus/test_bus.py [-v] [TEST...]
 """
 
 import json
@@ -29,7 +35,10 @@ HERE = os.path.dirname(os.path.realpath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, 'tests', 'integration'))
 
-from lfatest import LfadTestCase, scaled, wait_for  # noqa: E402
+import lfatest  # noqa: E402
+from lfatest import LfadTestCase, POLL_POLICY, scaled, wait_for  # noqa: E402
+
+load_tests = lfatest.load_tests
 
 XML = os.path.join(ROOT, 'dbus', 'org.lfa.Manager.xml')
 CONF = os.path.join(ROOT, 'dbus', 'org.lfa.Manager.conf')
@@ -340,19 +349,34 @@ class TestContract(BusTestCase):
                 with open(os.path.join(ROOT, 'meson.build'), encoding='utf-8') as f:
                         version = re.search(r"version\s*:\s*'([^']+)'", f.read()).group(1)
                 self.assertEqual(self.prop('Version'), version)
-                self.assertEqual(self.prop('AbiVersion'), '1.0')
                 self.assertEqual(self.prop('State'), 'idle')
                 self.assertEqual(self.prop('ActiveComponent'), '')
                 self.assertEqual(self.prop('PendingCount'), 6)
-                self.assertEqual(self.prop('PolicyFiles'), [os.path.join(self.tmp, 'etc', '50-test.conf')])
+                self.assertEqual(sorted(self.prop('PolicyFiles')), [os.path.join(self.tmp, 'etc', '50-test.conf'),
+                                                                    os.path.join(self.tmp, 'usr', POLL_POLICY)])
                 self.assertGreater(self.prop('PolicyLoadedUSec'), 0)
                 self.assertEqual(self.prop('Inhibitors'), [])
+                if self.upstream:
+                        self.assertEqual(self.prop('DriverAbi'), 'upstream')
+                        self.assertEqual(self.prop('DriverModule'), 'lfa_fw')
+                        self.assertEqual(self.prop('DriverFeatures'), ['auto-activate'])
+                        self.assertEqual(self.prop('PollIntervalUSec'), 1000000)
+                else:
+                        self.assertEqual(self.prop('AbiVersion'), '1.0')
+                        self.assertEqual(self.prop('DriverAbi'), 'extended')
+                        self.assertEqual(self.prop('DriverModule'), 'lfa')
+                        self.assertTrue({'prime', 'cancel-priming', 'state', 'last-error', 'seq-id', 'refresh',
+                                         'component-uevents'} <= set(self.prop('DriverFeatures')))
+                        self.assertEqual(self.prop('PollIntervalUSec'), 0)
                 p = component_path(RMM)
-                expect = {'Uuid': RMM, 'Name': 'TF-RMM', 'SeqId': 1, 'CurrentVersion': '1.2',
+                expect = {'Uuid': RMM, 'Name': 'TF-RMM', 'CurrentVersion': '1.2',
                           'PendingVersion': '1.3', 'ActivationCapable': True, 'ActivationPending': True,
                           'MayResetCpu': False, 'CpuRendezvous': True, 'ForceCpuRendezvous': True,
-                          'State': 'idle', 'ParseError': '', 'Decision': 'window', 'LastResult': '',
-                          'LastResultUSec': 0, 'LastError': ''}
+                          'ParseError': '', 'Decision': 'window', 'LastResult': '',
+                          'LastResultUSec': 0, 'KernelAutoActivate': False, 'KernelOverride': ''}
+                if not self.upstream:
+                        # seq_id, state and last_error are the driver's extensions.
+                        expect.update({'SeqId': 1, 'State': 'idle', 'LastError': ''})
                 for k, v in expect.items():
                         self.assertEqual(self.prop(k, p, CIFACE), v, k)
                 self.assertIn('50-test.conf', self.prop('DecisionReason', p, CIFACE))
@@ -370,8 +394,10 @@ class TestContract(BusTestCase):
                 self.assertEqual(plan[DEAD][2], 'refused')
                 self.assertEqual(self.data(self.call('History', 'u', 0))[0], [])
                 self.call('Refresh')
-                # lfa-sim records the write when its inotify watch fires.
-                wait_for(lambda: self.sim.writes('refresh'), 10, 'the refresh write')
+                if not self.upstream:
+                        # The driver's refresh file (an extension); Arm's
+                        # driver reads the firmware on every read.
+                        wait_for(lambda: self.sim.writes('refresh'), 10, 'the refresh write')
                 # Plan and Refresh changed nothing.
                 self.assertEqual(self.activate_writes(), [])
 
@@ -411,12 +437,24 @@ class TestActivate(BusTestCase):
                         (('Activate', 'sa{sv}', NONE, 0), 'org.lfa.Error.NotFound', None),
                         (('Activate', 'sa{sv}', RMM, 1, 'rendezvous', 's', 'skip'),
                          'org.lfa.Error.RendezvousRequired', None),
-                        (('Activate', 'sa{sv}', AUTH, 0), 'org.lfa.Error.FirmwareError', 'AUTH_ERROR'),
-                        (('Activate', 'sa{sv}', HANG, 0), 'org.lfa.Error.Timeout', None),
-                        (('Prime', 's', BL31), 'org.lfa.Error.MayResetCpu', None),
                         (('Cancel', 's', NONE), 'org.lfa.Error.NotFound', None),
                         (('Inhibit', 'ss', '', 'x'), 'org.freedesktop.DBus.Error.InvalidArgs', 'who'),
                 ]
+                if self.upstream:
+                        # -ECANCELED for every failure, the LFA error only in
+                        # the kernel log; ACTIVATE that never ends too (the
+                        # driver gives up after its budget).
+                        cases += [
+                                (('Activate', 'sa{sv}', AUTH, 0), 'org.lfa.Error.FirmwareError', 'does not say why'),
+                                (('Activate', 'sa{sv}', HANG, 0), 'org.lfa.Error.FirmwareError', 'does not say why'),
+                                (('Prime', 's', RMM), 'org.lfa.Error.NotSupported', None),
+                        ]
+                else:
+                        cases += [
+                                (('Activate', 'sa{sv}', AUTH, 0), 'org.lfa.Error.FirmwareError', 'AUTH_ERROR'),
+                                (('Activate', 'sa{sv}', HANG, 0), 'org.lfa.Error.Timeout', None),
+                                (('Prime', 's', BL31), 'org.lfa.Error.MayResetCpu', None),
+                        ]
                 for (method, sig, *args), name, text in cases:
                         with self.subTest(method=method, args=args):
                                 r = self.call(method, sig, *args, check=False)
@@ -450,6 +488,10 @@ class TestActivate(BusTestCase):
 
         def test_busy_and_cancel(self):
                 # SLOW primes for ~5 s: long enough to be busy and to cancel.
+                if self.upstream:
+                        # The activation runs to its end here (nothing
+                        # cancels it): a shorter priming.
+                        self.sim.ctl('set uuid=%s prime_rounds=250' % SLOW)
                 mon = self.monitor()
                 p = subprocess.Popen(['busctl', '--address=' + self.bus.address, '--timeout=60', 'call', NAME, PATH,
                                       IFACE, 'Activate', 'sa{sv}', SLOW, '0'], stdout=subprocess.PIPE,
@@ -463,6 +505,20 @@ class TestActivate(BusTestCase):
                 self.assertIn('another prime or activation is running',
                               self.call('Activate', 'sa{sv}', RMM, 0, check=False).stderr.lower())
                 d = self.send('Prime', 'string:' + RMM)
+                if self.upstream:
+                        # Arm's driver cannot prime alone, nor stop a priming
+                        # (a cancel during priming returns 0 and the driver
+                        # primes again): lfad says so and the activation goes on.
+                        self.assertError(d, 'org.lfa.Error.NotSupported')
+                        self.assertError(self.send('Cancel', 'string:' + SLOW), 'org.lfa.Error.NotSupported')
+                        out, err = p.communicate(timeout=scaled(60))
+                        self.assertEqual(p.returncode, 0, err)
+                        self.assertEqual(out.strip(), 's "6.1"')
+                        self.assertEqual(self.sim.writes('cancel'), [])
+                        self.assertIsNone(self.wait_result(SLOW)['errno'])
+                        mon.wait(r"ActivationFinished \('%s', objectpath '[^']+', 'activate', 'manual', 'success', ''"
+                                 % SLOW)
+                        return
                 self.assertError(d, 'org.lfa.Error.Busy')
                 self.call('Cancel', 's', SLOW)
                 out, err = p.communicate(timeout=scaled(30))
@@ -492,17 +548,50 @@ class TestActivate(BusTestCase):
                 mon = self.monitor()
                 self.call('ReloadPolicy')
                 self.assertEqual(self.prop('Decision', component_path(RMM), CIFACE), 'never')
-                self.assertEqual(len(self.prop('PolicyFiles')), 2)
+                # 50-test.conf, 60-bad.conf and the harness's PollIntervalSec file.
+                self.assertEqual(len(self.prop('PolicyFiles')), 3)
                 mon.wait(r"%s: org.freedesktop.DBus.Properties.PropertiesChanged \('org.lfa.Component', \{[^}]*'Decision': <'never'>"
                          % component_path(RMM))
 
         def test_prime(self):
+                if self.upstream:
+                        self.assertError(self.send('Prime', 'string:' + RMM), 'org.lfa.Error.NotSupported')
+                        self.assertEqual(self.sim.records('call', call='PRIME'), [])
+                        self.assertEqual(self.activate_writes(), [])
+                        self.assertEqual(self.prop('LastResult', component_path(RMM), CIFACE), '')
+                        return
                 self.call('Prime', 's', RMM)
                 self.assertTrue(self.sim.writes('prime', RMM))
                 self.assertEqual(self.activate_writes(RMM), [])
                 self.assertEqual(self.prop('State', component_path(RMM), CIFACE), 'primed')
                 self.call('Cancel', 's', RMM)
                 wait_for(lambda: self.prop('State', component_path(RMM), CIFACE) == 'idle', 10, 'idle after cancel')
+
+
+class TestUpstreamDriver(BusTestCase):
+        """What only Arm's driver does to a caller."""
+        FLAVOURS = ('upstream',)
+
+        def test_busy_from_an_activation_lfad_did_not_start(self):
+                # Someone else activates SLOW; the driver shows no state, so
+                # lfad learns of it from the write's -EBUSY.
+                self.sim.ctl('set uuid=%s prime_rounds=250' % SLOW)
+                other = self.sysfs_write(SLOW, 'activate', '1', wait=False)
+                self.addCleanup(other.communicate)
+                self.sim.wait_record(lambda r: r['type'] == 'call' and r['call'] == 'PRIME' and r['uuid'] == SLOW)
+                r = subprocess.run(['gdbus', 'call', '--address', self.bus.address, '--dest', NAME,
+                                    '--object-path', PATH, '--timeout', '60', '--method', IFACE + '.Activate', RMM,
+                                    '{}'], capture_output=True, text=True, timeout=scaled(70))
+                self.assertError(r, 'GDBus.Error:org.lfa.Error.Busy')
+                self.assertIn('kernel', r.stderr.lower())
+                self.assertEqual(len(self.sim.writes('activate', RMM)), 1)
+                self.assertEqual(self.sim.records('call', uuid=RMM), [])
+                out, _ = other.communicate(timeout=scaled(60))
+                self.assertEqual(out.strip(), 'ok')
+                # lfad's poll sees SLOW's new version; RMM can go now.
+                wait_for(lambda: self.prop('CurrentVersion', component_path(SLOW), CIFACE) == '6.1', 10,
+                         'SLOW at 6.1 on the bus')
+                self.assertEqual(self.data(self.call('Activate', 'sa{sv}', RMM, 0)), ['1.3'])
 
 
 class TestWindowAndInhibit(BusTestCase):
@@ -575,6 +664,7 @@ class TestAuthorization(BusTestCase):
 
         def test_nobody_reads_everything_and_changes_nothing(self):
                 self.assertEqual(self.prop('State', user='nobody'), 'idle')
+                self.assertEqual(self.prop('DriverAbi', user='nobody'), self.flavour)
                 self.assertEqual(self.prop('CurrentVersion', component_path(RMM), CIFACE, user='nobody'), '1.2')
                 for m, sig, *args in (('ListComponents', ''), ('GetComponent', 's', RMM), ('Plan', ''),
                                       ('History', 'u', 5), ('Refresh', '')):

@@ -16,6 +16,11 @@
  * or -errno) — for "activate" and "prime", when the sequence has ended.
  * Everything else goes to the next definition (umockdev's, then libc's).
  *
+ * open(), open64(), openat() and openat64() of such a file behave as on
+ * kernfs: O_TRUNC is ignored, and opening a file without read permission
+ * bits for reading, or without write bits for writing, fails with -EACCES
+ * (root included).
+ *
  * Like kernfs: one call is one store() of at most 4096 bytes (-E2BIG
  * beyond), a write of 0 bytes returns 0 without a store(), the offset of
  * pwrite() is ignored, and a signal does not interrupt the wait (the
@@ -24,6 +29,8 @@
 #define _GNU_SOURCE
 /* pwrite() and pwrite64() are both defined here. */
 #undef _FILE_OFFSET_BITS
+/* open() and friends are defined here, not fortified. */
+#undef _FORTIFY_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -31,7 +38,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdarg.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/un.h>
@@ -95,6 +104,99 @@ static int sim_file(int fd, char *rel)
         strcpy(rel, r);
         return 1;
 }
+
+/* Whether the directory dirfd (AT_FDCWD: the working directory) lies in
+ * the testbed's sys/firmware/lfa or sys/module. */
+static int dir_under_sim(int dirfd)
+{
+        char proc[64], buf[PATH_MAX];
+        const char *r;
+        ssize_t n;
+
+        if (dirfd == AT_FDCWD)
+                snprintf(proc, sizeof(proc), "/proc/self/cwd");
+        else
+                snprintf(proc, sizeof(proc), "/proc/self/fd/%d", dirfd);
+        n = syscall(SYS_readlinkat, AT_FDCWD, proc, buf, sizeof(buf) - 1);
+        if (n <= 0)
+                return 0;
+        buf[n] = '\0';
+        if (strncmp(buf, root, root_len) != 0 || buf[root_len] != '/')
+                return 0;
+        r = buf + root_len + 1;
+        return (strncmp(r, "sys/firmware/lfa", 16) == 0 && (r[16] == '/' || r[16] == '\0')) ||
+                (strncmp(r, "sys/module", 10) == 0 && (r[10] == '/' || r[10] == '\0'));
+}
+
+/* Whether path (relative to dirfd) may name a file lfa-sim owns. */
+static int under_sim(int dirfd, const char *path)
+{
+        if (!active || !path)
+                return 0;
+        if (path[0] == '/')
+                return strncmp(path, "/sys/firmware/lfa/", 18) == 0 || strncmp(path, "/sys/module/", 12) == 0;
+        return dir_under_sim(dirfd);
+}
+
+/* kernfs_fop_open()'s permission check, on the file just opened. */
+static int checked(int fd, int flags)
+{
+        char rel[PATH_MAX];
+        struct stat st;
+        int acc = flags & O_ACCMODE;
+
+        if (fd < 0 || !sim_file(fd, rel) || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+                return fd;
+        if (((acc == O_RDONLY || acc == O_RDWR) && !(st.st_mode & 0444)) ||
+            ((acc == O_WRONLY || acc == O_RDWR) && !(st.st_mode & 0222))) {
+                close(fd);
+                errno = EACCES;
+                return -1;
+        }
+        return fd;
+}
+
+static mode_t mode_arg(int flags, va_list ap)
+{
+        return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE ? (mode_t) va_arg(ap, int) : 0;
+}
+
+#define OPEN(name)                                                              \
+        EXPORT int name(const char *path, int flags, ...)                       \
+        {                                                                       \
+                static int (*real)(const char *, int, ...);                     \
+                va_list ap;                                                     \
+                mode_t mode;                                                    \
+                va_start(ap, flags);                                            \
+                mode = mode_arg(flags, ap);                                     \
+                va_end(ap);                                                     \
+                if (!real)                                                      \
+                        real = next(#name);                                     \
+                if (!under_sim(AT_FDCWD, path))                                 \
+                        return real(path, flags, mode);                         \
+                return checked(real(path, flags & ~O_TRUNC, mode), flags);      \
+        }
+
+#define OPENAT(name)                                                            \
+        EXPORT int name(int dirfd, const char *path, int flags, ...)            \
+        {                                                                       \
+                static int (*real)(int, const char *, int, ...);                \
+                va_list ap;                                                     \
+                mode_t mode;                                                    \
+                va_start(ap, flags);                                            \
+                mode = mode_arg(flags, ap);                                     \
+                va_end(ap);                                                     \
+                if (!real)                                                      \
+                        real = next(#name);                                     \
+                if (!under_sim(dirfd, path))                                    \
+                        return real(dirfd, path, flags, mode);                  \
+                return checked(real(dirfd, path, flags & ~O_TRUNC, mode), flags); \
+        }
+
+OPEN(open)
+OPEN(open64)
+OPENAT(openat)
+OPENAT(openat64)
 
 /* One store(): the count or -errno lfa-sim answers. */
 static ssize_t sim_store(const char *rel, const void *data, size_t count)

@@ -460,6 +460,9 @@ class Platform:
                         if name == 'force_cpu_rendezvous':
                                 rec['force_cpu_rendezvous'] = e.force
                         self.record('write', errno=None, **rec)
+                        # Rewritten even if unchanged: a process without
+                        # the preload library may have truncated the file.
+                        e.shown.pop(name, None)
                         self._publish(e, [name])
                         return self.answer(w, None, count)
                 if name in ('prime', 'cancel') and not self.upstream and not b:

@@ -538,7 +538,10 @@ static int window_reply(PendingCall *p, const ActivationResult *res) {
                                         ctx->window_results[i].error);
                 if (fclose(f) != 0)
                         return -ENOMEM;
-                bus_error_set(&e, res->error ?: -EIO, res->lfa_code, msg);
+                ActivationResult summary = *res;
+                summary.error = res->error ?: -EIO;
+                summary.message = msg;
+                bus_error_set_result(&e, &summary);
                 return sd_bus_reply_method_error(p->message, &e);
         }
 

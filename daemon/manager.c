@@ -479,6 +479,7 @@ static void window_finish(Manager *m) {
                 .action = JOB_ACTIVATE,
                 .trigger = TRIGGER_WINDOW,
                 .error = w->first_error,
+                .firmware_failed = w->first_firmware_failed,
                 .n_attempted = w->n_attempted,
                 .n_succeeded = w->n_succeeded,
                 .n_failed = w->n_failed,
@@ -543,8 +544,10 @@ static void on_job_done(Job *j, const ActivationResult *r, void *userdata) {
                         m->window->n_succeeded++;
                 else {
                         m->window->n_failed++;
-                        if (m->window->first_error == 0)
+                        if (m->window->first_error == 0) {
                                 m->window->first_error = r->error;
+                                m->window->first_firmware_failed = r->firmware_failed;
+                        }
                 }
         }
 

@@ -115,6 +115,7 @@ typedef struct WindowRun {
         unsigned n_succeeded;
         unsigned n_failed;
         int first_error;
+        bool first_firmware_failed;     /* first_error is a firmware failure (upstream's -ECANCELED) */
         char **done;                    /* UUIDs already attempted in this run */
 } WindowRun;
 

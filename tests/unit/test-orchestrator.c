@@ -1173,6 +1173,23 @@ static void test_upstream_poll_finds_image(void **state) {
         assert_int_equal(W->started, 2);
 }
 
+static void test_upstream_window_failure(void **state) {
+        (void) state;
+        write_policy("10.conf", "[Defaults]\nAutoActivate=window\n");
+        upstream_world();
+        upstream_component(RMM, true, false);
+        world_start(0);
+        assert_int_equal(manager_activate_pending(W->manager, on_done, W), 0);
+        expect_activate(RMM);
+        driver_end(RMM, -ECANCELED);
+        if (!run_until(cb_called, USEC_PER_SEC))
+                fail_msg("window run did not end");
+        /* The summary keeps what the failure was: not a cancel. */
+        assert_int_equal(W->cb_result.n_failed, 1);
+        assert_int_equal(W->cb_result.error, -ECANCELED);
+        assert_true(W->cb_result.firmware_failed);
+}
+
 static void test_extended_no_poll(void **state) {
         (void) state;
         component(RMM, true, false, false, true);
@@ -1218,6 +1235,7 @@ int main(void) {
                 WORLD_TEST(test_upstream_errnos),
                 WORLD_TEST(test_upstream_what_it_cannot),
                 WORLD_TEST(test_upstream_poll_finds_image),
+                WORLD_TEST(test_upstream_window_failure),
                 WORLD_TEST(test_extended_no_poll),
         };
 

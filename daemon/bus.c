@@ -277,14 +277,14 @@ static int property_get_inhibitors(sd_bus *bus _unused_, const char *path _unuse
                                    sd_bus_message *reply, void *userdata,
                                    sd_bus_error *error _unused_) {
         Manager *m = userdata;
+        const char *who, *reason;
         int r;
 
         r = sd_bus_message_open_container(reply, 'a', "(ss)");
         if (r < 0)
                 return r;
-        for (size_t i = 0; i < m->n_inhibitors; i++) {
-                r = sd_bus_message_append(reply, "(ss)", strempty(m->inhibitors[i]->who),
-                                          strempty(m->inhibitors[i]->reason));
+        for (size_t i = 0; inhibitor_registry_get(m->inhibitors, i, &who, &reason); i++) {
+                r = sd_bus_message_append(reply, "(ss)", strempty(who), strempty(reason));
                 if (r < 0)
                         return r;
         }
@@ -595,11 +595,13 @@ static int method_activate_pending(sd_bus_message *message, void *userdata, sd_b
         /* window_done() may run before this returns, when nothing is left. */
         r = manager_activate_pending(m, window_done, p);
         if (r == -ENOLCK) {
+                const char *who = NULL, *reason = NULL;
+
                 pending_call_free(p);
+                (void) inhibitor_registry_get(m->inhibitors, 0, &who, &reason);
                 return sd_bus_error_setf(error, LFA_ERROR_INHIBITED,
-                                         "The window is inhibited by %s (%s)%s.",
-                                         m->inhibitors[0]->who, m->inhibitors[0]->reason,
-                                         m->n_inhibitors > 1 ? " and others" : "");
+                                         "The window is inhibited by %s (%s)%s.", strna(who), strna(reason),
+                                         inhibitor_registry_count(m->inhibitors) > 1 ? " and others" : "");
         }
         if (r < 0) {
                 pending_call_free(p);

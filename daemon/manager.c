@@ -58,14 +58,13 @@ static void notify_manager(Manager *m, unsigned mask) {
                 m->observer.manager_changed(m, mask, m->observer_userdata);
 }
 
-static void inhibitor_free(Inhibitor *i) {
-        if (!i)
-                return;
-        sd_event_source_disable_unref(i->source);
-        safe_close(i->fd);
-        free(i->who);
-        free(i->reason);
-        free(i);
+static void on_inhibitors_changed(void *userdata) {
+        Manager *m = userdata;
+
+        notify_manager(m, MANAGER_CHANGED_INHIBITORS);
+        manager_send_status(m);
+        /* A released inhibitor lets what waited run now. */
+        manager_schedule(m);
 }
 
 static void window_run_free(WindowRun *w) {
@@ -85,7 +84,8 @@ int manager_new(sd_event *e, const ManagerConfig *config, Manager **ret) {
         if (!m)
                 return -ENOMEM;
         m->event = sd_event_ref(e);
-        m->next_inhibitor_id = 1;
+        if (inhibitor_registry_new(e, on_inhibitors_changed, m, &m->inhibitors) < 0)
+                return -ENOMEM;
 
         while (dirs[n])
                 n++;
@@ -115,9 +115,7 @@ Manager *manager_free(Manager *m) {
                 return NULL;
         job_free(m->job);
         window_run_free(m->window);
-        for (size_t i = 0; i < m->n_inhibitors; i++)
-                inhibitor_free(m->inhibitors[i]);
-        free(m->inhibitors);
+        inhibitor_registry_free(m->inhibitors);
         for (size_t i = 0; i < m->n_components; i++)
                 component_free(m->components[i]);
         free(m->components);
@@ -188,7 +186,7 @@ unsigned manager_pending_count(Manager *m) {
 }
 
 bool manager_is_inhibited(Manager *m) {
-        return m->n_inhibitors > 0;
+        return inhibitor_registry_count(m->inhibitors) > 0;
 }
 
 /* Recompute c's decision; returns COMPONENT_CHANGED_DECISION if it moved. */
@@ -429,9 +427,10 @@ void manager_send_status(Manager *m) {
 
                 snprintf(buf, sizeof(buf), "STATUS=%s %s (%s)", s == MANAGER_STATE_PRIMING ? "Priming" : "Activating",
                          uuid, c ? strna(c->name) : "?");
-        } else if (m->n_inhibitors > 0)
+        } else if (manager_is_inhibited(m))
                 snprintf(buf, sizeof(buf), "STATUS=Idle, %zu components, %u pending; automatic activation "
-                         "inhibited by %zu", m->n_components, manager_pending_count(m), m->n_inhibitors);
+                         "inhibited by %zu", m->n_components, manager_pending_count(m),
+                         inhibitor_registry_count(m->inhibitors));
         else
                 snprintf(buf, sizeof(buf), "STATUS=Idle, %zu components, %u pending", m->n_components,
                          manager_pending_count(m));
@@ -845,8 +844,11 @@ int manager_activate_pending(Manager *m, ActivationDoneFn cb, void *userdata) {
          * that holds an inhibitor then (a backup, a benchmark) must not see
          * every CPU stopped. An operator can still Activate explicitly. */
         if (manager_is_inhibited(m)) {
+                const char *who = NULL, *reason = NULL;
+
+                (void) inhibitor_registry_get(m->inhibitors, 0, &who, &reason);
                 log_info("Window trigger refused: %zu inhibitor(s) held, the first by %s (%s).",
-                         m->n_inhibitors, m->inhibitors[0]->who, m->inhibitors[0]->reason);
+                         inhibitor_registry_count(m->inhibitors), strna(who), strna(reason));
                 return -ENOLCK;
         }
         w = calloc(1, sizeof(*w));
@@ -989,78 +991,8 @@ int manager_plan(Manager *m, PlanEntry **ret, size_t *ret_n) {
         return 0;
 }
 
-static void manager_remove_inhibitor(Manager *m, Inhibitor *in) {
-        for (size_t i = 0; i < m->n_inhibitors; i++)
-                if (m->inhibitors[i] == in) {
-                        memmove(m->inhibitors + i, m->inhibitors + i + 1,
-                                (m->n_inhibitors - i - 1) * sizeof(Inhibitor *));
-                        m->n_inhibitors--;
-                        break;
-                }
-        log_info("Inhibitor %" PRIu64 " (%s: %s) released.", in->id, in->who, in->reason);
-        inhibitor_free(in);
-        notify_manager(m, MANAGER_CHANGED_INHIBITORS);
-        manager_send_status(m);
-        manager_schedule(m);
-}
-
-static int on_inhibitor_fd(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
-        Inhibitor *in = userdata;
-        char buf[64];
-
-        (void) s;
-        /* Data written by the holder means nothing; only the close counts. */
-        if (revents & EPOLLIN) {
-                ssize_t n = read(fd, buf, sizeof(buf));
-
-                if (n > 0)
-                        return 0;
-        }
-        manager_remove_inhibitor(in->manager, in);
-        return 0;
-}
-
 int manager_inhibit(Manager *m, const char *who, const char *reason, int *ret_fd) {
-        Inhibitor *in, **t;
-        int p[2], r;
-
-        if (!who || !reason || !ret_fd)
-                return -EINVAL;
-        if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0)
-                return -errno;
-        in = calloc(1, sizeof(*in));
-        if (!in) {
-                safe_close(p[0]);
-                safe_close(p[1]);
-                return -ENOMEM;
-        }
-        in->fd = p[0];
-        in->manager = m;
-        in->id = m->next_inhibitor_id++;
-        in->since = now_usec(CLOCK_REALTIME);
-        in->who = strdup(who);
-        in->reason = strdup(reason);
-        t = realloc(m->inhibitors, (m->n_inhibitors + 1) * sizeof(*t));
-        if (!in->who || !in->reason || !t) {
-                if (t)
-                        m->inhibitors = t;
-                inhibitor_free(in);
-                safe_close(p[1]);
-                return -ENOMEM;
-        }
-        m->inhibitors = t;
-        r = sd_event_add_io(m->event, &in->source, in->fd, EPOLLIN, on_inhibitor_fd, in);
-        if (r < 0) {
-                inhibitor_free(in);
-                safe_close(p[1]);
-                return r;
-        }
-        m->inhibitors[m->n_inhibitors++] = in;
-        log_info("Automatic activation inhibited by %s: %s (inhibitor %" PRIu64 ").", who, reason, in->id);
-        notify_manager(m, MANAGER_CHANGED_INHIBITORS);
-        manager_send_status(m);
-        *ret_fd = p[1];
-        return 0;
+        return inhibitor_registry_add(m->inhibitors, who, reason, ret_fd);
 }
 
 /* The ABI sends LFA_ACTION with every terminal event; a uevent without it

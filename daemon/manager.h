@@ -38,6 +38,7 @@
 
 #include "driver.h"
 #include "history.h"
+#include "inhibitor.h"
 #include "inventory.h"
 #include "macro.h"
 #include "orchestrator.h"
@@ -85,16 +86,6 @@ typedef enum RendezvousRequest {
 typedef struct ActivateOptions {
         RendezvousRequest rendezvous;
 } ActivateOptions;
-
-typedef struct Inhibitor {
-        uint64_t id;
-        char *who;
-        char *reason;
-        usec_t since;                   /* CLOCK_REALTIME µs */
-        int fd;                         /* lfad's end of the pipe */
-        sd_event_source *source;
-        Manager *manager;
-} Inhibitor;
 
 typedef struct ManagerConfig {
         char **policy_dirs;             /* highest precedence first */
@@ -145,9 +136,7 @@ struct Manager {
         void *job_userdata;
         WindowRun *window;
 
-        Inhibitor **inhibitors;
-        size_t n_inhibitors;
-        uint64_t next_inhibitor_id;
+        InhibitorRegistry *inhibitors;
 
         sd_event_source *retry_source;  /* wakes the orchestrator after a backoff */
         sd_event_source *schedule_source; /* deferred "pick the next job" */

@@ -849,7 +849,7 @@ static void test_plan(void **state _unused_) {
 }
 
 static bool no_inhibitors(void *userdata _unused_) {
-        return W->manager->n_inhibitors == 0;
+        return inhibitor_registry_count(W->manager->inhibitors) == 0;
 }
 
 static void test_inhibit(void **state _unused_) {

@@ -761,8 +761,12 @@ static void test_inhibitor(void **state) {
         assert_int_equal(manager_inhibit(W->manager, "test", "benchmark running", &fd), 0);
         assert_true(fd >= 0);
         assert_true(manager_is_inhibited(W->manager));
-        assert_int_equal(W->manager->n_inhibitors, 1);
-        assert_string_equal(W->manager->inhibitors[0]->who, "test");
+        const char *who = NULL, *reason = NULL;
+        assert_int_equal(inhibitor_registry_count(W->manager->inhibitors), 1);
+        assert_true(inhibitor_registry_get(W->manager->inhibitors, 0, &who, &reason));
+        assert_string_equal(who, "test");
+        assert_string_equal(reason, "benchmark running");
+        assert_false(inhibitor_registry_get(W->manager->inhibitors, 1, &who, &reason));
 
         /* A store update while inhibited: nothing happens. */
         put(RMM, "activation_pending", "1\n");

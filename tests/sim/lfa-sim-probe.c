@@ -12,6 +12,7 @@
  *                      print "wrote PATH N" or "failed PATH ERRNONAME"
  *   read PATH          print the file's first line
  *   device PATH        udev_device_new_from_syspath(): print its subsystem
+ *   pause MS           read nothing for MS milliseconds, then print "resumed"
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -171,6 +172,10 @@ int main(int argc, char **argv)
                                 cmd_read(line + 5);
                         else if (strncmp(line, "device ", 7) == 0)
                                 cmd_device(udev, line + 7);
+                        else if (strncmp(line, "pause ", 6) == 0) {
+                                poll(NULL, 0, atoi(line + 6));
+                                printf("resumed\n");
+                        }
                         else
                                 printf("error unknown command %s\n", line);
                 }

@@ -934,6 +934,24 @@ class TestControl(SimCase):
                 self.assertEqual(r.returncode, 3, r.stderr)
                 self.assertEqual(r.stdout, '1.0\nTF-RMM\n')
 
+        def test_a_listener_that_does_not_read_never_stalls_the_driver(self):
+                p = self.probe
+                p.send('pause 3000')
+                # More than a Unix datagram queue holds (max_dgram_qlen).
+                self.sim.ctl(*['store-update uuid=%s pending_version=1.%d' % (RMM, i) for i in range(40)])
+                t0 = time.monotonic()
+                self.assertEqual(self.sim.write(RMM, 'force_cpu_rendezvous', '0'), 1)
+                self.assertLess(time.monotonic() - t0, 1.0)
+                # Not read for 2 s: lost, and recorded.
+                d = self.sim.wait_record(is_rec('dropped'), timeout=10)
+                self.assertEqual(d['uuid'], RMM)
+                p.expect('^resumed$')
+                # What was still queued arrives in order, then new ones.
+                self.sim.ctl('store-update uuid=%s pending_version=9.9' % RMM)
+                p.expect(r'^event change /firmware/lfa/%s .*LFA_EVENT=store-updated' % RMM)
+                seqs = [int(r['env']['SEQNUM']) for r in self.sim.records('uevent')]
+                self.assertEqual(seqs, list(range(1, len(seqs) + 1)))
+
         def test_burst_of_store_updates_reaches_the_monitor(self):
                 n = 300
                 self.sim.ctl(*['store-update uuid=%s pending_version=1.%d' % (RMM, i + 3) for i in range(n)])

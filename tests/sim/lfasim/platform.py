@@ -206,8 +206,8 @@ class Platform:
                 self.timers = []
                 self.timer_id = 0
                 self.t0 = time.monotonic()
-                self.sender = Sender(root)
                 self.sel = selectors.DefaultSelector()
+                self.sender = Sender(root, self.sel, self.later, self._dropped)
                 self.ntmp = 0
 
         # -- record and log ------------------------------------------------
@@ -305,10 +305,10 @@ class Platform:
                 msg, props = self.sender.message(action, devpath, subsystem, env)
                 self.record('uevent', action=action, uuid=uuid, env=props)
                 self.log('uevent %s %s %s', action, devpath, env)
-                reached, dropped = self.sender.send(msg)
-                if dropped:
-                        self.record('dropped', uuid=uuid, seqnum=props['SEQNUM'],
-                                    listeners=reached, dropped=dropped)
+                self.sender.send(msg, (uuid, props['SEQNUM']))
+
+        def _dropped(self, tag, listener):
+                self.record('dropped', uuid=tag[0], seqnum=tag[1], listener=os.path.basename(listener))
 
         def setup(self):
                 # Modes are the kernel's, as given; nothing here is private.

@@ -1073,6 +1073,23 @@ static void test_upstream_activation(void **state) {
         assert_int_equal(manager_pending_count(W->manager), 0);
         assert_int_equal(history_count(), 1);
         assert_true(manager_get_component(W->manager, RMM)->last_result.set);
+
+        /* After a reload auto_activate is written 0 again, whatever it read. */
+        put(RMM, "auto_activate", "x");
+        assert_int_equal(manager_reload_policy(W->manager, NULL), 0);
+        assert_attr(RMM, "auto_activate", "0");
+
+        /* Someone sets it: the next re-read (a poll, a uevent) puts it back. */
+        put(RMM, "auto_activate", "1\n");
+        free(c->kernel_override);
+        c->kernel_override = NULL;
+        unsigned changed = W->changed;
+        manager_handle_device_change(W->manager);
+        assert_attr(RMM, "auto_activate", "0");
+        assert_non_null(c->kernel_override);
+        assert_int_equal(W->changed, changed + 1);
+        assert_true(W->last_changed_mask & COMPONENT_CHANGED_KERNEL_OVERRIDE);
+        assert_true(W->last_changed_mask & COMPONENT_CHANGED_AUTO_ACTIVATE);
 }
 
 static void test_upstream_errnos(void **state) {

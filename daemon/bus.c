@@ -931,16 +931,11 @@ static void on_activation_finished(Manager *m, const ActivationResult *res, void
 static void bus_cancel_pending(BusContext *ctx) {
         Manager *m = ctx->manager;
 
-        if (m->window && ctx->window_call && m->window->userdata == ctx->window_call)
-                m->window->cb = NULL;
         while (ctx->pending) {
                 PendingCall *p = ctx->pending;
                 int r;
 
-                if (m->job_userdata == p) {
-                        m->job_cb = NULL;
-                        m->job_userdata = NULL;
-                }
+                manager_forget_callbacks(m, p);
                 r = sd_bus_reply_method_errorf(p->message, LFA_ERROR_CANCELLED, "lfad is shutting down.");
                 if (r < 0)
                         log_debug_errno(r, "Failed to answer %s at shutdown, ignoring: %m",

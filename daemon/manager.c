@@ -745,6 +745,15 @@ static int on_schedule(sd_event_source *s, void *userdata) {
         return 0;
 }
 
+void manager_forget_callbacks(Manager *m, void *userdata) {
+        if (m->window && m->window->userdata == userdata)
+                m->window->cb = NULL;
+        if (m->job_userdata == userdata) {
+                m->job_cb = NULL;
+                m->job_userdata = NULL;
+        }
+}
+
 void manager_schedule(Manager *m) {
         int r;
 

@@ -229,6 +229,11 @@ void plan_entries_free(PlanEntry *p, size_t n);
  */
 int manager_inhibit(Manager *m, const char *who, const char *reason, int *ret_fd);
 
+/* The caller of manager_activate(), _prime() or _activate_pending() that
+ * passed userdata goes away: its callback is not called (the job or window
+ * run goes on). */
+void manager_forget_callbacks(Manager *m, void *userdata);
+
 /* Re-evaluate what to do next (deferred to the event loop). */
 void manager_schedule(Manager *m);
 

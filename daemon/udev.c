@@ -32,11 +32,16 @@ static bool streq_ptr(const char *a, const char *b) {
         return a && b && strcmp(a, b) == 0;
 }
 
+bool udev_is_lfa_device_change(const char *subsystem, const char *driver, const char *action) {
+        return streq_ptr(subsystem, SMCCC_SUBSYSTEM) && streq_ptr(driver, SMCCC_LFA_DRIVER) &&
+               streq_ptr(action, "change");
+}
+
 /* NVIDIA's kernels send a bare change uevent on Arm's LFA device. */
 static bool is_lfa_device_change(struct udev_device *d) {
-        return streq_ptr(udev_device_get_property_value(d, "SUBSYSTEM"), SMCCC_SUBSYSTEM) &&
-               streq_ptr(udev_device_get_property_value(d, "DRIVER"), SMCCC_LFA_DRIVER) &&
-               streq_ptr(udev_device_get_action(d), "change");
+        return udev_is_lfa_device_change(udev_device_get_property_value(d, "SUBSYSTEM"),
+                                         udev_device_get_property_value(d, "DRIVER"),
+                                         udev_device_get_action(d));
 }
 
 static void udev_watch_dispatch(UdevWatch *w, struct udev_device *d) {

@@ -18,6 +18,8 @@
 #include <stdbool.h>
 #include <systemd/sd-event.h>
 
+#include "macro.h"
+
 typedef struct UdevWatch UdevWatch;
 
 typedef struct UdevWatchOps {
@@ -38,3 +40,7 @@ UdevWatch *udev_watch_free(UdevWatch *w);
 void udev_watch_set_queueing(UdevWatch *w, bool queue);
 /* Handle the queued uevents in arrival order. */
 void udev_watch_replay(UdevWatch *w);
+
+/* Whether a uevent's SUBSYSTEM=, DRIVER= and ACTION are a change of Arm's LFA
+ * device (any may be NULL). */
+bool udev_is_lfa_device_change(const char *subsystem, const char *driver, const char *action) _pure_;

@@ -23,6 +23,7 @@
 #include "driver.h"
 #include "inventory.h"
 #include "policy.h"
+#include "udev.h"
 #include "verify.h"
 
 #define BL31 "47d4086d-4cfe-9846-9b95-2950cbbd5a00"
@@ -274,6 +275,19 @@ static void test_write_outcome(void **state) {
         outcome_one(DRIVER_ABI_EXTENDED, -EKEYREJECTED, -EKEYREJECTED, false, NULL, NULL);
 }
 
+/* NVIDIA's device uevent: matched on its properties, whatever the path. */
+static void test_device_change_match(void **state) {
+        (void) state;
+        assert_true(udev_is_lfa_device_change("arm_smccc", "lfa_fw", "change"));
+        assert_false(udev_is_lfa_device_change("arm_smccc", "lfa_fw", "add"));
+        assert_false(udev_is_lfa_device_change("arm_smccc", "lfa_fw", "bind"));
+        assert_false(udev_is_lfa_device_change("arm_smccc", "other", "change"));   /* another SMCCC device */
+        assert_false(udev_is_lfa_device_change("arm_smccc", NULL, "change"));      /* unbound */
+        assert_false(udev_is_lfa_device_change("platform", "lfa_fw", "change"));
+        assert_false(udev_is_lfa_device_change("lfa", NULL, "change"));
+        assert_false(udev_is_lfa_device_change(NULL, NULL, NULL));
+}
+
 /* The tree Arm's driver showed on TF-A, with a may_reset_cpu component. */
 static void tfa_tree(void) {
         upstream_component(BL31, "TF-A BL31 runtime", true, true, true, true);
@@ -418,6 +432,7 @@ int main(void) {
                 TREE_TEST(test_probe_module),
                 cmocka_unit_test(test_names),
                 cmocka_unit_test(test_write_outcome),
+                cmocka_unit_test(test_device_change_match),
                 TREE_TEST(test_upstream_tree_reads),
                 TREE_TEST(test_upstream_tree_decided),
                 TREE_TEST(test_upstream_tree_verify),

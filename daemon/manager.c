@@ -9,6 +9,7 @@
 #include <systemd/sd-daemon.h>
 #include <time.h>
 
+#include "history-record.h"
 #include "kernel-settings.h"
 #include "lfa-messages.h"
 #include "log.h"
@@ -437,31 +438,6 @@ void manager_send_status(Manager *m) {
         (void) sd_notify(false, buf);
 }
 
-static void record_history(Manager *m, const Job *j, const ActivationResult *r, const Component *c) {
-        char vbuf[24];
-        HistoryEntry e = {
-                .name = (char *) r->name,
-                .action = (char *) job_action_to_string(r->action),
-                .trigger = (char *) activation_trigger_to_string(r->trigger),
-                .version_before = j->version_before,
-                .version_after = c ? (char *) lfa_version_to_string(&c->current_version, vbuf) : NULL,
-                .rendezvous = r->force_cpu_rendezvous,
-                .start = r->start,
-                .duration = r->duration,
-                .error = r->error,
-                .lfa_code = (char *) r->lfa_code,
-                .message = (char *) r->message,
-        };
-        int k;
-
-        memcpy(e.uuid, j->uuid, UUID_STRING_MAX);
-        if (!m->history)
-                return;
-        k = history_append(m->history, &e);
-        if (k < 0)
-                log_warning_errno(k, "Failed to record the attempt in the history, ignoring: %m");
-}
-
 static void component_set_result(Component *c, const ActivationResult *r) {
         c->last_result_changed = true;
         c->last_result.set = true;
@@ -535,7 +511,7 @@ static void on_job_done(Job *j, const ActivationResult *r, void *userdata) {
          * new result with the attributes, in one change per component. */
         (void) manager_resync(m);
         c = manager_get_component(m, r->uuid);
-        record_history(m, j, r, c);
+        history_record_attempt(m->history, r, j->version_before, c);
 
         if (m->window && (r->trigger == TRIGGER_WINDOW)) {
                 m->window->n_attempted++;
@@ -1004,50 +980,6 @@ int manager_inhibit(Manager *m, const char *who, const char *reason, int *ret_fd
         return inhibitor_registry_add(m->inhibitors, who, reason, ret_fd);
 }
 
-/* The ABI sends LFA_ACTION with every terminal event; a uevent without it
- * still names its action by its kind, except "failed". */
-static const char *external_action(const char *lfa_event, const char *lfa_action) {
-        if (lfa_action && (strcmp(lfa_action, "activate") == 0 || strcmp(lfa_action, "prime") == 0))
-                return lfa_action;
-        if (strcmp(lfa_event, "primed") == 0)
-                return "prime";
-        if (strcmp(lfa_event, "activated") == 0)
-                return "activate";
-        return "unknown";
-}
-
-/* Keep the outcome of a sequence lfad saw running but was not waiting for
- * (a previous lfad killed mid-way, a write by hand) in the history too, so
- * an attempt interrupted by a restart is not lost from it. */
-static void record_external(Manager *m, const char *uuid, const char *lfa_event, const char *lfa_errno,
-                            const char *lfa_action) {
-        Component *c = manager_get_component(m, uuid);
-        bool ok = strcmp(lfa_event, "failed") != 0;
-        int e = ok ? 0 : errno_from_name(lfa_errno);
-        char vbuf[24], msg[128];
-        HistoryEntry h = {
-                .name = c ? c->name : NULL,
-                .action = (char *) external_action(lfa_event, lfa_action),
-                .trigger = (char *) "external",
-                .version_after = c ? (char *) lfa_version_to_string(&c->current_version, vbuf) : NULL,
-                .rendezvous = c ? c->force_cpu_rendezvous : true,
-                .start = now_usec(CLOCK_REALTIME),
-                .error = ok ? 0 : -(e > 0 ? e : EIO),
-                .lfa_code = c && !ok && c->last_error.set ? c->last_error.lfa_code : NULL,
-                .message = msg,
-        };
-        int r;
-
-        snprintf(msg, sizeof(msg), "a sequence lfad was not waiting for ended: %s%s%s", lfa_event,
-                 ok ? "" : " ", ok ? "" : strna(lfa_errno));
-        log_info("%s: %s.", uuid, msg);
-        memcpy(h.uuid, uuid, UUID_STRING_MAX);
-        if (!m->history)
-                return;
-        r = history_append(m->history, &h);
-        if (r < 0)
-                log_warning_errno(r, "Failed to record the attempt in the history, ignoring: %m");
-}
 
 void manager_handle_uevent(Manager *m, const char *action, const char *uuid,
                            const char *lfa_event, const char *lfa_errno, const char *lfa_action) {
@@ -1096,7 +1028,8 @@ void manager_handle_uevent(Manager *m, const char *action, const char *uuid,
                 /* After an activation the whole inventory may differ. */
                 (void) manager_resync(m);
                 if (external)
-                        record_external(m, u, lfa_event, lfa_errno, lfa_action);
+                        history_record_external(m->history, u, manager_get_component(m, u), lfa_event, lfa_errno,
+                                                lfa_action);
                 return;
         }
 

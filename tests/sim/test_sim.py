@@ -849,6 +849,26 @@ class TestUpstreamErrors(UpstreamCase):
                 self.assertEqual(self.sim.attr(RMM, 'activation_pending'), '1')
 
 
+class TestUpstreamStaleRecord(UpstreamCase):
+        SCENARIO = os.path.join(SCENARIOS, 'stale-record.scn')
+
+        def test_no_retry_until_someone_cancels_the_previous_sequence(self):
+                p = self.probe
+                self.assertEqual(p.write(BMC, 'activate', '1'), 1)
+                # Arm's driver does not know TF-A's quirk: ECANCELED, and
+                # its CANCEL of RMM's own sequence id does not help.
+                for _ in range(2):
+                        self.assertEqual(p.write(RMM, 'activate', '1'), 'ECANCELED')
+                self.assertEqual([r['cause'] for r in self.sim.records('result', uuid=RMM)],
+                                 ['ACTIVATE INVALID_PARAMETERS'] * 2)
+                self.assertEqual([(c['call'], c['seq_id'], c['result']) for c in self.sim.records('call', uuid=RMM)],
+                                 [('PRIME', 1, 'SUCCESS'), ('ACTIVATE', 1, 'INVALID_PARAMETERS'),
+                                  ('CANCEL', 1, 'INVALID_PARAMETERS')] * 2)
+                # A cancel written to the previous component releases it.
+                self.assertEqual(p.write(BMC, 'cancel', '1'), 1)
+                self.assertEqual(p.write(RMM, 'activate', '1'), 1)
+
+
 class TestSmcccUevents(UpstreamCase):
         SMCCC = True
 

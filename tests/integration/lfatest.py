@@ -344,8 +344,20 @@ class LfadTestCase(unittest.TestCase):
                 self.lfad.wait()
                 self.lfad = None
 
+        def failed(self):
+                """Whether this test has failed so far. In tearDown,
+                unittest (3.11) shows _outcome.success of tearDown's own part:
+                look for the test among the result's failures and errors."""
+                o = getattr(self, '_outcome', None)
+                if o is None:
+                        return False
+                if not o.success:
+                        return True
+                r = o.result
+                return any(t is self for t, _ in getattr(r, 'failures', []) + getattr(r, 'errors', []))
+
         def tearDown(self):
-                failed = not self._outcome.success
+                failed = self.failed()
                 try:
                         if self.lfad is not None:
                                 rc = self.stop_lfad()

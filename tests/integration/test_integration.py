@@ -314,7 +314,9 @@ class TestPrimeAhead(LfadTestCase):
                 self.sim.ctl('store-update uuid=%s' % RMM)
                 self.assertIsNone(self.wait_result(RMM, 'prime')['errno'])
                 self.assertEqual(self.sim.attr(RMM, 'state'), 'primed')
+                mark = self.notify.mark()
                 self.sim.ctl('store-update uuid=%s' % BMC)
+                self.wait_pending_count(2, mark)
                 self.settle()
                 # The firmware holds one primed component: BMC waits.
                 self.assertEqual(self.sim.writes('prime', BMC), [])
@@ -823,6 +825,31 @@ class TestKernelAutoActivate(LfadTestCase):
                 self.assertEqual(self.sim.records('call', uuid=RMM, call='ACTIVATE'), [])
 
 
+class TestKernelAutoActivateBetweenReads(LfadTestCase):
+        """Someone sets auto_activate=1 and the platform notifies before lfad
+        reads the file again: the kernel activates on its own (nothing can
+        stop that; sysfs tells no one of a write). lfad then sees the new
+        version, puts auto_activate back to 0 and shows what it found."""
+        SCENARIO = PLATFORM
+        POLICY = {'etc': {'50-never.conf': policy(defaults={'AutoActivate': 'never'})}}
+        POLL_INTERVAL_SEC = 0   # upstream: only the SMCCC device uevent and Refresh() make lfad read
+        SIM_OPTIONS = dict(LfadTestCase.SIM_OPTIONS, smccc_uevents=lfatest.UPSTREAM)
+
+        def test_kernel_activation_seen_and_auto_activate_put_back(self):
+                self.assertEqual(self.sysfs_write(BMC, 'auto_activate', '1'), 'ok')
+                self.sim.ctl('store-update uuid=%s pending_version=4.2' % BMC)
+                r = self.wait_result(BMC)
+                self.assertIsNone(r['errno'])
+                self.assertIs(r.get('auto'), True)
+                # lfad re-reads on the uevents (extended: the component's;
+                # upstream: the SMCCC device's) and reads 1.
+                wait_for(lambda: self.cprop(BMC, 'CurrentVersion') == '4.2', 10, 'BMC at 4.2 on the bus')
+                wait_for(lambda: self.sim.attr(BMC, 'auto_activate') == '0', 10, 'auto_activate put back to 0')
+                self.assertRegex(self.cprop(BMC, 'KernelOverride'), r'^auto_activate: found 1, wrote 0 at .')
+                # Only BMC: no other component was touched.
+                self.assertEqual([x['uuid'] for x in self.sim.records('result')], [BMC])
+
+
 class TestBusyKernel(LfadTestCase):
         """A write while another activation runs gets -EBUSY at once: lfad
         reports Busy naming the kernel, and activates later."""
@@ -917,7 +944,8 @@ class TestVerifyUpstreamTree(LfadTestCase):
                                              TFA_TEST[2]: 'nothing-pending', RMM: 'nothing-pending'}, r.stdout)
                 # Verify only reads.
                 for u in comps:
-                        self.assertEqual(open(os.path.join(root, u, 'activate')).read(), '')
+                        with open(os.path.join(root, u, 'activate'), encoding='utf-8') as f:
+                                self.assertEqual(f.read(), '')
 
         def test_v3_tree(self):
                 self.check(True)

@@ -405,17 +405,20 @@ void manager_handle_lost_events(Manager *m) {
         (void) manager_resync(m);
 }
 
+/* Reading the inventory while lfad's own write blocks would wait for the
+ * driver's lock; the job's end re-reads everything anyway. */
+static void manager_resync_unless_busy(Manager *m) {
+        if (!m->job)
+                (void) manager_resync(m);
+}
+
 void manager_handle_device_change(Manager *m) {
-        /* Reading the inventory while lfad's own write blocks would wait
-         * for the driver's lock; the job's end re-reads everything. */
-        if (m->job)
-                return;
-        log_debug("Arm's LFA device changed: re-reading the inventory.");
-        (void) manager_resync(m);
+        log_debug("Arm's LFA device changed: re-reading the inventory%s.", m->job ? " when the job ends" : "");
+        manager_resync_unless_busy(m);
 }
 
 static void on_poll(void *userdata) {
-        manager_handle_device_change(userdata);
+        manager_resync_unless_busy(userdata);
 }
 
 void manager_send_status(Manager *m) {

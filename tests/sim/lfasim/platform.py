@@ -761,8 +761,8 @@ class Platform:
                                 continue
                         old = e.key()
                         e.seq, e.inv = seq, i
-                        self._publish(e)
                         if e.key() != old:
+                                self._publish(e)
                                 changed.append(e.uuid)
                 gone = [u for u in self.entries if u not in seen]
                 for u in added:

@@ -403,6 +403,22 @@ class TestPrime(SimCase):
                 p.event('change', RMM, EVENT='activated')
                 self.assertEqual(len(self.sim.records('call', call='PRIME')), n_prime)
 
+        def test_prime_of_another_while_one_is_primed_is_tf_as(self):
+                # TF-A answers PRIME of a second component 0 and forgets the
+                # first one's prime; both ACTIVATEs then answer
+                # INVALID_PARAMETERS until CANCEL of the first's sequence id.
+                p = self.probe
+                self.sim.ctl('store-update uuid=%s' % RMM, 'store-update uuid=%s' % BMC)
+                self.assertEqual(p.write(RMM, 'prime', '1'), 1)
+                self.assertEqual(p.write(BMC, 'activate', '1'), 'EINVAL')
+                self.assertEqual(p.read(BMC, 'last_error'), 'EINVAL INVALID_PARAMETERS -8 ACTIVATE')
+                self.assertEqual([(c['call'], c['result']) for c in self.sim.records('call', uuid=BMC)
+                                  if c['call'] != 'INVENTORY'],
+                                 [('PRIME', 'SUCCESS'), ('ACTIVATE', 'INVALID_PARAMETERS')])
+                self.assertEqual(p.write(RMM, 'activate', '1'), 'EINVAL')
+                self.assertEqual(p.write(RMM, 'cancel', '1'), 1)
+                self.assertEqual(p.write(BMC, 'activate', '1'), 1)
+
         def test_cancel_of_a_primed_component(self):
                 p = self.probe
                 self.sim.ctl('store-update uuid=%s' % RMM)

@@ -79,9 +79,17 @@ class Agent:
                 c = self.components[seq]
                 rec = self.record
                 if rec and rec['uuid'] != c['uuid']:
-                        # A stale record makes PRIME "succeed" bound to the
-                        # old component; a live one refuses the second.
-                        return SUCCESS if rec['phase'] == 'stale' else WRONG_STATE
+                        # Half primed, TF-A refuses a second component.
+                        # Otherwise it has no component check: PRIME
+                        # "succeeds" bound to the old record (a stale one,
+                        # or another component's complete prime, which is
+                        # gone), and the ACTIVATE of either answers
+                        # INVALID_PARAMETERS until CANCEL of the old
+                        # sequence id (tfa-lfa-observed.md).
+                        if rec['phase'] == 'priming':
+                                return WRONG_STATE
+                        rec['phase'] = 'stale'
+                        return SUCCESS
                 if not c['capable']:
                         return NOT_SUPPORTED
                 if not c['pending']:

@@ -610,6 +610,40 @@ class TestDemo(LfadTestCase):
                 self.assertEqual(self.sim.writes('prime', BL31), [])
 
 
+class TestStaleRecord(LfadTestCase):
+        """tests/scenarios/stale-record.scn, TF-A's stale in-progress record:
+        lfa.ko cancels the stale sequence and activates; Arm's driver does
+        not, so the second activation fails (-ECANCELED) — lfad says so and
+        stops after its retries."""
+        SCENARIO = os.path.join(ROOT, 'tests', 'scenarios', 'stale-record.scn')
+        POLICY = {'etc': {'50-stale.conf': policy(defaults={'RetryLimit': '1', 'RetryDelaySec': '1'},
+                                                  **{BMC: {'AutoActivate': 'immediate'},
+                                                     RMM: {'AutoActivate': 'window'}})}}
+
+        def test_second_activation_after_a_stale_record(self):
+                # BMC is pending at start: activated at once; its activator
+                # leaves the firmware's record stale.
+                self.assertIsNone(self.wait_result(BMC)['errno'])
+                self.wait_history(lambda h: h['uuid'] == BMC and h['error'] == 0)
+                r = self.busctl('--json=short', 'call', 'org.lfa.Manager', '/org/lfa/Manager', 'org.lfa.Manager',
+                                'ActivatePending', check=False)
+                rmm = self.wait_result(RMM)
+                if not self.upstream:
+                        self.assertEqual(r.returncode, 0, r.stderr)
+                        self.assertEqual(json.loads(r.stdout)['data'][0], [[RMM, 'success', '']])
+                        self.assertIsNone(rmm['errno'])
+                        return
+                self.assertNotEqual(r.returncode, 0)
+                self.assertIn(RMM, r.stderr)
+                self.assertEqual(rmm['errno'], 'ECANCELED')
+                self.assertEqual(rmm.get('cause'), 'ACTIVATE INVALID_PARAMETERS')
+                h = self.wait_history(lambda h: h['uuid'] == RMM)
+                self.assertEqual((h[0]['trigger'], h[0]['error']), ('window', -125))
+                self.assertIn('does not say why', h[0]['message'])
+                self.assertEqual(self.cprop(RMM, 'LastResult'), 'failed')
+                self.assertIs(self.cprop(RMM, 'ActivationPending'), True)
+
+
 # The driver's extensions as DriverFeatures names them, and the file each
 # stands for (component uevents and cancel-priming have no file of their own).
 EXTENSION_FEATURES = ['prime', 'cancel-priming', 'state', 'last-error', 'seq-id', 'refresh',

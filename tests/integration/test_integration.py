@@ -762,6 +762,23 @@ class TestPoll(LfadTestCase):
                 wait_for(lambda: self.cprop(RMM, 'CurrentVersion') == '1.3', 10, 'CurrentVersion 1.3 on the bus')
                 self.assertIs(self.cprop(RMM, 'ActivationPending'), False)
 
+        def test_reload_changes_the_interval(self):
+                self.write_policy(lfatest.POLL_POLICY, '[Manager]\nPollIntervalSec=7\n', 'usr')
+                self.lfad.send_signal(signal.SIGHUP)
+                self.wait_ready(2)
+                self.assertEqual(self.prop('PollIntervalUSec'), 7000000)
+                self.write_policy(lfatest.POLL_POLICY, '[Manager]\nPollIntervalSec=0\n', 'usr')
+                self.lfad.send_signal(signal.SIGHUP)
+                self.wait_ready(3)
+                self.assertEqual(self.prop('PollIntervalUSec'), 0)
+                # No poll: a store update stays unknown (the 1 s poll of
+                # the start would have found it by now) until Refresh().
+                self.sim.ctl('store-update uuid=%s pending_version=1.3' % RMM)
+                self.settle(1.5)
+                self.assertIs(self.cprop(RMM, 'ActivationPending'), False)
+                self.busctl('call', 'org.lfa.Manager', '/org/lfa/Manager', 'org.lfa.Manager', 'Refresh')
+                self.assertIs(self.cprop(RMM, 'ActivationPending'), True)
+
 
 class TestRefresh(LfadTestCase):
         FLAVOURS = UPSTREAM
@@ -892,13 +909,16 @@ class TestBusyKernel(LfadTestCase):
 component uuid=%s current=1.0 prime_rounds=4 call_delay_ms=300
 component uuid=%s current=1.2
 ''' % (SLOW, RMM)
-        SIM_OPTIONS = {'prime_budget_ms': 5000, 'activate_budget_ms': 5000}
+        SIM_OPTIONS = {'prime_budget_ms': 60000, 'activate_budget_ms': 5000}
         POLICY = {'etc': {'50-never.conf': policy(defaults={'AutoActivate': 'never'})}}
 
         def test_busy_from_a_concurrent_activation(self):
                 mark = self.notify.mark()
                 self.sim.ctl('store-update uuid=%s' % SLOW, 'store-update uuid=%s pending_version=1.3' % RMM)
                 self.wait_pending_count(2, mark)
+                # Long enough for lfad's write to come while it primes (about
+                # 3 s, stretched with LFA_TIME_SCALE for a slow lfad).
+                self.sim.ctl('set uuid=%s prime_rounds=%d' % (SLOW, int(10 * lfatest.SCALE)))
                 other = self.sysfs_write(SLOW, 'activate', '1', wait=False)
                 self.addCleanup(other.communicate)
                 self.sim.wait_record(lambda r: r['type'] == 'call' and r['call'] == 'PRIME' and r['uuid'] == SLOW)

@@ -798,6 +798,35 @@ class TestRefresh(LfadTestCase):
                 wait_for(lambda: self.cprop(RMM, 'CurrentVersion') == '1.3', 10, 'CurrentVersion 1.3 on the bus')
 
 
+class TestLiveRead(LfadTestCase):
+        """On Arm's driver activation_pending asks the firmware on every
+        read: an operator's Activate() or the maintenance window must not
+        be refused as "nothing pending" because lfad's last poll is older
+        than the store update (the default poll is a minute)."""
+        FLAVOURS = UPSTREAM
+        SCENARIO = PLATFORM
+        POLICY = {'etc': {'50-window.conf': policy(**{RMM: {'AutoActivate': 'window'},
+                                                        BMC: {'AutoActivate': 'window'}})}}
+        POLL_INTERVAL_SEC = 0
+
+        def test_activate_reads_the_driver(self):
+                self.sim.ctl('store-update uuid=%s pending_version=1.3' % RMM)
+                self.assertEqual(self.sim.attr(RMM, 'activation_pending'), '1')
+                r = self.busctl('--json=short', 'call', 'org.lfa.Manager', '/org/lfa/Manager', 'org.lfa.Manager',
+                                'Activate', 'sa{sv}', RMM, '0', check=False)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                self.assertEqual(json.loads(r.stdout)['data'], ['1.3'])
+                self.assertIsNone(self.wait_result(RMM)['errno'])
+
+        def test_window_reads_the_driver(self):
+                self.sim.ctl('store-update uuid=%s pending_version=4.2' % BMC)
+                r = self.busctl('--json=short', 'call', 'org.lfa.Manager', '/org/lfa/Manager', 'org.lfa.Manager',
+                                'ActivatePending', check=False)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                self.assertEqual(json.loads(r.stdout)['data'][0], [[BMC, 'success', '']])
+                self.assertIsNone(self.wait_result(BMC)['errno'])
+
+
 class TestSmcccUevent(LfadTestCase):
         """NVIDIA's kernels send a bare `change` uevent on the SMCCC device
         after each successful activation: lfad re-reads everything at once

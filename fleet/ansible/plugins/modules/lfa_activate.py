@@ -62,7 +62,7 @@ options:
       - Seconds to wait for each activation (lfactl C(--timeout)). On
         expiry the module fails with C(org.lfa.lfactl.Timeout); the
         activation already handed to the firmware still runs to its end
-        within the driver's budgets: read the state again before retrying.
+        within the driver's budgets, so read the state again before retrying.
     type: int
     default: 120
   respect_inhibitors:

@@ -21,7 +21,7 @@ options:
   expect:
     description:
       - Images the operator is rolling out, each C(uuid) and C(version).
-        For each the fact C(lfa.expected) says where it stands here:
+        For each the fact C(lfa.expected) says where it stands here,
         C(status) C(pending) (that version waits), C(current) (it runs,
         nothing pending), C(other-pending), C(missing) or C(absent).
     type: list

@@ -300,11 +300,12 @@ static bool render_lfad(sd_bus *bus, FILE *f) {
         fprintf(f, "lfa_up 1\n");
 
         family(f, "lfa_info", "gauge",
-               "lfad's version, the firmware's LFA ABI version and the driver's ABI; always 1.");
+               "lfad's version, the firmware's LFA ABI version, the driver's ABI and module; always 1.");
         fputs("lfa_info{", f);
         put_label(f, "version", get_s(mgr, "Version"), true);
         put_label(f, "abi_version", get_s(mgr, "AbiVersion"), false);
         put_label(f, "driver_abi", get_s(mgr, "DriverAbi"), false);
+        put_label(f, "driver_module", get_s(mgr, "DriverModule"), false);
         fputs("} 1\n", f);
 
         family(f, "lfa_state", "gauge", "What lfad is doing: 1 for the current state, 0 for the others.");

@@ -72,6 +72,10 @@ KINDS = {
         'slow': 'current=1.2 pending=1 pending_version=1.3 call_delay_ms=1200',
         'other': 'current=1.2 pending=1 pending_version=1.4',       # another image staged
 }
+KINDS['healthy-upstream'] = KINDS['healthy']
+# Kinds of host on Arm's upstream driver ABI (lfa_fw): no prime, state,
+# uevents; lfad polls activation_pending.
+UPSTREAM = {'healthy-upstream'}
 
 
 def wait_for(pred, timeout, what):
@@ -91,7 +95,8 @@ class Host:
                 self.kind = kind
                 self.dir = os.path.join(tmp, name)
                 os.makedirs(self.dir)
-                self.sim = Sim(scenario(KINDS[kind]), prime_budget_ms=5000, activate_budget_ms=5000).start()
+                self.sim = Sim(scenario(KINDS[kind]), prime_budget_ms=5000, activate_budget_ms=5000,
+                               flavour='upstream' if kind in UPSTREAM else 'extended').start()
                 self.bus_path = os.path.join(self.dir, 'bus')
                 conf = os.path.join(self.dir, 'bus.conf')
                 with open(conf, 'w', encoding='utf-8') as f:

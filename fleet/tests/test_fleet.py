@@ -33,10 +33,10 @@ from fleetlab import LFACTL, LFAD, RMM, wait_for  # noqa: E402
 # The rollout group, in wave order: serial [1, 3, 100%] makes node01 the
 # canary, node02-04 the second wave and node05-09 the third.
 ROLLOUT = [('node01', 'healthy'), ('node02', 'healthy'), ('node03', 'current'), ('node04', 'failing'),
-           ('node05', 'healthy'), ('node06', 'healthy'), ('node07', 'inhibited'), ('node08', 'healthy'),
+           ('node05', 'healthy'), ('node06', 'healthy'), ('node07', 'inhibited'), ('node08', 'healthy-upstream'),
            ('node09', 'other')]
 LAB = [('lab01', 'slow'), ('lab02', 'healthy')]
-HEALTHY = [n for n, k in ROLLOUT if k == 'healthy']
+HEALTHY = [n for n, k in ROLLOUT if k.startswith('healthy')]
 WAVES = '[1, 3, "100%"]'
 EXPECT = [{'uuid': RMM, 'version': '1.3'}]
 
@@ -349,6 +349,7 @@ class TestFleet(unittest.TestCase):
                         self.assertEqual(e.value('lfa_up'), 1.0)
                         self.assertEqual(e.value('lfa_policy_error'), 0.0)
                         self.assertEqual(e.value('lfa_components'), 2.0)
+                        self.assertEqual(e.value('lfa_info', driver_abi='extended', driver_module='lfa'), 1.0)
                 # node01 took 1.3: the file was rewritten on lfad's signals
                 # (the watcher's interval is an hour).
                 self.assertEqual(ok.value('lfa_component_info', uuid=RMM, name='TF-RMM', current_version='1.3',

@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # The e2e guest's base image: Debian 12 with the packages of
-# tests/e2e/packages, made by mmdebstrap from the apt sources the host uses.
+# tests/e2e/packages, made by mmdebstrap from $E2E_SOURCES: the host's apt
+# sources in either form, or LFA_E2E_APT_SOURCES (lib/apt-sources).
 # It holds nothing of the project, so a code change never rebuilds it.
 # Sourced by tests/e2e/run.
 

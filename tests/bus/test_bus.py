@@ -572,6 +572,20 @@ class TestUpstreamDriver(BusTestCase):
         """What only Arm's driver does to a caller."""
         FLAVOURS = ('upstream',)
 
+        def test_failure_seen_by_everyone(self):
+                mon = self.monitor()
+                r = self.call('Activate', 'sa{sv}', AUTH, 0, check=False)
+                self.assertIn('does not say why', r.stderr)
+                self.assertEqual(self.wait_result(AUTH)['errno'], 'ECANCELED')
+                mon.wait(r"ActivationFinished \('%s', objectpath '%s', 'activate', 'manual', 'failed', "
+                         r"'org.lfa.Error.FirmwareError', '[^']*does not say why[^']*'" % (AUTH, component_path(AUTH)))
+                self.assertEqual(self.prop('LastResult', component_path(AUTH), CIFACE), 'failed')
+                h = self.data(self.call('History', 'u', 1))[0]
+                self.assertEqual(h[0][:4], [AUTH, AUTH, 'activate', 'manual'])
+                # (result, error): the errno; no LFA code, the driver gives none.
+                self.assertEqual(h[0][9], 'failed')
+                self.assertIn(h[0][10], ('ECANCELED', 'ECANCELED UNKNOWN'))
+
         def test_busy_from_an_activation_lfad_did_not_start(self):
                 # Someone else activates SLOW; the driver shows no state, so
                 # lfad learns of it from the write's -EBUSY.

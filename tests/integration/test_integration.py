@@ -427,6 +427,10 @@ component uuid=%s current=1.0
                 if not self.upstream:
                         # seq_id is an extension.
                         self.assertEqual(self.cprop(RMM, 'SeqId'), int(self.sim.attr(RMM, 'seq_id')))
+                # The new component's auto_activate is lfad's too.
+                wait_for(lambda: [w for w in self.sim.writes('auto_activate', NEW) if not truth(w['value'])],
+                         10, 'auto_activate=0 written on the new component')
+                self.assertIs(self.cprop(NEW, 'KernelAutoActivate'), False)
 
 
 class TestOneAtATime(LfadTestCase):

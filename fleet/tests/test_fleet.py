@@ -389,6 +389,22 @@ class TestFleet(unittest.TestCase):
                 self.assertIn('\nlfa_up 1\n', r.stdout)
                 os.unlink(os.path.join(host.etc, '60-broken.conf'))
 
+        def test_12_module_refusals_carry_the_error_name(self):
+                """Each refusal names its cause, and nothing reaches the platform."""
+                before = writes()
+                status, res = adhoc('node07', 'lfa.fleet.lfa_activate', {'uuid': RMM})
+                self.assertEqual((status, res['error']), ('FAILED', 'org.lfa.Error.Inhibited'), res)
+                self.assertIn('backup-job', res['msg'], res)
+                status, res = adhoc('node09', 'lfa.fleet.lfa_activate', {'uuid': RMM, 'expected_version': '1.3'})
+                self.assertEqual((status, res['error']), ('FAILED', 'org.lfa.fleet.UnexpectedImage'), res)
+                # lfad's own refusal: BL31 may reset a CPU.
+                status, res = adhoc('node06', 'lfa.fleet.lfa_activate', {'uuid': fleetlab.BL31})
+                self.assertEqual((status, res['error']), ('FAILED', 'org.lfa.Error.MayResetCpu'), res)
+                status, res = adhoc('node06', 'lfa.fleet.lfa_activate',
+                                    {'uuid': '00000000-1111-2222-3333-444444444444'})
+                self.assertEqual((status, res['error']), ('FAILED', 'org.lfa.Error.NotFound'), res)
+                self.assertEqual(writes(), before)
+
 
 if __name__ == '__main__':
         unittest.main(verbosity=2)

@@ -357,6 +357,7 @@ class TestContract(BusTestCase):
                 self.assertGreater(self.prop('PolicyLoadedUSec'), 0)
                 self.assertEqual(self.prop('Inhibitors'), [])
                 if self.upstream:
+                        self.assertEqual(self.prop('AbiVersion'), '')
                         self.assertEqual(self.prop('DriverAbi'), 'upstream')
                         self.assertEqual(self.prop('DriverModule'), 'lfa_fw')
                         self.assertEqual(self.prop('DriverFeatures'), ['auto-activate'])
@@ -374,8 +375,10 @@ class TestContract(BusTestCase):
                           'MayResetCpu': False, 'CpuRendezvous': True, 'ForceCpuRendezvous': True,
                           'ParseError': '', 'Decision': 'window', 'LastResult': '',
                           'LastResultUSec': 0, 'KernelAutoActivate': False, 'KernelOverride': ''}
-                if not self.upstream:
-                        # seq_id, state and last_error are the driver's extensions.
+                if self.upstream:
+                        # No seq_id, state, last_error: what the XML says then.
+                        expect.update({'SeqId': 0, 'State': 'idle', 'LastError': ''})
+                else:
                         expect.update({'SeqId': 1, 'State': 'idle', 'LastError': ''})
                 for k, v in expect.items():
                         self.assertEqual(self.prop(k, p, CIFACE), v, k)

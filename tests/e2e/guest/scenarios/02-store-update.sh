@@ -9,10 +9,12 @@ AutoActivate=immediate
 EOF_POLICY
 
 mon=/run/lfa-e2e/02-monitor.json
-busctl monitor --json=short "$BUS_NAME" >"$mon" 2>/dev/null &
+stdbuf -oL busctl monitor --json=short "$BUS_NAME" >"$mon" 2>/dev/null &
 monpid=$!
 trap 'kill $monpid 2>/dev/null || true' EXIT
-sleep 1
+# The monitor listens once it shows a call to lfad.
+wait_for 10 "the bus monitor listens" \
+        'busctl call "$BUS_NAME" "$BUS_PATH" org.freedesktop.DBus.Peer Ping && grep -q "\"member\":\"Ping\"" "$mon"'
 
 before=$(calls ACTIVATE | wc -l)
 t0=$(now_us)
@@ -33,7 +35,7 @@ check "it ran on both vCPUs" grep -q 'cpus=2/2' <<<"$ok_round"
 check "under stop_machine" grep -q 'stopped=1' <<<"$ok_round"
 check "with the rendezvous (no skip flag)" grep -q 'flags=0x0 ' <<<"$ok_round"
 
-sleep 1
+wait_for 10 "the monitor received ActivationFinished" 'grep -q "\"member\":\"ActivationFinished\"" "$mon"'
 kill $monpid 2>/dev/null || true
 wait $monpid 2>/dev/null || true
 check "a client saw ActivationStarted" grep -q '"member":"ActivationStarted"' "$mon"

@@ -21,8 +21,11 @@ wait_for 20 "lfad sees BMC pending" 'test "$(prop_component "$BMC" ActivationPen
 check_eq "BMC's decision" window "$(prop_component "$BMC" Decision)"
 plan=$(lfad_call Plan)
 check "Plan() says window for BMC" grep -q "\"$BMC\" \"[^\"]*\" \"window\"" <<<"$plan"
-# Nothing may happen on its own: watch for a few seconds.
-sleep 5
+# Nothing may happen on its own. Barrier: Refresh() returns after lfad has
+# re-read the inventory and scheduled what it would (no timer is involved
+# in a window decision).
+check "Refresh()" lfad_call Refresh
+check_eq "lfad is idle" idle "$(prop_manager State)"
 check_eq "no ACTIVATE issued before the window" "$before" "$(calls ACTIVATE | wc -l)"
 check_eq "BMC still pending" true "$(prop_component "$BMC" ActivationPending)"
 check_eq "BMC still at 4.1" 4.1 "$(prop_component "$BMC" CurrentVersion)"

@@ -30,7 +30,9 @@ primes=$(calls PRIME | wc -l)
 agent_ctl "store-update uuid=$BL31 pending_version=2.11"
 wait_for 20 "lfad sees BL31 pending" 'test "$(prop_component "$BL31" ActivationPending)" = true'
 check_eq "BL31's decision" refused "$(prop_component "$BL31" Decision)"
-sleep 5
+# Barrier: Refresh() returns after lfad re-read and scheduled again.
+check "Refresh()" lfad_call Refresh
+check_eq "lfad is idle" idle "$(prop_manager State)"
 check_eq "no PRIME issued for BL31" "$primes" "$(calls PRIME | wc -l)"
 check_eq "no ACTIVATE issued for BL31" "$before" "$(calls ACTIVATE | wc -l)"
 check_eq "BL31 still pending" true "$(prop_component "$BL31" ActivationPending)"

@@ -30,7 +30,8 @@ check_eq "lfad kept running (same PID)" "$pid" "$(lfad_pid)"
 check_eq "lfad is active" active "$(systemctl show -P ActiveState lfad.service)"
 check_eq "the policy files in force are unchanged" "$files_before" "$(prop_manager PolicyFiles)"
 check_eq "and were not reloaded" "$loaded_before" "$(prop_manager PolicyLoadedUSec)"
-sleep 3
+# Barrier: Refresh() returns after lfad re-read and decided again.
+check "Refresh()" lfad_call Refresh
 check_eq "RMM still left for the window" window "$(prop_component "$RMM" Decision)"
 check_eq "RMM still pending (the broken file's valid line did not apply)" true \
         "$(prop_component "$RMM" ActivationPending)"

@@ -24,7 +24,10 @@ wait_for 60 "the activation completed: RMM 1.3" \
         'test "$(prop_component "$RMM" CurrentVersion)" = 1.3'
 check_eq "RMM idle" idle "$(cat $SYSFS/$RMM/state)"
 check_eq "RMM not pending" false "$(prop_component "$RMM" ActivationPending)"
-sleep 5
+# Barrier: Refresh() returns after the new lfad re-read and scheduled;
+# nothing is pending, so nothing may start.
+check "Refresh()" lfad_call Refresh
+check_eq "the new lfad is idle" idle "$(prop_manager State)"
 check_eq "exactly one completed activation" $((done_before + 1)) "$(activations)"
 check_eq "the restarted lfad started no activation" 0 \
         "$(journal_count 6d1c2b0f9a8e4f5c8b3e7a1d2c4f6e01 "LFA_UUID=$RMM" --since "$since_restart")"

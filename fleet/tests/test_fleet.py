@@ -378,6 +378,10 @@ class TestFleet(unittest.TestCase):
                 wait_for(lambda: e.value('lfa_up') == 0.0, 10, 'lfa_up 0 on node04')
                 names = {n for n, _, _ in e.scrape() if n.startswith('lfa_')}
                 self.assertEqual(names, {'lfa_up', 'lfa_policy_error'}, names)
+                # lfad back: the watcher follows the bus name, no restart of its own.
+                lab.hosts['node04'].start_lfad()
+                wait_for(lambda: e.value('lfa_up') == 1.0, 10, 'lfa_up 1 on node04 again')
+                self.assertEqual(e.value('lfa_component_failures_total', uuid=RMM), 1.0)
 
         def test_11_metrics_policy_error(self):
                 host = lab.hosts['node05']

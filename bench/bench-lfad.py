@@ -15,8 +15,8 @@ figures; asserts nothing.
             reading the same tree with --sysfs= and no preload
   latency   store-update uevent sent -> lfad's "activate" write seen, p50 /
             p99 over many events; both instants on lfa-sim's clock (the
-            uevent is stamped as sent, the write when inotify reports it),
-            so the figure includes lfa-sim's and umockdev's share, which
+            uevent is stamped as sent, the write when the preload library
+            hands it to lfa-sim), so the figure includes lfa-sim's and umockdev's share, which
             lfa-floor --reflex (writes activate on the uevent, reads
             nothing) measures on the same platform; the next event is sent
             once lfad has written the history record

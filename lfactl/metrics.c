@@ -22,7 +22,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <libgen.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
@@ -46,7 +45,6 @@ typedef struct Metrics {
         sd_event *event;
         sd_event_source *debounce;
         sd_event_source *periodic;
-        unsigned writes;
 } Metrics;
 
 /* One component as the metrics see it: present now, or only in the history. */
@@ -538,10 +536,7 @@ static int metrics_write(Metrics *mx) {
                 return r;
         if (!mx->path)
                 return write_all(STDOUT_FILENO, buf, size);
-        r = write_atomic(mx->path, buf, size);
-        if (r >= 0)
-                mx->writes++;
-        return r;
+        return write_atomic(mx->path, buf, size);
 }
 
 static int on_debounce(sd_event_source *s, uint64_t usec, void *userdata) {

@@ -176,6 +176,12 @@ platform() {
                 "test \"\$(component_count)\" = $2"
 }
 
+# agent_calls_clear: forget the calls recorded so far (the record is a
+# ring of 1024; a scenario that counts calls clears it first).
+agent_calls_clear() {
+        echo clear >"$AGENT/calls"
+}
+
 # calls FN: the agent's records of calls to FN (PRIME, ACTIVATE, ...).
 calls() {
         agent_calls | grep -w "$1" || true

@@ -792,10 +792,16 @@ class TestRefresh(LfadTestCase):
 
         def test_new_image_learned_on_refresh(self):
                 self.assertEqual(self.prop('PollIntervalUSec'), 0)
-                self.sim.ctl('store-update uuid=%s pending_version=1.3' % RMM)
-                # No poll, no uevent: lfad does not know yet.
+                self.sim.ctl('store-update uuid=%s pending_version=1.3' % RMM,
+                             'store-update uuid=%s pending_version=4.2' % BMC)
+                # No poll, no uevent: lfad does not know yet, not even after
+                # someone activates another component (a kernel without
+                # NVIDIA's device uevent says nothing; TestSmcccUevent).
+                self.assertEqual(self.sysfs_write(BMC, 'activate', '1'), 'ok')
+                self.assertIsNone(self.wait_result(BMC)['errno'])
+                self.settle(1.0)
                 self.assertIs(self.cprop(RMM, 'ActivationPending'), False)
-                self.assertEqual(self.activate_writes(), [])
+                self.assertEqual(self.activate_writes(RMM), [])
                 self.busctl('call', 'org.lfa.Manager', '/org/lfa/Manager', 'org.lfa.Manager', 'Refresh')
                 self.wait_activate_write(RMM)
                 self.assertIsNone(self.wait_result(RMM)['errno'])

@@ -940,6 +940,32 @@ class TestKernelAutoActivateBetweenReads(LfadTestCase):
                 self.assertEqual([x['uuid'] for x in self.sim.records('result')], [BMC])
 
 
+class TestV1Backport(LfadTestCase):
+        """NVIDIA's v1-based backports (6.17, 6.18) have upstream's files but
+        no auto_activate: lfad runs without it."""
+        FLAVOURS = UPSTREAM
+        SCENARIO = PLATFORM
+        POLICY = {'etc': {'50-rmm.conf': immediate(RMM)}}
+        START = False
+
+        def test_no_auto_activate(self):
+                for u in (BL31, RMM, BMC):
+                        os.unlink(os.path.join(self.sim.sys_lfa, u, 'auto_activate'))
+                self.start_lfad()
+                self.assertEqual(self.prop('DriverAbi'), 'upstream')
+                self.assertEqual(self.prop('DriverFeatures'), [])
+                self.assertIs(self.cprop(RMM, 'KernelAutoActivate'), False)
+                self.assertEqual(self.cprop(RMM, 'ParseError'), '')
+                self.sim.ctl('store-update uuid=%s pending_version=1.3' % RMM)
+                self.assertIsNone(self.wait_result(RMM)['errno'])
+                self.assertEqual(self.sim.writes('auto_activate'), [])
+                for u in (BL31, RMM, BMC):
+                        self.assertFalse(os.path.exists(os.path.join(self.sim.sys_lfa, u, 'auto_activate')))
+                # Nothing to warn about: the file is optional.
+                self.assertEqual([line for line in self.lfad_output().splitlines()
+                                  if 'auto_activate' in line and ('warn' in line or 'rror' in line)], [])
+
+
 class TestBusyKernel(LfadTestCase):
         """A write while another activation runs gets -EBUSY at once: lfad
         reports Busy naming the kernel, and activates later."""

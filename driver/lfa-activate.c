@@ -467,14 +467,28 @@ static bool lfa_is_removed(struct lfa_component *comp)
 	return removed;
 }
 
+/*
+ * Without the extensions, Arm's lfa_fw: the log names the failure, the
+ * write says only -ECANCELED.
+ */
+static int lfa_upstream_errno(struct lfa_component *comp,
+			      const struct lfa_error *e)
+{
+	char text[96];
+
+	lfa_format_error(e, text, sizeof(text));
+	pr_err("%pUb: activation failed: %s\n", &comp->uuid, text);
+	return -ECANCELED;
+}
+
 /* The common frame of the "activate" and "prime" writes. */
-static int lfa_sequence(struct lfa_component *comp, bool activate)
+static int lfa_sequence(struct lfa_component *comp, bool activate, bool wait)
 {
 	const char *action = activate ? "activate" : "prime";
 	struct lfa_error e = { 0 };
 	int ret;
 
-	ret = lfa_lock_sequence();
+	ret = wait ? lfa_wait_sequence() : lfa_lock_sequence();
 	if (ret)
 		return ret;
 	/* A vanished component gets no uevent: its directory is going. */
@@ -488,6 +502,8 @@ static int lfa_sequence(struct lfa_component *comp, bool activate)
 		lfa_set_error(comp, &e);
 		if (!lfa_is_removed(comp))
 			lfa_send_event(comp, LFA_EVENT_FAILED, action, ret);
+		if (!lfa_ext())
+			ret = lfa_upstream_errno(comp, &e);
 	} else if (activate) {
 		/* Sequence ids and the set of components may change. */
 		ret = lfa_refresh_locked(LFA_EVENT_CHANGED, comp);
@@ -496,6 +512,8 @@ static int lfa_sequence(struct lfa_component *comp, bool activate)
 				&comp->uuid, ret);
 		ret = 0;
 		lfa_send_event(comp, LFA_EVENT_ACTIVATED, action, 0);
+		if (!lfa_ext())
+			pr_info("%pUb: successfully activated\n", &comp->uuid);
 	} else {
 		lfa_send_event(comp, LFA_EVENT_PRIMED, action, 0);
 	}
@@ -505,13 +523,18 @@ static int lfa_sequence(struct lfa_component *comp, bool activate)
 
 int lfa_activate(struct lfa_component *comp)
 {
-	return lfa_sequence(comp, true);
+	return lfa_sequence(comp, true, false);
 }
 EXPORT_SYMBOL_IF_KUNIT(lfa_activate);
 
+int lfa_auto_activate(struct lfa_component *comp)
+{
+	return lfa_sequence(comp, true, true);
+}
+
 int lfa_prime(struct lfa_component *comp)
 {
-	return lfa_sequence(comp, false);
+	return lfa_sequence(comp, false, false);
 }
 EXPORT_SYMBOL_IF_KUNIT(lfa_prime);
 
@@ -547,7 +570,8 @@ int lfa_cancel(struct lfa_component *comp)
 
 	x0 = lfa_issue_cancel(seq_id);
 	if (x0) {
-		ret = lfa_to_errno(x0);
+		/* Arm's lfa_fw: -EINVAL whatever the firmware said. */
+		ret = lfa_ext() ? lfa_to_errno(x0) : -EINVAL;
 		goto out_unlock;
 	}
 	if (state == LFA_STATE_PRIMED) {
@@ -572,3 +596,13 @@ void lfa_set_force_rendezvous(struct lfa_component *comp, bool force)
 	lfa_data_unlock(flags);
 }
 EXPORT_SYMBOL_IF_KUNIT(lfa_set_force_rendezvous);
+
+void lfa_set_auto_activate(struct lfa_component *comp, bool on)
+{
+	unsigned long flags;
+
+	lfa_data_lock(&flags);
+	comp->auto_activate = on;
+	lfa_data_unlock(flags);
+}
+EXPORT_SYMBOL_IF_KUNIT(lfa_set_auto_activate);

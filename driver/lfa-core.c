@@ -16,6 +16,7 @@
 #include <linux/err.h>
 #include <linux/kobject.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -42,6 +43,32 @@ static u32 lfa_version_x0;
  * "store-updated" then, not as "changed".
  */
 static atomic_t lfa_store_updated = ATOMIC_INIT(0);
+/* Bound notification devices: while none, pending is read live. */
+static atomic_t lfa_notifiers = ATOMIC_INIT(0);
+/* The "extensions" parameter as lfa_core_init() found it. */
+static bool lfa_ext_mode = true;
+/* Counts notifications, so that each tries a component once. */
+static unsigned int lfa_auto_gen;
+
+bool lfa_extensions = true;
+module_param_named(extensions, lfa_extensions, bool, 0444);
+MODULE_PARM_DESC(extensions,
+		 "lfa.ko's extensions (seq_id, state, last_error, prime, version, refresh, uevents, errnos); N: only the ABI of Arm's lfa_fw (default: Y)");
+EXPORT_SYMBOL_IF_KUNIT(lfa_extensions);
+
+bool lfa_ext(void)
+{
+	return READ_ONCE(lfa_ext_mode);
+}
+EXPORT_SYMBOL_IF_KUNIT(lfa_ext);
+
+void lfa_set_notifier_bound(bool bound)
+{
+	if (bound)
+		atomic_inc(&lfa_notifiers);
+	else
+		atomic_dec(&lfa_notifiers);
+}
 
 static void lfa_sweep(struct work_struct *work);
 static DECLARE_WORK(lfa_sweep_work, lfa_sweep);
@@ -74,6 +101,16 @@ int lfa_lock_sequence(void)
 {
 	if (!mutex_trylock(&lfa_mutex))
 		return -EBUSY;
+	if (!lfa_kset) {
+		mutex_unlock(&lfa_mutex);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+int lfa_wait_sequence(void)
+{
+	mutex_lock(&lfa_mutex);
 	if (!lfa_kset) {
 		mutex_unlock(&lfa_mutex);
 		return -ENODEV;
@@ -114,6 +151,8 @@ void lfa_send_event(struct lfa_component *comp, enum lfa_event event,
 	char *envp[5];
 	int n = 0;
 
+	if (!lfa_ext())
+		return;
 	snprintf(ev, sizeof(ev), "LFA_EVENT=%s", lfa_event_names[event]);
 	envp[n++] = ev;
 	snprintf(uuid, sizeof(uuid), "LFA_UUID=%pUb", &comp->uuid);
@@ -264,8 +303,10 @@ static int lfa_component_add(u32 seq_id, const struct lfa_entry *e)
 	spin_lock_irqsave(&lfa_lock, flags);
 	list_add_tail(&comp->node, &lfa_components);
 	spin_unlock_irqrestore(&lfa_lock, flags);
-	kobject_uevent(&comp->kobj, KOBJ_ADD);
-	lfa_record_uevent(KOBJ_ADD, &comp->uuid, NULL);
+	if (lfa_ext()) {
+		kobject_uevent(&comp->kobj, KOBJ_ADD);
+		lfa_record_uevent(KOBJ_ADD, &comp->uuid, NULL);
+	}
 	return 0;
 }
 
@@ -287,8 +328,10 @@ static void lfa_sweep_list(void)
 
 	list_for_each_entry_safe(comp, tmp, &dead, node) {
 		list_del_init(&comp->node);
-		kobject_uevent(&comp->kobj, KOBJ_REMOVE);
-		lfa_record_uevent(KOBJ_REMOVE, &comp->uuid, NULL);
+		if (lfa_ext()) {
+			kobject_uevent(&comp->kobj, KOBJ_REMOVE);
+			lfa_record_uevent(KOBJ_REMOVE, &comp->uuid, NULL);
+		}
 		kobject_del(&comp->kobj);
 		kobject_put(&comp->kobj);
 	}
@@ -398,6 +441,51 @@ int lfa_refresh(enum lfa_event why)
 }
 EXPORT_SYMBOL_IF_KUNIT(lfa_refresh);
 
+/*
+ * The next component the notification activates: capable, pending,
+ * auto_activate set, not tried by this notification (a failed one stays
+ * pending), with a reference.
+ */
+static struct lfa_component *lfa_auto_next(unsigned int gen)
+{
+	struct lfa_component *comp, *found = NULL;
+	unsigned long flags;
+
+	spin_lock_irqsave(&lfa_lock, flags);
+	list_for_each_entry(comp, &lfa_components, node) {
+		if (comp->removed || !comp->auto_activate ||
+		    comp->auto_gen == gen ||
+		    !(comp->flags & LFA_INV_CAPABLE) ||
+		    !(comp->flags & LFA_INV_PENDING))
+			continue;
+		comp->auto_gen = gen;
+		kobject_get(&comp->kobj);
+		found = comp;
+		break;
+	}
+	spin_unlock_irqrestore(&lfa_lock, flags);
+	return found;
+}
+
+/* Arm's lfa_fw: the kernel activates what auto_activate names. */
+static void lfa_auto_activate_all(void)
+{
+	struct lfa_component *comp;
+	unsigned int gen;
+	int ret;
+
+	mutex_lock(&lfa_mutex);
+	gen = ++lfa_auto_gen;
+	mutex_unlock(&lfa_mutex);
+	while ((comp = lfa_auto_next(gen))) {
+		ret = lfa_auto_activate(comp);
+		if (ret && ret != -ENODEV)
+			pr_warn("%pUb: automatic activation failed: %d\n",
+				&comp->uuid, ret);
+		kobject_put(&comp->kobj);
+	}
+}
+
 int lfa_notify_store_updated(void)
 {
 	int ret;
@@ -407,6 +495,8 @@ int lfa_notify_store_updated(void)
 	if (ret && ret != -ENODEV)
 		pr_warn("refresh after a firmware store update failed: %d\n",
 			ret);
+	if (!ret)
+		lfa_auto_activate_all();
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(lfa_notify_store_updated);
@@ -445,11 +535,27 @@ void lfa_component_get_info(struct lfa_component *comp,
 	info->pending_version = comp->pending_version;
 	info->state = comp->state;
 	info->force_rendezvous = comp->force_rendezvous;
+	info->auto_activate = comp->auto_activate;
 	info->removed = comp->removed;
 	info->last_error = comp->last_error;
 	spin_unlock_irqrestore(&lfa_lock, flags);
 }
 EXPORT_SYMBOL_IF_KUNIT(lfa_component_get_info);
+
+void lfa_component_live(struct lfa_component_info *info)
+{
+	struct lfa_regs res;
+	uuid_t uuid;
+
+	if (atomic_read(&lfa_notifiers))
+		return;
+	if (lfa_read_entry(info->seq_id, &uuid, &res) ||
+	    !uuid_equal(&uuid, &info->uuid))
+		return;
+	info->flags = res.a3;
+	info->current_version = res.a4;
+	info->pending_version = res.a5;
+}
 
 unsigned int lfa_component_count(void)
 {
@@ -533,6 +639,7 @@ int lfa_core_init(void)
 		goto out_unlock;
 	}
 	lfa_invoke = fn;
+	WRITE_ONCE(lfa_ext_mode, READ_ONCE(lfa_extensions));
 	lfa_activate_forget();
 	ret = lfa_discover();
 	if (ret)
@@ -543,8 +650,9 @@ int lfa_core_init(void)
 		goto out_unlock;
 	}
 	lfa_kset = lfa_sysfs_init();
-	if (!lfa_kset) {
-		ret = -ENOMEM;
+	if (IS_ERR(lfa_kset)) {
+		ret = PTR_ERR(lfa_kset);
+		lfa_kset = NULL;
 		goto err_wq;
 	}
 	ret = lfa_refresh_locked(LFA_EVENT_CHANGED, NULL);

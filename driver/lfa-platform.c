@@ -6,8 +6,10 @@
  * ARML0003 (current spec), one interrupt of a DT "arm,lfa" node, or the
  * beta spec's ARMHF000 / "arm,armhf000" with its
  * "fw-store-updated-interrupt". Either way the driver refreshes the
- * inventory and sends uevents; it activates nothing (lfad decides).
- * Discovery and sysfs work without this device.
+ * inventory, sends uevents (with the extensions) and activates the
+ * components whose auto_activate is 1 (none by default: lfad decides).
+ * Discovery and sysfs work without this device; while none is bound,
+ * activation_pending and pending_version are read from the firmware.
  */
 
 #define pr_fmt(fmt) "lfa: " fmt
@@ -121,18 +123,33 @@ static int lfa_probe_acpi(struct platform_device *pdev)
 }
 #endif
 
+static void lfa_notifier_unbound(void *data)
+{
+	lfa_set_notifier_bound(false);
+}
+
 static int lfa_probe(struct platform_device *pdev)
 {
+	int ret;
+
 	switch ((uintptr_t)device_get_match_data(&pdev->dev)) {
 	case LFA_NOTIFY_ACPI:
-		return lfa_probe_acpi(pdev);
+		ret = lfa_probe_acpi(pdev);
+		break;
 	case LFA_NOTIFY_IRQ:
-		return lfa_probe_irq(pdev, false);
+		ret = lfa_probe_irq(pdev, false);
+		break;
 	case LFA_NOTIFY_IRQ_NAMED:
-		return lfa_probe_irq(pdev, true);
+		ret = lfa_probe_irq(pdev, true);
+		break;
 	default:
-		return -ENODEV;
+		ret = -ENODEV;
 	}
+	if (ret)
+		return ret;
+	/* From now on a store update refreshes the cache: reads use it. */
+	lfa_set_notifier_bound(true);
+	return devm_add_action_or_reset(&pdev->dev, lfa_notifier_unbound, NULL);
 }
 
 static const struct acpi_device_id lfa_acpi_ids[] = {

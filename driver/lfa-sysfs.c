@@ -10,7 +10,9 @@
 #define pr_fmt(fmt) "lfa: " fmt
 
 #include <linux/bitfield.h>
+#include <linux/err.h>
 #include <linux/kernel.h>
+#include <linux/kernfs.h>
 #include <linux/kobject.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -43,8 +45,14 @@ const char *lfa_component_name(const uuid_t *uuid)
 }
 EXPORT_SYMBOL_IF_KUNIT(lfa_component_name);
 
+/*
+ * @live: the file reads the firmware's answer where no notification device
+ * keeps the cache current; @ext: an extension (hidden without them).
+ */
 struct lfa_attribute {
 	struct attribute attr;
+	bool live;
+	bool ext;
 	ssize_t (*show)(const struct lfa_component_info *info, char *buf);
 	ssize_t (*store)(struct lfa_component *comp, const char *buf,
 			 size_t count);
@@ -67,6 +75,8 @@ static ssize_t lfa_attr_show(struct kobject *kobj, struct attribute *attr,
 	lfa_component_get_info(to_component(kobj), &info);
 	if (info.removed)
 		return -ENODEV;
+	if (a->live)
+		lfa_component_live(&info);
 	return a->show(&info, buf);
 }
 
@@ -155,16 +165,56 @@ static ssize_t force_cpu_rendezvous_show(const struct lfa_component_info *info,
 	return sysfs_emit(buf, "%d\n", info->force_rendezvous);
 }
 
+/*
+ * kstrtobool() reads only the first character, so "foo" would be false:
+ * take whole words only (-EINVAL for anything else).
+ */
+static int lfa_strtobool(const char *buf, bool *value)
+{
+	static const char * const words[] = {
+		"0", "n", "N", "no", "off", "false",
+		"1", "y", "Y", "yes", "on", "true",
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(words); i++) {
+		if (sysfs_streq(buf, words[i])) {
+			*value = i >= ARRAY_SIZE(words) / 2;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
 static ssize_t force_cpu_rendezvous_store(struct lfa_component *comp,
 					  const char *buf, size_t count)
 {
 	bool force;
 	int ret;
 
-	ret = kstrtobool(buf, &force);
+	ret = lfa_strtobool(buf, &force);
 	if (ret)
 		return ret;
 	lfa_set_force_rendezvous(comp, force);
+	return count;
+}
+
+static ssize_t auto_activate_show(const struct lfa_component_info *info,
+				  char *buf)
+{
+	return sysfs_emit(buf, "%d\n", info->auto_activate);
+}
+
+static ssize_t auto_activate_store(struct lfa_component *comp,
+				   const char *buf, size_t count)
+{
+	bool on;
+	int ret;
+
+	ret = lfa_strtobool(buf, &on);
+	if (ret)
+		return ret;
+	lfa_set_auto_activate(comp, on);
 	return count;
 }
 
@@ -189,12 +239,12 @@ static ssize_t last_error_show(const struct lfa_component_info *info,
 	return sysfs_emit(buf, "%s\n", text);
 }
 
-/* The write-only actions take a true boolean; anything else is -EINVAL. */
+/* "prime" and "refresh" take a true boolean; anything else is -EINVAL. */
 static int lfa_parse_true(const char *buf)
 {
 	bool value;
 
-	if (kstrtobool(buf, &value) || !value)
+	if (lfa_strtobool(buf, &value) || !value)
 		return -EINVAL;
 	return 0;
 }
@@ -211,10 +261,13 @@ static ssize_t lfa_action_store(struct lfa_component *comp, const char *buf,
 	return ret ? ret : count;
 }
 
+/* As in Arm's lfa_fw, any write activates, "0" included. */
 static ssize_t activate_store(struct lfa_component *comp, const char *buf,
 			      size_t count)
 {
-	return lfa_action_store(comp, buf, count, lfa_activate);
+	int ret = lfa_activate(comp);
+
+	return ret ? ret : count;
 }
 
 static ssize_t prime_store(struct lfa_component *comp, const char *buf,
@@ -223,10 +276,13 @@ static ssize_t prime_store(struct lfa_component *comp, const char *buf,
 	return lfa_action_store(comp, buf, count, lfa_prime);
 }
 
+/* As in Arm's lfa_fw, any write cancels. */
 static ssize_t cancel_store(struct lfa_component *comp, const char *buf,
 			    size_t count)
 {
-	return lfa_action_store(comp, buf, count, lfa_cancel);
+	int ret = lfa_cancel(comp);
+
+	return ret ? ret : count;
 }
 
 #define LFA_ATTR_RO(_name) \
@@ -235,21 +291,37 @@ static ssize_t cancel_store(struct lfa_component *comp, const char *buf,
 	static struct lfa_attribute lfa_attr_##_name = __ATTR_RW(_name)
 #define LFA_ATTR_WO(_name) \
 	static struct lfa_attribute lfa_attr_##_name = __ATTR_WO(_name)
+#define LFA_ATTR_LIVE(_name)						\
+	static struct lfa_attribute lfa_attr_##_name = {		\
+		.attr = { .name = __stringify(_name), .mode = 0444 },	\
+		.live = true,						\
+		.show = _name##_show,					\
+	}
+#define LFA_ATTR_EXT(_name, _mode, _show, _store)			\
+	static struct lfa_attribute lfa_attr_##_name = {		\
+		.attr = { .name = __stringify(_name), .mode = _mode },	\
+		.ext = true,						\
+		.show = _show,						\
+		.store = _store,					\
+	}
 
+/* The files of Arm's lfa_fw, with its modes. */
 LFA_ATTR_RO(name);
-LFA_ATTR_RO(seq_id);
 LFA_ATTR_RO(current_version);
-LFA_ATTR_RO(pending_version);
+LFA_ATTR_LIVE(pending_version);
 LFA_ATTR_RO(activation_capable);
-LFA_ATTR_RO(activation_pending);
+LFA_ATTR_LIVE(activation_pending);
 LFA_ATTR_RO(may_reset_cpu);
 LFA_ATTR_RO(cpu_rendezvous);
 LFA_ATTR_RW(force_cpu_rendezvous);
-LFA_ATTR_RO(state);
-LFA_ATTR_RO(last_error);
+LFA_ATTR_RW(auto_activate);
 LFA_ATTR_WO(activate);
-LFA_ATTR_WO(prime);
 LFA_ATTR_WO(cancel);
+/* lfa.ko's extensions. */
+LFA_ATTR_EXT(seq_id, 0444, seq_id_show, NULL);
+LFA_ATTR_EXT(state, 0444, state_show, NULL);
+LFA_ATTR_EXT(last_error, 0444, last_error_show, NULL);
+LFA_ATTR_EXT(prime, 0200, NULL, prime_store);
 
 static struct attribute *lfa_component_attrs[] = {
 	&lfa_attr_name.attr,
@@ -261,6 +333,7 @@ static struct attribute *lfa_component_attrs[] = {
 	&lfa_attr_may_reset_cpu.attr,
 	&lfa_attr_cpu_rendezvous.attr,
 	&lfa_attr_force_cpu_rendezvous.attr,
+	&lfa_attr_auto_activate.attr,
 	&lfa_attr_state.attr,
 	&lfa_attr_last_error.attr,
 	&lfa_attr_activate.attr,
@@ -268,7 +341,21 @@ static struct attribute *lfa_component_attrs[] = {
 	&lfa_attr_cancel.attr,
 	NULL,
 };
-ATTRIBUTE_GROUPS(lfa_component);
+
+static umode_t lfa_component_is_visible(struct kobject *kobj,
+					struct attribute *attr, int n)
+{
+	struct lfa_attribute *a = container_of(attr, struct lfa_attribute,
+					       attr);
+
+	return a->ext && !lfa_ext() ? 0 : attr->mode;
+}
+
+static const struct attribute_group lfa_component_group = {
+	.attrs = lfa_component_attrs,
+	.is_visible = lfa_component_is_visible,
+};
+__ATTRIBUTE_GROUPS(lfa_component);
 
 static void lfa_component_release(struct kobject *kobj)
 {
@@ -314,22 +401,62 @@ static const struct attribute_group lfa_top_group = {
 	.attrs = lfa_top_attrs,
 };
 
+static void lfa_kset_release(struct kobject *kobj)
+{
+	kfree(container_of(kobj, struct kset, kobj));
+}
+
+static const struct kobj_type lfa_kset_ktype = {
+	.release = lfa_kset_release,
+	.sysfs_ops = &kobj_sysfs_ops,
+};
+
+/*
+ * kset_create_and_add() with its error: NULL would not tell "taken by
+ * another driver" from "out of memory". The look-up first spares the log
+ * sysfs's "duplicate filename" stack dump; kset_register() still answers
+ * -EEXIST if the other driver wins a race.
+ */
 struct kset *lfa_sysfs_init(void)
 {
+	struct kernfs_node *kn;
 	struct kset *kset;
+	int ret;
 
-	kset = kset_create_and_add("lfa", NULL, firmware_kobj);
+	kn = kernfs_find_and_get(firmware_kobj->sd, "lfa");
+	if (kn) {
+		kernfs_put(kn);
+		pr_err("/sys/firmware/lfa exists: another LFA driver (Arm's lfa_fw?) is bound; lfa.ko is not needed\n");
+		return ERR_PTR(-EEXIST);
+	}
+	kset = kzalloc(sizeof(*kset), GFP_KERNEL);
 	if (!kset)
-		return NULL;
-	if (sysfs_create_group(&kset->kobj, &lfa_top_group)) {
+		return ERR_PTR(-ENOMEM);
+	ret = kobject_set_name(&kset->kobj, "lfa");
+	if (ret) {
+		kfree(kset);
+		return ERR_PTR(ret);
+	}
+	kset->kobj.parent = firmware_kobj;
+	kset->kobj.ktype = &lfa_kset_ktype;
+	ret = kset_register(kset);
+	if (ret) {
+		if (ret == -EEXIST)
+			pr_err("/sys/firmware/lfa exists: another LFA driver (Arm's lfa_fw?) is bound; lfa.ko is not needed\n");
+		/* kset_register() leaves the kobject to its owner. */
+		kobject_put(&kset->kobj);
+		return ERR_PTR(ret);
+	}
+	if (lfa_ext() && sysfs_create_group(&kset->kobj, &lfa_top_group)) {
 		kset_unregister(kset);
-		return NULL;
+		return ERR_PTR(-ENOMEM);
 	}
 	return kset;
 }
 
 void lfa_sysfs_exit(struct kset *kset)
 {
-	sysfs_remove_group(&kset->kobj, &lfa_top_group);
+	if (lfa_ext())
+		sysfs_remove_group(&kset->kobj, &lfa_top_group);
 	kset_unregister(kset);
 }

@@ -168,8 +168,10 @@ struct lfa_error {
  * @pending_version: x5 as reported (0: not reported)
  * @state: see enum lfa_state
  * @force_rendezvous: the force_cpu_rendezvous file
+ * @auto_activate: the auto_activate file: the notification activates it
  * @removed: gone from the inventory, or the driver is unloading
  * @cancel: a cancel request for the running priming loop
+ * @auto_gen: the notification that last tried to activate it
  * @last_error: see struct lfa_error
  * @event: refresh bookkeeping: the change uevent this refresh owes
  * @seen: refresh bookkeeping: found in the inventory being applied
@@ -189,8 +191,10 @@ struct lfa_component {
 	u64 pending_version;
 	enum lfa_state state;
 	bool force_rendezvous;
+	bool auto_activate;
 	bool removed;
 	bool cancel;
+	unsigned int auto_gen;
 	struct lfa_error last_error;
 	int event;
 	bool seen;
@@ -205,6 +209,7 @@ struct lfa_component {
  * @pending_version: see struct lfa_component
  * @state: see struct lfa_component
  * @force_rendezvous: see struct lfa_component
+ * @auto_activate: see struct lfa_component
  * @removed: see struct lfa_component
  * @last_error: see struct lfa_component
  */
@@ -216,6 +221,7 @@ struct lfa_component_info {
 	u64 pending_version;
 	enum lfa_state state;
 	bool force_rendezvous;
+	bool auto_activate;
 	bool removed;
 	struct lfa_error last_error;
 };
@@ -225,7 +231,42 @@ extern unsigned int lfa_prime_budget_ms;
 extern unsigned int lfa_activate_budget_ms;
 extern unsigned int lfa_poll_interval_ms;
 
+/* Module parameter "extensions" (lfa-core.c); tests may change it. */
+extern bool lfa_extensions;
+
 /* ---- lfa-core.c: discovery, inventory, refresh, uevents ---- */
+
+/**
+ * lfa_ext() - whether this driver instance offers its extensions
+ *
+ * The value of the "extensions" parameter when lfa_core_init() ran. Without
+ * them the driver has only the files of Arm's lfa_fw, no top-level files,
+ * sends no uevents and answers "activate" with lfa_fw's errnos.
+ *
+ * Return: true with the extensions.
+ */
+bool lfa_ext(void);
+
+/**
+ * lfa_set_notifier_bound() - a notification device was bound or unbound
+ * @bound: true on probe, false on remove
+ *
+ * While none is bound, activation_pending and pending_version ask the
+ * firmware on every read.
+ */
+void lfa_set_notifier_bound(bool bound);
+
+/**
+ * lfa_component_live() - ask the firmware for a component's entry
+ * @info: a copy of the component's state; on success its flags and
+ *	  versions are replaced by the firmware's answer
+ *
+ * One LFA_GET_INVENTORY of @info->seq_id, without the mutex (a read never
+ * waits for a sequence). Does nothing while a notification device is bound
+ * (the cache is current then) or when the entry at that sequence id is
+ * another component's (ids moved; the next refresh puts them right).
+ */
+void lfa_component_live(struct lfa_component_info *info);
 
 /**
  * lfa_core_init() - discover LFA and publish its components
@@ -233,11 +274,13 @@ extern unsigned int lfa_poll_interval_ms;
  * Picks the conduit (the simulated agent with CONFIG_LFA_TEST_AGENT),
  * checks LFA_VERSION (major 1) and LFA_FEATURES of every function used,
  * creates /sys/firmware/lfa and reads the inventory (one "add" uevent per
- * component). Called by module init; KUnit calls it again after
- * lfa_core_exit() to start over against a freshly programmed agent.
+ * component with the extensions). Called by module init; KUnit calls it
+ * again after lfa_core_exit() to start over against a freshly programmed
+ * agent.
  *
  * Return: 0, -ENODEV when there is no usable LFA (one message says why),
- * -EEXIST when already initialised, or another negative errno.
+ * -EEXIST when already initialised or when /sys/firmware/lfa belongs to
+ * another driver (one message says so), or another negative errno.
  */
 int lfa_core_init(void);
 
@@ -281,8 +324,11 @@ int lfa_refresh(enum lfa_event why);
  * lfa_notify_store_updated() - the platform's "firmware store updated"
  *
  * What the platform IRQ thread and ACPI Notify (and the test agent's
- * "notify") call: lfa_refresh(LFA_EVENT_STORE_UPDATED). Activates nothing.
- * Failures are logged.
+ * "notify") call: lfa_refresh(LFA_EVENT_STORE_UPDATED), then, as Arm's
+ * driver does, the activation of every capable and pending component whose
+ * auto_activate is 1, one after another (each activation refreshes), each
+ * tried once per notification. Nothing is activated while every
+ * auto_activate is 0 (the default). Failures are logged.
  *
  * Return: as lfa_refresh().
  */
@@ -379,6 +425,13 @@ int lfa_refresh_locked(enum lfa_event why, struct lfa_component *skip);
  */
 int lfa_lock_sequence(void);
 
+/**
+ * lfa_wait_sequence() - lfa_lock_sequence() that waits for the mutex
+ *
+ * Return: 0, or -ENODEV when the driver is not initialised or unloading.
+ */
+int lfa_wait_sequence(void);
+
 /** lfa_unlock_sequence() - release the mutex taken by lfa_lock_sequence() */
 void lfa_unlock_sequence(void);
 
@@ -410,6 +463,24 @@ int lfa_activate(struct lfa_component *comp);
  * Return: 0, -EALREADY when already primed, or an errno as lfa_activate().
  */
 int lfa_prime(struct lfa_component *comp);
+
+/**
+ * lfa_auto_activate() - an activation the notification starts
+ * @comp: the component
+ *
+ * lfa_activate() that waits for a running sequence instead of returning
+ * -EBUSY.
+ *
+ * Return: as lfa_activate().
+ */
+int lfa_auto_activate(struct lfa_component *comp);
+
+/**
+ * lfa_set_auto_activate() - the auto_activate file
+ * @comp: the component
+ * @on: the new value
+ */
+void lfa_set_auto_activate(struct lfa_component *comp, bool on);
 
 /**
  * lfa_cancel() - the body of the "cancel" file
@@ -482,7 +553,10 @@ extern const struct kobj_type lfa_component_ktype;
 /**
  * lfa_sysfs_init() - create the "lfa" kset under /sys/firmware
  *
- * Return: the kset, or NULL.
+ * With the extensions, also its "version" and "refresh" files.
+ *
+ * Return: the kset, ERR_PTR(-EEXIST) when another driver (Arm's lfa_fw)
+ * has /sys/firmware/lfa, or another ERR_PTR().
  */
 struct kset *lfa_sysfs_init(void);
 

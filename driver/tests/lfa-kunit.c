@@ -5,6 +5,7 @@
  * the agent's records. See lfa-kunit.h.
  */
 #include <linux/delay.h>
+#include <linux/kernfs.h>
 #include <linux/kthread.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
@@ -24,6 +25,7 @@ int lfa_kunit_init(struct kunit *test)
 	ctx->prime_budget_ms = lfa_prime_budget_ms;
 	ctx->activate_budget_ms = lfa_activate_budget_ms;
 	ctx->poll_interval_ms = lfa_poll_interval_ms;
+	ctx->extensions = lfa_extensions;
 	test->priv = ctx;
 	return 0;
 }
@@ -62,6 +64,7 @@ void lfa_kunit_exit(struct kunit *test)
 	lfa_prime_budget_ms = ctx->prime_budget_ms;
 	lfa_activate_budget_ms = ctx->activate_budget_ms;
 	lfa_poll_interval_ms = ctx->poll_interval_ms;
+	lfa_extensions = ctx->extensions;
 	/* What module init leaves: the default agent and a bound driver. */
 	lfa_agent_reset();
 	if (lfa_core_init())
@@ -359,4 +362,24 @@ char *lfa_kunit_last_error(struct kunit *test, struct lfa_component *comp)
 	KUNIT_EXPECT_EQ(test, buf[len - 1], '\n');
 	buf[len - 1] = '\0';
 	return buf;
+}
+
+/* lfa_kunit_has_file() - whether sysfs shows @name in @kobj's directory. */
+bool lfa_kunit_has_file(struct kobject *kobj, const char *name)
+{
+	struct kernfs_node *kn;
+	bool found;
+
+	if (!kobj->sd)
+		return false;
+	kn = kernfs_find_and_get(kobj->sd, name);
+	found = kn;
+	kernfs_put(kn);
+	return found;
+}
+
+/* lfa_kunit_count_all_uevents() - every uevent recorded, of any kind. */
+unsigned int lfa_kunit_count_all_uevents(void)
+{
+	return lfa_agent_uevents(NULL, 0);
 }

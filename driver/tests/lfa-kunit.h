@@ -51,6 +51,7 @@ struct lfa_kunit_async {
  * @prime_budget_ms: module parameter value to restore
  * @activate_budget_ms: module parameter value to restore
  * @poll_interval_ms: module parameter value to restore
+ * @extensions: module parameter value to restore
  */
 struct lfa_kunit_ctx {
 	struct lfa_component *held[LFA_KUNIT_MAX_HELD];
@@ -60,6 +61,7 @@ struct lfa_kunit_ctx {
 	unsigned int prime_budget_ms;
 	unsigned int activate_budget_ms;
 	unsigned int poll_interval_ms;
+	bool extensions;
 };
 
 int lfa_kunit_init(struct kunit *test);
@@ -98,5 +100,7 @@ unsigned int lfa_kunit_count_uevents(struct kunit *test,
 unsigned int lfa_kunit_changes(struct kunit *test, const char *uuid,
 			       const char *env);
 char *lfa_kunit_last_error(struct kunit *test, struct lfa_component *comp);
+bool lfa_kunit_has_file(struct kobject *kobj, const char *name);
+unsigned int lfa_kunit_count_all_uevents(void);
 
 #endif /* _LFA_KUNIT_H */

@@ -192,28 +192,69 @@ static void lfa_poll_sleep(void)
 		msleep_interruptible(ms);
 }
 
+/* A cancel write, a fatal signal to the writer, or the driver unloading. */
+static bool lfa_stop_requested(struct lfa_component *comp)
+{
+	return READ_ONCE(comp->cancel) || lfa_stopping() ||
+	       fatal_signal_pending(current);
+}
+
+/*
+ * The PRIME call-again loop. A stop requested during the last PRIME call
+ * is checked by lfa_run(), under the lock cancel takes, when it leaves
+ * "priming".
+ */
 static int lfa_prime_loop(struct lfa_component *comp, u32 seq_id,
 			  struct lfa_error *e)
 {
 	unsigned long deadline;
 	struct lfa_regs res;
+	bool again = false;
+	int ret;
 
 	deadline = jiffies + msecs_to_jiffies(READ_ONCE(lfa_prime_budget_ms));
 	for (;;) {
 		struct lfa_regs args = { .a0 = LFA_FN_PRIME, .a1 = seq_id };
 
-		if (READ_ONCE(comp->cancel) || fatal_signal_pending(current))
+		if (lfa_stop_requested(comp))
 			return lfa_abort(seq_id, -ECANCELED, LFA_CALL_PRIME, e);
 		touch_nmi_watchdog();
 		lfa_call(&args, &res);
-		if (res.a0)
-			return lfa_fw_error(e, (s64)res.a0, LFA_CALL_PRIME);
+		if (res.a0) {
+			ret = lfa_fw_error(e, (s64)res.a0, LFA_CALL_PRIME);
+			/* A PRIME begun in earlier rounds is left in progress. */
+			if (again)
+				lfa_issue_cancel(seq_id);
+			return ret;
+		}
 		if (!(res.a1 & LFA_CALL_AGAIN))
 			return 0;
+		again = true;
 		if (time_after(jiffies, deadline))
 			return lfa_abort(seq_id, -ETIMEDOUT, LFA_CALL_PRIME, e);
 		lfa_poll_sleep();
 	}
+}
+
+/*
+ * Leave "priming" for @next, unless a stop arrived during the last PRIME
+ * call: cancel sets its flag under the same lock, so it is either seen
+ * here or finds the state no longer "priming".
+ */
+static int lfa_primed(struct lfa_component *comp, u32 seq_id,
+		      enum lfa_state next, struct lfa_error *e)
+{
+	bool signalled = fatal_signal_pending(current);
+	unsigned long flags;
+	bool stop;
+
+	lfa_data_lock(&flags);
+	stop = signalled || comp->cancel || lfa_stopping();
+	comp->state = stop ? LFA_STATE_IDLE : next;
+	lfa_data_unlock(flags);
+	if (stop)
+		return lfa_abort(seq_id, -ECANCELED, LFA_CALL_PRIME, e);
+	return 0;
 }
 
 /* One ACTIVATE round, shared by every CPU of the rendezvous. */
@@ -422,11 +463,13 @@ again:
 			lfa_set_state(comp, LFA_STATE_IDLE);
 			return ret;
 		}
+		ret = lfa_primed(comp, seq_id, activate ? LFA_STATE_ACTIVATING :
+					       LFA_STATE_PRIMED, e);
+		if (ret)
+			return ret;
 	}
-	if (!activate) {
-		lfa_set_state(comp, LFA_STATE_PRIMED);
+	if (!activate)
 		return 0;
-	}
 
 	lfa_set_state(comp, LFA_STATE_ACTIVATING);
 	ret = lfa_activate_loop(seq_id,
@@ -438,6 +481,12 @@ again:
 		lfa_release_stale_record(comp);
 		goto again;
 	}
+	/*
+	 * As Arm's lfa_fw: a failed ACTIVATE leaves nothing in progress
+	 * (budgets ran out with LFA_CANCEL already).
+	 */
+	if (ret && e->firmware && e->call == LFA_CALL_ACTIVATE)
+		lfa_issue_cancel(seq_id);
 	if (!ret) {
 		lfa_prev_uuid = comp->uuid;
 		lfa_prev_seq = seq_id;

@@ -47,6 +47,8 @@ static atomic_t lfa_store_updated = ATOMIC_INIT(0);
 static atomic_t lfa_notifiers = ATOMIC_INIT(0);
 /* The "extensions" parameter as lfa_core_init() found it. */
 static bool lfa_ext_mode = true;
+/* lfa_core_exit() runs: every sequence stops (under lfa_lock). */
+static bool lfa_exiting;
 /* Counts notifications, so that each tries a component once. */
 static unsigned int lfa_auto_gen;
 
@@ -61,6 +63,11 @@ bool lfa_ext(void)
 	return READ_ONCE(lfa_ext_mode);
 }
 EXPORT_SYMBOL_IF_KUNIT(lfa_ext);
+
+bool lfa_stopping(void)
+{
+	return READ_ONCE(lfa_exiting);
+}
 
 void lfa_set_notifier_bound(bool bound)
 {
@@ -639,6 +646,7 @@ int lfa_core_init(void)
 		goto out_unlock;
 	}
 	lfa_invoke = fn;
+	WRITE_ONCE(lfa_exiting, false);
 	WRITE_ONCE(lfa_ext_mode, READ_ONCE(lfa_extensions));
 	lfa_activate_forget();
 	ret = lfa_discover();
@@ -682,10 +690,13 @@ void lfa_core_exit(void)
 	struct kset *kset;
 	unsigned long flags;
 
-	/* Stop a priming loop first: it holds lfa_mutex until it sees this. */
+	/*
+	 * Stop a priming loop first: it holds lfa_mutex until it sees this.
+	 * A flag of the driver, not of the components: a sequence clears
+	 * its component's cancel flag when it starts priming.
+	 */
 	spin_lock_irqsave(&lfa_lock, flags);
-	list_for_each_entry(comp, &lfa_components, node)
-		comp->cancel = true;
+	WRITE_ONCE(lfa_exiting, true);
 	spin_unlock_irqrestore(&lfa_lock, flags);
 
 	mutex_lock(&lfa_mutex);

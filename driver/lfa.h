@@ -248,6 +248,14 @@ extern bool lfa_extensions;
 bool lfa_ext(void);
 
 /**
+ * lfa_stopping() - whether lfa_core_exit() asked every sequence to stop
+ *
+ * Return: true from the start of lfa_core_exit() until the next
+ * lfa_core_init().
+ */
+bool lfa_stopping(void);
+
+/**
  * lfa_set_notifier_bound() - a notification device was bound or unbound
  * @bound: true on probe, false on remove
  *

@@ -5,6 +5,7 @@
  * timeout, cancel while priming (-ECANCELED) and while activating (-EBUSY),
  * priming ahead, one sequence at a time, and the refusals.
  */
+#include <linux/delay.h>
 #include <linux/jiffies.h>
 #include <linux/kobject.h>
 
@@ -381,6 +382,120 @@ static void lfa_activate_poll_interval_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_PRIME), 5U);
 }
 
+/*
+ * Issue 11 item 1: a cancel, or a fatal signal, that arrives during the
+ * last PRIME call wins once that call returns: LFA_CANCEL, -ECANCELED, no
+ * ACTIVATE.
+ */
+static void lfa_activate_stop_last_prime(struct kunit *test, bool signal)
+{
+	struct lfa_component *comp;
+	struct lfa_kunit_async *a;
+
+	lfa_kunit_start(test, "component uuid=" LFA_KUNIT_RMM
+			" pending=1 call_delay_ms=400\n");
+	comp = lfa_kunit_get(test, LFA_KUNIT_RMM);
+	a = lfa_kunit_start_async(test, lfa_activate, comp);
+	KUNIT_ASSERT_TRUE(test, lfa_kunit_wait_state(comp, LFA_STATE_PRIMING,
+						     5000));
+	/* Inside the one PRIME call (it takes 400 ms). */
+	msleep(100);
+	if (signal)
+		lfa_kunit_kill(a);
+	else
+		KUNIT_EXPECT_EQ(test, lfa_cancel(comp), 0);
+	KUNIT_EXPECT_EQ(test, lfa_kunit_wait_async(test, a, 5000), -ECANCELED);
+	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_PRIME), 1U);
+	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_ACTIVATE), 0U);
+	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_CANCEL), 1U);
+	KUNIT_EXPECT_STREQ(test, lfa_kunit_last_error(test, comp),
+			   "ECANCELED NONE 0 PRIME");
+	KUNIT_EXPECT_STREQ(test, lfa_kunit_read(test, comp, "state"), "idle\n");
+}
+
+static void lfa_activate_cancel_last_prime_test(struct kunit *test)
+{
+	lfa_activate_stop_last_prime(test, false);
+}
+
+static void lfa_activate_signal_last_prime_test(struct kunit *test)
+{
+	lfa_activate_stop_last_prime(test, true);
+}
+
+/*
+ * Issue 11 item 5: LFA_CANCEL after a PRIME error that follows call-again
+ * rounds, and after an ACTIVATE error other than BUSY (as Arm's lfa_fw).
+ */
+static void lfa_activate_cancel_after_error_test(struct kunit *test)
+{
+	struct lfa_component *comp;
+	struct lfa_agent_call *calls;
+	unsigned int n;
+
+	lfa_kunit_start(test, "component uuid=" LFA_KUNIT_RMM
+			" pending=1 prime_rounds=2 prime_error=AUTH_ERROR\n");
+	comp = lfa_kunit_get(test, LFA_KUNIT_RMM);
+	KUNIT_EXPECT_EQ(test, lfa_activate(comp), -EKEYREJECTED);
+	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_CANCEL), 1U);
+	calls = lfa_kunit_calls(test, &n);
+	KUNIT_ASSERT_GE(test, n, 1U);
+	KUNIT_EXPECT_EQ(test, calls[n - 1].fid, (u32)LFA_FN_CANCEL);
+	KUNIT_EXPECT_EQ(test, calls[n - 1].seq_id, 0ULL);
+	/* The error is PRIME's, not the CANCEL's. */
+	KUNIT_EXPECT_STREQ(test, lfa_kunit_last_error(test, comp),
+			   "EKEYREJECTED AUTH_ERROR -3 PRIME");
+
+	lfa_kunit_start(test, "component uuid=" LFA_KUNIT_RMM
+			" pending=1 activate_error=DEVICE_ERROR\n");
+	comp = lfa_kunit_get(test, LFA_KUNIT_RMM);
+	KUNIT_EXPECT_EQ(test, lfa_activate(comp), -EIO);
+	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_CANCEL), 1U);
+	KUNIT_EXPECT_STREQ(test, lfa_kunit_last_error(test, comp),
+			   "EIO DEVICE_ERROR -6 ACTIVATE");
+
+	/* A PRIME error on the first call leaves nothing to cancel. */
+	lfa_kunit_start(test, "component uuid=" LFA_KUNIT_RMM
+			" pending=1 prime_error=AUTH_ERROR\n");
+	comp = lfa_kunit_get(test, LFA_KUNIT_RMM);
+	KUNIT_EXPECT_EQ(test, lfa_activate(comp), -EKEYREJECTED);
+	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_CANCEL), 0U);
+}
+
+static int lfa_activate_exit_fn(struct lfa_component *comp)
+{
+	lfa_core_exit();
+	return 0;
+}
+
+/*
+ * Issue 11 item 8: unloading stops a sequence even where the sequence
+ * starts priming again after the request (here: the stale-record retry),
+ * so rmmod never waits out a PRIME budget.
+ */
+static void lfa_activate_exit_stops_sequence_test(struct kunit *test)
+{
+	struct lfa_component *bl31, *rmm;
+	struct lfa_kunit_async *a;
+
+	lfa_kunit_start(test, "component uuid=" LFA_KUNIT_BL31
+			" pending=1 resets_record=0\n"
+			"component uuid=" LFA_KUNIT_RMM
+			" pending=1 rendezvous=optional call_delay_ms=300\n");
+	bl31 = lfa_kunit_get(test, LFA_KUNIT_BL31);
+	rmm = lfa_kunit_get(test, LFA_KUNIT_RMM);
+	KUNIT_ASSERT_EQ(test, lfa_activate(bl31), 0);
+	KUNIT_ASSERT_EQ(test, lfa_kunit_store(test, rmm, "force_cpu_rendezvous",
+					      "0"), (ssize_t)1);
+	a = lfa_kunit_start_async(test, lfa_activate, rmm);
+	KUNIT_ASSERT_TRUE(test, lfa_kunit_wait_state(rmm, LFA_STATE_ACTIVATING,
+						     5000));
+	/* ACTIVATE fails (stale record); the retry must not prime. */
+	lfa_kunit_start_async(test, lfa_activate_exit_fn, rmm);
+	KUNIT_EXPECT_EQ(test, lfa_kunit_wait_async(test, a, 5000), -ECANCELED);
+	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_PRIME), 2U);
+}
+
 static struct kunit_case lfa_activate_test_cases[] = {
 	KUNIT_CASE_PARAM(lfa_activate_rounds_test, lfa_rounds_gen_params),
 	KUNIT_CASE_PARAM(lfa_activate_budget_test, lfa_budget_gen_params),
@@ -393,6 +508,10 @@ static struct kunit_case lfa_activate_test_cases[] = {
 	KUNIT_CASE_PARAM(lfa_activate_refusal_test, lfa_refusal_gen_params),
 	KUNIT_CASE(lfa_activate_bad_input_test),
 	KUNIT_CASE(lfa_activate_poll_interval_test),
+	KUNIT_CASE(lfa_activate_cancel_last_prime_test),
+	KUNIT_CASE(lfa_activate_signal_last_prime_test),
+	KUNIT_CASE(lfa_activate_cancel_after_error_test),
+	KUNIT_CASE(lfa_activate_exit_stops_sequence_test),
 	{}
 };
 

@@ -230,7 +230,7 @@ static int lfa_prime_loop(struct lfa_component *comp, u32 seq_id,
 		if (!(res.a1 & LFA_CALL_AGAIN))
 			return 0;
 		again = true;
-		if (time_after(jiffies, deadline))
+		if (time_after_eq(jiffies, deadline))
 			return lfa_abort(seq_id, -ETIMEDOUT, LFA_CALL_PRIME, e);
 		lfa_poll_sleep();
 	}
@@ -323,7 +323,7 @@ static int lfa_activate_loop(u32 seq_id, bool rendezvous, struct lfa_error *e)
 			return 0;
 		if (round.x0 && round.x0 != LFA_BUSY)
 			return lfa_fw_error(e, round.x0, LFA_CALL_ACTIVATE);
-		if (time_after(jiffies, deadline))
+		if (time_after_eq(jiffies, deadline))
 			return lfa_abort(seq_id, -ETIMEDOUT, LFA_CALL_ACTIVATE,
 					 e);
 		lfa_poll_sleep();

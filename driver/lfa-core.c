@@ -71,10 +71,22 @@ bool lfa_stopping(void)
 
 void lfa_set_notifier_bound(bool bound)
 {
-	if (bound)
-		atomic_inc(&lfa_notifiers);
-	else
+	int ret;
+
+	if (!bound) {
 		atomic_dec(&lfa_notifiers);
+		return;
+	}
+	atomic_inc(&lfa_notifiers);
+	/*
+	 * A store update after the inventory was read and before the
+	 * notification could be delivered must not wait for the next one:
+	 * read again now that it can be.
+	 */
+	ret = lfa_refresh(LFA_EVENT_STORE_UPDATED);
+	if (ret && ret != -ENODEV)
+		pr_warn("refresh after binding the notification failed: %d\n",
+			ret);
 }
 
 static void lfa_sweep(struct work_struct *work);
@@ -257,6 +269,26 @@ static struct lfa_component *lfa_find_locked(const uuid_t *uuid)
 	return NULL;
 }
 
+/*
+ * A component that vanished and is back before lfa_sweep() deleted it: its
+ * directory still exists (a new one would fail with -EEXIST), and user
+ * space has seen no "remove". Take it back (under lfa_lock).
+ */
+static struct lfa_component *lfa_revive_locked(const uuid_t *uuid)
+{
+	struct lfa_component *comp;
+
+	list_for_each_entry(comp, &lfa_graveyard, node) {
+		if (!uuid_equal(&comp->uuid, uuid))
+			continue;
+		list_move_tail(&comp->node, &lfa_components);
+		comp->removed = false;
+		comp->cancel = false;
+		return comp;
+	}
+	return NULL;
+}
+
 /* Which change uevent an updated entry owes, or -1 (under lfa_lock). */
 static int lfa_update_locked(struct lfa_component *comp, u32 seq_id,
 			     const struct lfa_entry *e, enum lfa_event why)
@@ -379,6 +411,8 @@ static int lfa_apply(struct lfa_entry *entries, u32 count, enum lfa_event why)
 	}
 	for (i = 0; i < count; i++) {
 		comp = lfa_find_locked(&entries[i].uuid);
+		if (!comp)
+			comp = lfa_revive_locked(&entries[i].uuid);
 		if (!comp)
 			continue;
 		comp->seen = true;

@@ -260,7 +260,9 @@ bool lfa_stopping(void);
  * @bound: true on probe, false on remove
  *
  * While none is bound, activation_pending and pending_version ask the
- * firmware on every read.
+ * firmware on every read. Binding refreshes the inventory (as a
+ * notification, without activating), so that a store update between the
+ * first inventory read and the binding is not missed.
  */
 void lfa_set_notifier_bound(bool bound);
 

@@ -496,6 +496,32 @@ static void lfa_activate_exit_stops_sequence_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_PRIME), 2U);
 }
 
+/*
+ * Issue 11 item 14: a budget of 0 ms allows one call: no sleep, no
+ * second call, LFA_CANCEL and -ETIMEDOUT at once.
+ */
+static void lfa_activate_zero_budget_test(struct kunit *test)
+{
+	struct lfa_component *comp;
+
+	lfa_poll_interval_ms = 1000;
+	lfa_activate_budget_ms = 0;
+	lfa_kunit_start(test, "component uuid=" LFA_KUNIT_RMM
+			" pending=1 activate_rounds=5\n");
+	comp = lfa_kunit_get(test, LFA_KUNIT_RMM);
+	KUNIT_EXPECT_EQ(test, lfa_activate(comp), -ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_ACTIVATE), 1U);
+	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_CANCEL), 1U);
+
+	lfa_prime_budget_ms = 0;
+	lfa_kunit_start(test, "component uuid=" LFA_KUNIT_RMM
+			" pending=1 prime_rounds=5\n");
+	comp = lfa_kunit_get(test, LFA_KUNIT_RMM);
+	KUNIT_EXPECT_EQ(test, lfa_activate(comp), -ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_PRIME), 1U);
+	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_CANCEL), 1U);
+}
+
 static struct kunit_case lfa_activate_test_cases[] = {
 	KUNIT_CASE_PARAM(lfa_activate_rounds_test, lfa_rounds_gen_params),
 	KUNIT_CASE_PARAM(lfa_activate_budget_test, lfa_budget_gen_params),
@@ -512,6 +538,7 @@ static struct kunit_case lfa_activate_test_cases[] = {
 	KUNIT_CASE(lfa_activate_signal_last_prime_test),
 	KUNIT_CASE(lfa_activate_cancel_after_error_test),
 	KUNIT_CASE(lfa_activate_exit_stops_sequence_test),
+	KUNIT_CASE(lfa_activate_zero_budget_test),
 	{}
 };
 

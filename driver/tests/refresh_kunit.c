@@ -266,6 +266,58 @@ static void lfa_refresh_exit_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, lfa_refresh(LFA_EVENT_CHANGED), -ENODEV);
 }
 
+/*
+ * Issue 11 item 2: a component that vanishes and comes back before its
+ * removal was swept is kept (no -EEXIST, no "duplicate filename", no
+ * "remove" without "add").
+ */
+static void lfa_refresh_revive_test(struct kunit *test)
+{
+	struct lfa_component *bmc;
+
+	lfa_refresh_start(test, "");
+	bmc = lfa_kunit_get(test, LFA_KUNIT_BMC);
+	lfa_kunit_control(test, "remove uuid=" LFA_KUNIT_BMC "\n");
+	/* Hold the mutex: the removal work cannot run in between. */
+	KUNIT_ASSERT_EQ(test, lfa_lock_sequence(), 0);
+	KUNIT_EXPECT_EQ(test, lfa_refresh_locked(LFA_EVENT_CHANGED, NULL), 0);
+	KUNIT_EXPECT_EQ(test, lfa_component_count(), 2U);
+	lfa_kunit_control(test, "component uuid=" LFA_KUNIT_BMC
+			  " rendezvous=optional\n");
+	KUNIT_EXPECT_EQ(test, lfa_refresh_locked(LFA_EVENT_CHANGED, NULL), 0);
+	lfa_unlock_sequence();
+	lfa_flush_removals();
+
+	KUNIT_EXPECT_EQ(test, lfa_component_count(), 3U);
+	KUNIT_EXPECT_PTR_EQ(test, lfa_kunit_try_get(test, LFA_KUNIT_BMC), bmc);
+	KUNIT_EXPECT_STREQ(test, lfa_kunit_read(test, bmc, "seq_id"), "2\n");
+	KUNIT_EXPECT_EQ(test, lfa_kunit_count_uevents(test, KOBJ_REMOVE,
+						      LFA_KUNIT_BMC, NULL), 0U);
+	KUNIT_EXPECT_EQ(test, lfa_kunit_count_uevents(test, KOBJ_ADD,
+						      LFA_KUNIT_BMC, NULL), 1U);
+}
+
+/*
+ * Issue 11 item 6: a store update between the first inventory read and
+ * the binding of the notification device is reported when it binds.
+ */
+static void lfa_refresh_bind_rereads_test(struct kunit *test)
+{
+	struct lfa_component *bl33;
+	struct lfa_component_info info;
+
+	lfa_refresh_start(test, "");
+	bl33 = lfa_kunit_get(test, LFA_KUNIT_BL33);
+	lfa_kunit_control(test, "set uuid=" LFA_KUNIT_BL33
+			  " pending=1 pending_version=3.0\n");
+	lfa_set_notifier_bound(true);
+	lfa_kunit_info(bl33, &info);
+	lfa_set_notifier_bound(false);
+	KUNIT_EXPECT_TRUE(test, info.flags & LFA_INV_PENDING);
+	KUNIT_EXPECT_EQ(test, lfa_kunit_changes(test, LFA_KUNIT_BL33,
+						"LFA_EVENT=store-updated"), 1U);
+}
+
 static struct kunit_case lfa_refresh_test_cases[] = {
 	KUNIT_CASE(lfa_refresh_renumber_test),
 	KUNIT_CASE(lfa_refresh_vanish_test),
@@ -274,6 +326,8 @@ static struct kunit_case lfa_refresh_test_cases[] = {
 	KUNIT_CASE(lfa_refresh_store_updated_test),
 	KUNIT_CASE(lfa_refresh_serialised_test),
 	KUNIT_CASE(lfa_refresh_exit_test),
+	KUNIT_CASE(lfa_refresh_revive_test),
+	KUNIT_CASE(lfa_refresh_bind_rereads_test),
 	{}
 };
 

@@ -182,6 +182,24 @@ agent_calls_clear() {
         echo clear >"$AGENT/calls"
 }
 
+# The administrator's switch to upstream's ABI (12-upstream-abi, 13-driver-swap).
+UPSTREAM_CONF=/etc/modprobe.d/lfa-e2e-upstream.conf
+
+# driver_restore_extended: lfa.ko with its extensions and the demo platform,
+# no policy, lfad (re)started: what the scenarios after one that changed the
+# driver expect, however it ended (also its EXIT trap; idempotent).
+driver_restore_extended() {
+        rm -f "$UPSTREAM_CONF"
+        policy_clear
+        systemctl stop lfad.service || true
+        if [ -d /sys/module/lfa ] && [ "$(cat /sys/module/lfa/parameters/extensions 2>/dev/null)" != Y ]; then
+                rmmod lfa || true
+        fi
+        modprobe lfa || return 1
+        agent_scenario demo.scn || return 1
+        systemctl start lfad.service
+}
+
 # calls FN: the agent's records of calls to FN (PRIME, ACTIVATE, ...).
 calls() {
         agent_calls | grep -w "$1" || true

@@ -4,31 +4,19 @@
 # uevents at all: lfad learns of the store update through its poll of
 # activation_pending ([Manager] PollIntervalSec=2), keeps auto_activate at 0
 # and force_cpu_rendezvous as its policy says, activates with the single
-# write, and refuses the component that may reset a CPU. Then lfa.ko comes
-# back with its extensions while lfad runs, as the rest of the suite needs.
+# write, and refuses the component that may reset a CPU. Then lfa.ko with
+# its extensions, as the rest of the suite needs (13-driver-swap changes the
+# driver under a running lfad).
 
-upstream_conf=/etc/modprobe.d/lfa-e2e-upstream.conf
 mon=/run/lfa-e2e/12-uevents.txt
-# However this ends, the next scenarios find lfa.ko with its extensions, the
-# demo platform and lfad running.
-restore() {
-        rm -f "$upstream_conf"
-        kill "${monpid:-}" 2>/dev/null || true
-        [ "${restored:-0}" = 1 ] && return
-        echo "--- restoring lfa.ko with its extensions, demo.scn and lfad"
-        rmmod lfa 2>/dev/null || true
-        modprobe lfa && agent_scenario demo.scn || true
-        policy_clear
-        systemctl restart lfad.service || true
-}
-trap restore EXIT
+trap 'kill "${monpid:-}" 2>/dev/null || true; [ "${restored:-0}" = 1 ] || driver_restore_extended' EXIT
 # Arm's driver's files, exactly (driver/Documentation/ABI/testing/sysfs-firmware-lfa).
 upstream_files="activate activation_capable activation_pending auto_activate cancel cpu_rendezvous current_version force_cpu_rendezvous may_reset_cpu name pending_version"
 
 check "stop lfad (the driver changes under it, as across a reboot)" systemctl stop lfad.service
 policy_clear
 check "rmmod lfa" rmmod lfa
-echo "options lfa extensions=0" >"$upstream_conf"
+echo "options lfa extensions=0" >"$UPSTREAM_CONF"
 
 # Every uevent of the lfa subsystem from here on, as udev receives it.
 # Line-buffered, so the header says when it listens.
@@ -170,21 +158,8 @@ check_eq "no PRIME for BL31 either way" 0 "$(calls PRIME | grep -c '^PRIME seq=0
 check_eq "no ACTIVATE for BL31 either way" 0 "$(calls ACTIVATE | grep -c '^ACTIVATE seq=0 ' || true)"
 check_eq "BL31 still pending" true "$(prop_component "$BL31" ActivationPending)"
 
-# Back to lfa.ko with its extensions, lfad running throughout: the poll
-# (still every 2 s) sees the driver go, as no remove uevent comes; the add
-# uevents bring it back.
-pid=$(lfad_pid)
-rm -f "$upstream_conf"
-check "rmmod lfa" rmmod lfa
-wait_for 20 "lfad's poll saw the driver go" 'test "$(component_count)" = 0'
-check_eq "DriverAbi" none "$(prop_manager DriverAbi)"
-check "modprobe lfa" modprobe lfa
-check_eq "the module parameter reads Y" Y "$(cat /sys/module/lfa/parameters/extensions)"
-agent_scenario demo.scn
-wait_for 30 "the components returned" 'test "$(component_count)" = 3'
-check_eq "DriverAbi" extended "$(prop_manager DriverAbi)"
-check_eq "not polling: component uevents" 0 "$(prop_manager PollIntervalUSec)"
-check_eq "lfad kept running (same PID)" "$pid" "$(lfad_pid)"
-policy_clear
-check "systemctl reload lfad (no policy, as the next scenarios expect)" systemctl reload lfad.service
+# Back to lfa.ko with its extensions, as across a reboot.
+check "lfa.ko with its extensions, the demo platform, lfad without policy" driver_restore_extended
 restored=1
+check_eq "DriverAbi" extended "$(prop_manager DriverAbi)"
+check_eq "lfad lists the 3 components" 3 "$(component_count)"

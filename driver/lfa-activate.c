@@ -409,8 +409,40 @@ static void lfa_release_stale_record(struct lfa_component *comp)
 	}
 	lfa_prev_valid = false;
 	x0 = lfa_issue_cancel(seq_id);
-	pr_warn("%pUb: ACTIVATE refused after PRIME: firmware kept the record of %pUb (seq %u); LFA_CANCEL returned %lld, retrying once\n",
-		&comp->uuid, &lfa_prev_uuid, seq_id, x0);
+	/* A known firmware bug, not news on every activation. */
+	pr_warn_once("ACTIVATE answered INVALID_PARAMETERS right after PRIME: the firmware may have kept the in-progress record of the previous activation (TF-A); cancelling it and retrying once\n");
+	pr_debug("%pUb: LFA_CANCEL(%u) of %pUb returned %lld, retrying\n",
+		 &comp->uuid, seq_id, &lfa_prev_uuid, x0);
+}
+
+/*
+ * At most one component is primed: TF-A lets PRIME of another component
+ * succeed while one is primed and loses the first prime (the second's
+ * ACTIVATE then fails). Priming one cancels another's prime, visibly.
+ */
+static void lfa_unprime_other(struct lfa_component *comp)
+{
+	struct lfa_component *other;
+	unsigned long flags;
+	u32 seq_id;
+	s64 x0;
+
+	other = lfa_find_primed(comp);
+	if (!other)
+		return;
+	lfa_data_lock(&flags);
+	seq_id = other->seq_id;
+	lfa_data_unlock(flags);
+	x0 = lfa_issue_cancel(seq_id);
+	if (x0)
+		pr_warn("%pUb: LFA_CANCEL(%u) of its prime failed: %lld\n",
+			&other->uuid, seq_id, x0);
+	lfa_set_state(other, LFA_STATE_IDLE);
+	lfa_send_event(other, LFA_EVENT_CHANGED, NULL, 0);
+	/* That CANCEL released a record the previous activation kept. */
+	if (lfa_prev_valid && uuid_equal(&lfa_prev_uuid, &other->uuid))
+		lfa_prev_valid = false;
+	lfa_component_put(other);
 }
 
 /* PRIME (unless primed) and, if @activate, ACTIVATE. */
@@ -451,6 +483,11 @@ again:
 
 	lfa_data_lock(&flags);
 	state = comp->state;
+	lfa_data_unlock(flags);
+	if (state != LFA_STATE_PRIMED)
+		lfa_unprime_other(comp);
+
+	lfa_data_lock(&flags);
 	if (state != LFA_STATE_PRIMED) {
 		comp->state = LFA_STATE_PRIMING;
 		comp->cancel = false;

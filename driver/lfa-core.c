@@ -598,6 +598,23 @@ void lfa_component_live(struct lfa_component_info *info)
 	info->pending_version = res.a5;
 }
 
+struct lfa_component *lfa_find_primed(struct lfa_component *except)
+{
+	struct lfa_component *comp, *found = NULL;
+	unsigned long flags;
+
+	spin_lock_irqsave(&lfa_lock, flags);
+	list_for_each_entry(comp, &lfa_components, node) {
+		if (comp != except && comp->state == LFA_STATE_PRIMED) {
+			kobject_get(&comp->kobj);
+			found = comp;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&lfa_lock, flags);
+	return found;
+}
+
 unsigned int lfa_component_count(void)
 {
 	struct lfa_component *comp;

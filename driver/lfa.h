@@ -381,6 +381,15 @@ void lfa_component_get_info(struct lfa_component *comp,
 			    struct lfa_component_info *info);
 
 /**
+ * lfa_find_primed() - the component in state "primed", other than one
+ * @except: the component not to return
+ *
+ * Return: the primed component with a reference the caller drops with
+ * lfa_component_put(), or NULL.
+ */
+struct lfa_component *lfa_find_primed(struct lfa_component *except);
+
+/**
  * lfa_component_count() - the number of live components
  *
  * Return: the number of components in /sys/firmware/lfa.

@@ -271,11 +271,20 @@ static void lfa_agent_prime(struct lfa_agent_comp *comp, struct lfa_regs *res)
 	}
 	if (lfa_plat->rec_valid && !lfa_agent_bound(comp)) {
 		/*
-		 * The quirk: a record that outlived its activation makes PRIME
-		 * of another component "succeed" while still bound to the old
-		 * one. Otherwise one component is primed at a time.
+		 * Half primed, TF-A refuses another component. Otherwise it
+		 * has no component check: PRIME "succeeds" while the record
+		 * stays bound to the old component (one that outlived its
+		 * activation, or another component's complete prime, which
+		 * is gone), and ACTIVATE of either answers INVALID_PARAMETERS
+		 * until CANCEL of the old sequence id (tfa-lfa-observed.md).
 		 */
-		res->a0 = lfa_plat->rec_stale ? LFA_SUCCESS : LFA_WRONG_STATE;
+		if (!lfa_plat->rec_stale &&
+		    lfa_plat->rec_prime != LFA_AGENT_PRIME_COMPLETE) {
+			res->a0 = LFA_WRONG_STATE;
+			return;
+		}
+		lfa_plat->rec_stale = true;
+		res->a0 = LFA_SUCCESS;
 		return;
 	}
 	if (lfa_plat->rec_valid && lfa_plat->rec_stale)

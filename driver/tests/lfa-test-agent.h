@@ -8,8 +8,10 @@
  * refreshed only by GET_INVENTORY, ACTIVATE before PRIME answers
  * INVALID_PARAMETERS, half primed COMPONENT_WRONG_STATE, a skipped
  * rendezvous where it is required INVALID_PARAMETERS, PRIME of a second
- * component while one is half primed WRONG_STATE, CANCEL of CPUs waiting in
- * the rendezvous pen ACTIVATION_FAILED, and the stale in-progress record.
+ * component while one is half primed WRONG_STATE, while one is fully
+ * primed SUCCESS with the first prime gone (INVALID_PARAMETERS from either
+ * ACTIVATE until CANCEL of the first), CANCEL of CPUs waiting in the
+ * rendezvous pen ACTIVATION_FAILED, and the stale in-progress record.
  * It is programmed with the scenario language of tests/scenarios/FORMAT.md.
  */
 #ifndef _LFA_TEST_AGENT_H

@@ -239,6 +239,104 @@ static void lfa_quirk_cancel_in_pen_test(struct kunit *test)
 	kfree(pen);
 }
 
+#define LFA_QUIRK_TWO \
+	"component uuid=" LFA_KUNIT_BMC " pending=1 rendezvous=optional %s\n" \
+	"component uuid=" LFA_KUNIT_RMM " pending=1\n"
+
+/*
+ * Issue 11 item 13: as TF-A, PRIME of a second component while the first
+ * is fully primed succeeds, the first prime is gone, and ACTIVATE of
+ * either answers INVALID_PARAMETERS until CANCEL of the first; half
+ * primed, the second PRIME answers WRONG_STATE.
+ */
+static void lfa_quirk_prime_second_test(struct kunit *test)
+{
+	struct lfa_regs res;
+
+	lfa_kunit_start(test, lfa_kunit_fmt(test, LFA_QUIRK_TWO, ""));
+	lfa_quirk_call(LFA_FN_GET_INVENTORY, 0, 0, 0, 0);
+	lfa_quirk_call(LFA_FN_GET_INVENTORY, 1, 0, 0, 0);
+	res = lfa_quirk_call(LFA_FN_PRIME, 0, 0, 0, 0);
+	KUNIT_ASSERT_EQ(test, res.a0, 0ULL);
+	KUNIT_ASSERT_EQ(test, res.a1 & LFA_CALL_AGAIN, 0ULL);
+	res = lfa_quirk_call(LFA_FN_PRIME, 1, 0, 0, 0);
+	KUNIT_EXPECT_EQ(test, (s64)res.a0, 0LL);
+	res = lfa_quirk_call(LFA_FN_ACTIVATE, 1, LFA_SKIP_RENDEZVOUS, 0, 0);
+	KUNIT_EXPECT_EQ(test, (s64)res.a0, (s64)LFA_INVALID_PARAMETERS);
+	res = lfa_quirk_call(LFA_FN_ACTIVATE, 0, LFA_SKIP_RENDEZVOUS, 0, 0);
+	KUNIT_EXPECT_EQ(test, (s64)res.a0, (s64)LFA_INVALID_PARAMETERS);
+	res = lfa_quirk_call(LFA_FN_CANCEL, 0, 0, 0, 0);
+	KUNIT_EXPECT_EQ(test, (s64)res.a0, 0LL);
+
+	lfa_kunit_start(test, lfa_kunit_fmt(test, LFA_QUIRK_TWO,
+					    "prime_rounds=2"));
+	lfa_quirk_call(LFA_FN_GET_INVENTORY, 0, 0, 0, 0);
+	lfa_quirk_call(LFA_FN_GET_INVENTORY, 1, 0, 0, 0);
+	res = lfa_quirk_call(LFA_FN_PRIME, 0, 0, 0, 0);
+	KUNIT_ASSERT_EQ(test, res.a1 & LFA_CALL_AGAIN, (u64)LFA_CALL_AGAIN);
+	res = lfa_quirk_call(LFA_FN_PRIME, 1, 0, 0, 0);
+	KUNIT_EXPECT_EQ(test, (s64)res.a0, (s64)LFA_WRONG_STATE);
+}
+
+/*
+ * Issue 11 item 10: the driver keeps at most one component primed itself:
+ * priming a second cancels the first's prime (LFA_CANCEL of its id,
+ * state idle, a "changed" uevent), and the second then activates.
+ */
+static void lfa_quirk_one_primed_test(struct kunit *test)
+{
+	struct lfa_component *opt, *rdv;
+	struct lfa_agent_call *calls;
+	unsigned int n, i, cancels = 0;
+
+	lfa_kunit_start(test, lfa_kunit_fmt(test, LFA_QUIRK_TWO, ""));
+	opt = lfa_kunit_get(test, LFA_KUNIT_BMC);
+	rdv = lfa_kunit_get(test, LFA_KUNIT_RMM);
+	KUNIT_ASSERT_EQ(test, lfa_prime(opt), 0);
+	KUNIT_EXPECT_EQ(test, lfa_prime(rdv), 0);
+	KUNIT_EXPECT_STREQ(test, lfa_kunit_read(test, opt, "state"), "idle\n");
+	KUNIT_EXPECT_STREQ(test, lfa_kunit_read(test, rdv, "state"),
+			   "primed\n");
+	KUNIT_EXPECT_EQ(test, lfa_kunit_changes(test, LFA_KUNIT_BMC,
+						"LFA_EVENT=changed"), 1U);
+	calls = lfa_kunit_calls(test, &n);
+	for (i = 0; i < n; i++) {
+		if (calls[i].fid != LFA_FN_CANCEL)
+			continue;
+		KUNIT_EXPECT_EQ(test, calls[i].seq_id, 0ULL);
+		cancels++;
+	}
+	KUNIT_EXPECT_EQ(test, cancels, 1U);
+	KUNIT_EXPECT_EQ(test, lfa_activate(rdv), 0);
+	KUNIT_EXPECT_STREQ(test, lfa_kunit_last_error(test, rdv), "");
+}
+
+/*
+ * Issue 11 item 11: after an activation that left TF-A's record stale, a
+ * component primed by the user and another one activated: the prime is
+ * cancelled visibly (state idle, "changed"), not undone behind the state
+ * file by the stale-record retry, which does not run.
+ */
+static void lfa_quirk_prime_after_stale_test(struct kunit *test)
+{
+	struct lfa_component *opt, *rdv;
+
+	lfa_kunit_start(test, lfa_kunit_fmt(test, LFA_QUIRK_TWO,
+					    "resets_record=0"));
+	opt = lfa_kunit_get(test, LFA_KUNIT_BMC);
+	rdv = lfa_kunit_get(test, LFA_KUNIT_RMM);
+	KUNIT_ASSERT_EQ(test, lfa_activate(opt), 0);
+	lfa_kunit_control(test, "set uuid=" LFA_KUNIT_BMC " pending=1\n");
+	KUNIT_ASSERT_EQ(test, lfa_prime(opt), 0);
+	lfa_agent_clear_records();
+	KUNIT_EXPECT_EQ(test, lfa_activate(rdv), 0);
+	KUNIT_EXPECT_STREQ(test, lfa_kunit_read(test, opt, "state"), "idle\n");
+	KUNIT_EXPECT_EQ(test, lfa_kunit_changes(test, LFA_KUNIT_BMC,
+						"LFA_EVENT=changed"), 1U);
+	/* No retry: one ACTIVATE. */
+	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_ACTIVATE), 1U);
+}
+
 static struct kunit_case lfa_quirk_test_cases[] = {
 	KUNIT_CASE(lfa_quirk_x4_x5_test),
 	KUNIT_CASE(lfa_quirk_pending_test),
@@ -246,6 +344,9 @@ static struct kunit_case lfa_quirk_test_cases[] = {
 	KUNIT_CASE(lfa_quirk_stale_record_test),
 	KUNIT_CASE(lfa_quirk_stale_record_no_loop_test),
 	KUNIT_CASE(lfa_quirk_cancel_in_pen_test),
+	KUNIT_CASE(lfa_quirk_prime_second_test),
+	KUNIT_CASE(lfa_quirk_one_primed_test),
+	KUNIT_CASE(lfa_quirk_prime_after_stale_test),
 	{}
 };
 

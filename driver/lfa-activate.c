@@ -420,7 +420,7 @@ static void lfa_release_stale_record(struct lfa_component *comp)
  * succeed while one is primed and loses the first prime (the second's
  * ACTIVATE then fails). Priming one cancels another's prime, visibly.
  */
-static void lfa_unprime_other(struct lfa_component *comp)
+static void lfa_drop_prime(struct lfa_component *comp, bool event)
 {
 	struct lfa_component *other;
 	unsigned long flags;
@@ -438,7 +438,8 @@ static void lfa_unprime_other(struct lfa_component *comp)
 		pr_warn("%pUb: LFA_CANCEL(%u) of its prime failed: %lld\n",
 			&other->uuid, seq_id, x0);
 	lfa_set_state(other, LFA_STATE_IDLE);
-	lfa_send_event(other, LFA_EVENT_CHANGED, NULL, 0);
+	if (event)
+		lfa_send_event(other, LFA_EVENT_CHANGED, NULL, 0);
 	/* That CANCEL released a record the previous activation kept. */
 	if (lfa_prev_valid && uuid_equal(&lfa_prev_uuid, &other->uuid))
 		lfa_prev_valid = false;
@@ -485,7 +486,7 @@ again:
 	state = comp->state;
 	lfa_data_unlock(flags);
 	if (state != LFA_STATE_PRIMED)
-		lfa_unprime_other(comp);
+		lfa_drop_prime(comp, true);
 
 	lfa_data_lock(&flags);
 	if (state != LFA_STATE_PRIMED) {
@@ -623,6 +624,11 @@ int lfa_prime(struct lfa_component *comp)
 	return lfa_sequence(comp, false, false);
 }
 EXPORT_SYMBOL_IF_KUNIT(lfa_prime);
+
+void lfa_cancel_primed(void)
+{
+	lfa_drop_prime(NULL, false);
+}
 
 int lfa_cancel(struct lfa_component *comp)
 {

@@ -757,6 +757,7 @@ void lfa_core_exit(void)
 		mutex_unlock(&lfa_mutex);
 		return;
 	}
+	lfa_cancel_primed();
 	spin_lock_irqsave(&lfa_lock, flags);
 	list_for_each_entry(comp, &lfa_components, node) {
 		comp->removed = true;

@@ -25,6 +25,33 @@
 
 #include "lfa.h"
 
+/*
+ * The refresh a notification starts may wait for a whole activation (tens
+ * of seconds): it runs on a workqueue of the driver's own, never on
+ * system_wq. One work item for every device: notifications that arrive
+ * while it is queued are one refresh (it reads the whole inventory).
+ */
+static struct workqueue_struct *lfa_notify_wq;
+
+static void lfa_notify_fn(struct work_struct *work)
+{
+	lfa_notify_store_updated();
+}
+
+static DECLARE_WORK(lfa_notify_work, lfa_notify_fn);
+
+void lfa_platform_notify_async(void)
+{
+	queue_work(lfa_notify_wq, &lfa_notify_work);
+}
+EXPORT_SYMBOL_IF_KUNIT(lfa_platform_notify_async);
+
+void lfa_platform_notify_flush(void)
+{
+	flush_workqueue(lfa_notify_wq);
+}
+EXPORT_SYMBOL_IF_KUNIT(lfa_platform_notify_flush);
+
 enum lfa_notify_kind {
 	LFA_NOTIFY_ACPI = 1,
 	LFA_NOTIFY_IRQ,
@@ -56,31 +83,21 @@ static int lfa_probe_irq(struct platform_device *pdev, bool named)
 
 #ifdef CONFIG_ACPI
 struct lfa_acpi_notify {
-	struct work_struct work;
 	acpi_handle handle;
 };
 
-static void lfa_acpi_work(struct work_struct *work)
-{
-	lfa_notify_store_updated();
-}
-
 /*
  * Notify handlers run on the kacpi_notify workqueue; the refresh may wait
- * for a whole activation, so it runs on a work item of its own.
+ * for a whole activation, so it runs on the driver's own.
  */
 static void lfa_acpi_notify(acpi_handle handle, u32 event, void *data)
 {
-	struct lfa_acpi_notify *notify = data;
-
-	schedule_work(&notify->work);
+	lfa_platform_notify_async();
 }
 
 static void lfa_acpi_cancel_work(void *data)
 {
-	struct lfa_acpi_notify *notify = data;
-
-	cancel_work_sync(&notify->work);
+	cancel_work_sync(&lfa_notify_work);
 }
 
 static void lfa_acpi_remove_handler(void *data)
@@ -101,7 +118,6 @@ static int lfa_probe_acpi(struct platform_device *pdev)
 	notify = devm_kzalloc(dev, sizeof(*notify), GFP_KERNEL);
 	if (!notify)
 		return -ENOMEM;
-	INIT_WORK(&notify->work, lfa_acpi_work);
 	notify->handle = ACPI_HANDLE(dev);
 	if (!notify->handle)
 		return -ENODEV;
@@ -177,10 +193,19 @@ static struct platform_driver lfa_platform_driver = {
 
 int lfa_platform_init(void)
 {
-	return platform_driver_register(&lfa_platform_driver);
+	int ret;
+
+	lfa_notify_wq = alloc_ordered_workqueue("lfa_notify", 0);
+	if (!lfa_notify_wq)
+		return -ENOMEM;
+	ret = platform_driver_register(&lfa_platform_driver);
+	if (ret)
+		destroy_workqueue(lfa_notify_wq);
+	return ret;
 }
 
 void lfa_platform_exit(void)
 {
 	platform_driver_unregister(&lfa_platform_driver);
+	destroy_workqueue(lfa_notify_wq);
 }

@@ -502,6 +502,15 @@ int lfa_auto_activate(struct lfa_component *comp);
 void lfa_set_auto_activate(struct lfa_component *comp, bool on);
 
 /**
+ * lfa_cancel_primed() - release a primed component in the firmware
+ *
+ * LFA_CANCEL for the component in state "primed", if any, which becomes
+ * idle (no uevent). lfa_core_exit() calls it with the mutex held: a
+ * driver that goes leaves no prime behind in the firmware.
+ */
+void lfa_cancel_primed(void);
+
+/**
  * lfa_cancel() - the body of the "cancel" file
  * @comp: the component
  *
@@ -618,6 +627,17 @@ static inline lfa_invoke_fn lfa_smccc_conduit(void)
  * Return: 0 or a negative errno.
  */
 int lfa_platform_init(void);
+
+/**
+ * lfa_platform_notify_async() - a notification from atomic or ACPI context
+ *
+ * Queues lfa_notify_store_updated() on the driver's own ordered workqueue
+ * (never system_wq: it may wait for a whole activation).
+ */
+void lfa_platform_notify_async(void);
+
+/** lfa_platform_notify_flush() - wait for a queued notification */
+void lfa_platform_notify_flush(void);
 
 /** lfa_platform_exit() - unregister the platform driver */
 void lfa_platform_exit(void);

@@ -522,6 +522,30 @@ static void lfa_activate_zero_budget_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_CANCEL), 1U);
 }
 
+/*
+ * Issue 11 item 4 (part): unloading the driver releases a primed
+ * component in the firmware (LFA_CANCEL of its sequence id).
+ */
+static void lfa_activate_exit_cancels_prime_test(struct kunit *test)
+{
+	struct lfa_component *comp;
+	struct lfa_agent_call *calls;
+	unsigned int n;
+
+	lfa_kunit_start(test, "component uuid=" LFA_KUNIT_BMC "\n"
+			"component uuid=" LFA_KUNIT_RMM " pending=1\n");
+	comp = lfa_kunit_get(test, LFA_KUNIT_RMM);
+	KUNIT_ASSERT_EQ(test, lfa_prime(comp), 0);
+	lfa_agent_clear_records();
+	lfa_core_exit();
+	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_CANCEL), 1U);
+	calls = lfa_kunit_calls(test, &n);
+	KUNIT_ASSERT_GE(test, n, 1U);
+	KUNIT_EXPECT_EQ(test, calls[0].fid, (u32)LFA_FN_CANCEL);
+	KUNIT_EXPECT_EQ(test, calls[0].seq_id, 1ULL);
+	KUNIT_EXPECT_EQ(test, (s64)calls[0].x0, 0LL);
+}
+
 static struct kunit_case lfa_activate_test_cases[] = {
 	KUNIT_CASE_PARAM(lfa_activate_rounds_test, lfa_rounds_gen_params),
 	KUNIT_CASE_PARAM(lfa_activate_budget_test, lfa_budget_gen_params),
@@ -539,6 +563,7 @@ static struct kunit_case lfa_activate_test_cases[] = {
 	KUNIT_CASE(lfa_activate_cancel_after_error_test),
 	KUNIT_CASE(lfa_activate_exit_stops_sequence_test),
 	KUNIT_CASE(lfa_activate_zero_budget_test),
+	KUNIT_CASE(lfa_activate_exit_cancels_prime_test),
 	{}
 };
 

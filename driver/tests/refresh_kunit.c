@@ -318,6 +318,34 @@ static void lfa_refresh_bind_rereads_test(struct kunit *test)
 						"LFA_EVENT=store-updated"), 1U);
 }
 
+/*
+ * Issue 11 item 7: a notification from ACPI context is handed to the
+ * driver's own workqueue; its refresh waits there for the running
+ * activation and then reports the store update.
+ */
+static void lfa_refresh_notify_async_test(struct kunit *test)
+{
+	struct lfa_component *rmm;
+	struct lfa_kunit_async *a;
+
+	lfa_refresh_start(test, "prime_hang=1");
+	rmm = lfa_kunit_get(test, LFA_KUNIT_RMM);
+	a = lfa_kunit_start_async(test, lfa_activate, rmm);
+	KUNIT_ASSERT_TRUE(test, lfa_kunit_wait_state(rmm, LFA_STATE_PRIMING,
+						     5000));
+	lfa_kunit_control(test, "set uuid=" LFA_KUNIT_BL33
+			  " pending=1 pending_version=3.0\n");
+	lfa_platform_notify_async();
+	msleep(50);
+	KUNIT_EXPECT_EQ(test, lfa_kunit_changes(test, LFA_KUNIT_BL33,
+						"LFA_EVENT=store-updated"), 0U);
+	KUNIT_EXPECT_EQ(test, lfa_cancel(rmm), 0);
+	KUNIT_EXPECT_EQ(test, lfa_kunit_wait_async(test, a, 5000), -ECANCELED);
+	lfa_platform_notify_flush();
+	KUNIT_EXPECT_EQ(test, lfa_kunit_changes(test, LFA_KUNIT_BL33,
+						"LFA_EVENT=store-updated"), 1U);
+}
+
 static struct kunit_case lfa_refresh_test_cases[] = {
 	KUNIT_CASE(lfa_refresh_renumber_test),
 	KUNIT_CASE(lfa_refresh_vanish_test),
@@ -328,6 +356,7 @@ static struct kunit_case lfa_refresh_test_cases[] = {
 	KUNIT_CASE(lfa_refresh_exit_test),
 	KUNIT_CASE(lfa_refresh_revive_test),
 	KUNIT_CASE(lfa_refresh_bind_rereads_test),
+	KUNIT_CASE(lfa_refresh_notify_async_test),
 	{}
 };
 

@@ -772,6 +772,27 @@ static int manager_validate(Manager *m, const char *uuid, Component **ret) {
         return 0;
 }
 
+/*
+ * A driver that sends no component uevents (Arm's lfa_fw) answers
+ * activation_pending from the firmware on every read, and lfad learns of a
+ * new image only by its poll, up to PollIntervalSec late. An explicit
+ * request must see what the driver says now, not what the last poll saw.
+ * With a sequence running, the driver's own re-read follows its end.
+ */
+static bool manager_reads_live(Manager *m) {
+        return m->driver.abi != DRIVER_ABI_NONE &&
+                !driver_has(&m->driver, DRIVER_FEATURE_COMPONENT_UEVENTS) &&
+                !m->job && !sequence_running(m);
+}
+
+static void manager_read_live_one(Manager *m, const char *uuid) {
+        char u[UUID_STRING_MAX];
+
+        if (!manager_reads_live(m) || uuid_normalize(uuid, u) < 0)
+                return;
+        notify_manager(m, manager_update_one(m, u));
+}
+
 int manager_activate(Manager *m, const char *uuid, const ActivateOptions *opts,
                      ActivationDoneFn cb, void *userdata) {
         RendezvousRequest rq = opts ? opts->rendezvous : RENDEZVOUS_REQUEST_DEFAULT;
@@ -781,6 +802,7 @@ int manager_activate(Manager *m, const char *uuid, const ActivateOptions *opts,
 
         if (rq < 0 || rq >= _RENDEZVOUS_REQUEST_MAX)
                 return -EINVAL;
+        manager_read_live_one(m, uuid);
         r = manager_validate(m, uuid, &c);
         if (r < 0)
                 return r;
@@ -839,6 +861,8 @@ int manager_activate_pending(Manager *m, ActivationDoneFn cb, void *userdata) {
                          inhibitor_registry_count(m->inhibitors), strna(who), strna(reason));
                 return -ENOLCK;
         }
+        if (manager_reads_live(m))
+                (void) manager_resync(m);
         w = calloc(1, sizeof(*w));
         if (!w)
                 return -ENOMEM;

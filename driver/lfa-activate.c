@@ -599,6 +599,10 @@ static int lfa_sequence(struct lfa_component *comp, bool activate, bool wait)
 				&comp->uuid, ret);
 		ret = 0;
 		lfa_send_event(comp, LFA_EVENT_ACTIVATED, action, 0);
+		/* An image staged during the activation (refresh bookkeeping). */
+		if (comp->event == LFA_EVENT_STORE_UPDATED)
+			lfa_send_event(comp, LFA_EVENT_STORE_UPDATED, NULL, 0);
+		comp->event = -1;
 		if (!lfa_ext())
 			pr_info("%pUb: successfully activated\n", &comp->uuid);
 	} else {

@@ -395,8 +395,13 @@ void lfa_flush_removals(void)
 }
 EXPORT_SYMBOL_IF_KUNIT(lfa_flush_removals);
 
-/* Apply a read inventory: update by UUID, add new, retire unseen. */
-static int lfa_apply(struct lfa_entry *entries, u32 count, enum lfa_event why)
+/*
+ * Apply a read inventory: update by UUID, add new, retire unseen. @skip,
+ * the component just activated, counts as notified: a new pending image
+ * of it was staged during its activation (the activation used the old).
+ */
+static int lfa_apply(struct lfa_entry *entries, u32 count, enum lfa_event why,
+		     struct lfa_component *skip)
 {
 	struct lfa_component *comp, *tmp;
 	bool retired = false;
@@ -416,7 +421,9 @@ static int lfa_apply(struct lfa_entry *entries, u32 count, enum lfa_event why)
 		if (!comp)
 			continue;
 		comp->seen = true;
-		comp->event = lfa_update_locked(comp, i, &entries[i], why);
+		comp->event = lfa_update_locked(comp, i, &entries[i],
+						comp == skip ?
+						LFA_EVENT_STORE_UPDATED : why);
 		entries[i].matched = true;
 	}
 	list_for_each_entry_safe(comp, tmp, &lfa_components, node) {
@@ -455,7 +462,7 @@ int lfa_refresh_locked(enum lfa_event why, struct lfa_component *skip)
 	ret = lfa_read_inventory(&entries, &count);
 	if (ret)
 		return ret;
-	ret = lfa_apply(entries, count, why);
+	ret = lfa_apply(entries, count, why, skip);
 	kfree(entries);
 
 	/*
@@ -463,6 +470,9 @@ int lfa_refresh_locked(enum lfa_event why, struct lfa_component *skip)
 	 * without the spinlock, since kobject_uevent_env() sleeps.
 	 */
 	list_for_each_entry(comp, &lfa_components, node) {
+		/* @skip keeps a store-updated it is owed, for the caller. */
+		if (comp == skip && comp->event == LFA_EVENT_STORE_UPDATED)
+			continue;
 		if (comp->event >= 0 && comp != skip)
 			lfa_send_event(comp, comp->event, NULL, 0);
 		comp->event = -1;

@@ -430,7 +430,10 @@ int lfa_read_entry(u32 seq_id, uuid_t *uuid, struct lfa_regs *res);
  * lfa_refresh_locked() - lfa_refresh() for a caller holding the mutex
  * @why: as lfa_refresh()
  * @skip: a component that gets no "changed" uevent from this refresh
- *	  (the one just activated, whose "activated" follows), or NULL
+ *	  (the one just activated, whose "activated" follows), or NULL. If
+ *	  its entry shows a new pending image (staged during its
+ *	  activation), its @event is left LFA_EVENT_STORE_UPDATED: the
+ *	  caller sends that after "activated".
  *
  * Return: as lfa_refresh() without -EINTR.
  */

@@ -102,6 +102,9 @@ enum lfa_agent_prime {
  * @rec_stale: the record outlived a successful activation (the quirk)
  * @fx_pending: after_activate effects wait for the next inventory read
  * @fx: the activated component's configuration (its effects)
+ * @restage: KUnit only (lfa_agent_restage()): after the next activation,
+ *	     the store holds this version for the activated component
+ *	     (0: nothing), seen at the next inventory read
  */
 struct lfa_agent_platform {
 	bool present;
@@ -115,6 +118,7 @@ struct lfa_agent_platform {
 	bool rec_stale;
 	bool fx_pending;
 	struct lfa_agent_cfg fx;
+	u64 restage;
 };
 
 /**

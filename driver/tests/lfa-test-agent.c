@@ -217,7 +217,24 @@ static void lfa_agent_apply_effects(void)
 		added.uuid = fx->adds[i];
 		lfa_agent_append(&added);
 	}
+	comp = lfa_plat->restage ? lfa_agent_find(&fx->uuid) : NULL;
+	if (comp) {
+		/* A new image was staged while it activated. */
+		comp->cfg.pending = true;
+		comp->cfg.pending_version = lfa_plat->restage;
+		lfa_plat->restage = 0;
+	}
 }
+
+void lfa_agent_restage(u64 version)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&lfa_agent_lock, flags);
+	lfa_plat->restage = version;
+	raw_spin_unlock_irqrestore(&lfa_agent_lock, flags);
+}
+EXPORT_SYMBOL_IF_KUNIT(lfa_agent_restage);
 
 static struct lfa_agent_comp *lfa_agent_at(u64 seq_id)
 {

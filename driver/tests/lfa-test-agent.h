@@ -144,6 +144,16 @@ unsigned int lfa_agent_calls(struct lfa_agent_call *buf, unsigned int max);
 unsigned int lfa_agent_uevents(struct lfa_agent_uevent *buf,
 			       unsigned int max);
 
+/**
+ * lfa_agent_restage() - a store update during the next activation
+ * @version: pending version (major << 32 | minor) the store holds for the
+ *	     component after its next successful activation, seen at the
+ *	     next inventory read; no notification is raised
+ *
+ * For KUnit only: the scenario language has no such effect.
+ */
+void lfa_agent_restage(u64 version);
+
 /** lfa_agent_clear_records() - forget the recorded calls and uevents */
 void lfa_agent_clear_records(void);
 

@@ -346,6 +346,48 @@ static void lfa_refresh_notify_async_test(struct kunit *test)
 						"LFA_EVENT=store-updated"), 1U);
 }
 
+/*
+ * Issue 11 item 3: a new image staged for a component during its own
+ * activation reaches user space once (store-updated after "activated"),
+ * though the activation's refresh saw it before the notification did.
+ */
+static void lfa_refresh_staged_during_activation_test(struct kunit *test)
+{
+	struct lfa_agent_uevent *ev;
+	struct lfa_component *rmm;
+	unsigned int n, i, activated = 0, stored = 0;
+	uuid_t u;
+
+	lfa_refresh_start(test, "current=1.0");
+	rmm = lfa_kunit_get(test, LFA_KUNIT_RMM);
+	lfa_agent_restage(3ULL << 32);
+	KUNIT_ASSERT_EQ(test, lfa_activate(rmm), 0);
+	lfa_kunit_control(test, "notify\n");
+	KUNIT_EXPECT_STREQ(test, lfa_kunit_read(test, rmm, "current_version"),
+			   "2.0\n");
+	KUNIT_EXPECT_STREQ(test, lfa_kunit_read(test, rmm, "pending_version"),
+			   "3.0\n");
+	lfa_kunit_uuid(test, LFA_KUNIT_RMM, &u);
+	ev = kunit_kcalloc(test, LFA_AGENT_MAX_RECORDS, sizeof(*ev),
+			   GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ev);
+	n = min_t(unsigned int, lfa_agent_uevents(ev, LFA_AGENT_MAX_RECORDS),
+		  LFA_AGENT_MAX_RECORDS);
+	for (i = 0; i < n; i++) {
+		if (ev[i].action != KOBJ_CHANGE || !uuid_equal(&ev[i].uuid, &u))
+			continue;
+		if (strstr(ev[i].env, "LFA_EVENT=activated"))
+			activated++;
+		if (strstr(ev[i].env, "LFA_EVENT=store-updated")) {
+			/* After "activated", once. */
+			KUNIT_EXPECT_EQ(test, activated, 1U);
+			stored++;
+		}
+	}
+	KUNIT_EXPECT_EQ(test, activated, 1U);
+	KUNIT_EXPECT_EQ(test, stored, 1U);
+}
+
 static struct kunit_case lfa_refresh_test_cases[] = {
 	KUNIT_CASE(lfa_refresh_renumber_test),
 	KUNIT_CASE(lfa_refresh_vanish_test),
@@ -357,6 +399,7 @@ static struct kunit_case lfa_refresh_test_cases[] = {
 	KUNIT_CASE(lfa_refresh_revive_test),
 	KUNIT_CASE(lfa_refresh_bind_rereads_test),
 	KUNIT_CASE(lfa_refresh_notify_async_test),
+	KUNIT_CASE(lfa_refresh_staged_during_activation_test),
 	{}
 };
 

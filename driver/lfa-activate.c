@@ -450,8 +450,8 @@ static void lfa_drop_prime(struct lfa_component *comp, bool event)
 static int lfa_run(struct lfa_component *comp, bool activate,
 		   struct lfa_error *e)
 {
+	bool force, retried = false, reprimed = false;
 	enum lfa_state state;
-	bool force, retried = false;
 	unsigned long flags;
 	u64 fflags;
 	u32 seq_id;
@@ -514,7 +514,22 @@ again:
 				force || !(fflags & LFA_INV_RENDEZVOUS_OPTIONAL),
 				e);
 	lfa_set_state(comp, LFA_STATE_IDLE);
-	if (ret && !retried && lfa_stale_record(comp, e)) {
+	/*
+	 * "primed" is the driver's record: if the firmware no longer holds
+	 * that prime (ACTIVATE answers that this is not the component in
+	 * progress, or not fully primed), prime again, once.
+	 */
+	if (ret && state == LFA_STATE_PRIMED && !reprimed && e->firmware &&
+	    e->call == LFA_CALL_ACTIVATE &&
+	    (e->x0 == LFA_INVALID_PARAMETERS ||
+	     e->x0 == LFA_COMPONENT_WRONG_STATE)) {
+		reprimed = true;
+		pr_debug("%pUb: the firmware lost its prime, priming again\n",
+			 &comp->uuid);
+		goto again;
+	}
+	if (ret && !retried && state != LFA_STATE_PRIMED &&
+	    lfa_stale_record(comp, e)) {
 		retried = true;
 		lfa_release_stale_record(comp);
 		goto again;

@@ -546,6 +546,28 @@ static void lfa_activate_exit_cancels_prime_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, (s64)calls[0].x0, 0LL);
 }
 
+/*
+ * Issue 11 item 4: "primed" is checked against the firmware: when the
+ * firmware lost the prime (here a CANCEL behind the driver's back),
+ * "activate" primes again once and succeeds.
+ */
+static void lfa_activate_lost_prime_test(struct kunit *test)
+{
+	struct lfa_regs args = { .a0 = LFA_FN_CANCEL, .a1 = 0 }, res;
+	struct lfa_component *comp;
+
+	lfa_kunit_start(test, "component uuid=" LFA_KUNIT_RMM " pending=1\n");
+	comp = lfa_kunit_get(test, LFA_KUNIT_RMM);
+	KUNIT_ASSERT_EQ(test, lfa_prime(comp), 0);
+	lfa_agent_invoke(&args, &res);
+	KUNIT_ASSERT_EQ(test, res.a0, 0ULL);
+	lfa_agent_clear_records();
+	KUNIT_EXPECT_EQ(test, lfa_activate(comp), 0);
+	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_PRIME), 1U);
+	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_ACTIVATE), 2U);
+	KUNIT_EXPECT_STREQ(test, lfa_kunit_last_error(test, comp), "");
+}
+
 static struct kunit_case lfa_activate_test_cases[] = {
 	KUNIT_CASE_PARAM(lfa_activate_rounds_test, lfa_rounds_gen_params),
 	KUNIT_CASE_PARAM(lfa_activate_budget_test, lfa_budget_gen_params),
@@ -564,6 +586,7 @@ static struct kunit_case lfa_activate_test_cases[] = {
 	KUNIT_CASE(lfa_activate_exit_stops_sequence_test),
 	KUNIT_CASE(lfa_activate_zero_budget_test),
 	KUNIT_CASE(lfa_activate_exit_cancels_prime_test),
+	KUNIT_CASE(lfa_activate_lost_prime_test),
 	{}
 };
 

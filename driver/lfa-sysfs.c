@@ -122,6 +122,11 @@ static ssize_t lfa_version_emit(char *buf, u64 version)
 static ssize_t current_version_show(const struct lfa_component_info *info,
 				    char *buf)
 {
+	/* Arm's lfa_fw prints an unreported running version as "0.0". */
+	if (!lfa_ext())
+		return sysfs_emit(buf, "%u.%u\n",
+				  LFA_VER_MAJOR(info->current_version),
+				  LFA_VER_MINOR(info->current_version));
 	return lfa_version_emit(buf, info->current_version);
 }
 

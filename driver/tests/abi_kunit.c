@@ -394,6 +394,37 @@ static void lfa_abi_taken_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, lfa_component_count(), 1U);
 }
 
+/*
+ * An unreported running version (TF-A) reads "N/A" with the extensions
+ * and "0.0" without, as Arm's lfa_fw prints it; pending_version "N/A".
+ */
+static void lfa_abi_version_format_test(struct kunit *test, bool extensions)
+{
+	struct lfa_component *comp;
+
+	lfa_abi_mode(test, extensions);
+	lfa_kunit_start(test, "component uuid=" LFA_KUNIT_RMM "\n"
+			"component uuid=" LFA_KUNIT_BMC " current=1.2\n");
+	comp = lfa_kunit_get(test, LFA_KUNIT_RMM);
+	KUNIT_EXPECT_STREQ(test, lfa_kunit_read(test, comp, "current_version"),
+			   extensions ? "N/A\n" : "0.0\n");
+	KUNIT_EXPECT_STREQ(test, lfa_kunit_read(test, comp, "pending_version"),
+			   "N/A\n");
+	comp = lfa_kunit_get(test, LFA_KUNIT_BMC);
+	KUNIT_EXPECT_STREQ(test, lfa_kunit_read(test, comp, "current_version"),
+			   "1.2\n");
+}
+
+static void lfa_abi_upstream_version_format_test(struct kunit *test)
+{
+	lfa_abi_version_format_test(test, false);
+}
+
+static void lfa_abi_extended_version_format_test(struct kunit *test)
+{
+	lfa_abi_version_format_test(test, true);
+}
+
 static struct kunit_case lfa_abi_test_cases[] = {
 	KUNIT_CASE(lfa_abi_upstream_files_test),
 	KUNIT_CASE(lfa_abi_extended_files_test),
@@ -409,6 +440,8 @@ static struct kunit_case lfa_abi_test_cases[] = {
 	KUNIT_CASE(lfa_abi_live_no_wait_test),
 	KUNIT_CASE(lfa_abi_cancel_errno_test),
 	KUNIT_CASE(lfa_abi_taken_test),
+	KUNIT_CASE(lfa_abi_upstream_version_format_test),
+	KUNIT_CASE(lfa_abi_extended_version_format_test),
 	{}
 };
 

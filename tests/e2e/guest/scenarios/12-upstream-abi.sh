@@ -64,6 +64,11 @@ check_eq "DriverFeatures: only auto_activate beyond upstream's v1 files" "1 auto
         "$(prop_manager DriverFeatures)"
 check_eq "PollIntervalUSec: the policy's 2 s" 2000000 "$(prop_manager PollIntervalUSec)"
 check_eq "AbiVersion is empty (no version file)" "" "$(prop_manager AbiVersion)"
+st=$(lfactl status)
+grep -E '^ *(DriverAbi|DriverModule|DriverFeatures|PollIntervalUSec):' <<<"$st" | sed 's/^/    lfactl status: /'
+check "lfactl status: DriverAbi upstream" grep -qE '^ *DriverAbi: upstream$' <<<"$st"
+check "lfactl status: DriverFeatures auto-activate" grep -qE '^ *DriverFeatures: auto-activate$' <<<"$st"
+check "lfactl status: the poll every 2 s" grep -qE '^ *PollIntervalUSec: 2s$' <<<"$st"
 check "the journal says lfad polls every 2 s" \
         bash -c "journalctl -b -u lfad.service --since '$since' -o cat | grep -q 'polling activation_pending every 2 s'"
 
@@ -89,6 +94,10 @@ check "RMM's KernelOverride says what lfad found and wrote" \
 check "journal: the override with its MESSAGE_ID and LFA_UUID" \
         journal_has 51a6ba972f654532b472188864e67a61 "LFA_UUID=$RMM"
 check_eq "RMM: KernelAutoActivate" false "$(prop_component "$RMM" KernelAutoActivate)"
+show=$(lfactl show "$RMM")
+check "lfactl show RMM: KernelOverride" \
+        grep -qE '^ *KernelOverride: auto_activate: found 1, wrote 0 at ' <<<"$show"
+check "lfactl show RMM: KernelAutoActivate no" grep -qE '^ *KernelAutoActivate: no$' <<<"$show"
 
 # The store update: the platform's notification reaches the driver, which
 # sends nothing; lfad's poll finds both images pending.

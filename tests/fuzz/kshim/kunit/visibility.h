@@ -1,0 +1,3 @@
+#pragma once
+#define VISIBLE_IF_KUNIT
+#define EXPORT_SYMBOL_IF_KUNIT(s)

@@ -2,9 +2,10 @@
 /*
  * Target dbus: method calls into lfad's real vtable (daemon/bus*.c over the
  * real Manager, as tests/unit/test-bus.c sets it up) through an sd-bus
- * socketpair, the caller being root (the same uid: polkit is not asked).
+ * socketpair, the caller being root (the same uid: polkit is not asked)
+ * or nobody (uid 65534: lfad asks polkit, which is not there, and denies).
  *
- * The input: byte 0 picks the object path, byte 1 the interface and method
+ * The input: byte 0 picks the caller (bit 7: nobody) and the object path, byte 1 the interface and method
  * (every org.lfa.Manager method, org.freedesktop.DBus.Properties and
  * Introspectable, Peer, and names no vtable has), then a D-Bus signature up
  * to the first NUL, then the bytes the arguments are drawn from
@@ -104,17 +105,24 @@ static void component(const char *sysfs, const char *uuid, const char *name, con
         attr(sysfs, uuid, "prime", "");
 }
 
-static World *world(void) {
-        static World w;
-        static char sysfs[4200], policy[4200], state[4200], file[4300];
+/* Two worlds, each its own Manager on its own loop: [0] the caller is
+ * root, [1] the caller is nobody (uid 65534). */
+static World *world(unsigned k) {
+        static World worlds[2];
+        static char sysfs[2][4200], policy[2][4200], state[2][4200], file[4300];
+        World *wp = &worlds[k];
         int pair[2];
         sd_id128_t id;
 
+#define w (*wp)
+#define sysfs sysfs[k]
+#define policy policy[k]
+#define state state[k]
         if (w.manager)
                 return &w;
-        snprintf(sysfs, sizeof(sysfs), "%s/sys", fuzz_tmpdir());
-        snprintf(policy, sizeof(policy), "%s/lfa.d", fuzz_tmpdir());
-        snprintf(state, sizeof(state), "%s/state", fuzz_tmpdir());
+        snprintf(sysfs, sizeof(sysfs), "%s/sys%u", fuzz_tmpdir(), k);
+        snprintf(policy, sizeof(policy), "%s/lfa.d%u", fuzz_tmpdir(), k);
+        snprintf(state, sizeof(state), "%s/state%u", fuzz_tmpdir(), k);
         if (mkdir(sysfs, 0755) < 0 || mkdir(policy, 0755) < 0)
                 abort();
         snprintf(file, sizeof(file), "%s/version", sysfs);
@@ -146,6 +154,13 @@ static World *world(void) {
         if (sd_event_new(&w.event) < 0 || manager_new(w.event, &config, &w.manager) < 0 ||
             manager_start(w.manager) < 0)
                 abort();
+        /* The peer credentials of a socketpair are those of its creator
+         * (SO_PEERCRED), and sd-bus's client says its euid in AUTH EXTERNAL
+         * when it starts: both as nobody make lfad see an unprivileged
+         * caller, which it sends to polkit (here: the client, which answers
+         * every call it does not know with an error, so: denied). */
+        if (k == 1 && setresuid(-1, 65534, -1) < 0)
+                abort();
         if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0 || sd_id128_randomize(&id) < 0)
                 abort();
         if (sd_bus_new(&w.server) < 0 || sd_bus_set_fd(w.server, pair[0], pair[0]) < 0 ||
@@ -156,16 +171,28 @@ static World *world(void) {
             sd_bus_negotiate_fds(w.client, 1) < 0 || sd_bus_start(w.client) < 0 ||
             sd_bus_attach_event(w.client, w.event, 0) < 0)
                 abort();
+        if (k == 1 && setresuid(-1, 0, -1) < 0)
+                abort();
         return &w;
+#undef w
+#undef sysfs
+#undef policy
+#undef state
 }
 
 typedef struct Call {
         bool done;
 } Call;
 
+/* LFA_FUZZ_VERBOSE=1: print each answer (to check what a seed does). */
 static int on_reply(sd_bus_message *m, void *userdata, sd_bus_error *e) {
-        (void) m;
         (void) e;
+        if (getenv("LFA_FUZZ_VERBOSE")) {
+                const sd_bus_error *err = sd_bus_message_get_error(m);
+
+                fprintf(stderr, "answer: %s %s\n", err ? err->name : "reply",
+                        err ? err->message : sd_bus_message_get_signature(m, true));
+        }
         ((Call *) userdata)->done = true;
         return 0;
 }
@@ -175,7 +202,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
         _cleanup_(sd_bus_slot_unrefp) sd_bus_slot *slot = NULL;
         _cleanup_free_ char *sig = NULL;
-        World *w = world();
+        World *w;
         const uint8_t *nul;
         Call call = {};
         uint64_t start, now;
@@ -189,7 +216,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         sig = fuzz_strndup(data + 2, (size_t) (nul - data - 2));
         in = (Input) { nul + 1, data + size };
 
-        const char *path = paths[data[0] % ELEMENTSOF(paths)];
+        /* Byte 0: bit 7 the caller (root or nobody), the rest the path. */
+        w = world(data[0] >> 7);
+        const char *path = paths[(data[0] & 0x7f) % ELEMENTSOF(paths)];
         unsigned k = data[1] % ELEMENTSOF(methods);
         if (sd_bus_message_new_method_call(w->client, &m, NULL, path, methods[k].iface, methods[k].member) < 0)
                 abort();

@@ -137,11 +137,14 @@ static World *world(unsigned k) {
 
         static char *dirs[2], *p1, *p2;
         dirs[0] = policy;
-        if (sd_bus_path_encode("/org/lfa/Manager/component", RMM, &p1) < 0 ||
-            sd_bus_path_encode("/org/lfa/Manager/component", BL31, &p2) < 0)
-                abort();
-        paths[1] = p1;
-        paths[2] = p2;
+        /* Once for both worlds (a second encoding leaked the first). */
+        if (!paths[1]) {
+                if (sd_bus_path_encode("/org/lfa/Manager/component", RMM, &p1) < 0 ||
+                    sd_bus_path_encode("/org/lfa/Manager/component", BL31, &p2) < 0)
+                        abort();
+                paths[1] = p1;
+                paths[2] = p2;
+        }
         ManagerConfig config = {
                 .policy_dirs = dirs,
                 .state_dir = state,

@@ -328,8 +328,9 @@ static unsigned manager_update_poll(Manager *m) {
                          (unsigned long long) (pending_poll_get_interval(m->poll) / USEC_PER_SEC));
         else
                 log_info("Not polling activation_pending (%s).",
-                         want == 0 && m->driver.abi == DRIVER_ABI_UPSTREAM ? "PollIntervalSec=0"
-                                                                            : "the driver sends uevents");
+                         m->driver.abi == DRIVER_ABI_NONE     ? "no LFA driver"
+                         : m->driver.abi == DRIVER_ABI_UPSTREAM ? "PollIntervalSec=0"
+                                                                : "the driver sends uevents");
         return MANAGER_CHANGED_POLL;
 }
 
@@ -1016,6 +1017,17 @@ void manager_handle_uevent(Manager *m, const char *action, const char *uuid,
 
         if (uuid_normalize(uuid, u) < 0) {
                 log_debug("Ignoring a uevent for '%s': not a component.", uuid);
+                return;
+        }
+        /* lfa.ko reloaded with other parameters: the first uevent of the new
+         * instance finds another ABI. Everything is read again (the ABI
+         * version, every component), and the driver's change reported. */
+        mask = manager_probe_driver(m);
+        if (mask & MANAGER_CHANGED_DRIVER) {
+                log_info("The LFA driver changed (now: %s ABI): re-reading everything.",
+                         driver_abi_to_string(m->driver.abi));
+                (void) manager_resync(m);
+                notify_manager(m, mask);
                 return;
         }
         terminal = lfa_event && (strcmp(lfa_event, "activated") == 0 || strcmp(lfa_event, "failed") == 0 ||

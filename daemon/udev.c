@@ -13,6 +13,9 @@
 /* Arm's driver's device on the SMCCC bus, and its driver's name. */
 #define SMCCC_SUBSYSTEM "arm_smccc"
 #define SMCCC_LFA_DRIVER "lfa_fw"
+/* A module's own uevents: `add` once its init ran, `remove` on unload. */
+#define MODULE_SUBSYSTEM "module"
+#define LFA_KO_MODULE "lfa"
 /* Without CAP_NET_ADMIN SO_RCVBUF is capped by net.core.rmem_max; asking
  * for more is harmless, and ENOBUFS is handled by a resync anyway. */
 #define RCVBUF_SIZE (1024 * 1024)
@@ -37,6 +40,12 @@ bool udev_is_lfa_device_change(const char *subsystem, const char *driver, const 
                streq_ptr(action, "change");
 }
 
+bool udev_is_lfa_module_event(const char *subsystem, const char *name, const char *action) {
+        return streq_ptr(subsystem, MODULE_SUBSYSTEM) &&
+               (streq_ptr(name, LFA_KO_MODULE) || streq_ptr(name, SMCCC_LFA_DRIVER)) &&
+               (streq_ptr(action, "add") || streq_ptr(action, "remove"));
+}
+
 /* NVIDIA's kernels send a bare change uevent on Arm's LFA device. */
 static bool is_lfa_device_change(struct udev_device *d) {
         return udev_is_lfa_device_change(udev_device_get_property_value(d, "SUBSYSTEM"),
@@ -52,8 +61,14 @@ static void udev_watch_dispatch(UdevWatch *w, struct udev_device *d) {
         const char *what = udev_device_get_property_value(d, "LFA_ACTION");
 
         if (!streq_ptr(udev_device_get_property_value(d, "SUBSYSTEM"), LFA_SUBSYSTEM)) {
-                if (is_lfa_device_change(d)) {
-                        log_debug("uevent change of Arm's LFA device");
+                /* Neither lfa_fw nor lfa.ko with extensions=0 sends a
+                 * component uevent: the module's own add/remove is how lfad
+                 * hears that the driver came, went or was reloaded with
+                 * other parameters. */
+                if (is_lfa_device_change(d) ||
+                    udev_is_lfa_module_event(udev_device_get_property_value(d, "SUBSYSTEM"),
+                                             udev_device_get_sysname(d), action)) {
+                        log_debug("uevent %s of %s", strna(action), strna(udev_device_get_sysname(d)));
                         if (w->ops.device_changed)
                                 w->ops.device_changed(w->userdata);
                 }
@@ -140,6 +155,8 @@ int udev_watch_new(sd_event *e, const UdevWatchOps *ops, void *userdata, UdevWat
         r = udev_monitor_filter_add_match_subsystem_devtype(w->monitor, LFA_SUBSYSTEM, NULL);
         if (r >= 0)
                 r = udev_monitor_filter_add_match_subsystem_devtype(w->monitor, SMCCC_SUBSYSTEM, NULL);
+        if (r >= 0)
+                r = udev_monitor_filter_add_match_subsystem_devtype(w->monitor, MODULE_SUBSYSTEM, NULL);
         if (r < 0) {
                 log_error_errno(r, "Failed to filter the udev monitor: %m");
                 goto fail;

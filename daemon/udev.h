@@ -9,6 +9,9 @@
  *     which some kernels with upstream's driver send at probe and after
  *     each successful activation, naming no component. Matched on those
  *     properties, never on the device's path.
+ *   - the `add` and `remove` of the modules lfa and lfa_fw (SUBSYSTEM=module),
+ *     the only sign that a driver without component uevents came, went or
+ *     was reloaded with other parameters; reported as device_changed.
  * It is attached before coldplug; uevents read while coldplug runs are
  * queued and replayed afterwards. ENOBUFS (the socket overflowed) means
  * events were lost: the owner re-reads everything. No SO_RCVBUFFORCE: the
@@ -44,3 +47,5 @@ void udev_watch_replay(UdevWatch *w);
 /* Whether a uevent's SUBSYSTEM=, DRIVER= and ACTION are a change of Arm's LFA
  * device (any may be NULL). */
 bool udev_is_lfa_device_change(const char *subsystem, const char *driver, const char *action) _pure_;
+/* SUBSYSTEM=module, the module's name (the sysname), add or remove. */
+bool udev_is_lfa_module_event(const char *subsystem, const char *name, const char *action) _pure_;

@@ -288,6 +288,22 @@ static void test_device_change_match(void **state) {
         assert_false(udev_is_lfa_device_change(NULL, NULL, NULL));
 }
 
+/* A module's own add/remove: how lfad hears of a driver without component
+ * uevents coming, going or being reloaded with other parameters. */
+static void test_module_event_match(void **state) {
+        (void) state;
+        assert_true(udev_is_lfa_module_event("module", "lfa", "add"));
+        assert_true(udev_is_lfa_module_event("module", "lfa", "remove"));
+        assert_true(udev_is_lfa_module_event("module", "lfa_fw", "add"));
+        assert_true(udev_is_lfa_module_event("module", "lfa_fw", "remove"));
+        assert_false(udev_is_lfa_module_event("module", "lfa", "change"));
+        assert_false(udev_is_lfa_module_event("module", "lfa_foo", "add"));        /* prefix only */
+        assert_false(udev_is_lfa_module_event("module", "lf", "add"));
+        assert_false(udev_is_lfa_module_event("module", NULL, "add"));
+        assert_false(udev_is_lfa_module_event("lfa", "lfa", "add"));               /* a component */
+        assert_false(udev_is_lfa_module_event(NULL, NULL, NULL));
+}
+
 /* The tree Arm's driver showed on TF-A, with a may_reset_cpu component. */
 static void tfa_tree(void) {
         upstream_component(BL31, "TF-A BL31 runtime", true, true, true, true);
@@ -433,6 +449,7 @@ int main(void) {
                 cmocka_unit_test(test_names),
                 cmocka_unit_test(test_write_outcome),
                 cmocka_unit_test(test_device_change_match),
+                cmocka_unit_test(test_module_event_match),
                 TREE_TEST(test_upstream_tree_reads),
                 TREE_TEST(test_upstream_tree_decided),
                 TREE_TEST(test_upstream_tree_verify),

@@ -53,7 +53,7 @@ static void help(void) {
                "  cancel UUID              stop a priming, or release a primed component\n"
                "  prime UUID               prime a component ahead of its activation\n"
                "  refresh                  re-read the inventory\n"
-               "  monitor                  follow lfad's signals until interrupted\n"
+               "  monitor                  follow lfad's signals until interrupted or it leaves\n"
                "  metrics [FILE [--watch]] Prometheus metrics (node_exporter textfile)\n"
                "  policy verify [OPT...]   check lfa.d(5) files with lfad --verify\n"
                "  policy reload            load the policy again (as systemctl reload)\n"

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <json-c/json.h>
 #include <systemd/sd-bus.h>
+#include <systemd/sd-event.h>
 
 #include "macro.h"
 
@@ -35,6 +36,8 @@ typedef enum Rendezvous {
 typedef struct Context {
         sd_bus *bus;
         bool json;
+        /* JSON on one line each (monitor's JSON Lines), errors included. */
+        bool json_lines;
         /* 0: sd-bus's default (25 s); long calls use USEC_INFINITY unless set. */
         usec_t timeout;
         bool timeout_set;
@@ -49,7 +52,7 @@ DEFINE_POINTER_CLEANUP_FUNC_FREE(json_object, json_object_put);
 /* output.c */
 int output_error(const Context *c, int exit_code, const char *name, const char *fmt, ...) _printf_(4, 5);
 int output_bus_error(const Context *c, const sd_bus_error *error, int r, const char *what);
-int output_json(json_object *o);
+int output_json(const Context *c, json_object *o);
 const char *format_usec_realtime(char *buf, size_t size, uint64_t usec);
 
 /* message-json.c */
@@ -77,6 +80,26 @@ int verb_prime(Context *c);
 int verb_refresh(Context *c);
 int verb_policy(Context *c);
 
+/* follow.c: the event loop of monitor and metrics --watch */
+typedef struct Follow {
+        Context *c;
+        const char *what;               /* the verb, for messages */
+        /* lfad's signals and its bus name's NameOwnerChanged. */
+        sd_bus_message_handler_t on_signal;
+        void *userdata;
+        /* lfad leaving the bus ends the loop (EXIT_UNREACHABLE), as the
+         * connection closing always does. */
+        bool exit_when_lfad_leaves;
+        sd_event *event;
+        const char *lost;               /* why the loop ended with EXIT_UNREACHABLE */
+} Follow;
+
+int follow_event(Follow *f);
+int follow_bus(Follow *f);
+int follow_lfad_present(Follow *f);
+int follow_run(Follow *f);
+void follow_done(Follow *f);
+
 /* monitor.c */
 int verb_monitor(Context *c);
 
@@ -84,4 +107,5 @@ int verb_monitor(Context *c);
 int verb_metrics(Context *c);
 
 /* policy-verify.c */
+const char *lfad_path(void);
 int policy_verify(Context *c, char **lfad_args);

@@ -7,7 +7,9 @@
  *   lfactl metrics FILE                 write FILE atomically, once
  *   lfactl metrics FILE --watch [--interval=SEC] [LFAD-OPTION...]
  *                                       rewrite FILE on every signal of lfad
- *                                       (and every SEC seconds, default 60)
+ *                                       (and every SEC seconds, default 60);
+ *                                       lfad stopping is lfa_up 0, the bus
+ *                                       closing ends it (exit status 6)
  *
  * Everything comes from the public D-Bus API (no sysfs), with auto-start
  * off: lfa_up 0 means lfad is not running, and asking must not start it.
@@ -22,12 +24,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <systemd/sd-event.h>
 
 #include "lfactl.h"
 
@@ -167,12 +167,6 @@ static int call_json(sd_bus *bus, const char *path, const char *iface, const cha
         if (r < 0)
                 return r;
         return message_read_json(reply, ret);
-}
-
-static const char *lfad_path(void) {
-        const char *p = getenv("LFACTL_LFAD");
-
-        return p && *p ? p : LFAD_PATH;
 }
 
 /* 1: the policy files do not load; 0: valid; <0: lfad --verify could not run. */
@@ -584,25 +578,28 @@ static int on_periodic(sd_event_source *s, uint64_t usec, void *userdata) {
         return sd_event_source_set_enabled(s, SD_EVENT_ON);
 }
 
+/*
+ * lfad stopping is a state to report (lfa_up 0, then 1 when it is back), not
+ * an end; the bus closing is: lfa_up 0 is written and the exit status is 6,
+ * for the unit's Restart= to start a new connection.
+ */
 static int watch(Metrics *mx) {
         Context *c = mx->c;
-        sigset_t mask;
-        int r;
+        _cleanup_(follow_done) Follow f = {
+                .c = c,
+                .what = "metrics",
+                .on_signal = on_signal,
+                .userdata = mx,
+        };
+        int r, k;
 
-        sigemptyset(&mask);
-        sigaddset(&mask, SIGINT);
-        sigaddset(&mask, SIGTERM);
-        if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
-                return output_bus_error(c, NULL, -errno, "metrics");
+        r = follow_event(&f);
+        if (r != EXIT_OK)
+                return r;
+        mx->event = f.event;
 
-        r = sd_event_default(&mx->event);
-        if (r >= 0)
-                r = sd_event_add_signal(mx->event, NULL, SIGINT, NULL, NULL);
-        if (r >= 0)
-                r = sd_event_add_signal(mx->event, NULL, SIGTERM, NULL, NULL);
-        if (r >= 0)
-                r = sd_event_add_time_relative(mx->event, &mx->debounce, CLOCK_MONOTONIC, 0, 0,
-                                               on_debounce, mx);
+        r = sd_event_add_time_relative(mx->event, &mx->debounce, CLOCK_MONOTONIC, 0, 0,
+                                       on_debounce, mx);
         if (r >= 0)
                 r = sd_event_source_set_enabled(mx->debounce, SD_EVENT_OFF);
         if (r >= 0)
@@ -615,28 +612,15 @@ static int watch(Metrics *mx) {
          * the unit's Restart= try again. */
         r = bus_connect(c);
         if (r < 0) {
-                int k = metrics_write(mx);
-
+                k = metrics_write(mx);
                 if (k < 0)
                         return output_error(c, EXIT_FAILURE_, "org.lfa.lfactl.Failed", "metrics: %s: %s",
                                             mx->path, strerror(-k));
                 return output_bus_error(c, NULL, r, "connect");
         }
-        /* The bus going away ends the loop (and the unit restarts us). */
-        r = sd_bus_set_exit_on_disconnect(c->bus, true);
-        if (r >= 0)
-                r = sd_bus_attach_event(c->bus, mx->event, SD_EVENT_PRIORITY_NORMAL);
-        if (r >= 0)
-                r = sd_bus_add_match(c->bus, NULL, "type='signal',sender='" LFA_BUS_NAME "'",
-                                     on_signal, mx);
-        if (r >= 0)
-                r = sd_bus_add_match(c->bus, NULL,
-                                     "type='signal',sender='org.freedesktop.DBus',"
-                                     "interface='org.freedesktop.DBus',member='NameOwnerChanged',"
-                                     "arg0='" LFA_BUS_NAME "'",
-                                     on_signal, mx);
-        if (r < 0)
-                return output_bus_error(c, NULL, r, "AddMatch");
+        r = follow_bus(&f);
+        if (r != EXIT_OK)
+                return r;
 
         /* Subscribed first, then the first write: no change falls in between. */
         r = metrics_write(mx);
@@ -645,10 +629,14 @@ static int watch(Metrics *mx) {
                                     mx->path, strerror(-r));
         fprintf(stderr, "Writing %s on every change of %s, Ctrl-C to stop.\n", mx->path, LFA_BUS_NAME);
 
-        r = sd_event_loop(mx->event);
-        if (r < 0)
-                return output_bus_error(c, NULL, r, "metrics");
-        return r == 0 ? EXIT_OK : EXIT_FAILURE_;
+        r = follow_run(&f);
+        if (r != EXIT_UNREACHABLE)
+                return r;
+        /* The closed connection answers nothing: this writes lfa_up 0. */
+        k = metrics_write(mx);
+        if (k < 0)
+                fprintf(stderr, "lfactl: metrics: writing %s: %s\n", mx->path, strerror(-k));
+        return r;
 }
 
 int verb_metrics(Context *c) {

@@ -2,14 +2,13 @@
 /*
  * lfactl monitor: one line per signal lfad sends (activation started and
  * finished, property changes, components appearing and vanishing) and per
- * change of the bus name's owner (lfad started or stopped), until SIGINT or
- * SIGTERM. With --json each line is one JSON object (JSON Lines).
+ * change of the bus name's owner, until SIGINT or SIGTERM (exit status 0),
+ * lfad leaving the bus or the bus closing (exit status 6: follow.c). With
+ * --json each line is one JSON object (JSON Lines).
  */
 
 #include <errno.h>
-#include <signal.h>
 #include <time.h>
-#include <systemd/sd-event.h>
 
 #include "lfactl.h"
 
@@ -122,50 +121,33 @@ static int on_signal(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
                                json_object_new_string(strempty(sd_bus_message_get_interface(m))));
         json_object_object_add(line, "path", json_object_new_string(strempty(path)));
         json_object_object_add(line, "args", TAKE_PTR(args));
-        puts(json_object_to_json_string_ext(line, JSON_C_TO_STRING_PLAIN |
-                                                          JSON_C_TO_STRING_NOSLASHESCAPE));
-        fflush(stdout);
+        (void) output_json(c, line);
         return 0;
 }
 
 int verb_monitor(Context *c) {
-        _cleanup_(sd_event_unrefp) sd_event *event = NULL;
-        sigset_t mask;
+        _cleanup_(follow_done) Follow f = {
+                .c = c,
+                .what = "monitor",
+                .on_signal = on_signal,
+                .userdata = c,
+                .exit_when_lfad_leaves = true,
+        };
         int r;
 
-        /* Block first, so a signal arriving before the loop runs is not lost. */
-        sigemptyset(&mask);
-        sigaddset(&mask, SIGINT);
-        sigaddset(&mask, SIGTERM);
-        if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
-                return output_bus_error(c, NULL, -errno, "monitor");
+        /* Every line one JSON object, the error that ends it too. */
+        c->json_lines = true;
 
-        r = sd_event_default(&event);
-        if (r >= 0)
-                r = sd_event_add_signal(event, NULL, SIGINT, NULL, NULL);
-        if (r >= 0)
-                r = sd_event_add_signal(event, NULL, SIGTERM, NULL, NULL);
-        if (r >= 0)
-                r = sd_bus_attach_event(c->bus, event, SD_EVENT_PRIORITY_NORMAL);
-        if (r < 0)
-                return output_bus_error(c, NULL, r, "monitor");
-
-        /* The bus resolves the well-known name to lfad's current connection. */
-        r = sd_bus_add_match(c->bus, NULL, "type='signal',sender='" LFA_BUS_NAME "'", on_signal, c);
-        if (r >= 0)
-                r = sd_bus_add_match(c->bus, NULL,
-                                     "type='signal',sender='org.freedesktop.DBus',"
-                                     "interface='org.freedesktop.DBus',member='NameOwnerChanged',"
-                                     "arg0='" LFA_BUS_NAME "'",
-                                     on_signal, c);
-        if (r < 0)
-                return output_bus_error(c, NULL, r, "AddMatch");
+        r = follow_event(&f);
+        if (r == EXIT_OK)
+                r = follow_bus(&f);
+        if (r == EXIT_OK)
+                r = follow_lfad_present(&f);
+        if (r != EXIT_OK)
+                return r;
 
         /* On stderr, so stdout stays pure JSON: scripts wait for it before acting. */
         fprintf(stderr, "Monitoring %s, Ctrl-C to stop.\n", LFA_BUS_NAME);
 
-        r = sd_event_loop(event);
-        if (r < 0)
-                return output_bus_error(c, NULL, r, "monitor");
-        return EXIT_OK;
+        return follow_run(&f);
 }

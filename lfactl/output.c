@@ -11,10 +11,12 @@
 
 #include "lfactl.h"
 
-int output_json(json_object *o) {
-        const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-                                                              JSON_C_TO_STRING_SPACED |
-                                                              JSON_C_TO_STRING_NOSLASHESCAPE);
+int output_json(const Context *c, json_object *o) {
+        const char *s = json_object_to_json_string_ext(o, c->json_lines ? JSON_C_TO_STRING_PLAIN |
+                                                                                  JSON_C_TO_STRING_NOSLASHESCAPE :
+                                                                          JSON_C_TO_STRING_PRETTY |
+                                                                                  JSON_C_TO_STRING_SPACED |
+                                                                                  JSON_C_TO_STRING_NOSLASHESCAPE);
         if (!s)
                 return -ENOMEM;
         if (puts(s) == EOF || fflush(stdout) != 0)
@@ -37,7 +39,7 @@ static int vprint_error(const Context *c, int exit_code, const char *name, const
                         json_object_object_add(o, "message",
                                                json_object_new_string(msg ?: "out of memory"));
                         json_object_object_add(o, "exit_code", json_object_new_int(exit_code));
-                        (void) output_json(o);
+                        (void) output_json(c, o);
                 }
         } else
                 fprintf(stderr, "lfactl: %s\n", msg ?: name);
@@ -78,6 +80,18 @@ static const struct {
  * picks the exit code; a local failure (no bus, no reply) has only errno.
  */
 int output_bus_error(const Context *c, const sd_bus_error *error, int r, const char *what) {
+        /*
+         * No reply within the call's timeout: sd-bus names its own verdict
+         * org.freedesktop.DBus.Error.Timeout, a name no peer of lfactl sends
+         * (dbus-daemon's reply timeout is NoReply, lfad's firmware timeouts
+         * org.lfa.Error.Timeout). It is lfactl's finding, named as lfactl(1)
+         * says, like its other own errors.
+         */
+        if (sd_bus_error_has_name(error, SD_BUS_ERROR_TIMEOUT)) {
+                error = NULL;
+                r = -ETIMEDOUT;
+        }
+
         if (sd_bus_error_is_set(error)) {
                 int code = EXIT_FAILURE_;
 

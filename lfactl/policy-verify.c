@@ -3,11 +3,12 @@
  * lfactl policy verify: runs `lfad --verify` (the one policy parser there is)
  * with the options given after it, e.g. --policy-dir=DIR. Without --json its
  * output passes through; with --json it is captured into one JSON object.
- * $LFACTL_LFAD names another lfad binary (tests, a build tree).
+ * Which lfad: lfad_path(), shared with lfactl metrics.
  */
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -16,10 +17,54 @@
 
 extern char **environ;
 
-static const char *lfad_path(void) {
-        const char *p = getenv("LFACTL_LFAD");
+/*
+ * Run from a meson build tree (<build>/lfactl/lfactl, <build>/meson-info
+ * beside it), the lfad built with it: a build's policy is checked by that
+ * build's parser, and nothing needs installing first. The lfad found is in
+ * the same tree as the lfactl running, so whoever could plant it could
+ * replace lfactl itself; an installed lfactl (/usr/bin: no /usr/meson-info)
+ * never looks there. NULL when not in a build tree.
+ */
+static char *build_tree_lfad(void) {
+        _cleanup_free_ char *exe = NULL, *lfad = NULL, *marker = NULL;
+        char *slash;
+        ssize_t n;
 
-        return p && *p ? p : LFAD_PATH;
+        exe = calloc(PATH_MAX, 1);
+        if (!exe)
+                return NULL;
+        n = readlink("/proc/self/exe", exe, PATH_MAX - 1);
+        if (n <= 0)
+                return NULL;
+
+        /* <build>/lfactl/lfactl -> <build> */
+        slash = strrchr(exe, '/');
+        if (!slash || strcmp(slash, "/lfactl") != 0)
+                return NULL;
+        *slash = '\0';
+        slash = strrchr(exe, '/');
+        if (!slash || strcmp(slash, "/lfactl") != 0)
+                return NULL;
+        *slash = '\0';
+
+        if (asprintf(&marker, "%s/meson-info", exe) < 0 || asprintf(&lfad, "%s/daemon/lfad", exe) < 0)
+                return NULL;
+        if (access(marker, F_OK) < 0 || access(lfad, X_OK) < 0)
+                return NULL;
+        return TAKE_PTR(lfad);
+}
+
+/* $LFACTL_LFAD, else the build tree's lfad, else the installed one. */
+const char *lfad_path(void) {
+        static const char *found;
+        const char *p;
+
+        if (found)
+                return found;
+        p = getenv("LFACTL_LFAD");
+        if (p && *p)
+                return found = p;
+        return found = build_tree_lfad() ?: LFAD_PATH;
 }
 
 /* Reads everything from fd into a NUL-terminated buffer. */
@@ -135,7 +180,7 @@ int policy_verify(Context *c, char **lfad_args) {
         json_object_object_add(o, "valid", json_object_new_boolean(status == 0));
         json_object_object_add(o, "exit_status", json_object_new_int(status));
         json_object_object_add(o, "output", json_object_new_string(output));
-        r = output_json(o);
+        r = output_json(c, o);
         if (r < 0)
                 return output_error(c, EXIT_FAILURE_, "org.lfa.lfactl.Failed", "stdout: %s",
                                     strerror(-r));

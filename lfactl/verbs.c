@@ -82,7 +82,11 @@ static int call_rows(Context *c, const char *method, bool long_call, const char 
         return EXIT_OK;
 }
 
-/* The driver names a component it does not know by its UUID: no name then. */
+/*
+ * Tables name a component alike (list, plan, history): its UUID, then its
+ * name. The driver names a component it does not know by its UUID: no name
+ * then, "-".
+ */
 static const char *display_name(const char *name, const char *uuid) {
         return strcmp(name, uuid) == 0 ? "-" : name;
 }
@@ -154,7 +158,7 @@ static int finish(Context *c, json_object *o) {
 
         if (!c->json)
                 return EXIT_OK;
-        r = output_json(o);
+        r = output_json(c, o);
         if (r < 0)
                 return output_error(c, EXIT_FAILURE_, "org.lfa.lfactl.Failed", "stdout: %s",
                                     strerror(-r));
@@ -294,8 +298,8 @@ int verb_history(Context *c) {
                 return r;
 
         if (!c->json) {
-                printf("%-23s  %-36s  %-8s  %-11s  %-19s  %-10s  %-7s  %8s  %s\n", "START",
-                       "NAME", "ACTION", "TRIGGER", "VERSION", "RENDEZVOUS", "RESULT", "MS",
+                printf("%-23s  %-36s  %-22s  %-8s  %-11s  %-19s  %-10s  %-7s  %8s  %s\n", "START",
+                       "UUID", "NAME", "ACTION", "TRIGGER", "VERSION", "RENDEZVOUS", "RESULT", "MS",
                        "ERROR");
                 for (size_t i = 0; i < json_object_array_length(entries); i++) {
                         json_object *e = json_object_array_get_idx(entries, i);
@@ -305,9 +309,10 @@ int verb_history(Context *c) {
                         if (asprintf(&versions, "%s -> %s", get_str(e, "version_before"),
                                      get_str(e, "version_after")) < 0)
                                 return output_bus_error(c, NULL, -ENOMEM, "History");
-                        printf("%-23s  %-36s  %-8s  %-11s  %-19s  %-10s  %-7s  %8" PRIu64 "  %s\n",
+                        printf("%-23s  %-36s  %-22s  %-8s  %-11s  %-19s  %-10s  %-7s  %8" PRIu64 "  %s\n",
                                format_usec_realtime(when, sizeof(when), get_u64(e, "start_usec")),
-                               get_str(e, "name"), get_str(e, "action"), get_str(e, "trigger"),
+                               get_str(e, "uuid"), display_name(get_str(e, "name"), get_str(e, "uuid")),
+                               get_str(e, "action"), get_str(e, "trigger"),
                                versions,
                                /* Priming involves no rendezvous: only ACTIVATE gathers CPUs. */
                                strcmp(get_str(e, "action"), "activate") != 0 ? "-" :

@@ -13,6 +13,7 @@ $LFA_BUILD/lfactl/lfactl), and lfatest's LFA_LFAD.
 import json
 import os
 import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -326,6 +327,240 @@ class TestUnprivileged(LfactlCase):
                 self.assertEqual(o['error'], 'org.lfa.Error.AccessDenied', o)
                 self.assertEqual(self.activate_writes(RMM), [])
                 self.assertEqual(self.as_nobody('policy', 'reload', rc=4)['exit_code'], 4)
+
+
+UNNAMED = 'a1b2c3d4-0000-4000-8000-00000000beef'
+
+
+def table(text):
+        """A text table of lfactl as a list of {HEADER: cell}: each column
+        starts where its header does (cells may hold spaces)."""
+        lines = text.splitlines()
+        starts = [i for i, ch in enumerate(lines[0]) if ch != ' ' and (i == 0 or lines[0][i - 1] == ' ')]
+        heads = [lines[0][s:e].strip() for s, e in zip(starts, starts[1:] + [None])]
+        return [{h: l[s:e].strip() for h, s, e in zip(heads, starts, starts[1:] + [None])} for l in lines[1:]]
+
+
+class Follower:
+        """lfactl monitor or metrics --watch, started once it says it is
+        subscribed (on stderr); then end() waits for its own exit."""
+
+        def __init__(self, case, *args, ready):
+                env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=case.bus.address, LFACTL_LFAD=lfad_binary())
+                self.case = case
+                self.proc = subprocess.Popen([lfactl_binary()] + list(args), env=env, stdin=subprocess.DEVNULL,
+                                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                line = self.proc.stderr.readline()
+                case.assertIn(ready, line)
+
+        def running(self):
+                return self.proc.poll() is None
+
+        def end(self, timeout=10):
+                """Its exit code, stdout and stderr; it must exit by itself."""
+                try:
+                        out, err = self.proc.communicate(timeout=scaled(timeout))
+                except subprocess.TimeoutExpired:
+                        self.kill()
+                        raise AssertionError('lfactl %s still runs %ss later' % (self.proc.args[1:], scaled(timeout)))
+                return self.proc.returncode, out, err
+
+        def kill(self):
+                if self.proc.poll() is None:
+                        self.proc.kill()
+                self.proc.communicate()
+
+
+class FollowCase(LfactlCase):
+        def follow(self, *args, ready):
+                f = Follower(self, *args, ready=ready)
+                self.addCleanup(f.kill)
+                return f
+
+        def stop_bus(self):
+                """The system bus goes away under lfad and every client."""
+                self.bus.stop()
+                lfad, self.lfad = self.lfad, None
+                lfad.kill()
+                lfad.wait()
+
+
+class TestMonitorEnds(FollowCase):
+        """lfactl monitor follows lfad while it is there: lfad leaving the
+        bus (its name's owner vanishes) or the bus closing ends it with
+        exit status 6, lfad unreachable."""
+
+        def test_lfad_stops(self):
+                mon = self.follow('--json', 'monitor', ready='Monitoring org.lfa.Manager')
+                self.assertEqual(self.stop_lfad(), 0)
+                rc, out, err = mon.end()
+                self.assertEqual(rc, 6, (out, err))
+                # Still JSON Lines: the name's owner leaving, then the error.
+                lines = [json.loads(l) for l in out.splitlines()]
+                gone = [l for l in lines if l.get('signal') == 'NameOwnerChanged']
+                self.assertEqual(len(gone), 1, lines)
+                self.assertEqual((gone[0]['args']['name'], gone[0]['args']['new_owner']), ('org.lfa.Manager', ''))
+                self.assertEqual(lines[-1]['error'], 'org.lfa.lfactl.Unreachable', lines)
+                self.assertEqual(lines[-1]['exit_code'], 6, lines)
+                self.assertIn('org.lfa.Manager', lines[-1]['message'])
+
+        def test_lfad_killed(self):
+                mon = self.follow('monitor', ready='Monitoring org.lfa.Manager')
+                self.kill_lfad()
+                rc, out, err = mon.end()
+                self.assertEqual(rc, 6, (out, err))
+                self.assertRegex(out, r'NameOwnerChanged /org/freedesktop/DBus name=org.lfa.Manager ')
+                self.assertIn('lfactl: ', err)
+
+        def test_bus_closes(self):
+                mon = self.follow('monitor', ready='Monitoring org.lfa.Manager')
+                self.stop_bus()
+                rc, out, err = mon.end()
+                self.assertEqual(rc, 6, (out, err))
+                self.assertIn('bus', err.splitlines()[-1])
+
+        def test_bus_closes_json(self):
+                mon = self.follow('--json', 'monitor', ready='Monitoring org.lfa.Manager')
+                self.stop_bus()
+                rc, out, err = mon.end()
+                self.assertEqual(rc, 6, (out, err))
+                last = json.loads(out.splitlines()[-1])
+                self.assertEqual((last['error'], last['exit_code']), ('org.lfa.lfactl.Unreachable', 6), out)
+
+
+class TestMonitorWithoutLfad(FollowCase):
+        START = False
+
+        def test_nothing_to_follow(self):
+                # As every other verb: lfad not running and not activatable.
+                o = self.json('monitor', rc=6, timeout=10)
+                self.assertEqual((o['error'], o['exit_code']), ('org.freedesktop.DBus.Error.ServiceUnknown', 6), o)
+
+
+class TestMetricsWatchEnds(FollowCase):
+        """metrics --watch outlives lfad (lfa_up 0, then 1 when it is back);
+        the bus closing writes lfa_up 0 and ends it with exit status 6, for
+        lfa-metrics.service's Restart= to start it again."""
+
+        def up(self):
+                with open(self.prom, encoding='utf-8') as f:
+                        return [l for l in f.read().splitlines() if l.startswith('lfa_up ')]
+
+        def test_lfad_stops_then_the_bus_closes(self):
+                self.prom = os.path.join(self.tmp, 'lfa.prom')
+                w = self.follow('metrics', self.prom, '--watch', '--interval=3600', ready='Writing ' + self.prom)
+                self.assertEqual(self.up(), ['lfa_up 1'])
+                self.assertEqual(self.stop_lfad(), 0)
+                wait_for(lambda: self.up() == ['lfa_up 0'], 10, 'lfa_up 0 once lfad stopped')
+                self.assertTrue(w.running())
+                self.start_lfad(extra_args=())
+                wait_for(lambda: self.up() == ['lfa_up 1'], 10, 'lfa_up 1 once lfad is back')
+                self.stop_bus()
+                rc, out, err = w.end()
+                self.assertEqual(rc, 6, (out, err))
+                self.assertEqual(self.up(), ['lfa_up 0'])
+
+
+class TestNames(LfactlCase):
+        """list, plan and history name a component alike: its UUID, then its
+        name, '-' when the driver knows none (it then names it by UUID)."""
+
+        SCENARIO = DEMO_SCENARIO + 'component uuid=%s current=1.0\n' % UNNAMED
+
+        def test_list_plan_history(self):
+                self.store_update(UNNAMED, '1.1')
+                self.json('activate', UNNAMED)
+                self.store_update(BMC, '4.2')
+                self.json('activate', BMC)
+                self.assertEqual(self.json('show', UNNAMED)['Name'], UNNAMED)
+                listed = {r['UUID']: r['NAME'] for r in table(self.lfactl('list')[0])}
+                self.assertEqual(listed[UNNAMED], '-')
+                planned = {r['UUID']: r['NAME'] for r in table(self.lfactl('plan')[0])}
+                self.assertEqual(planned, listed)
+                rows = table(self.lfactl('history')[0])
+                self.assertEqual([(r['UUID'], r['NAME']) for r in rows],
+                                 [(BMC, listed[BMC]), (UNNAMED, '-')])
+
+
+class TestTimeout(LfactlCase):
+        """lfactl's own timeout (no reply within --timeout) is named as
+        lfactl(1) says: org.lfa.lfactl.Timeout, exit status 1."""
+
+        def test_no_reply_in_time(self):
+                # Once lfad has answered: stopped before its loop first ran,
+                # it may exit on SIGCONT ("Failed to acquire bus name: Method
+                # call timed out"), which is lfad's matter, not lfactl's.
+                self.json('status')
+                os.kill(self.lfad.pid, signal.SIGSTOP)
+                try:
+                        o = self.json_error('org.lfa.lfactl.Timeout', 1, '--timeout=0.5', 'status')
+                        self.assertIn('--timeout', o['message'])
+                        _, err = self.lfactl('--timeout=0.5', 'list', rc=1)
+                        self.assertIn('no reply in time', err)
+                finally:
+                        os.kill(self.lfad.pid, signal.SIGCONT)
+
+
+class TestPolicyVerifyFindsLfad(LfactlCase):
+        """policy verify runs $LFACTL_LFAD, else the lfad of the meson build
+        tree lfactl runs from (daemon/lfad beside lfactl/), else the
+        installed one; a copy of lfactl outside a build tree never runs an
+        lfad that merely lies beside it."""
+
+        START = False
+
+        def tree(self, name, meson):
+                root = os.path.join(self.tmp, name)
+                os.makedirs(os.path.join(root, 'lfactl'))
+                os.makedirs(os.path.join(root, 'daemon'))
+                if meson:
+                        os.makedirs(os.path.join(root, 'meson-info'))
+                shutil.copy2(lfactl_binary(), os.path.join(root, 'lfactl', 'lfactl'))
+                self.fake_lfad(os.path.join(root, 'daemon', 'lfad'), name)
+                return os.path.join(root, 'lfactl', 'lfactl')
+
+        def fake_lfad(self, path, tag):
+                with open(path, 'w', encoding='utf-8') as f:
+                        f.write('#!/bin/sh\necho "fake lfad of %s: $*"\n' % tag)
+                os.chmod(path, 0o755)
+
+        def verify(self, lfactl, env_lfad=None):
+                env = dict(os.environ)
+                env.pop('LFACTL_LFAD', None)
+                if env_lfad:
+                        env['LFACTL_LFAD'] = env_lfad
+                return subprocess.run([lfactl, '--json', 'policy', 'verify', '--policy-dir=' + self.tmp + '/etc'],
+                                      capture_output=True, text=True, env=env, timeout=scaled(30),
+                                      stdin=subprocess.DEVNULL)
+
+        def test_real_build_tree(self):
+                build = os.environ.get('LFA_BUILD', os.path.join(ROOT, 'build'))
+                nosys = os.path.join(self.tmp, 'nosys')
+                os.makedirs(nosys)
+                env = dict(os.environ)
+                env.pop('LFACTL_LFAD', None)
+                r = subprocess.run([os.path.join(build, 'lfactl', 'lfactl'), '--json', 'policy', 'verify',
+                                    '--policy-dir=' + self.tmp + '/etc', '--sysfs=' + nosys],
+                                   capture_output=True, text=True, env=env, timeout=scaled(30),
+                                   stdin=subprocess.DEVNULL)
+                self.assertEqual(r.returncode, 0, (r.stdout, r.stderr))
+                self.assertIs(json.loads(r.stdout)['valid'], True, r.stdout)
+
+        def test_build_tree_lfad(self):
+                r = self.verify(self.tree('build', meson=True))
+                self.assertEqual(r.returncode, 0, (r.stdout, r.stderr))
+                self.assertEqual(json.loads(r.stdout)['output'],
+                                 'fake lfad of build: --verify --policy-dir=%s/etc\n' % self.tmp)
+
+        def test_environment_wins(self):
+                other = os.path.join(self.tmp, 'other-lfad')
+                self.fake_lfad(other, 'env')
+                r = self.verify(self.tree('build', meson=True), env_lfad=other)
+                self.assertIn('fake lfad of env:', json.loads(r.stdout)['output'])
+
+        def test_not_a_build_tree(self):
+                r = self.verify(self.tree('copy', meson=False))
+                self.assertNotIn('fake lfad', r.stdout + r.stderr)
 
 
 class TestUnreachable(LfactlCase):

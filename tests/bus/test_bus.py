@@ -729,6 +729,94 @@ class TestAuthorization(BusTestCase):
                 self.assertEqual(self.polkit_calls(), [])
 
 
+# Pipelined calls of one method on several connections at once (the system
+# bus answers a connection's 129th outstanding call with LimitsExceeded):
+# prints {"ok": N, "errors": [names], "seconds": wall time} as JSON.
+BURST = '''
+import json, sys, time
+import dbus
+from dbus.mainloop.glib import DBusGMainLoop
+from gi.repository import GLib
+
+DBusGMainLoop(set_as_default=True)
+address, method, conns, per = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+loop = GLib.MainLoop()
+state = {'left': conns * per, 'ok': 0, 'errors': []}
+
+def one_done():
+        state['left'] -= 1
+        if not state['left']:
+                loop.quit()
+
+def ok(*args):
+        state['ok'] += 1
+        one_done()
+
+def failed(e):
+        state['errors'].append(e.get_dbus_name())
+        one_done()
+
+buses = [dbus.bus.BusConnection(address) for _ in range(conns)]
+start = time.monotonic()
+for b in buses:
+        m = b.get_object('org.lfa.Manager', '/org/lfa/Manager').get_dbus_method(method, 'org.lfa.Manager')
+        for _ in range(per):
+                m(reply_handler=ok, error_handler=failed, timeout=120)
+loop.run()
+print(json.dumps({'ok': state['ok'], 'errors': state['errors'], 'seconds': time.monotonic() - start}))
+'''
+
+
+class TestRefreshLimits(BusTestCase):
+        """Refresh is open to everyone, and each one re-reads the driver
+        (extended: a write of the driver's refresh, on real hardware GET_INFO
+        plus a GET_INVENTORY per component; upstream: reads that each ask the
+        firmware). Calls waiting together share one re-read, and callers that
+        are not root get at most one re-read per second between them."""
+
+        def burst(self, method, conns, per, user=None):
+                argv = [lfatest.PYTHON, '-c', BURST, self.bus.address, method, str(conns), str(per)]
+                if user:
+                        argv = ['setpriv', '--reuid=' + user, '--regid=nogroup', '--clear-groups'] + argv
+                r = subprocess.run(argv, capture_output=True, text=True, timeout=scaled(180))
+                self.assertEqual(r.returncode, 0, r.stderr)
+                return json.loads(r.stdout)
+
+        def rereads(self):
+                return self.lfad_output().count('Refresh: re-reading')
+
+        def test_a_burst_from_nobody_is_coalesced_and_rate_limited(self):
+                out = self.burst('Refresh', 4, 50, user='nobody')
+                self.assertEqual(out['errors'], [])
+                self.assertEqual(out['ok'], 200)
+                # One re-read at once, then one per second of the burst at most.
+                bound = 2 + int(out['seconds'])
+                self.assertLessEqual(self.rereads(), bound, out)
+                if not self.upstream:
+                        self.assertGreaterEqual(len(self.sim.writes('refresh')), 1)
+                        self.assertLessEqual(len(self.sim.writes('refresh')), bound, out)
+
+        def test_nobody_still_gets_a_fresh_read(self):
+                # The second call comes within the second: it waits for the
+                # next re-read, which sees the store update made in between.
+                self.call('Refresh', user='nobody')
+                self.sim.ctl('store-update uuid=%s pending_version=4.2' % BMC)
+                self.call('Refresh', user='nobody')
+                self.assertEqual(self.prop('PendingVersion', component_path(BMC), CIFACE, user='nobody'), '4.2')
+                self.assertEqual(self.rereads(), 2)
+                if not self.upstream:
+                        self.assertEqual(len(self.sim.writes('refresh')), 2)
+
+        def test_root_is_not_rate_limited(self):
+                for _ in range(3):
+                        self.call('Refresh')
+                self.assertEqual(self.rereads(), 3)
+                out = self.burst('Refresh', 4, 50)
+                self.assertEqual((out['ok'], out['errors']), (200, []))
+                # Coalesced: calls that queued together shared a re-read.
+                self.assertLessEqual(self.rereads(), 3 + 200)
+
+
 class TestWithoutPolkit(BusTestCase):
         POLKIT = False
 

@@ -817,6 +817,127 @@ class TestRefreshLimits(BusTestCase):
                 self.assertLessEqual(self.rereads(), 3 + 200)
 
 
+# Sends each call of a JSON list [[path, interface, method, signature, args],
+# ...] and prints [error name or "success", ...] as JSON. In args,
+# {"big": N} is a string of N bytes, {"list": [N, v]} N times v and
+# {"dict": N} N distinct keys to the string "x".
+ABUSE = '''
+import json, sys
+import dbus
+
+def value(a):
+        if isinstance(a, dict) and 'big' in a:
+                return 'a' * a['big']
+        if isinstance(a, dict) and 'list' in a:
+                return [a['list'][1]] * a['list'][0]
+        if isinstance(a, dict) and 'dict' in a:
+                return {'k%d' % i: 'x' for i in range(a['dict'])}
+        return a
+
+bus = dbus.bus.BusConnection(sys.argv[1])
+out = []
+for path, iface, method, sig, args in json.loads(sys.stdin.read()):
+        try:
+                bus.call_blocking('org.lfa.Manager', path, iface, method, sig, [value(a) for a in args],
+                                  timeout=60)
+                out.append('success')
+        except dbus.exceptions.DBusException as e:
+                out.append(e.get_dbus_name())
+print(json.dumps(out))
+'''
+
+INVALID_ARGS = 'org.freedesktop.DBus.Error.InvalidArgs'
+UNKNOWN_OBJECT = 'org.freedesktop.DBus.Error.UnknownObject'
+PROPS = 'org.freedesktop.DBus.Properties'
+MIB = 1 << 20
+
+
+class TestMalformedCalls(BusTestCase):
+        """Wrong signatures, oversize arguments, invalid UUIDs and objects
+        that do not exist, from nobody and from root: each call gets an
+        error at once, nothing changes, and lfad goes on answering."""
+
+        BAD = [
+                # Wrong signatures (sd-bus checks them against the vtable).
+                (PATH, IFACE, 'GetComponent', 'u', [5], INVALID_ARGS),
+                (PATH, IFACE, 'GetComponent', '', [], INVALID_ARGS),
+                (PATH, IFACE, 'GetComponent', 'ss', [RMM, RMM], INVALID_ARGS),
+                (PATH, IFACE, 'Activate', 's', [RMM], INVALID_ARGS),
+                (PATH, IFACE, 'Activate', 'sa{ss}', [RMM, {'rendezvous': 'skip'}], INVALID_ARGS),
+                (PATH, IFACE, 'Activate', 'sa{sv}', [RMM, {'rendezvous': 1}], INVALID_ARGS),
+                (PATH, IFACE, 'ActivatePending', 'b', [True], INVALID_ARGS),
+                (PATH, IFACE, 'Cancel', 'i', [1], INVALID_ARGS),
+                (PATH, IFACE, 'Prime', 'as', [[RMM]], INVALID_ARGS),
+                (PATH, IFACE, 'Refresh', 's', [RMM], INVALID_ARGS),
+                (PATH, IFACE, 'ReloadPolicy', 'u', [1], INVALID_ARGS),
+                (PATH, IFACE, 'Plan', 'ay', [[1, 2]], INVALID_ARGS),
+                (PATH, IFACE, 'Inhibit', 's', ['who'], INVALID_ARGS),
+                (PATH, IFACE, 'History', 's', ['10'], INVALID_ARGS),
+                (PATH, IFACE, 'ListComponents', 'v', [1], INVALID_ARGS),
+                (PATH, PROPS, 'Get', 'u', [1], INVALID_ARGS),
+                # Oversize arguments.
+                (PATH, IFACE, 'GetComponent', 's', [{'big': MIB}], INVALID_ARGS),
+                (PATH, IFACE, 'Cancel', 's', [{'big': MIB}], INVALID_ARGS),
+                (PATH, IFACE, 'Inhibit', 'ss', [{'big': MIB}, 'why'], INVALID_ARGS),
+                (PATH, IFACE, 'Inhibit', 'ss', ['who', {'big': MIB}], INVALID_ARGS),
+                (PATH, IFACE, 'Activate', 'sa{sv}', [RMM, {'dict': 10000}], INVALID_ARGS),
+                (PATH, IFACE, 'Activate', 'sa{sv}', [{'big': MIB}, {'dict': 10000}], INVALID_ARGS),
+                (PATH, IFACE, 'Prime', 'as', [{'list': [10000, RMM]}], INVALID_ARGS),
+                (PATH, IFACE, 'History', 'au', [{'list': [10000, 1]}], INVALID_ARGS),
+                (PATH, PROPS, 'Get', 'ss', [IFACE, {'big': MIB}], 'org.freedesktop.DBus.Error.UnknownProperty'),
+                (PATH, PROPS, 'GetAll', 's', [{'big': MIB}], 'org.freedesktop.DBus.Error.UnknownInterface'),
+                # Invalid UUIDs.
+                (PATH, IFACE, 'GetComponent', 's', ['not-a-uuid'], INVALID_ARGS),
+                (PATH, IFACE, 'GetComponent', 's', [''], INVALID_ARGS),
+                (PATH, IFACE, 'GetComponent', 's', [RMM + '0'], INVALID_ARGS),
+                (PATH, IFACE, 'GetComponent', 's', [RMM.replace('6', 'g')], INVALID_ARGS),
+                (PATH, IFACE, 'Activate', 'sa{sv}', [RMM[:-1], {}], INVALID_ARGS),
+                (PATH, IFACE, 'Prime', 's', ['../' + RMM], INVALID_ARGS),
+                (PATH, IFACE, 'Cancel', 's', [RMM.replace('-', '')], INVALID_ARGS),
+                (PATH, IFACE, 'GetComponent', 's', [NONE], 'org.lfa.Error.NotFound'),
+                # Objects that do not exist.
+                (component_path(NONE), PROPS, 'GetAll', 's', [CIFACE], UNKNOWN_OBJECT),
+                (component_path(NONE), PROPS, 'Get', 'ss', [CIFACE, 'State'], UNKNOWN_OBJECT),
+                (PATH + '/component/x', PROPS, 'Get', 'ss', [CIFACE, 'Uuid'], UNKNOWN_OBJECT),
+                (PATH + '/nope', IFACE, 'ListComponents', '', [], UNKNOWN_OBJECT),
+                ('/', IFACE, 'Refresh', '', [], UNKNOWN_OBJECT),
+                (component_path(RMM), IFACE, 'Refresh', '', [], 'org.freedesktop.DBus.Error.UnknownMethod'),
+                (component_path(RMM), CIFACE, 'Nope', '', [], 'org.freedesktop.DBus.Error.UnknownMethod'),
+        ]
+
+        def send_all(self, calls, user=None):
+                argv = [lfatest.PYTHON, '-c', ABUSE, self.bus.address]
+                if user:
+                        argv = ['setpriv', '--reuid=' + user, '--regid=nogroup', '--clear-groups'] + argv
+                r = subprocess.run(argv, input=json.dumps(calls), capture_output=True, text=True,
+                                   timeout=scaled(300))
+                self.assertEqual(r.returncode, 0, r.stderr)
+                return json.loads(r.stdout)
+
+        def check(self, user):
+                before = {k: self.prop(k) for k in ('State', 'PendingCount', 'Inhibitors', 'PolicyLoadedUSec')}
+                got = self.send_all([list(c[:5]) for c in self.BAD], user)
+                for c, name in zip(self.BAD, got):
+                        with self.subTest(user=user, call=c[:4], args=str(c[4])[:80]):
+                                # An error, never a success or a timeout.
+                                self.assertNotIn(name, ('success', 'org.freedesktop.DBus.Error.NoReply',
+                                                        'org.freedesktop.DBus.Error.Timeout'))
+                                self.assertEqual(name, c[5])
+                self.assertIsNone(self.lfad.poll(), 'lfad exited')
+                # Nothing changed, and lfad still answers.
+                self.assertEqual({k: self.prop(k) for k in before}, before)
+                self.assertEqual(self.data(self.call('History', 'u', 0))[0], [])
+                self.assertEqual(len(self.data(self.call('ListComponents'))[0]), 7)
+                for f in ('activate', 'prime', 'cancel', 'refresh'):
+                        self.assertEqual(self.sim.writes(f), [], f)
+
+        def test_nobody(self):
+                self.check('nobody')
+
+        def test_root(self):
+                self.check(None)
+
+
 class TestWithoutPolkit(BusTestCase):
         POLKIT = False
 

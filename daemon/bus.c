@@ -374,11 +374,12 @@ static int bus_refresh_run(sd_event_source *s _unused_, uint64_t usec _unused_, 
 
         for (PendingCall *p = ctx->pending; p; p = p->next)
                 n += p->refresh;
-        log_info("Refresh: re-reading the inventory for %u call(s).", n);
         r = manager_refresh(ctx->manager);
         /* Busy wrote and read nothing: no reason to make the next caller wait. */
-        if (r != -EBUSY)
+        if (r != -EBUSY) {
                 ctx->refresh_last = now_usec(CLOCK_MONOTONIC);
+                log_info("Refresh: re-read the inventory for %u call(s).", n);
+        }
         if (r < 0)
                 (void) bus_error_set(&e, r, NULL, NULL);
 

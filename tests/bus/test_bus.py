@@ -783,7 +783,7 @@ class TestRefreshLimits(BusTestCase):
                 return json.loads(r.stdout)
 
         def rereads(self):
-                return self.lfad_output().count('Refresh: re-reading')
+                return self.lfad_output().count('Refresh: re-read the inventory')
 
         def test_a_burst_from_nobody_is_coalesced_and_rate_limited(self):
                 out = self.burst('Refresh', 4, 50, user='nobody')
@@ -815,6 +815,25 @@ class TestRefreshLimits(BusTestCase):
                 self.assertEqual((out['ok'], out['errors']), (200, []))
                 # Coalesced: calls that queued together shared a re-read.
                 self.assertLessEqual(self.rereads(), 3 + 200)
+
+        def test_busy_while_an_activation_runs(self):
+                # SLOW primes for ~1 s. Busy reads nothing and does not
+                # start the interval.
+                self.sim.ctl('set uuid=%s prime_rounds=250' % SLOW)
+                p = subprocess.Popen(['busctl', '--address=' + self.bus.address, '--timeout=60', 'call', NAME, PATH,
+                                      IFACE, 'Activate', 'sa{sv}', SLOW, '0'], stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True)
+                self.addCleanup(p.wait)
+                wait_for(lambda: self.activate_writes(SLOW), 10, 'the activate write')
+                self.assertError(self.send('Refresh'), 'org.lfa.Error.Busy')
+                self.assertError(self.send('Refresh', user='nobody'), 'org.lfa.Error.Busy')
+                self.assertEqual((self.rereads(), self.sim.writes('refresh')), (0, []))
+                out, err = p.communicate(timeout=scaled(60))
+                self.assertEqual(p.returncode, 0, err)
+                self.call('Refresh', user='nobody')
+                self.assertEqual(self.rereads(), 1)
+                if not self.upstream:
+                        self.assertEqual(len(self.sim.writes('refresh')), 1)
 
 
 # Sends each call of a JSON list [[path, interface, method, signature, args],

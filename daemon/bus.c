@@ -39,7 +39,8 @@ static usec_t refresh_interval = REFRESH_UNPRIVILEGED_INTERVAL_USEC;
 
 typedef struct BusContext BusContext;
 
-/* A method call whose reply waits for the end of an activation or prime. */
+/* A method call whose reply waits for the end of an activation or prime,
+ * or for the next re-read of Refresh(). */
 typedef struct PendingCall {
         struct PendingCall *next;
         BusContext *context;

@@ -816,6 +816,51 @@ class TestRefreshLimits(BusTestCase):
                 # Coalesced: calls that queued together shared a re-read.
                 self.assertLessEqual(self.rereads(), 3 + 200)
 
+        def waiting_refresh(self, then):
+                """As nobody: Refresh without waiting for it, then a Get on
+                the same connection (lfad has the Refresh once the Get is
+                answered), "queued" on stdout, then (then="wait") the
+                Refresh's answer or (then="leave") an exit at once."""
+                code = ('''
+import sys, dbus
+from dbus.mainloop.glib import DBusGMainLoop
+from gi.repository import GLib
+DBusGMainLoop(set_as_default=True)
+bus = dbus.bus.BusConnection(sys.argv[1])
+mgr = bus.get_object('org.lfa.Manager', '/org/lfa/Manager')
+loop = GLib.MainLoop()
+def done(*a):
+        print('answer success', flush=True); loop.quit()
+def failed(e):
+        print('answer', e.get_dbus_name(), e.get_dbus_message(), flush=True); loop.quit()
+mgr.Refresh(dbus_interface='org.lfa.Manager', reply_handler=done, error_handler=failed, timeout=60)
+mgr.Get('org.lfa.Manager', 'State', dbus_interface='org.freedesktop.DBus.Properties')
+print('queued', flush=True)
+if sys.argv[2] == 'wait':
+        loop.run()
+''')
+                p = subprocess.Popen(['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups',
+                                      lfatest.PYTHON, '-c', code, self.bus.address, then],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                self.addCleanup(p.wait)
+                self.assertEqual(p.stdout.readline().strip(), 'queued')
+                return p
+
+        def test_waiting_callers_that_leave_or_a_stop(self):
+                # A caller that leaves while its Refresh waits for the
+                # interval leaves nothing behind; one still waiting when
+                # lfad stops is told so (and lfad exits 0, leak-checked).
+                self.call('Refresh', user='nobody')
+                gone = self.waiting_refresh('leave')
+                self.assertEqual(gone.wait(scaled(30)), 0)
+                # The next call shares the re-read the one that left waited for.
+                self.call('Refresh', user='nobody')
+                self.assertEqual(self.rereads(), 2)
+                p = self.waiting_refresh('wait')
+                self.assertEqual(self.stop_lfad(), 0)
+                out, err = p.communicate(timeout=scaled(30))
+                self.assertEqual(out.strip(), 'answer org.lfa.Error.Cancelled lfad is shutting down.', err)
+
         def test_busy_while_an_activation_runs(self):
                 # SLOW primes for ~1 s. Busy reads nothing and does not
                 # start the interval.

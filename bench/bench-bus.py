@@ -29,6 +29,7 @@ sys.path.insert(0, os.path.join(ROOT, 'tests', 'integration'))
 
 from lfatest import Bus, Notify  # noqa: E402
 from lfasim.harness import Sim  # noqa: E402
+from benchlib import start_lfad, stop_all, wait  # noqa: E402
 
 RMM = '6c0762a6-12f2-4b56-92cb-ba8f633606d9'
 SCENARIO = '''
@@ -36,14 +37,6 @@ agent version=1.0
 component uuid=%s current=1.2 pending=1 pending_version=1.3 prime_rounds=490 call_delay_ms=10
 component uuid=3f7c2d9a-8b1e-4c55-9a60-5d2e7b41c0aa rendezvous=optional current=4.1
 ''' % RMM
-
-
-def wait(pred, timeout, what):
-        deadline = time.monotonic() + timeout
-        while not pred():
-                if time.monotonic() > deadline:
-                        raise SystemExit('bench-bus: timed out waiting for %s' % what)
-                time.sleep(0.02)
 
 
 def client(build, env, name, prop, seconds):
@@ -65,15 +58,8 @@ def main():
                 notify = Notify(tmp)
                 procs = []
                 try:
-                        env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=bus.address)
-                        lenv = sim.child_env(env)
-                        lenv.update(NOTIFY_SOCKET=notify.path, STATE_DIRECTORY=os.path.join(tmp, 'state'))
-                        lenv.pop('JOURNAL_STREAM', None)
-                        os.makedirs(os.path.join(tmp, 'policy'))
-                        log = open(os.path.join(tmp, 'lfad.log'), 'w', encoding='utf-8')
-                        procs.append(subprocess.Popen([os.path.join(build, 'daemon', 'lfad'),
-                                                       '--policy-dir=' + os.path.join(tmp, 'policy')],
-                                                      env=lenv, stdout=log, stderr=log))
+                        lfad, env = start_lfad(build, sim, bus, notify, tmp)
+                        procs.append(lfad)
                         procs.append(subprocess.Popen([os.path.join(build, 'bench', 'bus-floor')], env=env))
                         for name in ('org.lfa.Manager', 'org.lfa.BenchFloor'):
                                 wait(lambda: subprocess.run(['busctl', '--address=' + bus.address, 'status', name],
@@ -114,12 +100,7 @@ def main():
                         print('  activating %8.0f calls/s  p50 %6.1f us  p99 %6.1f us' % (busy['rate'], busy['p50_us'], busy['p99_us']))
                         print('  ratio p99 activating/idle: %.2f (target < 2)' % (busy['p99_us'] / idle['p99_us']))
                 finally:
-                        for p in procs:
-                                if p.poll() is None:
-                                        p.terminate()
-                                        p.wait(10)
-                        notify.stop()
-                        bus.stop()
+                        stop_all(procs, notify, bus)
 
 
 if __name__ == '__main__':

@@ -3,8 +3,10 @@
  * bus-client: back-to-back Properties.Get round trips to one property on
  * the bus of $DBUS_SYSTEM_BUS_ADDRESS, for bench/bench-bus.py.
  *
- *   bus-client NAME PATH INTERFACE PROPERTY SECONDS
+ *   bus-client NAME PATH INTERFACE PROPERTY SECONDS [CALLS]
  *
+ * With CALLS it stops after that many calls (or SECONDS, whichever comes
+ * first).
  * Prints "calls=N rate=N/s p50_us=N p99_us=N max_us=N". A C client, so that
  * the figure is the service's and the bus's, not a scripting language's.
  */
@@ -31,17 +33,19 @@ static int cmp_u64(const void *a, const void *b) {
 }
 
 int main(int argc, char *argv[]) {
-        size_t n = 0, cap = 1 << 16;
+        size_t n = 0, cap = 1 << 16, max_calls = SIZE_MAX;
         uint64_t *lat, start, end;
         sd_bus *bus = NULL;
         double seconds;
         int r;
 
-        if (argc != 6) {
-                fprintf(stderr, "usage: bus-client NAME PATH INTERFACE PROPERTY SECONDS\n");
+        if (argc != 6 && argc != 7) {
+                fprintf(stderr, "usage: bus-client NAME PATH INTERFACE PROPERTY SECONDS [CALLS]\n");
                 return EXIT_FAILURE;
         }
         seconds = atof(argv[5]);
+        if (argc == 7)
+                max_calls = strtoul(argv[6], NULL, 10);
         lat = malloc(cap * sizeof(*lat));
         if (!lat)
                 return EXIT_FAILURE;
@@ -54,7 +58,7 @@ int main(int argc, char *argv[]) {
 
         start = now_ns();
         end = start + (uint64_t) (seconds * 1e9);
-        for (uint64_t t = start; t < end; t = now_ns()) {
+        for (uint64_t t = start; t < end && n < max_calls; t = now_ns()) {
                 sd_bus_error error = SD_BUS_ERROR_NULL;
                 char *value = NULL;
                 uint64_t t0 = now_ns();

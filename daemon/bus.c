@@ -30,13 +30,22 @@
 /* Bounds on Inhibit()'s free-text arguments, so Inhibitors stays readable. */
 #define INHIBIT_TEXT_MAX 256
 
+/* Refresh() on behalf of callers that are not root: at most one re-read
+ * per interval (on real hardware each is GET_INFO and a GET_INVENTORY per
+ * component, under the driver's lock that activations take too). */
+#define REFRESH_UNPRIVILEGED_INTERVAL_USEC USEC_PER_SEC
+
+static usec_t refresh_interval = REFRESH_UNPRIVILEGED_INTERVAL_USEC;
+
 typedef struct BusContext BusContext;
 
-/* A method call whose reply waits for the end of an activation or prime. */
+/* A method call whose reply waits for the end of an activation or prime,
+ * or for the next re-read of Refresh(). */
 typedef struct PendingCall {
         struct PendingCall *next;
         BusContext *context;
         sd_bus_message *message;
+        bool refresh;                   /* waits for the next re-read of Refresh() */
 } PendingCall;
 
 /* One outcome of a window run, collected for ActivatePending's reply. */
@@ -54,6 +63,8 @@ struct BusContext {
         WindowResult *window_results;
         size_t n_window_results;
         sd_event_source *exit_source;   /* answers waiting callers when the loop ends */
+        sd_event_source *refresh_source;        /* the next re-read of Refresh() */
+        usec_t refresh_last;            /* CLOCK_MONOTONIC end of the last one, 0: none yet */
 };
 
 static BusContext *bus_context(Manager *m) {
@@ -351,13 +362,97 @@ static int method_get_component(sd_bus_message *message, void *userdata, sd_bus_
         return sd_bus_reply_method_return(message, "o", path);
 }
 
-static int method_refresh(sd_bus_message *message, void *userdata, sd_bus_error *error) {
+/* Refresh(): every call waiting when the re-read runs gets its outcome;
+ * a call never gets an answer older than itself. */
+static int bus_refresh_run(sd_event_source *s _unused_, uint64_t usec _unused_, void *userdata) {
+        _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
+        BusContext *ctx = userdata;
+        PendingCall *next;
+        unsigned n = 0;
         int r;
 
-        r = manager_refresh(userdata);
+        ctx->refresh_source = sd_event_source_disable_unref(ctx->refresh_source);
+
+        for (PendingCall *p = ctx->pending; p; p = p->next)
+                n += p->refresh;
+        r = manager_refresh(ctx->manager);
+        /* Busy wrote and read nothing: no reason to make the next caller wait. */
+        if (r != -EBUSY) {
+                ctx->refresh_last = now_usec(CLOCK_MONOTONIC);
+                log_info("Refresh: re-read the inventory for %u call(s).", n);
+        }
         if (r < 0)
-                return bus_error_set(error, r, NULL, NULL);
-        return sd_bus_reply_method_return(message, NULL);
+                (void) bus_error_set(&e, r, NULL, NULL);
+
+        for (PendingCall *p = ctx->pending; p; p = next) {
+                next = p->next;
+                if (!p->refresh)
+                        continue;
+                r = e.name ? sd_bus_reply_method_error(p->message, &e)
+                           : sd_bus_reply_method_return(p->message, NULL);
+                if (r < 0)
+                        log_debug_errno(r, "Failed to answer Refresh, ignoring: %m");
+                pending_call_free(p);
+        }
+        return 0;
+}
+
+/* Calls that arrive together share one re-read: it runs at idle priority,
+ * after the bus has handed over every message already queued. Root's
+ * calls run it as soon as that; everyone else's no sooner than
+ * refresh_interval after the last one ended. */
+static int bus_refresh_schedule(BusContext *ctx, bool privileged) {
+        usec_t when = 1, scheduled;
+        int r;
+
+        if (!privileged && ctx->refresh_last > 0)
+                when = ctx->refresh_last + refresh_interval;
+
+        if (ctx->refresh_source) {
+                r = sd_event_source_get_time(ctx->refresh_source, &scheduled);
+                if (r < 0)
+                        return r;
+                if (scheduled <= when)
+                        return 0;
+                return sd_event_source_set_time(ctx->refresh_source, when);
+        }
+
+        r = sd_event_add_time(ctx->manager->event, &ctx->refresh_source, CLOCK_MONOTONIC, when, 0,
+                              bus_refresh_run, ctx);
+        if (r < 0)
+                return r;
+        r = sd_event_source_set_priority(ctx->refresh_source, SD_EVENT_PRIORITY_IDLE);
+        if (r < 0)
+                ctx->refresh_source = sd_event_source_disable_unref(ctx->refresh_source);
+        return r;
+}
+
+void bus_set_refresh_interval(uint64_t usec) {
+        refresh_interval = usec;
+}
+
+static int method_refresh(sd_bus_message *message, void *userdata, sd_bus_error *error _unused_) {
+        BusContext *ctx = bus_context(userdata);
+        PendingCall *p;
+        int privileged, r;
+
+        /* Root, not a polkit action: asking polkit once per call would move
+         * an unprivileged flood onto polkitd (and may prompt for a password
+         * for a read); the interval bounds what the flood costs instead. */
+        privileged = sd_bus_query_sender_privilege(message, -1);
+        if (privileged < 0)
+                return privileged;
+
+        r = pending_call_new(ctx, message, &p);
+        if (r < 0)
+                return r;
+        p->refresh = true;
+        r = bus_refresh_schedule(ctx, privileged > 0);
+        if (r < 0) {
+                pending_call_free(p);
+                return r;
+        }
+        return 1;
 }
 
 static int method_plan(sd_bus_message *message, void *userdata, sd_bus_error *error) {
@@ -1051,6 +1146,7 @@ void bus_shutdown(Manager *m) {
         if (ctx) {
                 bus_cancel_pending(ctx);
                 sd_event_source_disable_unref(ctx->exit_source);
+                sd_event_source_disable_unref(ctx->refresh_source);
                 polkit_registry_free(ctx->polkit);
                 free(ctx);
         }

@@ -32,6 +32,11 @@ void bus_shutdown(Manager *m);
 /* bus_setup() on a given connection (unit tests use a socketpair). */
 int bus_attach(Manager *m, sd_bus *bus);
 
+/* Refresh() re-reads at most once per this many µs for callers that are
+ * not root (default 1 s, lfad(8)); the fuzz target sets 0 so that its
+ * executions do not wait. */
+void bus_set_refresh_interval(uint64_t usec);
+
 /* The org.lfa.Manager properties a ManagerChange mask touches,
  * NULL-terminated, into ret (room for BUS_MANAGER_MAX_CHANGED + 1). */
 #define BUS_MANAGER_MAX_CHANGED 11

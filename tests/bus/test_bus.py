@@ -729,6 +729,279 @@ class TestAuthorization(BusTestCase):
                 self.assertEqual(self.polkit_calls(), [])
 
 
+# Pipelined calls of one method on several connections at once (the system
+# bus answers a connection's 129th outstanding call with LimitsExceeded):
+# prints {"ok": N, "errors": [names], "seconds": wall time} as JSON.
+BURST = '''
+import json, sys, time
+import dbus
+from dbus.mainloop.glib import DBusGMainLoop
+from gi.repository import GLib
+
+DBusGMainLoop(set_as_default=True)
+address, method, conns, per = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+loop = GLib.MainLoop()
+state = {'left': conns * per, 'ok': 0, 'errors': []}
+
+def one_done():
+        state['left'] -= 1
+        if not state['left']:
+                loop.quit()
+
+def ok(*args):
+        state['ok'] += 1
+        one_done()
+
+def failed(e):
+        state['errors'].append(e.get_dbus_name())
+        one_done()
+
+buses = [dbus.bus.BusConnection(address) for _ in range(conns)]
+start = time.monotonic()
+for b in buses:
+        m = b.get_object('org.lfa.Manager', '/org/lfa/Manager').get_dbus_method(method, 'org.lfa.Manager')
+        for _ in range(per):
+                m(reply_handler=ok, error_handler=failed, timeout=120)
+loop.run()
+print(json.dumps({'ok': state['ok'], 'errors': state['errors'], 'seconds': time.monotonic() - start}))
+'''
+
+
+class TestRefreshLimits(BusTestCase):
+        """Refresh is open to everyone, and each one re-reads the driver
+        (extended: a write of the driver's refresh, on real hardware GET_INFO
+        plus a GET_INVENTORY per component; upstream: reads that each ask the
+        firmware). Calls waiting together share one re-read, and callers that
+        are not root get at most one re-read per second between them."""
+
+        def burst(self, method, conns, per, user=None):
+                argv = [lfatest.PYTHON, '-c', BURST, self.bus.address, method, str(conns), str(per)]
+                if user:
+                        argv = ['setpriv', '--reuid=' + user, '--regid=nogroup', '--clear-groups'] + argv
+                r = subprocess.run(argv, capture_output=True, text=True, timeout=scaled(180))
+                self.assertEqual(r.returncode, 0, r.stderr)
+                return json.loads(r.stdout)
+
+        def rereads(self):
+                return self.lfad_output().count('Refresh: re-read the inventory')
+
+        def test_a_burst_from_nobody_is_coalesced_and_rate_limited(self):
+                out = self.burst('Refresh', 4, 50, user='nobody')
+                self.assertEqual(out['errors'], [])
+                self.assertEqual(out['ok'], 200)
+                # One re-read at once, then one per second of the burst at most.
+                bound = 2 + int(out['seconds'])
+                self.assertLessEqual(self.rereads(), bound, out)
+                if not self.upstream:
+                        self.assertGreaterEqual(len(self.sim.writes('refresh')), 1)
+                        self.assertLessEqual(len(self.sim.writes('refresh')), bound, out)
+
+        def test_nobody_still_gets_a_fresh_read(self):
+                # The second call comes within the second: it waits for the
+                # next re-read, which sees the store update made in between.
+                self.call('Refresh', user='nobody')
+                self.sim.ctl('store-update uuid=%s pending_version=4.2' % BMC)
+                self.call('Refresh', user='nobody')
+                self.assertEqual(self.prop('PendingVersion', component_path(BMC), CIFACE, user='nobody'), '4.2')
+                self.assertEqual(self.rereads(), 2)
+                if not self.upstream:
+                        self.assertEqual(len(self.sim.writes('refresh')), 2)
+
+        def test_root_is_not_rate_limited(self):
+                for _ in range(3):
+                        self.call('Refresh')
+                self.assertEqual(self.rereads(), 3)
+                out = self.burst('Refresh', 4, 50)
+                self.assertEqual((out['ok'], out['errors']), (200, []))
+                # Coalesced: calls that queued together shared a re-read.
+                self.assertLessEqual(self.rereads(), 3 + 200)
+
+        def waiting_refresh(self, then):
+                """As nobody: Refresh without waiting for it, then a Get on
+                the same connection (lfad has the Refresh once the Get is
+                answered), "queued" on stdout, then (then="wait") the
+                Refresh's answer or (then="leave") an exit at once."""
+                code = ('''
+import sys, dbus
+from dbus.mainloop.glib import DBusGMainLoop
+from gi.repository import GLib
+DBusGMainLoop(set_as_default=True)
+bus = dbus.bus.BusConnection(sys.argv[1])
+mgr = bus.get_object('org.lfa.Manager', '/org/lfa/Manager')
+loop = GLib.MainLoop()
+def done(*a):
+        print('answer success', flush=True); loop.quit()
+def failed(e):
+        print('answer', e.get_dbus_name(), e.get_dbus_message(), flush=True); loop.quit()
+mgr.Refresh(dbus_interface='org.lfa.Manager', reply_handler=done, error_handler=failed, timeout=60)
+mgr.Get('org.lfa.Manager', 'State', dbus_interface='org.freedesktop.DBus.Properties')
+print('queued', flush=True)
+if sys.argv[2] == 'wait':
+        loop.run()
+''')
+                p = subprocess.Popen(['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups',
+                                      lfatest.PYTHON, '-c', code, self.bus.address, then],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                self.addCleanup(p.wait)
+                self.assertEqual(p.stdout.readline().strip(), 'queued')
+                return p
+
+        def test_waiting_callers_that_leave_or_a_stop(self):
+                # A caller that leaves while its Refresh waits for the
+                # interval leaves nothing behind; one still waiting when
+                # lfad stops is told so (and lfad exits 0, leak-checked).
+                self.call('Refresh', user='nobody')
+                gone = self.waiting_refresh('leave')
+                self.assertEqual(gone.wait(scaled(30)), 0)
+                # The next call shares the re-read the one that left waited for.
+                self.call('Refresh', user='nobody')
+                self.assertEqual(self.rereads(), 2)
+                p = self.waiting_refresh('wait')
+                self.assertEqual(self.stop_lfad(), 0)
+                out, err = p.communicate(timeout=scaled(30))
+                self.assertEqual(out.strip(), 'answer org.lfa.Error.Cancelled lfad is shutting down.', err)
+
+        def test_busy_while_an_activation_runs(self):
+                # SLOW primes for ~1 s. Busy reads nothing and does not
+                # start the interval.
+                self.sim.ctl('set uuid=%s prime_rounds=250' % SLOW)
+                p = subprocess.Popen(['busctl', '--address=' + self.bus.address, '--timeout=60', 'call', NAME, PATH,
+                                      IFACE, 'Activate', 'sa{sv}', SLOW, '0'], stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True)
+                self.addCleanup(p.wait)
+                wait_for(lambda: self.activate_writes(SLOW), 10, 'the activate write')
+                self.assertError(self.send('Refresh'), 'org.lfa.Error.Busy')
+                self.assertError(self.send('Refresh', user='nobody'), 'org.lfa.Error.Busy')
+                self.assertEqual((self.rereads(), self.sim.writes('refresh')), (0, []))
+                out, err = p.communicate(timeout=scaled(60))
+                self.assertEqual(p.returncode, 0, err)
+                self.call('Refresh', user='nobody')
+                self.assertEqual(self.rereads(), 1)
+                if not self.upstream:
+                        self.assertEqual(len(self.sim.writes('refresh')), 1)
+
+
+# Sends each call of a JSON list [[path, interface, method, signature, args],
+# ...] and prints [error name or "success", ...] as JSON. In args,
+# {"big": N} is a string of N bytes, {"list": [N, v]} N times v and
+# {"dict": N} N distinct keys to the string "x".
+ABUSE = '''
+import json, sys
+import dbus
+
+def value(a):
+        if isinstance(a, dict) and 'big' in a:
+                return 'a' * a['big']
+        if isinstance(a, dict) and 'list' in a:
+                return [a['list'][1]] * a['list'][0]
+        if isinstance(a, dict) and 'dict' in a:
+                return {'k%d' % i: 'x' for i in range(a['dict'])}
+        return a
+
+bus = dbus.bus.BusConnection(sys.argv[1])
+out = []
+for path, iface, method, sig, args in json.loads(sys.stdin.read()):
+        try:
+                bus.call_blocking('org.lfa.Manager', path, iface, method, sig, [value(a) for a in args],
+                                  timeout=60)
+                out.append('success')
+        except dbus.exceptions.DBusException as e:
+                out.append(e.get_dbus_name())
+print(json.dumps(out))
+'''
+
+INVALID_ARGS = 'org.freedesktop.DBus.Error.InvalidArgs'
+UNKNOWN_OBJECT = 'org.freedesktop.DBus.Error.UnknownObject'
+PROPS = 'org.freedesktop.DBus.Properties'
+MIB = 1 << 20
+
+
+class TestMalformedCalls(BusTestCase):
+        """Wrong signatures, oversize arguments, invalid UUIDs and objects
+        that do not exist, from nobody and from root: each call gets an
+        error at once, nothing changes, and lfad goes on answering."""
+
+        BAD = [
+                # Wrong signatures (sd-bus checks them against the vtable).
+                (PATH, IFACE, 'GetComponent', 'u', [5], INVALID_ARGS),
+                (PATH, IFACE, 'GetComponent', '', [], INVALID_ARGS),
+                (PATH, IFACE, 'GetComponent', 'ss', [RMM, RMM], INVALID_ARGS),
+                (PATH, IFACE, 'Activate', 's', [RMM], INVALID_ARGS),
+                (PATH, IFACE, 'Activate', 'sa{ss}', [RMM, {'rendezvous': 'skip'}], INVALID_ARGS),
+                (PATH, IFACE, 'Activate', 'sa{sv}', [RMM, {'rendezvous': 1}], INVALID_ARGS),
+                (PATH, IFACE, 'ActivatePending', 'b', [True], INVALID_ARGS),
+                (PATH, IFACE, 'Cancel', 'i', [1], INVALID_ARGS),
+                (PATH, IFACE, 'Prime', 'as', [[RMM]], INVALID_ARGS),
+                (PATH, IFACE, 'Refresh', 's', [RMM], INVALID_ARGS),
+                (PATH, IFACE, 'ReloadPolicy', 'u', [1], INVALID_ARGS),
+                (PATH, IFACE, 'Plan', 'ay', [[1, 2]], INVALID_ARGS),
+                (PATH, IFACE, 'Inhibit', 's', ['who'], INVALID_ARGS),
+                (PATH, IFACE, 'History', 's', ['10'], INVALID_ARGS),
+                (PATH, IFACE, 'ListComponents', 'v', [1], INVALID_ARGS),
+                (PATH, PROPS, 'Get', 'u', [1], INVALID_ARGS),
+                # Oversize arguments.
+                (PATH, IFACE, 'GetComponent', 's', [{'big': MIB}], INVALID_ARGS),
+                (PATH, IFACE, 'Cancel', 's', [{'big': MIB}], INVALID_ARGS),
+                (PATH, IFACE, 'Inhibit', 'ss', [{'big': MIB}, 'why'], INVALID_ARGS),
+                (PATH, IFACE, 'Inhibit', 'ss', ['who', {'big': MIB}], INVALID_ARGS),
+                (PATH, IFACE, 'Activate', 'sa{sv}', [RMM, {'dict': 10000}], INVALID_ARGS),
+                (PATH, IFACE, 'Activate', 'sa{sv}', [{'big': MIB}, {'dict': 10000}], INVALID_ARGS),
+                (PATH, IFACE, 'Prime', 'as', [{'list': [10000, RMM]}], INVALID_ARGS),
+                (PATH, IFACE, 'History', 'au', [{'list': [10000, 1]}], INVALID_ARGS),
+                (PATH, PROPS, 'Get', 'ss', [IFACE, {'big': MIB}], 'org.freedesktop.DBus.Error.UnknownProperty'),
+                (PATH, PROPS, 'GetAll', 's', [{'big': MIB}], 'org.freedesktop.DBus.Error.UnknownInterface'),
+                # Invalid UUIDs.
+                (PATH, IFACE, 'GetComponent', 's', ['not-a-uuid'], INVALID_ARGS),
+                (PATH, IFACE, 'GetComponent', 's', [''], INVALID_ARGS),
+                (PATH, IFACE, 'GetComponent', 's', [RMM + '0'], INVALID_ARGS),
+                (PATH, IFACE, 'GetComponent', 's', [RMM.replace('6', 'g')], INVALID_ARGS),
+                (PATH, IFACE, 'Activate', 'sa{sv}', [RMM[:-1], {}], INVALID_ARGS),
+                (PATH, IFACE, 'Prime', 's', ['../' + RMM], INVALID_ARGS),
+                (PATH, IFACE, 'Cancel', 's', [RMM.replace('-', '')], INVALID_ARGS),
+                (PATH, IFACE, 'GetComponent', 's', [NONE], 'org.lfa.Error.NotFound'),
+                # Objects that do not exist.
+                (component_path(NONE), PROPS, 'GetAll', 's', [CIFACE], UNKNOWN_OBJECT),
+                (component_path(NONE), PROPS, 'Get', 'ss', [CIFACE, 'State'], UNKNOWN_OBJECT),
+                (PATH + '/component/x', PROPS, 'Get', 'ss', [CIFACE, 'Uuid'], UNKNOWN_OBJECT),
+                (PATH + '/nope', IFACE, 'ListComponents', '', [], UNKNOWN_OBJECT),
+                ('/', IFACE, 'Refresh', '', [], UNKNOWN_OBJECT),
+                (component_path(RMM), IFACE, 'Refresh', '', [], 'org.freedesktop.DBus.Error.UnknownMethod'),
+                (component_path(RMM), CIFACE, 'Nope', '', [], 'org.freedesktop.DBus.Error.UnknownMethod'),
+        ]
+
+        def send_all(self, calls, user=None):
+                argv = [lfatest.PYTHON, '-c', ABUSE, self.bus.address]
+                if user:
+                        argv = ['setpriv', '--reuid=' + user, '--regid=nogroup', '--clear-groups'] + argv
+                r = subprocess.run(argv, input=json.dumps(calls), capture_output=True, text=True,
+                                   timeout=scaled(300))
+                self.assertEqual(r.returncode, 0, r.stderr)
+                return json.loads(r.stdout)
+
+        def check(self, user):
+                before = {k: self.prop(k) for k in ('State', 'PendingCount', 'Inhibitors', 'PolicyLoadedUSec')}
+                got = self.send_all([list(c[:5]) for c in self.BAD], user)
+                for c, name in zip(self.BAD, got):
+                        with self.subTest(user=user, call=c[:4], args=str(c[4])[:80]):
+                                # An error, never a success or a timeout.
+                                self.assertNotIn(name, ('success', 'org.freedesktop.DBus.Error.NoReply',
+                                                        'org.freedesktop.DBus.Error.Timeout'))
+                                self.assertEqual(name, c[5])
+                self.assertIsNone(self.lfad.poll(), 'lfad exited')
+                # Nothing changed, and lfad still answers.
+                self.assertEqual({k: self.prop(k) for k in before}, before)
+                self.assertEqual(self.data(self.call('History', 'u', 0))[0], [])
+                self.assertEqual(len(self.data(self.call('ListComponents'))[0]), 7)
+                for f in ('activate', 'prime', 'cancel', 'refresh'):
+                        self.assertEqual(self.sim.writes(f), [], f)
+
+        def test_nobody(self):
+                self.check('nobody')
+
+        def test_root(self):
+                self.check(None)
+
+
 class TestWithoutPolkit(BusTestCase):
         POLKIT = False
 

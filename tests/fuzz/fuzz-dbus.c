@@ -154,6 +154,8 @@ static World *world(unsigned k) {
         };
 
         log_set_max_level(LOG_CRIT);
+        /* Refresh() as nobody would wait up to a second for its re-read. */
+        bus_set_refresh_interval(0);
         if (sd_event_new(&w.event) < 0 || manager_new(w.event, &config, &w.manager) < 0 ||
             manager_start(w.manager) < 0)
                 abort();

@@ -490,6 +490,44 @@ class TestReload(LfadTestCase):
                 self.assertEqual(self.activate_writes(RMM), [])
 
 
+class TestDecisionOrigin(LfadTestCase):
+        """DecisionReason, Plan() and lfad --verify cite the file:line of each
+        setting that decided (lfa.d(5)): not the section's last key line,
+        not another file's unrelated key."""
+        SCENARIO = PLATFORM
+        POLICY = {'etc': {
+                '50-x.conf': '[Component %s]\nAutoActivate=immediate\nPrimeAhead=no\n' % RMM,
+                '40-defaults.conf': '[Defaults]\nAutoActivate=window\n',
+                '30-bmc.conf': '[Component %s]\n# the board controller\nCpuRendezvous=skip\n' % BMC,
+                '60-y.conf': '[Component %s]\nRetryLimit=5\n' % BMC,
+        }}
+
+        def assertCites(self, reason, path, *lines, wrong=()):
+                for line in lines:
+                        self.assertIn('%s:%d' % (os.path.join(self.tmp, 'etc', path), line), reason)
+                for w in wrong:
+                        self.assertNotIn(w, reason)
+
+        def check(self, reasons):
+                self.assertCites(reasons[RMM], '50-x.conf', 2, wrong=('50-x.conf:3',))
+                self.assertIn('AutoActivate=immediate', reasons[RMM])
+                self.assertCites(reasons[BMC], '40-defaults.conf', 2, wrong=('60-y.conf',))
+                self.assertCites(reasons[BMC], '30-bmc.conf', 3)
+                self.assertIn('AutoActivate=window', reasons[BMC])
+                self.assertIn('CpuRendezvous=skip', reasons[BMC])
+
+        def test_reason_plan_and_verify_cite_the_deciding_lines(self):
+                self.check({u: self.cprop(u, 'DecisionReason') for u in (RMM, BMC)})
+                plan = json.loads(self.busctl('--json=short', 'call', 'org.lfa.Manager', '/org/lfa/Manager',
+                                              'org.lfa.Manager', 'Plan').stdout)['data'][0]
+                self.check({e[0]: e[3] for e in plan})
+                r = subprocess.run([lfad_binary()] + ['--policy-dir=' + d for d in self.policy_dirs] + ['--verify'],
+                                   env=self.lfad_env(), capture_output=True, text=True, timeout=30)
+                self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+                blocks = {b.split()[0]: b for b in re.split(r'\n(?=\S)', r.stdout) if b.split()}
+                self.check({u: blocks[u] for u in (RMM, BMC)})
+
+
 class TestKill(LfadTestCase):
         SCENARIO = '''
 component uuid=%s current=1.0 prime_rounds=2 call_delay_ms=700

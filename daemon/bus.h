@@ -34,5 +34,5 @@ int bus_attach(Manager *m, sd_bus *bus);
 
 /* The org.lfa.Manager properties a ManagerChange mask touches,
  * NULL-terminated, into ret (room for BUS_MANAGER_MAX_CHANGED + 1). */
-#define BUS_MANAGER_MAX_CHANGED 11
+#define BUS_MANAGER_MAX_CHANGED 12
 void bus_manager_changed_names(unsigned mask, const char **ret);

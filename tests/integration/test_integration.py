@@ -528,6 +528,60 @@ class TestDecisionOrigin(LfadTestCase):
                 self.check({u: blocks[u] for u in (RMM, BMC)})
 
 
+class TestBrokenPolicyAtStart(LfadTestCase):
+        """A policy that does not load at start: lfad serves on the built-in
+        safe defaults (nothing automatic, every CPU gathered), says why in
+        PolicyError and the log (MESSAGE_ID), and takes the fixed file on
+        SIGHUP."""
+        SCENARIO = PLATFORM
+        GOOD = policy(defaults={'AutoActivate': 'immediate', 'CpuRendezvous': 'skip'})
+        POLICY = {'etc': {'40-good.conf': GOOD,
+                          '50-bad.conf': '[Component %s]\nAutoActivate=sometimes\n' % RMM}}
+        MESSAGE_ID = 'ae127de2fb83440dbab90a0ee8b69dd5'
+
+        def assertSafeDefaults(self, error_part):
+                self.assertIn(error_part, self.prop('PolicyError'))
+                wait_for(lambda: re.search(r'%s.*MESSAGE_ID=%s' % (re.escape(error_part), self.MESSAGE_ID),
+                                           self.lfad_output()), 5, 'the error in the log with its MESSAGE_ID')
+                self.assertEqual(self.prop('PolicyFiles'), [])
+                # Nothing automatic: a store update waits for a request.
+                # (Refresh: the test policy's 1 s poll is not in force.)
+                self.sim.ctl('store-update uuid=%s' % RMM, 'store-update uuid=%s' % BMC)
+                self.busctl('call', 'org.lfa.Manager', '/org/lfa/Manager', 'org.lfa.Manager', 'Refresh')
+                for u in (RMM, BMC):
+                        self.assertIs(self.cprop(u, 'ActivationPending'), True)
+                        self.assertEqual(self.cprop(u, 'Decision'), 'never')
+                        self.assertIn('PolicyError', self.cprop(u, 'DecisionReason'))
+                        # Every CPU gathered.
+                        self.assertIs(self.cprop(u, 'ForceCpuRendezvous'), True)
+                self.settle()
+                self.assertEqual(self.activate_writes(), [])
+
+        def reload_fixed(self):
+                self.write_policy('50-bad.conf', immediate(RMM))
+                self.lfad.send_signal(signal.SIGHUP)
+                self.wait_ready(self.lfad_runs + 1)
+                wait_for(lambda: self.prop('PolicyError') == '', 5, 'PolicyError cleared')
+                # Pending since, both go now, BMC without the rendezvous.
+                self.assertEqual(self.wait_activate_write(BMC)[0]['force_cpu_rendezvous'], 0)
+                self.assertIsNone(self.wait_result(BMC)['errno'])
+                self.assertIsNone(self.wait_result(RMM, timeout=15)['errno'])
+
+        def test_a_typo_starts_on_safe_defaults_and_a_reload_takes_the_fix(self):
+                self.assertSafeDefaults(os.path.join(self.tmp, 'etc', '50-bad.conf') + ':2: ')
+                self.reload_fixed()
+
+        def test_a_refused_file_mode_starts_on_safe_defaults(self):
+                self.stop_lfad()
+                self.write_policy('50-bad.conf', immediate(RMM))
+                path = os.path.join(self.tmp, 'etc', '50-bad.conf')
+                os.chmod(path, 0o666)
+                self.start_lfad()
+                self.assertSafeDefaults(path + ': refused')
+                os.chmod(path, 0o644)
+                self.reload_fixed()
+
+
 class TestKill(LfadTestCase):
         SCENARIO = '''
 component uuid=%s current=1.0 prime_rounds=2 call_delay_ms=700

@@ -533,6 +533,74 @@ static int check_owner(const struct stat *st, const char *path, char **ret_error
         return -EPERM;
 }
 
+/* An ancestor: root's and writable by root alone, or root's and sticky
+ * (/tmp): there no one else can rename or remove what lies in it. */
+static int check_ancestor(const char *path, const char *ancestor, char **ret_error) {
+        struct stat st;
+
+        if (stat(ancestor, &st) < 0) {
+                int r = -errno;
+
+                if (ret_error && asprintf(ret_error, "%s: cannot check %s: %s", path, ancestor, strerror(-r)) < 0)
+                        *ret_error = NULL;
+                return r;
+        }
+        if (st.st_uid == 0 && (st.st_mode & S_ISVTX))
+                return 0;
+        if (st.st_uid == 0 && !(st.st_mode & S_IWOTH) && (st.st_gid == 0 || !(st.st_mode & S_IWGRP)))
+                return 0;
+        if (ret_error && asprintf(ret_error, "%s: refused: its parent directory %s is writable by a user other "
+                                  "than root (owner %u, group %u, mode %04o)", path, ancestor,
+                                  (unsigned) st.st_uid, (unsigned) st.st_gid, (unsigned) (st.st_mode & 07777)) < 0)
+                *ret_error = NULL;
+        return -EPERM;
+}
+
+/* Every directory above p up to /, p itself excluded. */
+static int check_prefixes(const char *path, const char *p, char **ret_error) {
+        _cleanup_free_ char *copy = strdup(p);
+        char *slash;
+        int r;
+
+        if (!copy)
+                return -ENOMEM;
+        while ((slash = strrchr(copy, '/'))) {
+                if (slash == copy) {
+                        if (copy[1] == 0)
+                                break;
+                        slash[1] = 0;   /* "/" itself */
+                } else
+                        *slash = 0;
+                r = check_ancestor(path, copy, ret_error);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/*
+ * As OpenSSH's StrictModes: whoever can write a directory above a policy
+ * file or directory can replace it. Checked along the path as given (a
+ * symlink in it lives in the directory above it) and along the real path.
+ */
+static int check_ancestors(const char *path, char **ret_error) {
+        _cleanup_free_ char *real = realpath(path, NULL);
+        int r;
+
+        if (!real) {
+                r = -errno;
+                if (ret_error && asprintf(ret_error, "%s: cannot resolve: %s", path, strerror(-r)) < 0)
+                        *ret_error = NULL;
+                return r;
+        }
+        if (path[0] == '/') {
+                r = check_prefixes(path, path, ret_error);
+                if (r < 0)
+                        return r;
+        }
+        return check_prefixes(path, real, ret_error);
+}
+
 static bool has_conf_suffix(const char *n) {
         size_t l = strlen(n);
 
@@ -582,6 +650,8 @@ static int collect_files(char * const *dirs, ConfFile **ret, size_t *ret_n, char
                         break;
                 }
                 r = check_owner(&st, *d, ret_error);
+                if (r >= 0)
+                        r = check_ancestors(*d, ret_error);
                 if (r < 0) {
                         closedir(dir);
                         break;
@@ -658,6 +728,10 @@ static int load_file(Policy *p, const char *path, bool *ret_masked, char **ret_e
                 return -EBADMSG;
         }
         r = check_owner(&st, path, ret_error);
+        if (r < 0)
+                return r;
+        /* A symlink may lead out of the checked directory. */
+        r = check_ancestors(path, ret_error);
         if (r < 0)
                 return r;
         return policy_parse_stream(p, f, path, ret_error);

@@ -582,6 +582,72 @@ class TestBrokenPolicyAtStart(LfadTestCase):
                 self.reload_fixed()
 
 
+class TestPolicyStrictModes(LfadTestCase):
+        """Like OpenSSH's StrictModes: the policy directories and every
+        ancestor up to / (of the path as given and of the real one) must be
+        root's and writable by no one else; a root-owned sticky directory
+        (/tmp) is fine, as no one else can replace what is in it. A refusal
+        is a policy that does not load: safe defaults and PolicyError."""
+        SCENARIO = PLATFORM
+        POLICY = {'etc': {'50-rmm.conf': immediate(RMM)}}
+
+        def verify(self):
+                return subprocess.run([lfad_binary()] + ['--policy-dir=' + d for d in self.policy_dirs] + ['--verify'],
+                                      env=self.lfad_env(), capture_output=True, text=True, timeout=30)
+
+        def reload(self):
+                self.busctl('call', 'org.lfa.Manager', '/org/lfa/Manager', 'org.lfa.Manager', 'ReloadPolicy',
+                            check=False)
+                return self.prop('PolicyError')
+
+        def assertRefused(self, ancestor):
+                err = self.reload()
+                self.assertIn(': refused: its parent directory %s is writable by a user other than root' % ancestor,
+                              err)
+                self.assertEqual(self.cprop(RMM, 'Decision'), 'nothing-pending')
+                r = self.verify()
+                self.assertNotEqual(r.returncode, 0, r.stdout)
+                self.assertIn(ancestor, r.stderr)
+
+        def assertAccepted(self):
+                self.assertEqual(self.reload(), '')
+                self.assertEqual(self.verify().returncode, 0)
+
+        def test_a_parent_writable_by_others_or_not_roots_is_refused(self):
+                self.assertAccepted()
+                os.chmod(self.tmp, 0o777)
+                self.assertRefused(self.tmp)
+                os.chmod(self.tmp, 0o1777)
+                self.assertAccepted()
+                os.chmod(self.tmp, 0o775)
+                os.chown(self.tmp, 0, 65534)
+                self.assertRefused(self.tmp)
+                os.chmod(self.tmp, 0o755)
+                os.chown(self.tmp, 65534, 0)
+                self.assertRefused(self.tmp)
+                os.chown(self.tmp, 0, 0)
+                self.assertAccepted()
+
+        def test_the_real_parents_of_a_symlinked_directory_are_checked(self):
+                shared = os.path.join(self.tmp, 'shared')
+                os.makedirs(os.path.join(shared, 'lfa.d'))
+                etc = os.path.join(self.tmp, 'etc')
+                os.rename(os.path.join(etc, '50-rmm.conf'), os.path.join(shared, 'lfa.d', '50-rmm.conf'))
+                os.rmdir(etc)
+                os.symlink(os.path.join(shared, 'lfa.d'), etc)
+                self.assertAccepted()
+                os.chmod(shared, 0o777)
+                self.assertRefused(shared)
+                # A symlinked file: its real directory's parents too.
+                os.chmod(shared, 0o755)
+                os.unlink(etc)
+                os.makedirs(etc)
+                os.symlink(os.path.join(shared, 'lfa.d', '50-rmm.conf'), os.path.join(etc, '50-rmm.conf'))
+                self.assertAccepted()
+                os.chmod(shared, 0o777)
+                self.assertRefused(shared)
+
+
 class TestKill(LfadTestCase):
         SCENARIO = '''
 component uuid=%s current=1.0 prime_rounds=2 call_delay_ms=700

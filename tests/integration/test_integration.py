@@ -648,6 +648,48 @@ class TestPolicyStrictModes(LfadTestCase):
                 self.assertRefused(shared)
 
 
+class TestStateDirectoryModes(LfadTestCase):
+        """The history lfad keeps is its own: the state directory it makes is
+        0700 and the history file 0600 whatever the umask, a history file
+        found with another mode is set to 0600, and lfad.service asks
+        systemd for the same (StateDirectoryMode=0700, UMask=0077)."""
+        SCENARIO = PLATFORM
+        POLICY = {'etc': {'50-rmm.conf': immediate(RMM)}}
+        START = False
+
+        def mode(self, *path):
+                return os.stat(os.path.join(self.state_dir, *path)).st_mode & 0o7777
+
+        def start_with_umask(self, mask):
+                old = os.umask(mask)
+                try:
+                        self.start_lfad()
+                finally:
+                        os.umask(old)
+
+        def test_made_with_exact_modes_whatever_the_umask(self):
+                os.rmdir(self.state_dir)
+                self.start_with_umask(0)
+                self.assertEqual((self.mode(), self.mode('history')), (0o700, 0o600))
+                self.sim.ctl('store-update uuid=%s' % RMM)
+                self.assertIsNone(self.wait_result(RMM)['errno'])
+                self.wait_history(lambda h: h['uuid'] == RMM and h['action'] == 'activate')
+                self.assertEqual((self.mode(), self.mode('history')), (0o700, 0o600))
+
+        def test_a_history_file_found_readable_by_others_is_made_0600(self):
+                with open(os.path.join(self.state_dir, 'history'), 'w', encoding='utf-8'):
+                        pass
+                os.chmod(os.path.join(self.state_dir, 'history'), 0o644)
+                self.start_with_umask(0o022)
+                self.assertEqual(self.mode('history'), 0o600)
+
+        def test_the_unit_asks_systemd_for_the_same(self):
+                with open(os.path.join(ROOT, 'units', 'lfad.service'), encoding='utf-8') as f:
+                        unit = f.read().splitlines()
+                for line in ('StateDirectory=lfad', 'StateDirectoryMode=0700', 'UMask=0077'):
+                        self.assertIn(line, unit)
+
+
 class TestKill(LfadTestCase):
         SCENARIO = '''
 component uuid=%s current=1.0 prime_rounds=2 call_delay_ms=700

@@ -549,7 +549,7 @@ static int check_ancestor(const char *path, const char *ancestor, char **ret_err
                 return 0;
         if (st.st_uid == 0 && !(st.st_mode & S_IWOTH) && (st.st_gid == 0 || !(st.st_mode & S_IWGRP)))
                 return 0;
-        if (ret_error && asprintf(ret_error, "%s: refused: its parent directory %s is writable by a user other "
+        if (ret_error && asprintf(ret_error, "%s: refused: the directory %s above it is writable by a user other "
                                   "than root (owner %u, group %u, mode %04o)", path, ancestor,
                                   (unsigned) st.st_uid, (unsigned) st.st_gid, (unsigned) (st.st_mode & 07777)) < 0)
                 *ret_error = NULL;

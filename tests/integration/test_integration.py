@@ -602,7 +602,7 @@ class TestPolicyStrictModes(LfadTestCase):
 
         def assertRefused(self, ancestor):
                 err = self.reload()
-                self.assertIn(': refused: its parent directory %s is writable by a user other than root' % ancestor,
+                self.assertIn(': refused: the directory %s above it is writable by a user other than root' % ancestor,
                               err)
                 self.assertEqual(self.cprop(RMM, 'Decision'), 'nothing-pending')
                 r = self.verify()

@@ -283,6 +283,15 @@ static int property_get_policy_loaded(sd_bus *bus _unused_, const char *path _un
         return sd_bus_message_append(reply, "t", m->policy ? m->policy->loaded_at : 0);
 }
 
+static int property_get_policy_error(sd_bus *bus _unused_, const char *path _unused_,
+                                     const char *interface _unused_, const char *property _unused_,
+                                     sd_bus_message *reply, void *userdata,
+                                     sd_bus_error *error _unused_) {
+        Manager *m = userdata;
+
+        return sd_bus_message_append(reply, "s", strempty(m->policy_error));
+}
+
 static int property_get_inhibitors(sd_bus *bus _unused_, const char *path _unused_,
                                    const char *interface _unused_, const char *property _unused_,
                                    sd_bus_message *reply, void *userdata,
@@ -811,6 +820,8 @@ static const sd_bus_vtable manager_vtable[] = {
                         SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         SD_BUS_PROPERTY("PolicyLoadedUSec", "t", property_get_policy_loaded, 0,
                         SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_PROPERTY("PolicyError", "s", property_get_policy_error, 0,
+                        SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         SD_BUS_PROPERTY("Inhibitors", "a(ss)", property_get_inhibitors, 0,
                         SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
 
@@ -927,6 +938,7 @@ void bus_manager_changed_names(unsigned mask, const char **ret) {
         if (mask & MANAGER_CHANGED_POLICY) {
                 ret[n++] = "PolicyFiles";
                 ret[n++] = "PolicyLoadedUSec";
+                ret[n++] = "PolicyError";
         }
         if (mask & MANAGER_CHANGED_INHIBITORS)
                 ret[n++] = "Inhibitors";

@@ -39,5 +39,5 @@ void bus_set_refresh_interval(uint64_t usec);
 
 /* The org.lfa.Manager properties a ManagerChange mask touches,
  * NULL-terminated, into ret (room for BUS_MANAGER_MAX_CHANGED + 1). */
-#define BUS_MANAGER_MAX_CHANGED 11
+#define BUS_MANAGER_MAX_CHANGED 12
 void bus_manager_changed_names(unsigned mask, const char **ret);

@@ -304,11 +304,15 @@ int history_open(const char *dir, size_t max_entries, History **ret) {
         if (!h->dir || asprintf(&h->path, "%s/" HISTORY_FILE, dir) < 0)
                 return -ENOMEM;
 
-        if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+        /* lfad's alone (clients read it through History()), whatever the
+         * umask; a file an older lfad left 0644 is made so too. */
+        if (mkdir(dir, 0700) < 0 && errno != EEXIST)
                 return -errno;
-        h->fd = open(h->path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
+        h->fd = open(h->path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
         if (h->fd < 0)
                 return -errno;
+        if (fchmod(h->fd, 0600) < 0)
+                log_warning_errno(errno, "%s: cannot make it 0600, ignoring: %m", h->path);
         r = history_recover(h);
         if (r < 0)
                 return r;
@@ -345,7 +349,7 @@ static int history_compact(History *h) {
 
         if (asprintf(&tmp, "%s.tmp", h->path) < 0)
                 return -ENOMEM;
-        fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0644);
+        fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0600);
         if (fd < 0)
                 return -errno;
         for (size_t off = start; off < n;) {

@@ -22,3 +22,5 @@
 #define LFA_MESSAGE_RENDEZVOUS_FORCED   "e4a6c8e0a2c44e8a0c2e4a6c8e0a2c0d"
 #define LFA_MESSAGE_RETRIES_EXHAUSTED   "f5b7d9f1b3d54f9b1d3f5b7d9f1b3d0e"
 #define LFA_MESSAGE_KERNEL_OVERRIDE     "51a6ba972f654532b472188864e67a61"
+/* The policy did not load at start: lfad runs on the built-in safe defaults. */
+#define LFA_MESSAGE_POLICY_DEFAULTS     "ae127de2fb83440dbab90a0ee8b69dd5"

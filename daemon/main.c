@@ -166,7 +166,7 @@ static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si, void
         (void) sd_notify(false, "RELOADING=1\nSTATUS=Reloading the policy");
         r = manager_reload_policy(m, &error);
         if (r < 0)
-                log_error("Reload failed, the last good policy stays in force: %s", error ?: strerror(-r));
+                log_error("Reload failed, the policy in force stays: %s", error ?: strerror(-r));
         (void) sd_notify(false, "READY=1");
         manager_send_status(m);
         return 0;

@@ -927,12 +927,15 @@ int manager_reload_policy(Manager *m, char **ret_error) {
         int r;
 
         r = policy_load(m->config.policy_dirs, &p, &error);
+        if (r == -ENOMEM)
+                return log_oom();
         if (r < 0) {
                 log_event(LOG_ERR, LFA_MESSAGE_POLICY_INVALID, NULL, "invalid",
-                          "Policy not reloaded, the last good one stays in force: %s",
+                          "Policy not reloaded, %s stay in force: %s",
+                          m->policy->safe_defaults ? "the built-in safe defaults" : "the last good settings",
                           error ?: strerror(-r));
-                free(m->policy_error);
-                m->policy_error = error ? strdup(error) : NULL;
+                (void) free_and_strdup(&m->policy_error, error ?: strerror(-r));
+                notify_manager(m, MANAGER_CHANGED_POLICY);
                 if (ret_error)
                         *ret_error = TAKE_PTR(error);
                 return r == -EPERM ? r : -EBADMSG;
@@ -1105,10 +1108,18 @@ int manager_start(Manager *m) {
         int r;
 
         r = policy_load(m->config.policy_dirs, &m->policy, &error);
+        if (r == -ENOMEM)
+                return log_oom();
         if (r < 0) {
-                log_event(LOG_ERR, LFA_MESSAGE_POLICY_INVALID, NULL, "invalid", "Invalid policy: %s",
-                          error ?: strerror(-r));
-                return r == -EPERM ? r : -EBADMSG;
+                /* One typo must not take the bus API, the history and the
+                 * watchdog down with it: serve on what is safe without any
+                 * file, say why, and take the fixed files on reload. */
+                if (free_and_strdup(&m->policy_error, error ?: strerror(-r)) < 0 ||
+                    policy_new_safe_defaults(&m->policy) < 0)
+                        return log_oom();
+                log_event(LOG_ERR, LFA_MESSAGE_POLICY_DEFAULTS, NULL, "invalid",
+                          "Invalid policy, running on the built-in safe defaults (nothing automatic, every CPU "
+                          "gathered) until a reload: %s", m->policy_error);
         }
 
         /* Never give up on a sequence the driver still runs. Upstream's

@@ -126,7 +126,7 @@ struct Manager {
         PendingPoll *poll;              /* activation_pending, upstream's driver only */
 
         Policy *policy;                 /* last good policy, never NULL after start */
-        char *policy_error;             /* why the last reload failed, or NULL */
+        char *policy_error;             /* why the policy files do not load, or NULL */
 
         History *history;
         UdevWatch *udev;
@@ -147,8 +147,9 @@ int manager_new(sd_event *e, const ManagerConfig *config, Manager **ret);
 Manager *manager_free(Manager *m);
 DEFINE_POINTER_CLEANUP_FUNC_FREE(Manager, manager_free);
 
-/* Load the policy (failing on an invalid one), open the history, attach the
- * udev monitor, coldplug. After this the bus layer may be set up. */
+/* Load the policy (one that does not load leaves the built-in safe defaults
+ * in force and policy_error set), open the history, attach the udev monitor,
+ * coldplug. After this the bus layer may be set up. */
 int manager_start(Manager *m);
 
 /* Lookup by UUID in any case; NULL if unknown or malformed. */
@@ -204,7 +205,8 @@ void manager_handle_lost_events(Manager *m);
 void manager_handle_device_change(Manager *m);
 
 /* Reload the policy (SIGHUP, D-Bus). On failure returns -EBADMSG/-EPERM,
- * keeps the last good policy and sets *ret_error to "file:line: what". */
+ * keeps the last good policy (or the safe defaults), sets policy_error and
+ * *ret_error to "file:line: what". Success clears policy_error. */
 int manager_reload_policy(Manager *m, char **ret_error);
 
 typedef struct PlanEntry {

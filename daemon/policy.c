@@ -67,10 +67,11 @@ static const PolicySettings settings_default = {
 Policy *policy_free(Policy *p) {
         if (!p)
                 return NULL;
-        for (size_t i = 0; i < p->n_components; i++)
-                free(p->components[i].source);
         free(p->components);
         strv_free(p->files);
+        for (size_t i = 0; i < p->n_origins; i++)
+                free(p->origins[i]);
+        free(p->origins);
         free(p);
         return NULL;
 }
@@ -87,6 +88,17 @@ int policy_new_default(Policy **ret) {
         if (!p->files)
                 return policy_free(p), -ENOMEM;
         *ret = p;
+        return 0;
+}
+
+int policy_new_safe_defaults(Policy **ret) {
+        int r;
+
+        r = policy_new_default(ret);
+        if (r < 0)
+                return r;
+        (*ret)->safe_defaults = true;
+        (*ret)->loaded_at = now_usec(CLOCK_REALTIME);
         return 0;
 }
 
@@ -381,6 +393,26 @@ static unsigned apply_manager_key(ParseState *s, const char *key, const char *va
         return POLICY_KEY_POLL_INTERVAL;
 }
 
+/* Remembers where the key just read was, for the decision's reason. */
+static const char *record_origin(ParseState *s) {
+        Policy *p = s->policy;
+        char **t, *o;
+
+        if (asprintf(&o, "%s:%u", s->name, s->line) < 0) {
+                parse_error(s, "out of memory");
+                return NULL;
+        }
+        t = realloc(p->origins, (p->n_origins + 1) * sizeof(char *));
+        if (!t) {
+                free(o);
+                parse_error(s, "out of memory");
+                return NULL;
+        }
+        p->origins = t;
+        p->origins[p->n_origins++] = o;
+        return o;
+}
+
 /* Whether the key (its POLICY_KEY_* bit, 0 after an error) is the first of
  * its kind in the section; records an error otherwise. */
 static bool key_once(ParseState *s, unsigned bit, const char *name) {
@@ -435,6 +467,11 @@ static int policy_handler(void *user, const char *section, const char *name, con
         bit = apply_key(s, &st, name, value);
         if (!key_once(s, bit, name))
                 return 0;
+        /* Each setting its own line: a later key of the section, or of
+         * another file, must not take the credit. */
+        st.origin[__builtin_ctz(bit)] = record_origin(s);
+        if (s->error)
+                return 0;
 
         if (!pc) {
                 s->policy->defaults = st;
@@ -442,12 +479,6 @@ static int policy_handler(void *user, const char *section, const char *name, con
         }
         pc->settings = st;
         pc->set |= bit;
-        free(pc->source);
-        if (asprintf(&pc->source, "%s:%u", s->name, s->line) < 0) {
-                pc->source = NULL;
-                parse_error(s, "out of memory");
-                return 0;
-        }
         return 1;
 }
 
@@ -502,6 +533,74 @@ static int check_owner(const struct stat *st, const char *path, char **ret_error
         return -EPERM;
 }
 
+/* An ancestor: root's and writable by root alone, or root's and sticky
+ * (/tmp): there no one else can rename or remove what lies in it. */
+static int check_ancestor(const char *path, const char *ancestor, char **ret_error) {
+        struct stat st;
+
+        if (stat(ancestor, &st) < 0) {
+                int r = -errno;
+
+                if (ret_error && asprintf(ret_error, "%s: cannot check %s: %s", path, ancestor, strerror(-r)) < 0)
+                        *ret_error = NULL;
+                return r;
+        }
+        if (st.st_uid == 0 && (st.st_mode & S_ISVTX))
+                return 0;
+        if (st.st_uid == 0 && !(st.st_mode & S_IWOTH) && (st.st_gid == 0 || !(st.st_mode & S_IWGRP)))
+                return 0;
+        if (ret_error && asprintf(ret_error, "%s: refused: the directory %s above it is writable by a user other "
+                                  "than root (owner %u, group %u, mode %04o)", path, ancestor,
+                                  (unsigned) st.st_uid, (unsigned) st.st_gid, (unsigned) (st.st_mode & 07777)) < 0)
+                *ret_error = NULL;
+        return -EPERM;
+}
+
+/* Every directory above p up to /, p itself excluded. */
+static int check_prefixes(const char *path, const char *p, char **ret_error) {
+        _cleanup_free_ char *copy = strdup(p);
+        char *slash;
+        int r;
+
+        if (!copy)
+                return -ENOMEM;
+        while ((slash = strrchr(copy, '/'))) {
+                if (slash == copy) {
+                        if (copy[1] == 0)
+                                break;
+                        slash[1] = 0;   /* "/" itself */
+                } else
+                        *slash = 0;
+                r = check_ancestor(path, copy, ret_error);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/*
+ * As OpenSSH's StrictModes: whoever can write a directory above a policy
+ * file or directory can replace it. Checked along the path as given (a
+ * symlink in it lives in the directory above it) and along the real path.
+ */
+static int check_ancestors(const char *path, char **ret_error) {
+        _cleanup_free_ char *real = realpath(path, NULL);
+        int r;
+
+        if (!real) {
+                r = -errno;
+                if (ret_error && asprintf(ret_error, "%s: cannot resolve: %s", path, strerror(-r)) < 0)
+                        *ret_error = NULL;
+                return r;
+        }
+        if (path[0] == '/') {
+                r = check_prefixes(path, path, ret_error);
+                if (r < 0)
+                        return r;
+        }
+        return check_prefixes(path, real, ret_error);
+}
+
 static bool has_conf_suffix(const char *n) {
         size_t l = strlen(n);
 
@@ -551,6 +650,8 @@ static int collect_files(char * const *dirs, ConfFile **ret, size_t *ret_n, char
                         break;
                 }
                 r = check_owner(&st, *d, ret_error);
+                if (r >= 0)
+                        r = check_ancestors(*d, ret_error);
                 if (r < 0) {
                         closedir(dir);
                         break;
@@ -629,6 +730,10 @@ static int load_file(Policy *p, const char *path, bool *ret_masked, char **ret_e
         r = check_owner(&st, path, ret_error);
         if (r < 0)
                 return r;
+        /* A symlink may lead out of the checked directory. */
+        r = check_ancestors(path, ret_error);
+        if (r < 0)
+                return r;
         return policy_parse_stream(p, f, path, ret_error);
 }
 
@@ -687,10 +792,13 @@ void policy_lookup(const Policy *p, const char *uuid, PolicySettings *ret, const
                         s.retry_limit = pc->settings.retry_limit;
                 if (pc->set & POLICY_KEY_RETRY_DELAY)
                         s.retry_delay = pc->settings.retry_delay;
+                for (PolicySetting i = 0; i < _POLICY_SETTING_MAX; i++)
+                        if (pc->set & (1U << i))
+                                s.origin[i] = pc->settings.origin[i];
         }
         *ret = s;
         if (ret_source)
-                *ret_source = pc ? pc->source : NULL;
+                *ret_source = s.origin[POLICY_SETTING_AUTO_ACTIVATE];
 }
 
 static const char *action_phrase(AutoActivate a) {
@@ -704,21 +812,47 @@ static const char *action_phrase(AutoActivate a) {
         }
 }
 
+/* PolicySettings.origin follows PolicyKey's bits. */
+_Static_assert(POLICY_KEY_AUTO_ACTIVATE == 1U << POLICY_SETTING_AUTO_ACTIVATE, "bit order");
+_Static_assert(POLICY_KEY_CPU_RENDEZVOUS == 1U << POLICY_SETTING_CPU_RENDEZVOUS, "bit order");
+_Static_assert(POLICY_KEY_PRIME_AHEAD == 1U << POLICY_SETTING_PRIME_AHEAD, "bit order");
+_Static_assert(POLICY_KEY_RETRY_LIMIT == 1U << POLICY_SETTING_RETRY_LIMIT, "bit order");
+_Static_assert(POLICY_KEY_RETRY_DELAY == 1U << POLICY_SETTING_RETRY_DELAY, "bit order");
+
+#define CITE_MAX (PATH_MAX + 128)
+
+/* "AutoActivate=window at /etc/lfa.d/50-site.conf:3": the setting that
+ * decided and the line it was read from, or that it is built in. */
+static const char *cite(char buf[static CITE_MAX], const Policy *p, const PolicySettings *s, PolicySetting which,
+                        const char *key, const char *value) {
+        if (s->origin[which])
+                snprintf(buf, CITE_MAX, "%s=%s at %s", key, value, s->origin[which]);
+        else if (p->safe_defaults)
+                snprintf(buf, CITE_MAX, "%s=%s, built-in safe default: the policy files do not load, "
+                         "see PolicyError", key, value);
+        else
+                snprintf(buf, CITE_MAX, "%s=%s, built-in default", key, value);
+        return buf;
+}
+
 int policy_decide(const Policy *p, const Component *c, Decision **ret) {
         _cleanup_(decision_freep) Decision *d = NULL;
-        const char *source, *rv = "", *pa = "";
+        _cleanup_free_ char *rv = NULL, *pa = NULL;
+        char aa_cite[CITE_MAX], rv_cite[CITE_MAX], pa_cite[CITE_MAX];
+        const char *aa;
         PolicySettings s;
-        char origin[PATH_MAX + 64];
+        int k;
 
         d = calloc(1, sizeof(*d));
         if (!d)
                 return -ENOMEM;
 
-        policy_lookup(p, c->uuid, &s, &source);
-        if (source)
-                snprintf(origin, sizeof(origin), "[Component] at %s", source);
-        else
-                snprintf(origin, sizeof(origin), "%s", p->files && p->files[0] ? "defaults" : "built-in defaults");
+        policy_lookup(p, c->uuid, &s, NULL);
+        aa = cite(aa_cite, p, &s, POLICY_SETTING_AUTO_ACTIVATE, "AutoActivate",
+                  auto_activate_to_string(s.auto_activate));
+        cite(rv_cite, p, &s, POLICY_SETTING_CPU_RENDEZVOUS, "CpuRendezvous",
+             cpu_rendezvous_to_string(s.cpu_rendezvous));
+        cite(pa_cite, p, &s, POLICY_SETTING_PRIME_AHEAD, "PrimeAhead", s.prime_ahead ? "yes" : "no");
 
         d->retry_limit = s.retry_limit;
         d->retry_delay = s.retry_delay;
@@ -748,14 +882,17 @@ int policy_decide(const Policy *p, const Component *c, Decision **ret) {
         if (s.cpu_rendezvous == CPU_RENDEZVOUS_SKIP && c->cpu_rendezvous) {
                 d->force_cpu_rendezvous = true;
                 d->rendezvous_overridden = true;
-                rv = "; CpuRendezvous=skip ignored: the firmware requires the CPU rendezvous";
+                k = asprintf(&rv, "; CpuRendezvous=skip ignored: the firmware requires the CPU rendezvous (%s)",
+                             rv_cite);
         } else if (s.cpu_rendezvous == CPU_RENDEZVOUS_SKIP) {
                 d->force_cpu_rendezvous = false;
-                rv = "; without CPU rendezvous (CpuRendezvous=skip, firmware allows it)";
+                k = asprintf(&rv, "; without CPU rendezvous (%s, firmware allows it)", rv_cite);
         } else {
                 d->force_cpu_rendezvous = true;
-                rv = "; with CPU rendezvous";
+                k = asprintf(&rv, "; with CPU rendezvous (%s)", rv_cite);
         }
+        if (k < 0)
+                return rv = NULL, -ENOMEM; /* asprintf() leaves it undefined */
 
         switch (s.auto_activate) {
         case AUTO_ACTIVATE_IMMEDIATE:
@@ -770,23 +907,28 @@ int policy_decide(const Policy *p, const Component *c, Decision **ret) {
         }
         /* Priming ahead only helps when the activation is not immediate. */
         d->prime_ahead = s.prime_ahead && d->action != DECISION_IMMEDIATE;
+        k = 0;
         /* Upstream's driver primes and activates in one write: say so
          * rather than drop the setting silently. */
         if (d->prime_ahead && !(c->features & DRIVER_FEATURE_PRIME)) {
                 d->prime_ahead = false;
-                pa = "; PrimeAhead=yes not possible on this driver (it primes and activates in one step)";
-        }
+                k = asprintf(&pa, "; PrimeAhead=yes not possible on this driver (it primes and activates "
+                             "in one step; %s)", pa_cite);
+        } else if (d->prime_ahead && c->activation_pending)
+                k = asprintf(&pa, "; primed ahead (%s)", pa_cite);
+        if (k < 0)
+                return pa = NULL, -ENOMEM;
 
         if (!c->activation_pending) {
                 d->action = DECISION_NOTHING_PENDING;
                 d->prime_ahead = false;
-                if (asprintf(&d->reason, "no new image pending; when one is, policy (%s) says: %s%s%s",
-                             origin, action_phrase(s.auto_activate), rv, pa) < 0)
+                if (asprintf(&d->reason, "no new image pending; when one is, policy says: %s (%s)%s%s",
+                             action_phrase(s.auto_activate), aa, rv, strempty(pa)) < 0)
                         d->reason = NULL;
                 goto done;
         }
-        if (asprintf(&d->reason, "policy (%s) says: %s%s%s%s", origin, action_phrase(s.auto_activate), rv,
-                     d->prime_ahead ? "; primed ahead" : "", pa) < 0)
+        if (asprintf(&d->reason, "policy says: %s (%s)%s%s", action_phrase(s.auto_activate), aa, rv,
+                     strempty(pa)) < 0)
                 d->reason = NULL;
 
 done:

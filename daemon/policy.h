@@ -45,12 +45,25 @@ typedef enum CpuRendezvous {
         _CPU_RENDEZVOUS_INVALID = -EINVAL,
 } CpuRendezvous;
 
+/* The settings of a section, in PolicyKey's bit order. */
+typedef enum PolicySetting {
+        POLICY_SETTING_AUTO_ACTIVATE,
+        POLICY_SETTING_CPU_RENDEZVOUS,
+        POLICY_SETTING_PRIME_AHEAD,
+        POLICY_SETTING_RETRY_LIMIT,
+        POLICY_SETTING_RETRY_DELAY,
+        _POLICY_SETTING_MAX,
+} PolicySetting;
+
 typedef struct PolicySettings {
         AutoActivate auto_activate;
         CpuRendezvous cpu_rendezvous;
         bool prime_ahead;
         unsigned retry_limit;
         usec_t retry_delay;
+        /* Where each setting was read, "file:line" (owned by the Policy),
+         * so that a decision cites the line that made it; NULL: built in. */
+        const char *origin[_POLICY_SETTING_MAX];
 } PolicySettings;
 
 typedef enum PolicyKey {
@@ -76,8 +89,6 @@ typedef struct PolicyComponent {
         char uuid[UUID_STRING_MAX];
         PolicySettings settings;
         unsigned set;                   /* POLICY_KEY_* bits given in a file */
-        /* Where each setting came from, for the reason strings. */
-        char *source;                   /* "file:line" of the last section naming it */
 } PolicyComponent;
 
 typedef struct Policy {
@@ -87,6 +98,11 @@ typedef struct Policy {
         usec_t poll_interval;           /* [Manager] PollIntervalSec=, 0: no poll */
         char **files;                   /* full paths of the files in force, in read order */
         usec_t loaded_at;               /* CLOCK_REALTIME µs */
+        char **origins;                 /* the "file:line" strings settings point to */
+        size_t n_origins;
+        /* The built-in policy stands in for files that do not load: the
+         * reasons say so. */
+        bool safe_defaults;
 } Policy;
 
 Policy *policy_free(Policy *p);
@@ -94,6 +110,10 @@ DEFINE_POINTER_CLEANUP_FUNC_FREE(Policy, policy_free);
 
 /* The built-in policy: nothing automatic, rendezvous forced, no priming. */
 int policy_new_default(Policy **ret);
+
+/* The built-in policy standing in for files that do not load (lfad's start):
+ * loaded_at is now, and every decision's reason says why. */
+int policy_new_safe_defaults(Policy **ret);
 
 /*
  * Read every *.conf under dirs (NULL-terminated, highest precedence first).
@@ -106,7 +126,9 @@ int policy_load(char * const *dirs, Policy **ret, char **ret_error);
 /* Parse one stream as if it were file `name` into p (tests, fuzzing). */
 int policy_parse_stream(Policy *p, FILE *f, const char *name, char **ret_error);
 
-/* The settings for uuid: its section merged over the defaults. */
+/* The settings for uuid: its section merged over the defaults, key by key,
+ * each with its origin. *ret_source (if non-NULL) gets AutoActivate='s
+ * "file:line", NULL where it is built in. */
 void policy_lookup(const Policy *p, const char *uuid, PolicySettings *ret,
                    const char **ret_source);
 

@@ -471,7 +471,7 @@ static int render(Metrics *mx, char **ret, size_t *ret_size) {
         if (r >= 0) {
                 family(f, "lfa_policy_error", "gauge",
                        "1 when the policy files do not load (lfad --verify fails): lfad keeps the "
-                       "last good policy, and would not start.");
+                       "last good policy, or after a restart runs on its safe defaults.");
                 fprintf(f, "lfa_policy_error %d\n", r);
         } else
                 fprintf(stderr, "lfactl: metrics: cannot run %s --verify: %s\n", lfad_path(), strerror(-r));

@@ -172,8 +172,15 @@ int verb_status(Context *c) {
         r = bus_get_all(c, LFA_MANAGER_PATH, LFA_MANAGER_IFACE, &props);
         if (r != EXIT_OK)
                 return r;
-        if (!c->json)
+        if (!c->json) {
+                json_object *pe;
+
+                /* A line only for a policy that does not load (lfad then
+                 * runs on its safe defaults); --json keeps the empty value. */
+                if (json_object_object_get_ex(props, "PolicyError", &pe) && json_object_get_string_len(pe) == 0)
+                        json_object_object_del(props, "PolicyError");
                 print_properties(props);
+        }
         return finish(c, props);
 }
 

@@ -305,6 +305,24 @@ class TestWindow(LfactlCase):
                         mon.stderr.close()
 
 
+class TestStatusPolicyError(LfactlCase):
+        """`lfactl status` shows PolicyError in one line, only when set."""
+
+        def test_one_line_only_when_the_policy_does_not_load(self):
+                out, _ = self.lfactl('status')
+                self.assertNotIn('PolicyError', out)
+                bad = self.write_policy('60-bad.conf', '[Defaults]\nAutoActivate=sometimes\n')
+                self.lfad.send_signal(signal.SIGHUP)
+                self.wait_ready(2)
+                out, _ = self.lfactl('status')
+                lines = [l for l in out.splitlines() if 'PolicyError' in l]
+                self.assertEqual(len(lines), 1, out)
+                self.assertTrue(lines[0].startswith(' '), lines[0])
+                self.assertTrue(lines[0].lstrip().startswith('PolicyError: %s:2: invalid AutoActivate= value' % bad),
+                                lines[0])
+                self.assertTrue(self.json('status')['PolicyError'].startswith(bad + ':2: '))
+
+
 class TestUnprivileged(LfactlCase):
         """A user other than root reads everything and is refused every
         change: there is no polkit on the private bus, so lfad denies."""

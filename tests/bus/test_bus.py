@@ -25,6 +25,7 @@ Run: LFA_BUILD=build [LFA_SIM_FLAVOUR=upstream] /usr/bin/python3 tests/bus/test_
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -667,6 +668,53 @@ class TestWindowAndInhibit(BusTestCase):
                 wait_for(lambda: self.prop('Inhibitors') == [], 10, 'no inhibitors')
                 r = self.data(self.call('ActivatePending', timeout=60))[0]
                 self.assertEqual(r, [[RMM, 'success', '']])
+
+
+class TestPolicyError(BusTestCase):
+        """PolicyError: empty with a good policy; a reload that fails keeps the
+        last good policy and sets it (PropertiesChanged); the fixed files
+        clear it. A policy that does not load at start: lfad serves on the
+        built-in safe defaults and says why."""
+
+        def changed(self, value):
+                """PolicyError in a PropertiesChanged, starting with value (gdbus
+                quotes with " a string that holds a ')."""
+                return (r"%s: org.freedesktop.DBus.Properties.PropertiesChanged \('org.lfa.Manager', "
+                        r"\{[^}]*'PolicyError': <['\"]%s" % (PATH, re.escape(value)))
+
+        def test_a_failed_reload_keeps_the_last_good_policy_and_sets_it(self):
+                self.assertEqual(self.prop('PolicyError'), '')
+                bad = self.write_policy('60-bad.conf', '[Defaults]\nAutoActivate=sometimes\n')
+                mon = self.monitor()
+                self.assertError(self.send('ReloadPolicy'), 'org.lfa.Error.InvalidPolicy', bad + ':2')
+                mon.wait(self.changed(bad + ':2: '))
+                # Open to all, like every property.
+                self.assertTrue(self.prop('PolicyError', user='nobody').startswith(bad + ':2: '))
+                self.assertEqual(self.prop('Decision', component_path(RMM), CIFACE), 'window')
+                # SIGHUP the same.
+                self.write_policy('60-bad.conf', '[Defaults]\nPrimeAhead=perhaps\n')
+                self.lfad.send_signal(signal.SIGHUP)
+                mon.wait(self.changed(bad + ':2: invalid PrimeAhead='))
+                os.remove(bad)
+                self.call('ReloadPolicy')
+                mon.wait(self.changed('') + "'>")
+                self.assertEqual(self.prop('PolicyError'), '')
+
+        def test_broken_at_start_serves_on_safe_defaults(self):
+                self.assertEqual(self.stop_lfad(), 0)
+                bad = self.write_policy('60-bad.conf', '[Component %s]\nBogus=1\n' % RMM)
+                self.start_lfad()
+                wait_for(lambda: self.name_has_owner(NAME), 10, 'org.lfa.Manager on the bus')
+                self.assertTrue(self.prop('PolicyError').startswith(bad + ':2: '), self.prop('PolicyError'))
+                self.assertEqual(self.prop('PolicyFiles'), [])
+                self.assertEqual(self.prop('Decision', component_path(RMM), CIFACE), 'never')
+                self.assertIn('PolicyError', self.prop('DecisionReason', component_path(RMM), CIFACE))
+                self.assertEqual(len(self.data(self.call('ListComponents'))[0]), 7)
+                self.write_policy('60-bad.conf', '')
+                mon = self.monitor()
+                self.call('ReloadPolicy')
+                mon.wait(self.changed('') + "'>")
+                self.assertEqual(self.prop('Decision', component_path(RMM), CIFACE), 'window')
 
 
 class TestAuthorization(BusTestCase):

@@ -607,6 +607,206 @@ class TestReload(LfadTestCase):
                 self.assertEqual(self.activate_writes(RMM), [])
 
 
+class TestDecisionOrigin(LfadTestCase):
+        """DecisionReason, Plan() and lfad --verify cite the file:line of each
+        setting that decided (lfa.d(5)): not the section's last key line,
+        not another file's unrelated key."""
+        SCENARIO = PLATFORM
+        POLICY = {'etc': {
+                '50-x.conf': '[Component %s]\nAutoActivate=immediate\nPrimeAhead=no\n' % RMM,
+                '40-defaults.conf': '[Defaults]\nAutoActivate=window\n',
+                '30-bmc.conf': '[Component %s]\n# the board controller\nCpuRendezvous=skip\n' % BMC,
+                '60-y.conf': '[Component %s]\nRetryLimit=5\n' % BMC,
+        }}
+
+        def assertCites(self, reason, path, *lines, wrong=()):
+                for line in lines:
+                        self.assertIn('%s:%d' % (os.path.join(self.tmp, 'etc', path), line), reason)
+                for w in wrong:
+                        self.assertNotIn(w, reason)
+
+        def check(self, reasons):
+                self.assertCites(reasons[RMM], '50-x.conf', 2, wrong=('50-x.conf:3',))
+                self.assertIn('AutoActivate=immediate', reasons[RMM])
+                self.assertCites(reasons[BMC], '40-defaults.conf', 2, wrong=('60-y.conf',))
+                self.assertCites(reasons[BMC], '30-bmc.conf', 3)
+                self.assertIn('AutoActivate=window', reasons[BMC])
+                self.assertIn('CpuRendezvous=skip', reasons[BMC])
+
+        def test_reason_plan_and_verify_cite_the_deciding_lines(self):
+                self.check({u: self.cprop(u, 'DecisionReason') for u in (RMM, BMC)})
+                plan = json.loads(self.busctl('--json=short', 'call', 'org.lfa.Manager', '/org/lfa/Manager',
+                                              'org.lfa.Manager', 'Plan').stdout)['data'][0]
+                self.check({e[0]: e[3] for e in plan})
+                r = subprocess.run([lfad_binary()] + ['--policy-dir=' + d for d in self.policy_dirs] + ['--verify'],
+                                   env=self.lfad_env(), capture_output=True, text=True, timeout=30)
+                self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+                blocks = {b.split()[0]: b for b in re.split(r'\n(?=\S)', r.stdout) if b.split()}
+                self.check({u: blocks[u] for u in (RMM, BMC)})
+
+
+class TestBrokenPolicyAtStart(LfadTestCase):
+        """A policy that does not load at start: lfad serves on the built-in
+        safe defaults (nothing automatic, every CPU gathered), says why in
+        PolicyError and the log (MESSAGE_ID), and takes the fixed file on
+        SIGHUP."""
+        SCENARIO = PLATFORM
+        GOOD = policy(defaults={'AutoActivate': 'immediate', 'CpuRendezvous': 'skip'})
+        POLICY = {'etc': {'40-good.conf': GOOD,
+                          '50-bad.conf': '[Component %s]\nAutoActivate=sometimes\n' % RMM}}
+        MESSAGE_ID = 'ae127de2fb83440dbab90a0ee8b69dd5'
+
+        def assertSafeDefaults(self, error_part):
+                self.assertIn(error_part, self.prop('PolicyError'))
+                wait_for(lambda: re.search(r'%s.*MESSAGE_ID=%s' % (re.escape(error_part), self.MESSAGE_ID),
+                                           self.lfad_output()), 5, 'the error in the log with its MESSAGE_ID')
+                self.assertEqual(self.prop('PolicyFiles'), [])
+                # Nothing automatic: a store update waits for a request.
+                # (Refresh: the test policy's 1 s poll is not in force.)
+                self.sim.ctl('store-update uuid=%s' % RMM, 'store-update uuid=%s' % BMC)
+                self.busctl('call', 'org.lfa.Manager', '/org/lfa/Manager', 'org.lfa.Manager', 'Refresh')
+                for u in (RMM, BMC):
+                        self.assertIs(self.cprop(u, 'ActivationPending'), True)
+                        self.assertEqual(self.cprop(u, 'Decision'), 'never')
+                        self.assertIn('PolicyError', self.cprop(u, 'DecisionReason'))
+                        # Every CPU gathered.
+                        self.assertIs(self.cprop(u, 'ForceCpuRendezvous'), True)
+                self.settle()
+                self.assertEqual(self.activate_writes(), [])
+
+        def reload_fixed(self):
+                self.write_policy('50-bad.conf', immediate(RMM))
+                self.lfad.send_signal(signal.SIGHUP)
+                self.wait_ready(self.lfad_runs + 1)
+                wait_for(lambda: self.prop('PolicyError') == '', 5, 'PolicyError cleared')
+                # Pending since, both go now, BMC without the rendezvous.
+                self.assertEqual(self.wait_activate_write(BMC)[0]['force_cpu_rendezvous'], 0)
+                self.assertIsNone(self.wait_result(BMC)['errno'])
+                self.assertIsNone(self.wait_result(RMM, timeout=15)['errno'])
+
+        def test_a_typo_starts_on_safe_defaults_and_a_reload_takes_the_fix(self):
+                self.assertSafeDefaults(os.path.join(self.tmp, 'etc', '50-bad.conf') + ':2: ')
+                self.reload_fixed()
+
+        def test_a_refused_file_mode_starts_on_safe_defaults(self):
+                self.stop_lfad()
+                self.write_policy('50-bad.conf', immediate(RMM))
+                path = os.path.join(self.tmp, 'etc', '50-bad.conf')
+                os.chmod(path, 0o666)
+                self.start_lfad()
+                self.assertSafeDefaults(path + ': refused')
+                os.chmod(path, 0o644)
+                self.reload_fixed()
+
+
+class TestPolicyStrictModes(LfadTestCase):
+        """Like OpenSSH's StrictModes: the policy directories and every
+        ancestor up to / (of the path as given and of the real one) must be
+        root's and writable by no one else; a root-owned sticky directory
+        (/tmp) is fine, as no one else can replace what is in it. A refusal
+        is a policy that does not load: safe defaults and PolicyError."""
+        SCENARIO = PLATFORM
+        POLICY = {'etc': {'50-rmm.conf': immediate(RMM)}}
+
+        def verify(self):
+                return subprocess.run([lfad_binary()] + ['--policy-dir=' + d for d in self.policy_dirs] + ['--verify'],
+                                      env=self.lfad_env(), capture_output=True, text=True, timeout=30)
+
+        def reload(self):
+                self.busctl('call', 'org.lfa.Manager', '/org/lfa/Manager', 'org.lfa.Manager', 'ReloadPolicy',
+                            check=False)
+                return self.prop('PolicyError')
+
+        def assertRefused(self, ancestor):
+                err = self.reload()
+                self.assertIn(': refused: the directory %s above it is writable by a user other than root' % ancestor,
+                              err)
+                self.assertEqual(self.cprop(RMM, 'Decision'), 'nothing-pending')
+                r = self.verify()
+                self.assertNotEqual(r.returncode, 0, r.stdout)
+                self.assertIn(ancestor, r.stderr)
+
+        def assertAccepted(self):
+                self.assertEqual(self.reload(), '')
+                self.assertEqual(self.verify().returncode, 0)
+
+        def test_a_parent_writable_by_others_or_not_roots_is_refused(self):
+                self.assertAccepted()
+                os.chmod(self.tmp, 0o777)
+                self.assertRefused(self.tmp)
+                os.chmod(self.tmp, 0o1777)
+                self.assertAccepted()
+                os.chmod(self.tmp, 0o775)
+                os.chown(self.tmp, 0, 65534)
+                self.assertRefused(self.tmp)
+                os.chmod(self.tmp, 0o755)
+                os.chown(self.tmp, 65534, 0)
+                self.assertRefused(self.tmp)
+                os.chown(self.tmp, 0, 0)
+                self.assertAccepted()
+
+        def test_the_real_parents_of_a_symlinked_directory_are_checked(self):
+                shared = os.path.join(self.tmp, 'shared')
+                os.makedirs(os.path.join(shared, 'lfa.d'))
+                etc = os.path.join(self.tmp, 'etc')
+                os.rename(os.path.join(etc, '50-rmm.conf'), os.path.join(shared, 'lfa.d', '50-rmm.conf'))
+                os.rmdir(etc)
+                os.symlink(os.path.join(shared, 'lfa.d'), etc)
+                self.assertAccepted()
+                os.chmod(shared, 0o777)
+                self.assertRefused(shared)
+                # A symlinked file: its real directory's parents too.
+                os.chmod(shared, 0o755)
+                os.unlink(etc)
+                os.makedirs(etc)
+                os.symlink(os.path.join(shared, 'lfa.d', '50-rmm.conf'), os.path.join(etc, '50-rmm.conf'))
+                self.assertAccepted()
+                os.chmod(shared, 0o777)
+                self.assertRefused(shared)
+
+
+class TestStateDirectoryModes(LfadTestCase):
+        """The history lfad keeps is its own: the state directory it makes is
+        0700 and the history file 0600 whatever the umask, a history file
+        found with another mode is set to 0600, and lfad.service asks
+        systemd for the same (StateDirectoryMode=0700, UMask=0077)."""
+        SCENARIO = PLATFORM
+        POLICY = {'etc': {'50-rmm.conf': immediate(RMM)}}
+        START = False
+
+        def mode(self, *path):
+                return os.stat(os.path.join(self.state_dir, *path)).st_mode & 0o7777
+
+        def start_with_umask(self, mask):
+                old = os.umask(mask)
+                try:
+                        self.start_lfad()
+                finally:
+                        os.umask(old)
+
+        def test_made_with_exact_modes_whatever_the_umask(self):
+                os.rmdir(self.state_dir)
+                self.start_with_umask(0)
+                self.assertEqual((self.mode(), self.mode('history')), (0o700, 0o600))
+                self.sim.ctl('store-update uuid=%s' % RMM)
+                self.assertIsNone(self.wait_result(RMM)['errno'])
+                self.wait_history(lambda h: h['uuid'] == RMM and h['action'] == 'activate')
+                self.assertEqual((self.mode(), self.mode('history')), (0o700, 0o600))
+
+        def test_a_history_file_found_readable_by_others_is_made_0600(self):
+                with open(os.path.join(self.state_dir, 'history'), 'w', encoding='utf-8'):
+                        pass
+                os.chmod(os.path.join(self.state_dir, 'history'), 0o644)
+                self.start_with_umask(0o022)
+                self.assertEqual(self.mode('history'), 0o600)
+
+        def test_the_unit_asks_systemd_for_the_same(self):
+                with open(os.path.join(ROOT, 'units', 'lfad.service'), encoding='utf-8') as f:
+                        unit = f.read().splitlines()
+                for line in ('StateDirectory=lfad', 'StateDirectoryMode=0700', 'UMask=0077'):
+                        self.assertIn(line, unit)
+
+
 class TestKill(LfadTestCase):
         SCENARIO = '''
 component uuid=%s current=1.0 prime_rounds=2 call_delay_ms=700

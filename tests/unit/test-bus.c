@@ -456,6 +456,7 @@ static void test_manager_properties(void **state _unused_) {
         assert_int_equal(sd_bus_message_read(files, "s", &f), 0);
 
         assert_true(property_t(MANAGER_PATH, MANAGER_IFACE, "PolicyLoadedUSec") > 0);
+        assert_property_s(MANAGER_PATH, MANAGER_IFACE, "PolicyError", "");
 
         inh = get_property(MANAGER_PATH, MANAGER_IFACE, "Inhibitors", "a(ss)");
         assert_true(sd_bus_message_enter_container(inh, 'a', "(ss)") > 0);
@@ -1073,8 +1074,9 @@ static void test_changed_names(void **state _unused_) {
         assert_string_equal(mnames[3], "PendingCount");
         assert_string_equal(mnames[4], "PolicyFiles");
         assert_string_equal(mnames[5], "PolicyLoadedUSec");
-        assert_string_equal(mnames[6], "Inhibitors");
-        assert_null(mnames[7]);
+        assert_string_equal(mnames[6], "PolicyError");
+        assert_string_equal(mnames[7], "Inhibitors");
+        assert_null(mnames[8]);
         bus_manager_changed_names(MANAGER_CHANGED_DRIVER | MANAGER_CHANGED_POLL, mnames);
         assert_string_equal(mnames[0], "DriverAbi");
         assert_string_equal(mnames[1], "DriverModule");

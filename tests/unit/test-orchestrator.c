@@ -888,6 +888,7 @@ static void test_reload_keeps_last_good(void **state) {
         assert_int_equal(manager_reload_policy(W->manager, &error), -EBADMSG);
         snprintf(path, sizeof(path), "%s/20.conf:3: unknown key 'Bogus' in [Defaults]", W->policy);
         assert_string_equal(error, path);
+        assert_string_equal(W->manager->policy_error, path);
         assert_int_equal(manager_get_component(W->manager, RMM)->decision->action, DECISION_WINDOW);
         assert_int_equal(W->policy_reloads, 0);
 
@@ -895,6 +896,7 @@ static void test_reload_keeps_last_good(void **state) {
         unsigned changed = W->changed;
         assert_int_equal(manager_reload_policy(W->manager, NULL), 0);
         assert_int_equal(W->policy_reloads, 1);
+        assert_null(W->manager->policy_error);
         assert_int_equal(manager_get_component(W->manager, RMM)->decision->action, DECISION_NEVER);
         assert_int_equal(W->changed, changed + 1);
         assert_int_equal(strv_length(W->manager->policy->files), 2);
@@ -909,14 +911,22 @@ static void test_reload_keeps_last_good(void **state) {
         plan_entries_free(plan, n);
 }
 
-static void test_start_refuses_invalid_policy(void **state) {
+/* A policy that does not load at start: the safe defaults, and why. */
+static void test_start_on_safe_defaults(void **state) {
         char *dirs[] = { W->policy, NULL };
         ManagerConfig config = { .policy_dirs = dirs, .state_dir = W->state, .sysfs_root = W->sysfs };
+        char path[256];
 
         (void) state;
         write_policy("10.conf", "[Defaults]\nAutoActivate=often\n");
         assert_int_equal(manager_new(W->event, &config, &W->manager), 0);
-        assert_int_equal(manager_start(W->manager), -EBADMSG);
+        assert_int_equal(manager_start(W->manager), 0);
+        assert_true(W->manager->policy->safe_defaults);
+        assert_int_equal(W->manager->policy->defaults.auto_activate, AUTO_ACTIVATE_NEVER);
+        assert_int_equal(W->manager->policy->defaults.cpu_rendezvous, CPU_RENDEZVOUS_FORCE);
+        snprintf(path, sizeof(path), "%s/10.conf:2: ", W->policy);
+        assert_non_null(W->manager->policy_error);
+        assert_true(strncmp(W->manager->policy_error, path, strlen(path)) == 0);
 }
 
 static void test_garbage_component_hides_nothing(void **state) {
@@ -1246,7 +1256,7 @@ int main(void) {
                 WORLD_TEST(test_external_sequence_waits),
                 WORLD_TEST(test_external_failure_names_its_action),
                 WORLD_TEST(test_reload_keeps_last_good),
-                WORLD_TEST(test_start_refuses_invalid_policy),
+                WORLD_TEST(test_start_on_safe_defaults),
                 WORLD_TEST(test_garbage_component_hides_nothing),
                 WORLD_TEST(test_job_write_fails),
                 WORLD_TEST(test_job_timeout),

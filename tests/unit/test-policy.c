@@ -364,7 +364,7 @@ static void decide_one(const DecideCase *c) {
 static void test_decide_table(void **state) {
         static const DecideCase cases[] = {
                 /* No policy: nothing automatic, rendezvous forced. */
-                { "", true, true, false, true, false, DECISION_NEVER, true, false, false, "built-in defaults", false },
+                { "", true, true, false, true, false, DECISION_NEVER, true, false, false, "AutoActivate=never, built-in default", false },
                 { "", true, true, false, false, false, DECISION_NEVER, true, false, false, "only on request", false },
                 { IMM, true, true, false, true, false, DECISION_IMMEDIATE, true, false, false, "as soon as pending", false },
                 { WIN, true, true, false, true, false, DECISION_WINDOW, true, false, false, "maintenance window", false },
@@ -384,6 +384,12 @@ static void test_decide_table(void **state) {
                   true, false, DECISION_NEVER, true, false, false, "d.conf:4", false },
                 { "[Component " BL31 "]\nAutoActivate=immediate\n", true, true, false, true, false, DECISION_NEVER,
                   true, false, false, "only on request", false },
+                /* The line that decided, not the section's last one. */
+                { "[Component " RMM "]\nAutoActivate=immediate\nPrimeAhead=no\n", true, true, false, true, false,
+                  DECISION_IMMEDIATE, true, false, false, "(AutoActivate=immediate at d.conf:2)", false },
+                { "[Defaults]\nCpuRendezvous=skip\n[Component " RMM "]\nRetryLimit=1\n", true, true, false, false,
+                  false, DECISION_NEVER, false, false, false, "(CpuRendezvous=skip at d.conf:2, firmware allows it)",
+                  false },
                 /* Priming ahead: window and on-request only. */
                 { "[Defaults]\nAutoActivate=window\nPrimeAhead=yes\n", true, true, false, true, false, DECISION_WINDOW,
                   true, false, true, "primed ahead", false },

@@ -167,8 +167,10 @@ static void *worker_run(void *userdata) {
         return NULL;
 }
 
-/* The LFA code of a failure is only in last_error, where it exists. */
-static void read_lfa_code(const Job *j, LfaLastError *ret) {
+/* The LFA code of a failure is only in last_error, where it exists. A write
+ * refused before its sequence starts leaves an older failure's there: only
+ * one with the write's errno is this one's. */
+static void read_lfa_code(const Job *j, int error, LfaLastError *ret) {
         _cleanup_fclose_ FILE *f = NULL;
         char path[PATH_MAX], buf[256];
 
@@ -179,7 +181,7 @@ static void read_lfa_code(const Job *j, LfaLastError *ret) {
         if (!f || !fgets(buf, sizeof(buf), f))
                 return;
         buf[strcspn(buf, "\n")] = 0;
-        if (parse_lfa_last_error(buf, ret) < 0)
+        if (parse_lfa_last_error(buf, ret) < 0 || ret->error != abs(error))
                 *ret = (LfaLastError) {};
 }
 
@@ -206,8 +208,14 @@ static void job_finish(Job *j, int error, const char *timeout_message) {
         driver_write_outcome(j->abi, error, &o);
         r.error = o.error;
         r.firmware_failed = o.firmware_failed;
+        r.detail = o.detail;
         if (r.error < 0) {
-                read_lfa_code(j, &le);
+                /* Not on lfad's own timeout: the write has not returned. */
+                if (timeout_message)
+                        le = (LfaLastError) {};
+                else
+                        read_lfa_code(j, r.error, &le);
+                r.last_error = le.set ? &le : NULL;
                 r.lfa_code = le.set ? le.lfa_code : o.lfa_code ?: "NONE";
         }
 

@@ -331,6 +331,24 @@ component uuid=%s current=1.0 prime_error=NO_MEMORY
                 self.assertIn('the firmware answered PRIME with NO_MEMORY (ENOMEM)', s[6])
 
 
+class TestLfadTimeoutNamesTheCall(LfadTestCase):
+        """A write that outlasts the driver's budgets (a PRIME call that
+        never returns): lfad's own bound ends the job, Timeout naming the
+        call the driver's state shows. Its bound is the budgets (300 ms
+        each here) and 10 s. The state file is the extended driver's; on
+        Arm's driver lfad waits 60 s and cannot say which call."""
+        FLAVOURS = EXTENDED
+        SCENARIO = 'component uuid=%s current=1.0 pending=1 pending_version=1.1 call_delay_ms=20000\n' % SLOW
+        SIM_OPTIONS = {'prime_budget_ms': 300, 'activate_budget_ms': 300}
+
+        def test_timeout_names_prime(self):
+                r = self.busctl('call', 'org.lfa.Manager', '/org/lfa/Manager', 'org.lfa.Manager', 'Activate',
+                                'sa{sv}', SLOW, '0', check=False)
+                self.assertNotEqual(r.returncode, 0)
+                self.assertIn('did not end within', r.stderr)
+                self.assertIn('still in PRIME', r.stderr)
+
+
 class TestNotRetried(LfadTestCase):
         # AUTH_ERROR is known from last_error (an extension).
         FLAVOURS = EXTENDED

@@ -3,6 +3,8 @@
 
 #include <systemd/sd-bus.h>
 
+#include "driver.h"
+
 /* org.lfa.Error.*: the names of dbus/org.lfa.Manager.xml. */
 #define LFA_ERROR_NOT_FOUND           "org.lfa.Error.NotFound"
 #define LFA_ERROR_NOT_CAPABLE         "org.lfa.Error.NotCapable"
@@ -40,7 +42,25 @@ const char *bus_error_describe(int error);
  */
 int bus_error_set(sd_bus_error *e, int error, const char *lfa_code, const char *message);
 
-/* The same for an ActivationResult (orchestrator.h): a firmware failure the
- * driver does not name is a FirmwareError whatever its errno. */
+/*
+ * The one mapping from the outcome of a prime or activation to what a caller
+ * sees, used by the method replies and the ActivationFinished signal alike:
+ * sets e to the org.lfa.Error.* name and the message. A firmware answer
+ * (an LFA code in the driver's last_error) names the code, its errno and the
+ * call that got it: FirmwareError, or Busy / NotCapable for BUSY and
+ * NOT_SUPPORTED; a timeout of the driver names the call whose budget ran
+ * out. The driver's errnos never become generic org.freedesktop.DBus.Error.*
+ * names (its ENOMEM is the firmware's NO_MEMORY, not lfad out of memory).
+ * Leaves e unset and returns 0 for a success, else returns -abs(r->error).
+ */
 typedef struct ActivationResult ActivationResult;
 int bus_error_set_result(sd_bus_error *e, const ActivationResult *r);
+
+/*
+ * Sets e for a failed write to one of the driver's control files outside a
+ * prime or activation ("cancel"): the manager's names where the errno means
+ * what it means there, else FirmwareError naming the LFA code the driver's
+ * ERRNO TABLE gives for the errno. prefix (may be NULL) starts the message.
+ * Returns -abs(error).
+ */
+int bus_error_set_driver_write(sd_bus_error *e, int error, DriverAbi abi, const char *prefix);

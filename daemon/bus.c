@@ -52,7 +52,8 @@ typedef struct PendingCall {
 typedef struct WindowResult {
         char *uuid;
         char *result;
-        char *error;
+        char *error;            /* "NAME: message", empty on success */
+        char *error_name;       /* NAME, NULL on success */
 } WindowResult;
 
 struct BusContext {
@@ -76,6 +77,7 @@ static void window_results_clear(BusContext *ctx) {
                 free(ctx->window_results[i].uuid);
                 free(ctx->window_results[i].result);
                 free(ctx->window_results[i].error);
+                free(ctx->window_results[i].error_name);
         }
         free(ctx->window_results);
         ctx->window_results = NULL;
@@ -628,6 +630,7 @@ static int window_reply(PendingCall *p, const ActivationResult *res) {
 
         if (res->n_failed > 0) {
                 _cleanup_free_ char *msg = NULL;
+                const char *name = NULL;
                 size_t size = 0;
                 FILE *f;
 
@@ -637,15 +640,22 @@ static int window_reply(PendingCall *p, const ActivationResult *res) {
                         return -ENOMEM;
                 fprintf(f, "%u of %u activations failed:", res->n_failed, res->n_attempted);
                 for (size_t i = 0; i < ctx->n_window_results; i++)
-                        if (strcmp(ctx->window_results[i].result, "success") != 0)
+                        if (strcmp(ctx->window_results[i].result, "success") != 0) {
                                 fprintf(f, " %s: %s;", ctx->window_results[i].uuid,
                                         ctx->window_results[i].error);
+                                name = name ?: ctx->window_results[i].error_name;
+                        }
                 if (fclose(f) != 0)
                         return -ENOMEM;
-                ActivationResult summary = *res;
-                summary.error = res->error ?: -EIO;
-                summary.message = msg;
-                bus_error_set_result(&e, &summary);
+                /* The first failure's name, as its Activate would have had. */
+                if (name)
+                        sd_bus_error_setf(&e, name, "%s", msg);
+                else {
+                        ActivationResult summary = *res;
+                        summary.error = res->error ?: -EIO;
+                        summary.message = msg;
+                        bus_error_set_result(&e, &summary);
+                }
                 return sd_bus_reply_method_error(p->message, &e);
         }
 
@@ -730,8 +740,16 @@ static int method_cancel(sd_bus_message *message, void *userdata, sd_bus_error *
                 return 1;
 
         r = manager_cancel(userdata, uuid);
-        if (r < 0)
+        if (r == -ENOENT || r == -ENOSYS)
                 return bus_error_for(error, r, uuid);
+        if (r < 0) {
+                _cleanup_free_ char *prefix = NULL;
+
+                /* The driver's cancel write: its errno, never lfad's. */
+                if (asprintf(&prefix, "%s: cancel failed: ", uuid) < 0)
+                        return -ENOMEM;
+                return bus_error_set_driver_write(error, r, ((Manager *) userdata)->driver.abi, prefix);
+        }
         return sd_bus_reply_method_return(message, NULL);
 }
 
@@ -971,7 +989,8 @@ static void on_activation_started(Manager *m, const char *uuid, JobAction action
                 log_warning_errno(r, "Failed to emit ActivationStarted for %s, ignoring: %m", uuid);
 }
 
-static int window_results_add(BusContext *ctx, const ActivationResult *res, const char *error) {
+static int window_results_add(BusContext *ctx, const ActivationResult *res, const sd_bus_error *e,
+                              const char *error) {
         WindowResult *w;
 
         w = realloc(ctx->window_results, (ctx->n_window_results + 1) * sizeof(*w));
@@ -983,11 +1002,13 @@ static int window_results_add(BusContext *ctx, const ActivationResult *res, cons
                 .uuid = strdup(res->uuid),
                 .result = strdup(res->error == 0 ? "success" : "failed"),
                 .error = strdup(error),
+                .error_name = e->name ? strdup(e->name) : NULL,
         };
-        if (!w->uuid || !w->result || !w->error) {
+        if (!w->uuid || !w->result || !w->error || (e->name && !w->error_name)) {
                 free(w->uuid);
                 free(w->result);
                 free(w->error);
+                free(w->error_name);
                 return -ENOMEM;
         }
         ctx->n_window_results++;
@@ -1010,7 +1031,7 @@ static void on_activation_finished(Manager *m, const ActivationResult *res, void
         }
 
         if (ctx->window_call && res->trigger == TRIGGER_WINDOW) {
-                r = window_results_add(ctx, res, strempty(error));
+                r = window_results_add(ctx, res, &e, strempty(error));
                 if (r < 0)
                         log_warning_errno(r, "Failed to record %s for ActivatePending, ignoring: %m",
                                           res->uuid);
@@ -1024,7 +1045,7 @@ static void on_activation_finished(Manager *m, const ActivationResult *res, void
                                        strempty(activation_trigger_to_string(res->trigger)),
                                        res->error == 0 ? "success" : "failed",
                                        res->error == 0 ? "" : strempty(e.name),
-                                       strempty(res->message), (int) res->force_cpu_rendezvous,
+                                       strempty(e.message ?: res->message), (int) res->force_cpu_rendezvous,
                                        (uint64_t) res->duration);
         if (r < 0)
                 log_warning_errno(r, "Failed to emit ActivationFinished for %s, ignoring: %m",

@@ -167,20 +167,49 @@ static void *worker_run(void *userdata) {
         return NULL;
 }
 
-/* The LFA code of a failure is only in last_error, where it exists. */
-static void read_lfa_code(const Job *j, LfaLastError *ret) {
+/* One line of a file of the job's component directory; false where there
+ * is none. */
+static bool job_read_attribute(const Job *j, const char *name, char *buf, size_t size) {
         _cleanup_fclose_ FILE *f = NULL;
-        char path[PATH_MAX], buf[256];
+        char path[PATH_MAX];
+
+        if ((size_t) snprintf(path, sizeof(path), "%s/%s/%s", j->root, j->uuid, name) >= sizeof(path))
+                return false;
+        f = fopen(path, "re");
+        if (!f || !fgets(buf, size, f))
+                return false;
+        buf[strcspn(buf, "\n")] = 0;
+        return true;
+}
+
+/* The LFA code of a failure is only in last_error, where it exists. A write
+ * refused before its sequence starts leaves an older failure's there: only
+ * one with the write's errno is this one's. */
+static void read_lfa_code(const Job *j, int error, LfaLastError *ret) {
+        char buf[256];
 
         *ret = (LfaLastError) {};
-        if ((size_t) snprintf(path, sizeof(path), "%s/%s/last_error", j->root, j->uuid) >= sizeof(path))
+        if (!job_read_attribute(j, "last_error", buf, sizeof(buf)))
                 return;
-        f = fopen(path, "re");
-        if (!f || !fgets(buf, sizeof(buf), f))
-                return;
-        buf[strcspn(buf, "\n")] = 0;
-        if (parse_lfa_last_error(buf, ret) < 0)
+        if (parse_lfa_last_error(buf, ret) < 0 || ret->error != abs(error))
                 *ret = (LfaLastError) {};
+}
+
+/* The call the driver is in, from its state (the extended driver's); NULL
+ * where it does not say. */
+static const char *job_current_call(const Job *j) {
+        char buf[32];
+
+        if (!job_read_attribute(j, "state", buf, sizeof(buf)))
+                return NULL;
+        switch (component_state_from_string(buf)) {
+        case COMPONENT_STATE_PRIMING:
+                return "PRIME";
+        case COMPONENT_STATE_ACTIVATING:
+                return "ACTIVATE";
+        default:
+                return NULL;
+        }
 }
 
 static void job_finish(Job *j, int error, const char *timeout_message) {
@@ -206,8 +235,14 @@ static void job_finish(Job *j, int error, const char *timeout_message) {
         driver_write_outcome(j->abi, error, &o);
         r.error = o.error;
         r.firmware_failed = o.firmware_failed;
+        r.detail = o.detail;
         if (r.error < 0) {
-                read_lfa_code(j, &le);
+                /* Not on lfad's own timeout: the write has not returned. */
+                if (timeout_message)
+                        le = (LfaLastError) {};
+                else
+                        read_lfa_code(j, r.error, &le);
+                r.last_error = le.set ? &le : NULL;
                 r.lfa_code = le.set ? le.lfa_code : o.lfa_code ?: "NONE";
         }
 
@@ -239,11 +274,17 @@ static int on_eventfd(sd_event_source *s _unused_, int fd, uint32_t revents _unu
 }
 
 static int on_timeout(sd_event_source *s _unused_, uint64_t usec _unused_, void *userdata) {
+        const char *call;
         Job *j = userdata;
-        char msg[128];
+        char msg[256];
 
-        snprintf(msg, sizeof(msg), "%s did not end in time (the write still blocks)",
-                 job_action_to_string(j->action));
+        call = job_current_call(j);
+        if (call)
+                snprintf(msg, sizeof(msg), "%s did not end within lfad's time bound: the driver is still in %s "
+                         "(the write still blocks)", job_action_to_string(j->action), call);
+        else
+                snprintf(msg, sizeof(msg), "%s did not end within lfad's time bound (the write still blocks; "
+                         "the driver does not say in which call)", job_action_to_string(j->action));
         job_finish(j, -ETIMEDOUT, msg);
         return 0;
 }

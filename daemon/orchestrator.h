@@ -61,6 +61,10 @@ typedef struct ActivationResult {
          * -ECANCELED): a FirmwareError whatever the errno. */
         bool firmware_failed;
         const char *lfa_code;           /* from last_error (or UNKNOWN); NULL on success */
+        /* The driver's last_error of this failure (the call and raw x0), NULL
+         * where there is none; and the driver's word on the errno (driver.h). */
+        const LfaLastError *last_error;
+        const char *detail;
         const char *message;            /* human-readable */
         usec_t start;                   /* CLOCK_REALTIME µs */
         usec_t duration;                /* µs */

@@ -572,6 +572,152 @@ class TestActivate(BusTestCase):
                 wait_for(lambda: self.prop('State', component_path(RMM), CIFACE) == 'idle', 10, 'idle after cancel')
 
 
+# The driver's ERRNO TABLE (driver/Documentation/ABI/testing/sysfs-firmware-lfa):
+# every answer of PRIME or ACTIVATE that is an error, and the errno of the write.
+LFA_CODES = (('NOT_SUPPORTED', 'EOPNOTSUPP'), ('BUSY', 'EBUSY'), ('AUTH_ERROR', 'EKEYREJECTED'),
+             ('NO_MEMORY', 'ENOMEM'), ('CRITICAL_ERROR', 'ENOTRECOVERABLE'), ('DEVICE_ERROR', 'EIO'),
+             ('WRONG_STATE', 'EPROTO'), ('INVALID_PARAMETERS', 'EINVAL'),
+             ('COMPONENT_WRONG_STATE', 'EBADFD'), ('INVALID_ADDRESS', 'EFAULT'),
+             ('ACTIVATION_FAILED', 'EREMOTEIO'), ('-35', 'EIO'))
+LFA_CALLS = ('PRIME', 'ACTIVATE')
+
+
+def code_uuid(call, i):
+        return 'c0de%04x-0000-4000-8000-00000000000%d' % (i, LFA_CALLS.index(call))
+
+
+def code_fault(call, code):
+        # The driver retries ACTIVATE's BUSY within its budget: a firmware
+        # that stays busy.
+        if (call, code) == ('ACTIVATE', 'BUSY'):
+                return 'activate_busy=1000000'
+        return '%s_error=%s' % (call.lower(), code)
+
+
+PRIME_HANG = 'c0de0100-0000-4000-8000-000000000000'
+ACTIVATE_HANG = 'c0de0100-0000-4000-8000-000000000001'
+CANCEL_NO_MEMORY = 'c0de0101-0000-4000-8000-000000000002'
+
+
+class TestErrorNames(BusTestCase):
+        """Every LFA code PRIME or ACTIVATE answers reaches a caller as an
+        org.lfa.Error.* naming it, never as a generic D-Bus error, and the
+        ActivationFinished signal says the same as the reply."""
+        SCENARIO = ''.join('component uuid=%s current=1.0 pending=1 pending_version=1.1 %s\n'
+                           % (code_uuid(call, i), code_fault(call, code))
+                           for call in LFA_CALLS for i, (code, _) in enumerate(LFA_CODES)) + '''
+component uuid=%s current=1.0 pending=1 pending_version=1.1 prime_hang=1
+component uuid=%s current=1.0 pending=1 pending_version=1.1 activate_hang=1
+component uuid=%s current=1.0 cancel_error=NO_MEMORY
+''' % (PRIME_HANG, ACTIVATE_HANG, CANCEL_NO_MEMORY)
+        POLICY = {'etc': {'50-test.conf': policy_text(**{code_uuid('ACTIVATE', 3): {'AutoActivate': 'window'}})}}
+        SIM_OPTIONS = {'prime_budget_ms': 300, 'activate_budget_ms': 300}
+
+        def setUp(self):
+                super().setUp()
+                import dbus
+                from dbus.mainloop.glib import DBusGMainLoop
+                from gi.repository import GLib
+                self.glib = GLib
+                self.conn = dbus.bus.BusConnection(self.bus.address, mainloop=DBusGMainLoop())
+                self.addCleanup(self.conn.close)
+                self.mgr = dbus.Interface(self.conn.get_object(NAME, PATH), IFACE)
+                self.finished = []
+                self.conn.add_signal_receiver(lambda *a: self.finished.append([str(x) for x in a]),
+                                              'ActivationFinished', IFACE, NAME, PATH)
+
+        def failure(self, method, *args):
+                """(name, message) of the error reply, and the ActivationFinished
+                signal lfad sent before it."""
+                import dbus
+                n = len(self.finished)
+                with self.assertRaises(dbus.exceptions.DBusException) as cm:
+                        getattr(self.mgr, method)(*args, timeout=60)
+                # The signal comes before the reply: it is queued already.
+                ctx = self.glib.MainContext.default()
+                wait_for(lambda: (ctx.iteration(False), len(self.finished) > n)[1], 10, 'ActivationFinished')
+                return (cm.exception.get_dbus_name(), cm.exception.get_dbus_message()), self.finished[n:]
+
+        def assertSignalSays(self, signals, uuid, name, message):
+                self.assertEqual(len(signals), 1, signals)
+                uuid_, _, _, _, result, error, text = signals[0][:7]
+                self.assertEqual((uuid_, result, error, text), (uuid, 'failed', name, message))
+
+        def expected(self, call, code):
+                if self.upstream:
+                        # -ECANCELED for every failure, BUSY too (the
+                        # driver retries ACTIVATE's until its budget ends).
+                        return 'org.lfa.Error.FirmwareError', ['does not say why', 'ECANCELED']
+                if code == 'NOT_SUPPORTED':
+                        return 'org.lfa.Error.NotCapable', [code, 'EOPNOTSUPP', call]
+                if code == 'BUSY' and call == 'ACTIVATE':
+                        # The driver retries it until activate_budget_ms.
+                        return 'org.lfa.Error.Timeout', ['ACTIVATE', 'ETIMEDOUT']
+                if code == 'BUSY':
+                        return 'org.lfa.Error.Busy', ['firmware', code, 'EBUSY', call]
+                errno = dict(LFA_CODES)[code]
+                return 'org.lfa.Error.FirmwareError', [code, errno, call]
+
+        def test_every_lfa_code_from_prime_and_activate(self):
+                for call in LFA_CALLS:
+                        for i, (code, _) in enumerate(LFA_CODES):
+                                uuid = code_uuid(call, i)
+                                with self.subTest(call=call, code=code):
+                                        (name, message), signals = self.failure('Activate', uuid, {})
+                                        want, words = self.expected(call, code)
+                                        self.assertEqual(name, want, message)
+                                        for w in words:
+                                                self.assertIn(w, message)
+                                        self.assertNotIn('another prime or activation is running',
+                                                         message.lower())
+                                        self.assertSignalSays(signals, uuid, name, message)
+
+        def test_timeouts_name_the_call(self):
+                for uuid, call in ((PRIME_HANG, 'PRIME'), (ACTIVATE_HANG, 'ACTIVATE')):
+                        with self.subTest(call=call):
+                                (name, message), signals = self.failure('Activate', uuid, {})
+                                if self.upstream:
+                                        self.assertEqual(name, 'org.lfa.Error.FirmwareError', message)
+                                        self.assertIn('does not say why', message)
+                                else:
+                                        self.assertEqual(name, 'org.lfa.Error.Timeout', message)
+                                        self.assertIn(call, message)
+                                        self.assertIn('CANCEL', message)
+                                self.assertSignalSays(signals, uuid, name, message)
+
+        def test_cancel_keeps_the_name(self):
+                # CANCEL of an idle component: the firmware's NO_MEMORY, and
+                # TF-A's INVALID_PARAMETERS (nothing in progress).
+                import dbus
+                for uuid, code, errno in ((CANCEL_NO_MEMORY, 'NO_MEMORY', 'ENOMEM'),
+                                          (code_uuid('PRIME', 0), 'INVALID_PARAMETERS', 'EINVAL')):
+                        with self.subTest(code=code):
+                                with self.assertRaises(dbus.exceptions.DBusException) as cm:
+                                        self.mgr.Cancel(uuid)
+                                name, message = cm.exception.get_dbus_name(), cm.exception.get_dbus_message()
+                                self.assertEqual(name, 'org.lfa.Error.FirmwareError', message)
+                                self.assertIn(uuid, message)
+                                words = ['does not say why'] if self.upstream else [code, errno]
+                                for w in words:
+                                        self.assertIn(w, message)
+
+        def test_prime_and_window_keep_the_name(self):
+                if not self.upstream:
+                        (name, message), signals = self.failure('Prime', code_uuid('PRIME', 3))
+                        self.assertEqual(name, 'org.lfa.Error.FirmwareError', message)
+                        for w in ('NO_MEMORY', 'ENOMEM', 'PRIME'):
+                                self.assertIn(w, message)
+                        self.assertSignalSays(signals, code_uuid('PRIME', 3), name, message)
+                # The window's one failure: its reply has the failure's name.
+                (name, message), signals = self.failure('ActivatePending')
+                want, words = self.expected('ACTIVATE', 'NO_MEMORY')
+                self.assertEqual(name, want, message)
+                for w in words:
+                        self.assertIn(w, message)
+                self.assertIn(code_uuid('ACTIVATE', 3), message)
+                self.assertEqual(signals[0][5], want)
+
+
 class TestUpstreamDriver(BusTestCase):
         """What only Arm's driver does to a caller."""
         FLAVOURS = ('upstream',)

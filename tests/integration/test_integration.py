@@ -284,6 +284,71 @@ class TestFailureUpstream(LfadTestCase):
                 self.assertIsNone(self.wait_result(BMC)['errno'])
 
 
+class TestErrorNamesInSignals(LfadTestCase):
+        """An automatic activation or prime ahead that the firmware fails:
+        ActivationFinished names the LFA code as a method reply would
+        (tests/bus TestErrorNames compares the two for every code), not as
+        a generic org.freedesktop.DBus.Error.* (NO_MEMORY was NoMemory)."""
+        SCENARIO = '''
+component uuid=%s current=1.0 activate_error=NO_MEMORY
+component uuid=%s current=1.0 prime_error=NO_MEMORY
+''' % (RMM, BMC)
+        POLICY = {'etc': {'50-test.conf': policy(defaults={'RetryLimit': '0'}, **{
+                RMM: {'AutoActivate': 'immediate'},
+                BMC: {'AutoActivate': 'window', 'PrimeAhead': 'yes'}})}}
+
+        def setUp(self):
+                super().setUp()
+                import dbus
+                from dbus.mainloop.glib import DBusGMainLoop
+                from gi.repository import GLib
+                self.context = GLib.MainContext.default()
+                self.conn = dbus.bus.BusConnection(self.bus.address, mainloop=DBusGMainLoop())
+                self.addCleanup(self.conn.close)
+                self.signals = []
+                self.conn.add_signal_receiver(lambda *a: self.signals.append([str(x) for x in a]),
+                                              'ActivationFinished', 'org.lfa.Manager', 'org.lfa.Manager',
+                                              '/org/lfa/Manager')
+
+        def finished(self, uuid):
+                def mine():
+                        self.context.iteration(False)
+                        return [s for s in self.signals if s[0] == uuid]
+                return wait_for(mine, 10, 'ActivationFinished of %s' % uuid)[0]
+
+        def test_the_signal_names_the_lfa_code(self):
+                self.sim.ctl('store-update uuid=%s pending_version=1.1' % RMM)
+                s = self.finished(RMM)
+                self.assertEqual(s[2:6], ['activate', 'auto', 'failed', 'org.lfa.Error.FirmwareError'])
+                if self.upstream:
+                        # Arm's driver does not say which code: -ECANCELED.
+                        self.assertIn('does not say why', s[6])
+                        return
+                self.assertIn('the firmware answered ACTIVATE with NO_MEMORY (ENOMEM)', s[6])
+                self.sim.ctl('store-update uuid=%s pending_version=1.1' % BMC)
+                s = self.finished(BMC)
+                self.assertEqual(s[2:6], ['prime', 'prime-ahead', 'failed', 'org.lfa.Error.FirmwareError'])
+                self.assertIn('the firmware answered PRIME with NO_MEMORY (ENOMEM)', s[6])
+
+
+class TestLfadTimeoutNamesTheCall(LfadTestCase):
+        """A write that outlasts the driver's budgets (a PRIME call that
+        never returns): lfad's own bound ends the job, Timeout naming the
+        call the driver's state shows. Its bound is the budgets (300 ms
+        each here) and 10 s. The state file is the extended driver's; on
+        Arm's driver lfad waits 60 s and cannot say which call."""
+        FLAVOURS = EXTENDED
+        SCENARIO = 'component uuid=%s current=1.0 pending=1 pending_version=1.1 call_delay_ms=20000\n' % SLOW
+        SIM_OPTIONS = {'prime_budget_ms': 300, 'activate_budget_ms': 300}
+
+        def test_timeout_names_prime(self):
+                r = self.busctl('call', 'org.lfa.Manager', '/org/lfa/Manager', 'org.lfa.Manager', 'Activate',
+                                'sa{sv}', SLOW, '0', check=False)
+                self.assertNotEqual(r.returncode, 0)
+                self.assertIn('did not end within', r.stderr)
+                self.assertIn('still in PRIME', r.stderr)
+
+
 class TestNotRetried(LfadTestCase):
         # AUTH_ERROR is known from last_error (an extension).
         FLAVOURS = EXTENDED

@@ -1032,6 +1032,85 @@ static void test_error_set(void **state _unused_) {
         }
 }
 
+/* The one mapping from an outcome to (name, message): replies and
+ * ActivationFinished both use it. */
+static void test_error_set_result(void **state _unused_) {
+        static const struct {
+                int error;
+                const char *last_error;         /* NULL: none */
+                const char *detail;
+                const char *name, *text;
+        } cases[] = {
+                { -ENOMEM, "ENOMEM NO_MEMORY -4 PRIME", NULL, LFA_ERROR_FIRMWARE_ERROR,
+                  "activate failed: the firmware answered PRIME with NO_MEMORY (ENOMEM): it is out of memory" },
+                { -EBUSY, "EBUSY BUSY -2 PRIME", NULL, LFA_ERROR_BUSY,
+                  "activate failed: the firmware answered PRIME with BUSY (EBUSY): it is busy; try again later" },
+                { -EOPNOTSUPP, "EOPNOTSUPP NOT_SUPPORTED -1 ACTIVATE", NULL, LFA_ERROR_NOT_CAPABLE,
+                  "the firmware answered ACTIVATE with NOT_SUPPORTED (EOPNOTSUPP)" },
+                { -EIO, "EIO UNKNOWN -35 PRIME", NULL, LFA_ERROR_FIRMWARE_ERROR,
+                  "the firmware answered PRIME with -35, which is no LFA code (UNKNOWN EIO)" },
+                { -ETIMEDOUT, "ETIMEDOUT NONE 0 PRIME", NULL, LFA_ERROR_TIMEOUT,
+                  "PRIME answered CALL_AGAIN until the driver's prime_budget_ms ran out; it issued CANCEL" },
+                { -ETIMEDOUT, "ETIMEDOUT NONE 0 ACTIVATE", NULL, LFA_ERROR_TIMEOUT,
+                  "ACTIVATE answered CALL_AGAIN or BUSY until the driver's activate_budget_ms ran out" },
+                { -EBUSY, NULL, "the kernel runs another activation", LFA_ERROR_BUSY,
+                  "activate failed: the kernel reported busy (EBUSY, LFA code NONE): the kernel runs another" },
+                /* An errno of the driver without last_error: never lfad's own. */
+                { -ENOMEM, NULL, NULL, LFA_ERROR_FIRMWARE_ERROR, "(NONE ENOMEM)" },
+                { -ENODATA, NULL, NULL, LFA_ERROR_NOT_PENDING, "x" },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
+                LfaLastError le = {};
+                ActivationResult res = {
+                        .action = JOB_ACTIVATE,
+                        .error = cases[i].error,
+                        .detail = cases[i].detail,
+                        .message = "x",
+                };
+
+                if (cases[i].last_error) {
+                        assert_int_equal(parse_lfa_last_error(cases[i].last_error, &le), 0);
+                        res.last_error = &le;
+                        res.lfa_code = le.lfa_code;
+                }
+                assert_int_equal(bus_error_set_result(&e, &res), cases[i].error);
+                assert_string_equal(e.name, cases[i].name);
+                if (!strstr(e.message, cases[i].text))
+                        fail_msg("'%s' lacks '%s'", e.message, cases[i].text);
+        }
+        {
+                _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
+                ActivationResult res = { .message = "activation succeeded" };
+
+                assert_int_equal(bus_error_set_result(&e, &res), 0);
+                assert_false(sd_bus_error_is_set(&e));
+        }
+
+        /* The driver's cancel write. */
+        static const struct {
+                int error;
+                DriverAbi abi;
+                const char *name, *text;
+        } writes[] = {
+                { -ENOMEM, DRIVER_ABI_EXTENDED, LFA_ERROR_FIRMWARE_ERROR,
+                  "c: the driver returned ENOMEM (NO_MEMORY in its ERRNO TABLE: it is out of memory)" },
+                { -EINVAL, DRIVER_ABI_UPSTREAM, LFA_ERROR_FIRMWARE_ERROR, "does not say why" },
+                { -ENOENT, DRIVER_ABI_EXTENDED, LFA_ERROR_NOT_FOUND, "c: No such component" },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(writes); i++) {
+                _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
+
+                assert_int_equal(bus_error_set_driver_write(&e, writes[i].error, writes[i].abi, "c: "),
+                                 writes[i].error);
+                assert_string_equal(e.name, writes[i].name);
+                if (!strstr(e.message, writes[i].text))
+                        fail_msg("'%s' lacks '%s'", e.message, writes[i].text);
+        }
+}
+
 static void test_changed_names(void **state _unused_) {
         const char *names[BUS_COMPONENT_MAX_CHANGED + 1];
         const char *mnames[BUS_MANAGER_MAX_CHANGED + 1];
@@ -1113,6 +1192,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_introspection, setup, teardown),
                 cmocka_unit_test(test_error_names),
                 cmocka_unit_test(test_error_set),
+                cmocka_unit_test(test_error_set_result),
                 cmocka_unit_test(test_changed_names),
         };
 

@@ -757,7 +757,9 @@ static void arm_retry_timer(Manager *m, usec_t when) {
         m->retry_source = sd_event_source_disable_unref(m->retry_source);
         if (when == 0)
                 return;
-        r = sd_event_add_time(m->event, &m->retry_source, CLOCK_MONOTONIC, when, USEC_PER_SEC, on_retry, m);
+        /* RetryDelaySec= is a promise to the second: sd-event would let a
+         * 1 s accuracy slip up to a second (the 1.7/3.0/5.0 s of issue 10). */
+        r = sd_event_add_time(m->event, &m->retry_source, CLOCK_MONOTONIC, when, USEC_PER_MSEC, on_retry, m);
         if (r < 0)
                 log_warning_errno(r, "Failed to arm the retry timer, ignoring: %m");
 }

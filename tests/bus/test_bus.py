@@ -611,6 +611,24 @@ class TestUpstreamDriver(BusTestCase):
                 self.assertEqual(self.data(self.call('Activate', 'sa{sv}', RMM, 0)), ['1.3'])
 
 
+class TestPrimeSignal(BusTestCase):
+        """issue 10 item 7: ActivationFinished of a prime says no rendezvous
+        (PRIME gathers no CPU), though the policy forces it for the
+        activation. Prime is lfa.ko's extension."""
+        FLAVOURS = ('extended',)
+
+        def test_a_prime_finishes_without_rendezvous(self):
+                mon = self.monitor()
+                self.call('Prime', 's', RMM)
+                mon.wait(r"ActivationFinished \('%s', objectpath '[^']+', 'prime', 'manual', 'success', '', '[^']*', "
+                         r"(true|false), uint64 \d+\)" % RMM)
+                self.assertRegex(mon.text(), r"ActivationFinished \('%s', objectpath '[^']+', 'prime', 'manual', "
+                                             r"'success', '', '[^']*', false," % RMM)
+                self.call('Activate', 'sa{sv}', RMM, 0)
+                mon.wait(r"ActivationFinished \('%s', objectpath '[^']+', 'activate', 'manual', 'success', '', "
+                         r"'[^']*', true, uint64 \d+\)" % RMM)
+
+
 class TestWindowAndInhibit(BusTestCase):
         POLICY = {'etc': {'50-test.conf': policy_text(**{
                 RMM: {'AutoActivate': 'window'},

@@ -1100,6 +1100,9 @@ static int plan_note_primed(Manager *m, const Component *c, Decision *d) {
         if (!p || p == c || !c->activation_pending ||
             (d->action != DECISION_IMMEDIATE && d->action != DECISION_WINDOW))
                 return 0;
+        /* The window run activates a primed component of its own first. */
+        if (d->action == DECISION_WINDOW && p->decision && p->decision->action == DECISION_WINDOW)
+                return 0;
         ahead = primed_ahead(p);
         if (asprintf(&s, "%s; %s %s (%s)%s", d->reason, ahead ? "first cancels the priming ahead of" : "waits:",
                      p->uuid, strna(p->name),

@@ -321,6 +321,11 @@ class TestPrimeAhead(LfadTestCase):
                 # The firmware holds one primed component: BMC waits.
                 self.assertEqual(self.sim.writes('prime', BMC), [])
                 self.assertEqual(self.activate_writes(), [])
+                # The window activates RMM first: BMC's plan cancels nothing.
+                plan = {e[0]: e for e in json.loads(self.busctl('--json=short', 'call', 'org.lfa.Manager',
+                                                                '/org/lfa/Manager', 'org.lfa.Manager',
+                                                                'Plan').stdout)['data'][0]}
+                self.assertNotIn('first cancels', plan[BMC][3])
                 self.busctl('call', 'org.lfa.Manager', '/org/lfa/Manager', 'org.lfa.Manager',
                             'ActivatePending')
                 self.assertIsNone(self.wait_result(RMM)['errno'])

@@ -673,8 +673,8 @@ static int make_way_for(Manager *m, const Component *c, ActivationTrigger trigge
         memcpy(uuid, p->uuid, UUID_STRING_MAX);
         r = inventory_write_attribute(sysfs_root(m), uuid, "cancel", "1");
         if (r < 0)
-                return log_warning_errno(r, "%s (%s): cannot cancel its priming ahead for the activation of %s (%s): %m",
-                                         uuid, strna(p->name), c->uuid, strna(c->name));
+                return log_warning_errno(r, "%s (%s): cannot cancel its priming ahead for the activation of "
+                                         "%s (%s): %m", uuid, strna(p->name), c->uuid, strna(c->name));
         log_event(LOG_INFO, LFA_MESSAGE_PRIME_RELEASED, uuid, "cancelled",
                   "%s (%s): priming ahead cancelled so that %s (%s) can be activated (trigger %s): the "
                   "firmware holds one primed component. Primed again after that activation if still pending.",

@@ -124,6 +124,15 @@ static int bus_error_for(sd_bus_error *error, int r, const char *uuid) {
         return bus_error_set(error, r, NULL, msg);
 }
 
+/* Busy: the message names what is in the way (manager_describe_busy()). */
+static int bus_error_busy_for(sd_bus_error *error, Manager *m, const char *uuid) {
+        _cleanup_free_ char *why = manager_describe_busy(m, uuid);
+
+        if (!why)
+                return bus_error_for(error, -EBUSY, uuid);
+        return sd_bus_error_setf(error, LFA_ERROR_BUSY, "%s: %s.", uuid, why);
+}
+
 /* Validation of arguments: InvalidArgs saying what is wrong. */
 
 static int bus_parse_uuid(const char *s, char ret[static UUID_STRING_MAX], sd_bus_error *error) {
@@ -589,7 +598,7 @@ static int method_activate(sd_bus_message *message, void *userdata, sd_bus_error
         r = manager_activate(m, uuid, &opts, activate_done, p);
         if (r < 0) {
                 pending_call_free(p);
-                return bus_error_for(error, r, uuid);
+                return r == -EBUSY ? bus_error_busy_for(error, m, uuid) : bus_error_for(error, r, uuid);
         }
         return 1;
 }
@@ -617,7 +626,7 @@ static int method_prime(sd_bus_message *message, void *userdata, sd_bus_error *e
         r = manager_prime(m, uuid, activate_done, p);
         if (r < 0) {
                 pending_call_free(p);
-                return bus_error_for(error, r, uuid);
+                return r == -EBUSY ? bus_error_busy_for(error, m, uuid) : bus_error_for(error, r, uuid);
         }
         return 1;
 }

@@ -272,6 +272,10 @@ static int read_one(Component *c, int dir_fd, const char *attr, AttrKind kind, u
         r = read_attribute(dir_fd, attr, buf);
         if (r == -ENOENT && feature != 0)
                 return 0;
+        /* The ABI: a vanished component's files give -ENODEV until its
+         * directory goes. A removal, not garbage with made-up values. */
+        if (r == -ENODEV)
+                return -ENOENT;
         if (r < 0)
                 return set_parse_error(c, attr, NULL, r);
         c->features |= feature;

@@ -126,7 +126,8 @@ DEFINE_POINTER_CLEANUP_FUNC_FREE(Component, component_free);
 /*
  * Read every attribute of <root>/<uuid>/. Returns 0 and a component on
  * success *and* when a value is garbage (then ->parse_error says which and
- * why); -ENOENT when the directory is gone, -ENOMEM. Reads failing with
+ * why); -ENOENT when the directory is gone or a file answers -ENODEV (the
+ * component vanished, its directory not yet), -ENOMEM. Reads failing with
  * EAGAIN are retried a few times.
  */
 int inventory_read_component(const char *root, const char *uuid, Component **ret);

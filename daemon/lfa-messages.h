@@ -24,3 +24,4 @@
 #define LFA_MESSAGE_KERNEL_OVERRIDE     "51a6ba972f654532b472188864e67a61"
 /* The policy did not load at start: lfad runs on the built-in safe defaults. */
 #define LFA_MESSAGE_POLICY_DEFAULTS     "ae127de2fb83440dbab90a0ee8b69dd5"
+#define LFA_MESSAGE_PRIME_RELEASED      "37021a9bbb5d44e996d19e945af0b8b2"

@@ -125,6 +125,7 @@ Manager *manager_free(Manager *m) {
         history_free(m->history);
         policy_free(m->policy);
         free(m->policy_error);
+        free(m->waiting_note);
         free(m->abi_version);
         sd_event_source_disable_unref(m->retry_source);
         sd_event_source_disable_unref(m->schedule_source);
@@ -190,13 +191,37 @@ bool manager_is_inhibited(Manager *m) {
         return inhibitor_registry_count(m->inhibitors) > 0;
 }
 
+/* The policy's decision, and what the scheduler does with a priming ahead:
+ * the firmware holds one primed component, so lfad gives the priming up for
+ * any activation of another and makes it again after (lfad(8), PRIME AHEAD). */
+static int manager_decide(Manager *m, const Component *c, Decision **ret) {
+        Decision *d = NULL;
+        char *reason;
+        int r;
+
+        r = policy_decide(m->policy, c, &d);
+        if (r < 0)
+                return r;
+        if (d->prime_ahead) {
+                if (asprintf(&reason, "%s (cancelled when another component's activation is due, "
+                             "primed again after it)", d->reason) < 0) {
+                        decision_free(d);
+                        return -ENOMEM;
+                }
+                free(d->reason);
+                d->reason = reason;
+        }
+        *ret = d;
+        return 0;
+}
+
 /* Recompute c's decision; returns COMPONENT_CHANGED_DECISION if it moved. */
 static unsigned component_redecide(Manager *m, Component *c) {
         Decision *d = NULL;
         bool same;
         int r;
 
-        r = policy_decide(m->policy, c, &d);
+        r = manager_decide(m, c, &d);
         if (r < 0) {
                 log_oom();
                 return 0;
@@ -568,6 +593,7 @@ static int manager_start_job(Manager *m, Component *c, JobAction action, Activat
         m->job = j;
         m->job_cb = cb;
         m->job_userdata = userdata;
+        m->waiting_note = mfree(m->waiting_note);
 
         log_event(LOG_INFO, action == JOB_ACTIVATE ? LFA_MESSAGE_ACTIVATION_STARTED : LFA_MESSAGE_PRIME_STARTED,
                   c->uuid, "started", "%s (%s): %s started (%s, CPU rendezvous %s).", c->uuid, strna(c->name),
@@ -619,6 +645,105 @@ static Component *primed_component(Manager *m) {
         return NULL;
 }
 
+/* Primed because its policy says PrimeAhead=: lfad's doing (or what lfad
+ * would have done), which lfad may undo and make again. A component primed
+ * by an explicit Prime, or by someone else, is someone's decision: it stays. */
+static bool primed_ahead(const Component *c) {
+        return c->state == COMPONENT_STATE_PRIMED && c->decision && c->decision->prime_ahead;
+}
+
+/*
+ * The rule of lfad(8), PRIME AHEAD: an activation of c is due (automatic,
+ * window or explicit) while another component sits primed ahead. The
+ * firmware holds one primed component and would refuse c, so lfad cancels
+ * that priming, says so, and lets c go; the scheduler primes the other again
+ * once nothing runs, if it is still pending and its policy still says so.
+ * -EBUSY where the primed component is not lfad's to release, or stays
+ * primed.
+ */
+static int make_way_for(Manager *m, const Component *c, ActivationTrigger trigger) {
+        Component *p = primed_component(m);
+        char uuid[UUID_STRING_MAX];
+        int r;
+
+        if (!p || p == c)
+                return 0;
+        if (!primed_ahead(p))
+                return -EBUSY;
+        memcpy(uuid, p->uuid, UUID_STRING_MAX);
+        r = inventory_write_attribute(sysfs_root(m), uuid, "cancel", "1");
+        if (r < 0)
+                return log_warning_errno(r, "%s (%s): cannot cancel its priming ahead for the activation of "
+                                         "%s (%s): %m", uuid, strna(p->name), c->uuid, strna(c->name));
+        log_event(LOG_INFO, LFA_MESSAGE_PRIME_RELEASED, uuid, "cancelled",
+                  "%s (%s): priming ahead cancelled so that %s (%s) can be activated (trigger %s): the "
+                  "firmware holds one primed component. Primed again after that activation if still pending.",
+                  uuid, strna(p->name), c->uuid, strna(c->name), activation_trigger_to_string(trigger));
+        /* Its state now; the driver's uevent follows. */
+        notify_manager(m, manager_update_one(m, uuid));
+        p = manager_get_component(m, uuid);
+        return p && p->state == COMPONENT_STATE_PRIMED ? -EBUSY : 0;
+}
+
+/* The component whose sequence or priming keeps an activation of c from
+ * starting now, and how; NULL if none (a priming ahead gives way). */
+static Component *activation_blocker(Manager *m, const Component *c, const char **ret_how) {
+        Component *p;
+
+        if (m->job) {
+                *ret_how = m->job->action == JOB_PRIME ? "being primed by lfad" : "being activated by lfad";
+                return manager_get_component(m, m->job->uuid);
+        }
+        for (size_t i = 0; i < m->n_components; i++) {
+                p = m->components[i];
+                if (p->state == COMPONENT_STATE_PRIMING || p->state == COMPONENT_STATE_ACTIVATING) {
+                        *ret_how = p->state == COMPONENT_STATE_PRIMING ? "being primed (not by lfad)"
+                                                                       : "being activated (not by lfad)";
+                        return p;
+                }
+        }
+        p = primed_component(m);
+        if (p && p != c && !primed_ahead(p)) {
+                *ret_how = "primed, not by PrimeAhead= (the firmware holds one primed component): "
+                           "activate or cancel it first";
+                return p;
+        }
+        return NULL;
+}
+
+char *manager_describe_busy(Manager *m, const char *uuid) {
+        Component *c = manager_get_component(m, uuid), *b;
+        const char *how = NULL;
+        char *s = NULL;
+
+        b = activation_blocker(m, c, &how);
+        if (!b && c && primed_component(m) && primed_component(m) != c) {
+                /* A Prime: the firmware holds one primed component. */
+                b = primed_component(m);
+                how = "primed (the firmware holds one primed component)";
+        }
+        if (b) {
+                if (asprintf(&s, "%s%s (%s) is %s",
+                             m->job || sequence_running(m) ? "another prime or activation is running: " : "",
+                             b->uuid, strna(b->name), how) < 0)
+                        s = NULL;
+        } else if (m->window)
+                s = strdup("another prime or activation is running (the maintenance-window run)");
+        else if (m->job)
+                s = strdup("another prime or activation is running");
+        return s;
+}
+
+/* An automatic activation of c waits for b: said once, not at every look. */
+static void note_waiting(Manager *m, const Component *c) {
+        _cleanup_free_ char *why = manager_describe_busy(m, c->uuid);
+
+        if (!why || (m->waiting_note && strcmp(m->waiting_note, why) == 0))
+                return;
+        log_info("%s (%s): activation waits: %s.", c->uuid, strna(c->name), why);
+        (void) free_and_strdup(&m->waiting_note, why);
+}
+
 static int on_retry(sd_event_source *s, uint64_t usec, void *userdata) {
         (void) s;
         (void) usec;
@@ -632,7 +757,9 @@ static void arm_retry_timer(Manager *m, usec_t when) {
         m->retry_source = sd_event_source_disable_unref(m->retry_source);
         if (when == 0)
                 return;
-        r = sd_event_add_time(m->event, &m->retry_source, CLOCK_MONOTONIC, when, USEC_PER_SEC, on_retry, m);
+        /* RetryDelaySec= is a promise to the second: sd-event would let a
+         * 1 s accuracy slip up to a second (the 1.7/3.0/5.0 s of issue 10). */
+        r = sd_event_add_time(m->event, &m->retry_source, CLOCK_MONOTONIC, when, USEC_PER_MSEC, on_retry, m);
         if (r < 0)
                 log_warning_errno(r, "Failed to arm the retry timer, ignoring: %m");
 }
@@ -654,8 +781,12 @@ static int window_step(Manager *m) {
                 r = strv_push_dup(&m->window->done, c->uuid);
                 if (r < 0)
                         return log_oom();
-                r = manager_start_job(m, c, JOB_ACTIVATE, TRIGGER_WINDOW, c->decision->force_cpu_rendezvous,
-                                      NULL, NULL);
+                r = make_way_for(m, c, TRIGGER_WINDOW);
+                if (r < 0)
+                        note_waiting(m, c);
+                else
+                        r = manager_start_job(m, c, JOB_ACTIVATE, TRIGGER_WINDOW,
+                                              c->decision->force_cpu_rendezvous, NULL, NULL);
                 if (r >= 0)
                         return 1;
                 /* Could not even start: count it and go on with the next. */
@@ -670,27 +801,25 @@ static int window_step(Manager *m) {
 
 static void manager_pick_next(Manager *m) {
         usec_t now = now_usec(CLOCK_MONOTONIC), next_retry = 0;
-        Component *primed;
 
         if (m->job || sequence_running(m))
                 return;
-        if (m->window) {
-                (void) window_step(m);
+        /* A window run that ends here lets what waited for it go now. */
+        if (m->window && window_step(m) > 0)
                 return;
-        }
         /* An inhibitor holds off everything automatic. */
         if (manager_is_inhibited(m))
                 return;
 
-        primed = primed_component(m);
         for (size_t i = 0; i < m->n_components; i++) {
                 Component *c = m->components[i];
 
                 if (orchestrator_is_eligible(c, DECISION_IMMEDIATE, now)) {
-                        /* The firmware holds one primed component; activating
-                         * another now would fail, so wait for its window. */
-                        if (primed && primed != c)
+                        /* A priming ahead gives way; one by request does not. */
+                        if (make_way_for(m, c, TRIGGER_AUTO) < 0) {
+                                note_waiting(m, c);
                                 continue;
+                        }
                         if (manager_start_job(m, c, JOB_ACTIVATE, TRIGGER_AUTO,
                                               c->decision->force_cpu_rendezvous, NULL, NULL) >= 0)
                                 return;
@@ -705,7 +834,7 @@ static void manager_pick_next(Manager *m) {
         arm_retry_timer(m, next_retry);
 
         /* Prime ahead, one at a time: the firmware holds one priming. */
-        if (primed)
+        if (primed_component(m))
                 return;
         for (size_t i = 0; i < m->n_components; i++) {
                 Component *c = m->components[i];
@@ -807,10 +936,6 @@ int manager_activate(Manager *m, const char *uuid, const ActivateOptions *opts,
         r = manager_validate(m, uuid, &c);
         if (r < 0)
                 return r;
-        /* Another component is primed: the firmware would refuse this one. */
-        Component *primed = primed_component(m);
-        if (primed && primed != c)
-                return -EBUSY;
 
         switch (rq) {
         case RENDEZVOUS_REQUEST_FORCE:
@@ -826,6 +951,10 @@ int manager_activate(Manager *m, const char *uuid, const ActivateOptions *opts,
         default:
                 force = c->decision ? c->decision->force_cpu_rendezvous : true;
         }
+        /* Another component primed: the firmware would refuse this one. */
+        r = make_way_for(m, c, TRIGGER_MANUAL);
+        if (r < 0)
+                return -EBUSY;
         return manager_start_job(m, c, JOB_ACTIVATE, TRIGGER_MANUAL, force, cb, userdata);
 }
 
@@ -964,6 +1093,29 @@ int manager_reload_policy(Manager *m, char **ret_error) {
         return 0;
 }
 
+/* The plan of an activation due while another component is primed: what
+ * the rule of make_way_for() will do. */
+static int plan_note_primed(Manager *m, const Component *c, Decision *d) {
+        Component *p = primed_component(m);
+        bool ahead;
+        char *s;
+
+        if (!p || p == c || !c->activation_pending ||
+            (d->action != DECISION_IMMEDIATE && d->action != DECISION_WINDOW))
+                return 0;
+        /* The window run activates a primed component of its own first. */
+        if (d->action == DECISION_WINDOW && p->decision && p->decision->action == DECISION_WINDOW)
+                return 0;
+        ahead = primed_ahead(p);
+        if (asprintf(&s, "%s; %s %s (%s)%s", d->reason, ahead ? "first cancels the priming ahead of" : "waits:",
+                     p->uuid, strna(p->name),
+                     ahead ? ", primed again after it" : " is primed, not by PrimeAhead= (activate or cancel it)") < 0)
+                return -ENOMEM;
+        free(d->reason);
+        d->reason = s;
+        return 0;
+}
+
 void plan_entries_free(PlanEntry *p, size_t n) {
         for (size_t i = 0; i < n; i++) {
                 free(p[i].name);
@@ -985,8 +1137,11 @@ int manager_plan(Manager *m, PlanEntry **ret, size_t *ret_n) {
 
                 /* Decided afresh, so the plan is right even for a component
                  * whose stored decision predates a reload. */
-                r = policy_decide(m->policy, c, &d);
+                r = manager_decide(m, c, &d);
+                if (r >= 0)
+                        r = plan_note_primed(m, c, d);
                 if (r < 0) {
+                        decision_free(d);
                         plan_entries_free(p, i);
                         return r;
                 }

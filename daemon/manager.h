@@ -140,6 +140,7 @@ struct Manager {
 
         sd_event_source *retry_source;  /* wakes the orchestrator after a backoff */
         sd_event_source *schedule_source; /* deferred "pick the next job" */
+        char *waiting_note;             /* why an automatic activation waits, as last logged */
         bool ready;                     /* READY=1 sent */
 };
 
@@ -164,6 +165,8 @@ bool manager_is_inhibited(Manager *m);
 /*
  * Activate one component now, whatever its AutoActivate=. Validation is
  * synchronous: a negative errno from the table above, nothing started.
+ * Another component primed ahead (PrimeAhead=) is cancelled first and
+ * primed again later; one primed otherwise is -EBUSY.
  * Returns 0 when started; cb (may be NULL) gets the outcome later.
  */
 int manager_activate(Manager *m, const char *uuid, const ActivateOptions *opts,
@@ -183,6 +186,11 @@ int manager_activate_pending(Manager *m, ActivationDoneFn cb, void *userdata);
  * -ENOSYS for lfad's own running job where the driver cannot cancel a
  * priming (upstream's primes again and goes on). */
 int manager_cancel(Manager *m, const char *uuid);
+
+/* Why an activation or prime of uuid gets -EBUSY now: a sentence naming the
+ * component in the way (UUID and name), or what runs; NULL on OOM or when
+ * nothing is in the way. The caller frees it. */
+char *manager_describe_busy(Manager *m, const char *uuid);
 
 /* Prime one component (the driver's `prime`); same validation as activate;
  * -ENOSYS where the component has no `prime` file. */

@@ -356,7 +356,9 @@ int job_start(sd_event *e, const JobSettings *settings, const Component *c, JobA
         memcpy(j->uuid, c->uuid, UUID_STRING_MAX);
         j->action = action;
         j->trigger = trigger;
-        j->force_cpu_rendezvous = force_cpu_rendezvous;
+        /* PRIME gathers no CPU: a prime's result says so whatever the
+         * caller had decided for the activation. */
+        j->force_cpu_rendezvous = action == JOB_ACTIVATE && force_cpu_rendezvous;
         j->done = done;
         j->userdata = userdata;
         j->root = strdup(settings->root);

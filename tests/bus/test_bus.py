@@ -758,6 +758,68 @@ class TestUpstreamDriver(BusTestCase):
                 self.assertEqual(self.data(self.call('Activate', 'sa{sv}', RMM, 0)), ['1.3'])
 
 
+class TestPrimeSignal(BusTestCase):
+        """issue 10 item 7: ActivationFinished of a prime says no rendezvous
+        (PRIME gathers no CPU), though the policy forces it for the
+        activation. Prime is lfa.ko's extension."""
+        FLAVOURS = ('extended',)
+
+        def test_a_prime_finishes_without_rendezvous(self):
+                mon = self.monitor()
+                self.call('Prime', 's', RMM)
+                mon.wait(r"ActivationFinished \('%s', objectpath '[^']+', 'prime', 'manual', 'success', '', '[^']*', "
+                         r"(true|false), uint64 \d+\)" % RMM)
+                self.assertRegex(mon.text(), r"ActivationFinished \('%s', objectpath '[^']+', 'prime', 'manual', "
+                                             r"'success', '', '[^']*', false," % RMM)
+                self.call('Activate', 'sa{sv}', RMM, 0)
+                mon.wait(r"ActivationFinished \('%s', objectpath '[^']+', 'activate', 'manual', 'success', '', "
+                         r"'[^']*', true, uint64 \d+\)" % RMM)
+
+
+class TestVanishedComponent(BusTestCase):
+        """issue 10 item 7: a component that leaves the inventory leaves the
+        bus with InterfacesRemoved only: never first a PropertiesChanged
+        with values it never had (MayResetCpu true, ActivationCapable
+        false, Decision refused), whether it vanishes with its activation
+        or from the firmware's list."""
+        SCENARIO = '''
+component uuid=%s current=1.2 pending=1 pending_version=1.3 after_activate=vanish
+component uuid=%s rendezvous=optional current=4.1
+''' % (RMM, BMC)
+        POLICY = {'etc': {'50-test.conf': policy_text(**{RMM: {'AutoActivate': 'never'},
+                                                        BMC: {'AutoActivate': 'never'}})}}
+
+        def assertLeftCleanly(self, mon, uuid):
+                path = component_path(uuid)
+                mon.wait(r"InterfacesRemoved \(objectpath '%s'" % re.escape(path))
+                text = mon.text()
+                made_up = re.compile(r"'MayResetCpu': <true>|'ActivationCapable': <false>|"
+                                     r"'Decision': <'refused'>|'ParseError': <'[^']")
+                for line in text.splitlines():
+                        if line.startswith(path + ':') and 'PropertiesChanged' in line and made_up.search(line):
+                                self.fail('made-up values before it left the bus: %s' % line)
+
+        def test_vanishing_with_its_activation_or_from_the_list(self):
+                mon = self.monitor()
+                self.assertEqual(self.data(self.call('Activate', 'sa{sv}', RMM, 0)), ['N/A'])
+                self.assertLeftCleanly(mon, RMM)
+                # Someone else's activation (lfad follows its uevents).
+                for i in range(5):
+                        u = 'b0b0b0b0-0000-4000-8000-00000000000%d' % i
+                        self.sim.ctl('component uuid=%s current=1.0 pending=1 pending_version=1.1 '
+                                     'after_activate=vanish' % u, 'notify')
+                        mon.wait(r"InterfacesAdded \(objectpath '%s'" % re.escape(component_path(u)))
+                        self.assertEqual(self.sysfs_write(u, 'activate', '1'), 'ok')
+                        self.assertLeftCleanly(mon, u)
+                for i in range(3):
+                        self.sim.ctl('remove uuid=%s' % BMC, 'notify')
+                        self.assertLeftCleanly(mon, BMC)
+                        self.sim.ctl('component uuid=%s current=4.%d' % (BMC, i + 2), 'notify')
+                        mon.wait(r"InterfacesAdded \(objectpath '%s'" % re.escape(component_path(BMC)))
+                        mon.stop()
+                        mon = self.monitor()
+
+
 class TestWindowAndInhibit(BusTestCase):
         POLICY = {'etc': {'50-test.conf': policy_text(**{
                 RMM: {'AutoActivate': 'window'},

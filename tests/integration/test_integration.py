@@ -386,6 +386,11 @@ class TestPrimeAhead(LfadTestCase):
                 # The firmware holds one primed component: BMC waits.
                 self.assertEqual(self.sim.writes('prime', BMC), [])
                 self.assertEqual(self.activate_writes(), [])
+                # The window activates RMM first: BMC's plan cancels nothing.
+                plan = {e[0]: e for e in json.loads(self.busctl('--json=short', 'call', 'org.lfa.Manager',
+                                                                '/org/lfa/Manager', 'org.lfa.Manager',
+                                                                'Plan').stdout)['data'][0]}
+                self.assertNotIn('first cancels', plan[BMC][3])
                 self.busctl('call', 'org.lfa.Manager', '/org/lfa/Manager', 'org.lfa.Manager',
                             'ActivatePending')
                 self.assertIsNone(self.wait_result(RMM)['errno'])
@@ -426,6 +431,169 @@ class TestPrimeAheadUpstream(LfadTestCase):
                 self.assertIsNone(self.wait_result(RMM)['errno'])
                 self.assertIsNone(self.wait_result(BMC, timeout=15)['errno'])
                 self.assertEqual([h['trigger'] for h in self.history()], ['window', 'window'])
+
+
+class TestPrimedAheadGivesWay(LfadTestCase):
+        """issue 10 item 1: a component primed ahead (B: window, PrimeAhead=yes)
+        never blocks another's activation (A: immediate; or an explicit
+        Activate): lfad cancels B's priming, says so, activates A, then primes
+        B again. Upstream's driver cannot prime alone: A is activated and
+        nothing is primed or cancelled there."""
+        SCENARIO = PLATFORM + 'component uuid=%s current=0.4\n' % NEW
+        POLICY = {'etc': {'50-prime.conf': policy(**{RMM: {'AutoActivate': 'immediate'},
+                                                     BMC: {'AutoActivate': 'window', 'PrimeAhead': 'yes'},
+                                                     NEW: {'AutoActivate': 'never'}})}}
+
+        def plan(self):
+                return {e[0]: e for e in json.loads(self.busctl('--json=short', 'call', 'org.lfa.Manager',
+                                                                '/org/lfa/Manager', 'org.lfa.Manager',
+                                                                'Plan').stdout)['data'][0]}
+
+        def prime_bmc(self):
+                mark = self.notify.mark()
+                self.sim.ctl('store-update uuid=%s pending_version=4.2' % BMC)
+                if self.upstream:
+                        self.wait_pending_count(1, mark)
+                        return
+                self.assertIsNone(self.wait_result(BMC, 'prime')['errno'])
+                wait_for(lambda: self.cprop(BMC, 'State') == 'primed', 10, 'BMC primed on the bus')
+
+        def test_an_immediate_activation_cancels_the_priming_and_primes_again(self):
+                self.prime_bmc()
+                # The rule is in BMC's reason and in the plan.
+                if not self.upstream:
+                        for text in (self.cprop(BMC, 'DecisionReason'), self.plan()[BMC][3]):
+                                self.assertRegex(text, r'primed ahead.*cancel', text)
+                self.sim.ctl('store-update uuid=%s pending_version=1.3' % RMM)
+                self.assertIsNone(self.wait_result(RMM)['errno'])
+                w = self.activate_writes(RMM)
+                self.assertEqual(len(w), 1)
+                if self.upstream:
+                        self.settle()
+                        self.assertEqual(self.sim.writes('cancel'), [])
+                        self.assertEqual(self.sim.writes('prime'), [])
+                        return
+                # BMC's priming was cancelled before RMM's write, and said so
+                # in one line naming both.
+                c = self.sim.writes('cancel', BMC)
+                self.assertEqual(len(c), 1)
+                self.assertLess(c[0]['t'], w[0]['t'])
+                lines = [ln for ln in self.lfad_output().splitlines() if BMC in ln and RMM in ln]
+                self.assertTrue(any('cancel' in ln.lower() for ln in lines), lines)
+                # Then primed again, with no refresh.
+                self.assertIsNone(self.wait_result(BMC, 'prime', n=1)['errno'])
+                self.assertGreater(self.sim.records('result', uuid=BMC, action='prime')[1]['t'],
+                                   self.wait_result(RMM)['t'])
+                wait_for(lambda: self.cprop(BMC, 'State') == 'primed', 10, 'BMC primed again')
+                self.assertEqual(self.sim.writes('refresh'), [])
+                # The window then activates BMC.
+                self.busctl('call', 'org.lfa.Manager', '/org/lfa/Manager', 'org.lfa.Manager', 'ActivatePending')
+                self.assertIsNone(self.wait_result(BMC)['errno'])
+
+        def test_an_explicit_activate_cancels_the_priming(self):
+                self.prime_bmc()
+                self.sim.ctl('store-update uuid=%s pending_version=0.5' % NEW)
+                wait_for(lambda: self.cprop(NEW, 'ActivationPending'), 10, 'NEW pending')
+                r = self.busctl('call', 'org.lfa.Manager', '/org/lfa/Manager', 'org.lfa.Manager', 'Activate',
+                                'sa{sv}', NEW, '0')
+                self.assertEqual(r.stdout.strip(), 's "0.5"')
+                if self.upstream:
+                        self.assertEqual(self.sim.writes('cancel'), [])
+                        return
+                self.assertEqual(len(self.sim.writes('cancel', BMC)), 1)
+                self.assertIsNone(self.wait_result(BMC, 'prime', n=1)['errno'])
+
+
+
+class TestPrimeByRequestKept(LfadTestCase):
+        """issue 10 item 1: a component primed by an explicit Prime (its
+        policy does not say PrimeAhead=) is someone's decision: lfad keeps
+        it; an Activate of another names it, an automatic one waits and the
+        log and the plan say for what, and goes as soon as it is gone. Prime
+        is lfa.ko's extension."""
+        FLAVOURS = EXTENDED
+        SCENARIO = TestPrimedAheadGivesWay.SCENARIO
+        POLICY = TestPrimedAheadGivesWay.POLICY
+        plan = TestPrimedAheadGivesWay.plan
+
+        def test_a_prime_by_request_is_not_dropped_and_the_refusal_names_it(self):
+                self.sim.ctl('store-update uuid=%s pending_version=0.5' % NEW)
+                wait_for(lambda: self.cprop(NEW, 'ActivationPending'), 10, 'NEW pending')
+                self.busctl('call', 'org.lfa.Manager', '/org/lfa/Manager', 'org.lfa.Manager', 'Prime', 's', NEW)
+                self.sim.ctl('store-update uuid=%s pending_version=4.2' % BMC)
+                wait_for(lambda: self.cprop(BMC, 'ActivationPending'), 10, 'BMC pending')
+                r = self.busctl('call', 'org.lfa.Manager', '/org/lfa/Manager', 'org.lfa.Manager', 'Activate',
+                                'sa{sv}', BMC, '0', check=False)
+                self.assertNotEqual(r.returncode, 0)
+                self.assertIn(NEW, r.stderr)
+                self.assertIn('primed', r.stderr)
+                self.assertEqual(self.sim.writes('cancel'), [])
+                # RMM (immediate) waits for NEW, and the plan and the log say so.
+                self.sim.ctl('store-update uuid=%s pending_version=1.3' % RMM)
+                wait_for(lambda: self.cprop(RMM, 'ActivationPending'), 10, 'RMM pending')
+                wait_for(lambda: NEW in self.plan()[RMM][3], 10, 'the plan naming NEW for RMM')
+                wait_for(lambda: [ln for ln in self.lfad_output().splitlines() if RMM in ln and NEW in ln],
+                         10, 'a log line naming RMM and NEW')
+                self.assertEqual(self.activate_writes(), [])
+                # NEW activated: RMM goes at once, no refresh.
+                self.busctl('call', 'org.lfa.Manager', '/org/lfa/Manager', 'org.lfa.Manager', 'Activate',
+                            'sa{sv}', NEW, '0')
+                self.assertIsNone(self.wait_result(RMM)['errno'])
+                self.assertEqual(self.sim.writes('refresh'), [])
+
+
+class TestWindowThenImmediate(LfadTestCase):
+        """issue 10 item 1: what waits for a window run runs when it ends,
+        with no refresh; an Activate meanwhile names what runs."""
+        SCENARIO = PLATFORM + 'component uuid=%s current=0.4 pending=1 pending_version=0.5\n' % NEW
+        POLICY = {'etc': {'50-prime.conf': policy(**{RMM: {'AutoActivate': 'immediate'},
+                                                     BMC: {'AutoActivate': 'window'}})}}
+
+        def test_an_immediate_activation_waiting_for_the_window_run_follows_it(self):
+                self.sim.ctl('set uuid=%s call_delay_ms=600' % BMC)
+                mark = self.notify.mark()
+                self.sim.ctl('store-update uuid=%s pending_version=4.2' % BMC)
+                self.wait_pending_count(2, mark)
+                win = subprocess.Popen(['busctl', '--address=' + self.bus.address, '--timeout=60', 'call',
+                                        'org.lfa.Manager', '/org/lfa/Manager', 'org.lfa.Manager',
+                                        'ActivatePending'], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                self.wait_activate_write(BMC)
+                # A sequence really runs: a refusal names it.
+                r = self.busctl('call', 'org.lfa.Manager', '/org/lfa/Manager', 'org.lfa.Manager', 'Activate',
+                                'sa{sv}', NEW, '0', check=False)
+                self.assertNotEqual(r.returncode, 0)
+                self.assertIn('%s (%s)' % (BMC, self.cprop(BMC, 'Name')), r.stderr)
+                self.assertEqual(self.sim.records('result', uuid=BMC), [])
+                # The simulated platform raises this notification when
+                # BMC's sequence has ended (the driver's mutex).
+                self.sim.ctl('store-update uuid=%s pending_version=1.3' % RMM)
+                bmc = self.wait_result(BMC)
+                self.assertIsNone(bmc['errno'])
+                self.assertEqual(win.wait(lfatest.scaled(30)), 0)
+                self.assertIsNone(self.wait_result(RMM)['errno'])
+                self.assertGreater(self.activate_writes(RMM)[0]['t'], bmc['t'])
+                self.assertEqual(self.sim.writes('refresh'), [])
+
+
+class TestRetryBackoff(LfadTestCase):
+        """issue 10 item 7: RetryDelaySec=1 waits 1, 2, 4 s from the end of
+        each failed attempt to the next (lfa.d(5)), read from the
+        simulator's record."""
+        SCENARIO = 'component uuid=%s current=1.0 activate_error=DEVICE_ERROR activate_rounds=3\n' % RMM
+        POLICY = {'etc': {'50-retry.conf': policy(defaults={'AutoActivate': 'immediate',
+                                                            'RetryLimit': '3', 'RetryDelaySec': '1'})}}
+
+        def test_retries_wait_what_the_policy_says(self):
+                self.sim.ctl('store-update uuid=%s pending_version=1.1' % RMM)
+                self.wait_activate_write(RMM, 4, timeout=20)
+                self.wait_result(RMM, n=3, timeout=10)
+                writes = self.activate_writes(RMM)
+                ends = self.sim.records('return', file='activate', uuid=RMM)
+                self.assertEqual(len(ends), 4)
+                waits = [round(w['t'] - e['t'], 2) for e, w in zip(ends, writes[1:])]
+                # sd-event's wakeup and the event loop: well under 0.2 s.
+                for want, got in zip((1, 2, 4), waits):
+                        self.assertTrue(want - 0.05 <= got <= want + 0.2 * lfatest.SCALE, waits)
 
 
 class TestVerify(LfadTestCase):

@@ -278,7 +278,15 @@ class Platform:
                 os.rename(d, os.path.join(self.sys_lfa, e.uuid))
 
         def _destroy(self, uuid):
-                shutil.rmtree(os.path.join(self.sys_lfa, uuid))
+                """Rename the directory aside, then delete it: as with
+                kernfs, a reader finds the component whole or not at all
+                (deleting in place showed a directory without its files).
+                Aside is ".UUID" in the same directory, which no reader
+                takes for a component, so that a write through a held file
+                still reaches store() (ENODEV)."""
+                d = os.path.join(self.sys_lfa, '.' + uuid)
+                os.rename(os.path.join(self.sys_lfa, uuid), d)
+                shutil.rmtree(d)
                 del self.entries[uuid]
 
         def devpath(self, uuid):
@@ -415,6 +423,9 @@ class Platform:
                 count = w.count = len(value.encode())
                 if parts[:3] == ['sys', 'firmware', 'lfa'] and len(parts) in (4, 5):
                         uuid, name = (None, parts[3]) if len(parts) == 4 else (parts[3], parts[4])
+                        # A held file of a component on its way out (_destroy).
+                        if uuid is not None and uuid.startswith('.'):
+                                uuid = uuid[1:]
                 elif parts[:2] == ['sys', 'module'] and len(parts) == 5:
                         uuid, name = None, parts[4]
                         w.file = name

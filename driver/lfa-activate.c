@@ -415,6 +415,27 @@ static void lfa_release_stale_record(struct lfa_component *comp)
 		 &comp->uuid, seq_id, &lfa_prev_uuid, x0);
 }
 
+void lfa_release_prime(struct lfa_component *comp, bool event)
+{
+	unsigned long flags;
+	u32 seq_id;
+	s64 x0;
+
+	lfa_data_lock(&flags);
+	seq_id = comp->seq_id;
+	lfa_data_unlock(flags);
+	x0 = lfa_issue_cancel(seq_id);
+	if (x0)
+		pr_warn("%pUb: LFA_CANCEL(%u) of its prime failed: %lld\n",
+			&comp->uuid, seq_id, x0);
+	lfa_set_state(comp, LFA_STATE_IDLE);
+	if (event)
+		lfa_send_event(comp, LFA_EVENT_CHANGED, NULL, 0);
+	/* That CANCEL released a record the previous activation kept. */
+	if (lfa_prev_valid && uuid_equal(&lfa_prev_uuid, &comp->uuid))
+		lfa_prev_valid = false;
+}
+
 /*
  * At most one component is primed: TF-A lets PRIME of another component
  * succeed while one is primed and loses the first prime (the second's
@@ -423,26 +444,11 @@ static void lfa_release_stale_record(struct lfa_component *comp)
 static void lfa_drop_prime(struct lfa_component *comp, bool event)
 {
 	struct lfa_component *other;
-	unsigned long flags;
-	u32 seq_id;
-	s64 x0;
 
 	other = lfa_find_primed(comp);
 	if (!other)
 		return;
-	lfa_data_lock(&flags);
-	seq_id = other->seq_id;
-	lfa_data_unlock(flags);
-	x0 = lfa_issue_cancel(seq_id);
-	if (x0)
-		pr_warn("%pUb: LFA_CANCEL(%u) of its prime failed: %lld\n",
-			&other->uuid, seq_id, x0);
-	lfa_set_state(other, LFA_STATE_IDLE);
-	if (event)
-		lfa_send_event(other, LFA_EVENT_CHANGED, NULL, 0);
-	/* That CANCEL released a record the previous activation kept. */
-	if (lfa_prev_valid && uuid_equal(&lfa_prev_uuid, &other->uuid))
-		lfa_prev_valid = false;
+	lfa_release_prime(other, event);
 	lfa_component_put(other);
 }
 

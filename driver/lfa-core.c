@@ -449,6 +449,43 @@ static int lfa_apply(struct lfa_entry *entries, u32 count, enum lfa_event why,
 	return ret;
 }
 
+static bool lfa_is_primed(struct lfa_component *comp, bool *pending)
+{
+	unsigned long flags;
+	bool primed;
+
+	spin_lock_irqsave(&lfa_lock, flags);
+	primed = comp->state == LFA_STATE_PRIMED;
+	*pending = comp->flags & LFA_INV_PENDING;
+	spin_unlock_irqrestore(&lfa_lock, flags);
+	return primed;
+}
+
+/*
+ * "primed" is the driver's record of the firmware's: an inventory that no
+ * longer lists the component, or lists it without a pending image, ends
+ * it. The prime is released (LFA_CANCEL of the sequence id it had), so
+ * that it does not catch the next component's PRIME and ACTIVATE. The
+ * lists change only under lfa_mutex, which is held.
+ */
+static void lfa_check_primes(void)
+{
+	struct lfa_component *comp;
+	bool pending;
+
+	list_for_each_entry(comp, &lfa_graveyard, node)
+		if (lfa_is_primed(comp, &pending))
+			lfa_release_prime(comp, false);
+	list_for_each_entry(comp, &lfa_components, node) {
+		if (!lfa_is_primed(comp, &pending) || pending)
+			continue;
+		lfa_release_prime(comp, false);
+		/* One "changed" for the entry and the state together. */
+		if (comp->event < 0)
+			comp->event = LFA_EVENT_CHANGED;
+	}
+}
+
 int lfa_refresh_locked(enum lfa_event why, struct lfa_component *skip)
 {
 	struct lfa_component *comp;
@@ -464,6 +501,7 @@ int lfa_refresh_locked(enum lfa_event why, struct lfa_component *skip)
 		return ret;
 	ret = lfa_apply(entries, count, why, skip);
 	kfree(entries);
+	lfa_check_primes();
 
 	/*
 	 * The list changes only under lfa_mutex, which is held: walk it

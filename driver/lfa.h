@@ -514,6 +514,16 @@ void lfa_set_auto_activate(struct lfa_component *comp, bool on);
 void lfa_cancel_primed(void);
 
 /**
+ * lfa_release_prime() - release a component's prime in the firmware
+ * @comp: a component in state "primed"
+ * @event: send a "changed" uevent
+ *
+ * LFA_CANCEL of its sequence id (a failure is logged); it becomes idle.
+ * Called with the mutex of sequences held.
+ */
+void lfa_release_prime(struct lfa_component *comp, bool event);
+
+/**
  * lfa_cancel() - the body of the "cancel" file
  * @comp: the component
  *

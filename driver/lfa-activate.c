@@ -14,6 +14,7 @@
 #include <linux/delay.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
+#include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/nmi.h>
@@ -22,6 +23,8 @@
 #include <linux/stop_machine.h>
 
 #include "lfa.h"
+#include "lfa-drv.h"
+#include "lfa_trace.h"
 
 unsigned int lfa_prime_budget_ms = 30000;
 module_param_named(prime_budget_ms, lfa_prime_budget_ms, uint, 0644);
@@ -119,14 +122,9 @@ int lfa_format_error(const struct lfa_error *e, char *buf, size_t size)
 }
 EXPORT_SYMBOL_IF_KUNIT(lfa_format_error);
 
-/* The component last activated, for TF-A's stale in-progress record. */
-static uuid_t lfa_prev_uuid;
-static u32 lfa_prev_seq;
-static bool lfa_prev_valid;
-
 void lfa_activate_forget(void)
 {
-	lfa_prev_valid = false;
+	lfa_drv.prev_valid = false;
 }
 
 /* A failure the firmware reported. */
@@ -311,8 +309,14 @@ static int lfa_activate_loop(u32 seq_id, bool rendezvous, struct lfa_error *e)
 		};
 		raw_spin_lock_init(&round.lock);
 		if (rendezvous) {
+			u64 start = ktime_get_ns();
+
+			trace_lfa_rendezvous_enter(seq_id, num_online_cpus());
 			ret = stop_machine(lfa_activate_cpu, &round,
 					   cpu_online_mask);
+			trace_lfa_rendezvous_exit(seq_id, num_online_cpus(),
+						  round.x0, round.again,
+						  ktime_get_ns() - start);
 			if (ret)
 				return lfa_kernel_error(e, ret,
 							LFA_CALL_ACTIVATE);
@@ -383,47 +387,51 @@ static int lfa_refuse(u64 fflags, struct lfa_error *e)
 	return 0;
 }
 
+static u32 lfa_seq_id(struct lfa_component *comp)
+{
+	unsigned long flags;
+	u32 seq_id;
+
+	lfa_data_lock(&flags);
+	seq_id = comp->seq_id;
+	lfa_data_unlock(flags);
+	return seq_id;
+}
+
 /* Whether this failure is TF-A's stale in-progress record. */
 static bool lfa_stale_record(struct lfa_component *comp,
 			     const struct lfa_error *e)
 {
 	return e->firmware && e->call == LFA_CALL_ACTIVATE &&
-	       e->x0 == LFA_INVALID_PARAMETERS && lfa_prev_valid &&
-	       !uuid_equal(&lfa_prev_uuid, &comp->uuid);
+	       e->x0 == LFA_INVALID_PARAMETERS && lfa_drv.prev_valid &&
+	       !uuid_equal(&lfa_drv.prev_uuid, &comp->uuid);
 }
 
 /* CANCEL of the previous activation's sequence id releases the record. */
 static void lfa_release_stale_record(struct lfa_component *comp)
 {
 	struct lfa_component *prev;
-	u32 seq_id = lfa_prev_seq;
-	unsigned long flags;
+	u32 seq_id = lfa_drv.prev_seq;
 	s64 x0;
 
-	prev = lfa_component_find(&lfa_prev_uuid);
+	prev = lfa_component_find(&lfa_drv.prev_uuid);
 	if (prev) {
-		lfa_data_lock(&flags);
-		seq_id = prev->seq_id;
-		lfa_data_unlock(flags);
+		seq_id = lfa_seq_id(prev);
 		lfa_component_put(prev);
 	}
-	lfa_prev_valid = false;
+	lfa_drv.prev_valid = false;
 	x0 = lfa_issue_cancel(seq_id);
 	/* A known firmware bug, not news on every activation. */
 	pr_warn_once("ACTIVATE answered INVALID_PARAMETERS right after PRIME: the firmware may have kept the in-progress record of the previous activation (TF-A); cancelling it and retrying once\n");
 	pr_debug("%pUb: LFA_CANCEL(%u) of %pUb returned %lld, retrying\n",
-		 &comp->uuid, seq_id, &lfa_prev_uuid, x0);
+		 &comp->uuid, seq_id, &lfa_drv.prev_uuid, x0);
 }
 
 void lfa_release_prime(struct lfa_component *comp, bool event)
 {
-	unsigned long flags;
-	u32 seq_id;
+	u32 seq_id = lfa_seq_id(comp);
 	s64 x0;
 
-	lfa_data_lock(&flags);
-	seq_id = comp->seq_id;
-	lfa_data_unlock(flags);
 	x0 = lfa_issue_cancel(seq_id);
 	if (x0)
 		pr_warn("%pUb: LFA_CANCEL(%u) of its prime failed: %lld\n",
@@ -432,8 +440,8 @@ void lfa_release_prime(struct lfa_component *comp, bool event)
 	if (event)
 		lfa_send_event(comp, LFA_EVENT_CHANGED, NULL, 0);
 	/* That CANCEL released a record the previous activation kept. */
-	if (lfa_prev_valid && uuid_equal(&lfa_prev_uuid, &comp->uuid))
-		lfa_prev_valid = false;
+	if (lfa_drv.prev_valid && uuid_equal(&lfa_drv.prev_uuid, &comp->uuid))
+		lfa_drv.prev_valid = false;
 }
 
 /*
@@ -547,9 +555,9 @@ again:
 	if (ret && e->firmware && e->call == LFA_CALL_ACTIVATE)
 		lfa_issue_cancel(seq_id);
 	if (!ret) {
-		lfa_prev_uuid = comp->uuid;
-		lfa_prev_seq = seq_id;
-		lfa_prev_valid = true;
+		lfa_drv.prev_uuid = comp->uuid;
+		lfa_drv.prev_seq = seq_id;
+		lfa_drv.prev_valid = true;
 	}
 	return ret;
 }
@@ -594,6 +602,7 @@ static int lfa_sequence(struct lfa_component *comp, bool activate, bool wait)
 {
 	const char *action = activate ? "activate" : "prime";
 	struct lfa_error e = { 0 };
+	u64 start;
 	int ret;
 
 	ret = wait ? lfa_wait_sequence() : lfa_lock_sequence();
@@ -604,6 +613,8 @@ static int lfa_sequence(struct lfa_component *comp, bool activate, bool wait)
 		lfa_unlock_sequence();
 		return -ENODEV;
 	}
+	start = ktime_get_ns();
+	trace_lfa_sequence_start(&comp->uuid, lfa_seq_id(comp), action);
 	lfa_set_error(comp, &e);
 	ret = lfa_run(comp, activate, &e);
 	if (ret) {
@@ -629,6 +640,8 @@ static int lfa_sequence(struct lfa_component *comp, bool activate, bool wait)
 	} else {
 		lfa_send_event(comp, LFA_EVENT_PRIMED, action, 0);
 	}
+	trace_lfa_sequence_end(&comp->uuid, lfa_seq_id(comp), action, ret,
+			       ktime_get_ns() - start);
 	lfa_unlock_sequence();
 	return ret;
 }
@@ -696,8 +709,8 @@ int lfa_cancel(struct lfa_component *comp)
 		lfa_send_event(comp, LFA_EVENT_CHANGED, NULL, 0);
 	}
 	/* A CANCEL of the previous activation's id released its record. */
-	if (lfa_prev_valid && uuid_equal(&lfa_prev_uuid, &comp->uuid))
-		lfa_prev_valid = false;
+	if (lfa_drv.prev_valid && uuid_equal(&lfa_drv.prev_uuid, &comp->uuid))
+		lfa_drv.prev_valid = false;
 out_unlock:
 	lfa_unlock_sequence();
 	return ret;

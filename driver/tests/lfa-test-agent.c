@@ -74,8 +74,8 @@ static void lfa_agent_record_call(const struct lfa_agent_call *call)
 	raw_spin_unlock_irqrestore(&lfa_records_lock, flags);
 }
 
-void lfa_agent_record_uevent(enum kobject_action action, const uuid_t *uuid,
-			     char *envp[])
+void lfa_agent_record_uevent(void *data, const uuid_t *uuid, int action,
+			     char **envp)
 {
 	struct lfa_agent_uevent ev = { .action = action, .uuid = *uuid };
 	unsigned long flags;

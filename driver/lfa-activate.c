@@ -155,13 +155,18 @@ static s64 lfa_issue_cancel(u32 seq_id)
 	return (s64)res.a0;
 }
 
+/* Every change of "state" wakes its poll()ers. */
 static void lfa_set_state(struct lfa_component *comp, enum lfa_state state)
 {
 	unsigned long flags;
+	bool changed;
 
 	lfa_data_lock(&flags);
+	changed = comp->state != state;
 	comp->state = state;
 	lfa_data_unlock(flags);
+	if (changed)
+		lfa_attr_changed(comp, "state", state);
 }
 
 /* Stop a sequence: LFA_CANCEL, then the kernel's error. */
@@ -243,13 +248,17 @@ static int lfa_primed(struct lfa_component *comp, u32 seq_id,
 		      enum lfa_state next, struct lfa_error *e)
 {
 	bool signalled = fatal_signal_pending(current);
+	enum lfa_state state;
 	unsigned long flags;
 	bool stop;
 
 	lfa_data_lock(&flags);
 	stop = signalled || comp->cancel || lfa_stopping();
-	comp->state = stop ? LFA_STATE_IDLE : next;
+	state = stop ? LFA_STATE_IDLE : next;
+	comp->state = state;
 	lfa_data_unlock(flags);
+	/* From "priming": a change. */
+	lfa_attr_changed(comp, "state", state);
 	if (stop)
 		return lfa_abort(seq_id, -ECANCELED, LFA_CALL_PRIME, e);
 	return 0;
@@ -341,9 +350,9 @@ static int lfa_activate_loop(u32 seq_id, bool rendezvous, struct lfa_error *e)
 static int lfa_recheck(struct lfa_component *comp, u32 *seq_id, u64 *fflags,
 		       struct lfa_error *e)
 {
+	bool retried = false, pending_changed;
 	struct lfa_regs res;
 	unsigned long flags;
-	bool retried = false;
 	uuid_t uuid;
 	int ret;
 
@@ -369,10 +378,14 @@ again:
 		goto again;
 	}
 	lfa_data_lock(&flags);
+	pending_changed = (comp->flags ^ res.a3) & LFA_INV_PENDING;
 	comp->flags = res.a3;
 	comp->current_version = res.a4;
 	comp->pending_version = res.a5;
 	lfa_data_unlock(flags);
+	if (pending_changed)
+		lfa_attr_changed(comp, "activation_pending",
+				 !!(res.a3 & LFA_INV_PENDING));
 	*fflags = res.a3;
 	return 0;
 }
@@ -502,14 +515,11 @@ again:
 	if (state != LFA_STATE_PRIMED)
 		lfa_drop_prime(comp, true);
 
-	lfa_data_lock(&flags);
 	if (state != LFA_STATE_PRIMED) {
-		comp->state = LFA_STATE_PRIMING;
+		lfa_data_lock(&flags);
 		comp->cancel = false;
-	}
-	lfa_data_unlock(flags);
-
-	if (state != LFA_STATE_PRIMED) {
+		lfa_data_unlock(flags);
+		lfa_set_state(comp, LFA_STATE_PRIMING);
 		ret = lfa_prime_loop(comp, seq_id, e);
 		if (ret) {
 			lfa_set_state(comp, LFA_STATE_IDLE);

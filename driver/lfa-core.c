@@ -282,6 +282,7 @@ static int lfa_update_locked(struct lfa_component *comp, u32 seq_id,
 	/* The ABI's "store-updated": it became pending, or a newer image. */
 	new_image = pending &&
 		    (!was_pending || comp->pending_version != e->pending_version);
+	comp->pending_changed = was_pending != pending;
 	changed = comp->seq_id != seq_id || comp->flags != e->flags ||
 		  comp->current_version != e->current_version ||
 		  comp->pending_version != e->pending_version;
@@ -487,9 +488,15 @@ int lfa_refresh_locked(enum lfa_event why, struct lfa_component *skip)
 
 	/*
 	 * The list changes only under lfa_drv.mutex, which is held: walk it
-	 * without the spinlock, since kobject_uevent_env() sleeps.
+	 * without the spinlock, since kobject_uevent_env() and sysfs_notify()
+	 * sleep. The flags change under the mutex too.
 	 */
 	list_for_each_entry(comp, &lfa_drv.components, node) {
+		if (comp->pending_changed) {
+			comp->pending_changed = false;
+			lfa_attr_changed(comp, "activation_pending",
+					 !!(comp->flags & LFA_INV_PENDING));
+		}
 		/* @skip keeps a store-updated it is owed, for the caller. */
 		if (comp == skip && comp->event == LFA_EVENT_STORE_UPDATED)
 			continue;

@@ -199,6 +199,8 @@ struct lfa_error {
  * @last_error: see struct lfa_error
  * @event: refresh bookkeeping: the change uevent this refresh owes
  * @seen: refresh bookkeeping: found in the inventory being applied
+ * @pending_changed: refresh bookkeeping: the pending flag changed, a
+ *	sysfs_notify() of activation_pending is owed
  *
  * @seq_id, @flags, the versions, @state, @force_rendezvous, @removed and
  * @last_error are read and written under the core's spinlock only, so
@@ -222,6 +224,7 @@ struct lfa_component {
 	struct lfa_error last_error;
 	int event;
 	bool seen;
+	bool pending_changed;
 };
 
 /**
@@ -620,6 +623,18 @@ extern const struct kobj_type lfa_component_ktype;
  * has /sys/firmware/lfa, or another ERR_PTR().
  */
 struct kset *lfa_sysfs_init(void);
+
+/**
+ * lfa_attr_changed() - a component's file reads differently now
+ * @comp: the component
+ * @attr: the file, "state" or "activation_pending"
+ * @value: its new value (enum lfa_state, or 0/1), for the trace event
+ *
+ * sysfs_notify() of the file, so that poll() on it returns, and the
+ * lfa_sysfs_notify trace event. Sleeps; call without the spinlock.
+ */
+void lfa_attr_changed(struct lfa_component *comp, const char *attr,
+		      int value);
 
 /**
  * lfa_sysfs_exit() - remove the kset created by lfa_sysfs_init()

@@ -259,9 +259,66 @@ static void lfa_trace_rendezvous_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, lfa_trace_count(test, "exit"), 0U);
 }
 
+/* The "notify" events of @attr for @uuid, their values, as a string. */
+static char *lfa_trace_notified(struct kunit *test, const char *uuid,
+				const char *attr)
+{
+	struct lfa_trace_rec *recs;
+	char *buf = kunit_kzalloc(test, 64, GFP_KERNEL);
+	unsigned int i, n;
+	size_t off = 0;
+	uuid_t u;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	lfa_kunit_uuid(test, uuid, &u);
+	n = lfa_trace_get(test, &recs);
+	for (i = 0; i < n; i++) {
+		if (strcmp(recs[i].name, "notify") ||
+		    !uuid_equal(&recs[i].uuid, &u) ||
+		    strcmp(recs[i].text, attr))
+			continue;
+		off += scnprintf(buf + off, 64 - off, "%s%d", off ? " " : "",
+				 recs[i].value);
+	}
+	return buf;
+}
+
+/*
+ * Issue 11 shape: "state" and "activation_pending" can be waited on:
+ * every change is a sysfs_notify() (seen here as its lfa_sysfs_notify
+ * event), and nothing else is. States: 0 idle, 1 priming, 2 primed,
+ * 3 activating.
+ */
+static void lfa_trace_sysfs_notify_test(struct kunit *test)
+{
+	struct lfa_component *rmm;
+
+	lfa_kunit_start(test, "component uuid=" LFA_KUNIT_RMM " pending=1\n"
+			"component uuid=" LFA_KUNIT_BMC "\n");
+	rmm = lfa_kunit_get(test, LFA_KUNIT_RMM);
+	lfa_trace_attach(test);
+	KUNIT_EXPECT_EQ(test, lfa_prime(rmm), 0);
+	KUNIT_EXPECT_EQ(test, lfa_cancel(rmm), 0);
+	KUNIT_EXPECT_EQ(test, lfa_prime(rmm), 0);
+	KUNIT_EXPECT_EQ(test, lfa_activate(rmm), 0);
+	KUNIT_EXPECT_STREQ(test, lfa_trace_notified(test, LFA_KUNIT_RMM,
+						    "state"),
+			   "1 2 0 1 2 3 0");
+	KUNIT_EXPECT_STREQ(test, lfa_trace_notified(test, LFA_KUNIT_RMM,
+						    "activation_pending"), "0");
+
+	/* A store update the driver sees. */
+	lfa_kunit_control(test, "store-update uuid=" LFA_KUNIT_BMC "\n");
+	KUNIT_EXPECT_STREQ(test, lfa_trace_notified(test, LFA_KUNIT_BMC,
+						    "activation_pending"), "1");
+	KUNIT_EXPECT_STREQ(test, lfa_trace_notified(test, LFA_KUNIT_BMC,
+						    "state"), "");
+}
+
 static struct kunit_case lfa_trace_test_cases[] = {
 	KUNIT_CASE(lfa_trace_sequence_test),
 	KUNIT_CASE(lfa_trace_rendezvous_test),
+	KUNIT_CASE(lfa_trace_sysfs_notify_test),
 	{}
 };
 

@@ -506,12 +506,16 @@ again:
 	ret = lfa_refuse(fflags, e);
 	if (ret)
 		return ret;
-	if (!(fflags & LFA_INV_PENDING))
-		return lfa_kernel_error(e, -ENODATA, LFA_CALL_NONE);
 
 	lfa_data_lock(&flags);
 	state = comp->state;
 	lfa_data_unlock(flags);
+	if (!(fflags & LFA_INV_PENDING)) {
+		/* Nothing staged: the prime the driver recorded is moot. */
+		if (state == LFA_STATE_PRIMED)
+			lfa_release_prime(comp, true);
+		return lfa_kernel_error(e, -ENODATA, LFA_CALL_NONE);
+	}
 	if (state != LFA_STATE_PRIMED)
 		lfa_drop_prime(comp, true);
 

@@ -520,8 +520,8 @@ static bool lfa_agent_activate_pen(const struct lfa_regs *args,
 /*
  * TF-A's record holds a sequence id, and CANCEL compares only that: once
  * the bound component is gone from the inventory, CANCEL of the id it had
- * still releases the record (a sequence id beyond the count is refused
- * first).
+ * still releases the record, even where the id is now beyond the count
+ * (as the user-space simulation's agent.py answers).
  */
 static bool lfa_agent_orphan(u64 seq_id)
 {
@@ -532,11 +532,7 @@ static bool lfa_agent_orphan(u64 seq_id)
 static void lfa_agent_cancel(struct lfa_agent_comp *comp, u64 seq_id,
 			     struct lfa_regs *res)
 {
-	if (!comp) {
-		res->a0 = LFA_INVALID_PARAMETERS;
-		return;
-	}
-	if (comp->cfg.cancel_error) {
+	if (comp && comp->cfg.cancel_error) {
 		res->a0 = comp->cfg.cancel_error;
 		return;
 	}
@@ -546,7 +542,7 @@ static void lfa_agent_cancel(struct lfa_agent_comp *comp, u64 seq_id,
 		res->a0 = LFA_SUCCESS;
 		return;
 	}
-	if (!lfa_agent_bound(comp)) {
+	if (!comp || !lfa_agent_bound(comp)) {
 		res->a0 = LFA_INVALID_PARAMETERS;
 		return;
 	}

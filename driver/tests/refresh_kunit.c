@@ -407,27 +407,42 @@ static void lfa_refresh_expect_cancel(struct kunit *test, u64 seq_id)
 
 /*
  * Issue 11 item 4: a primed component that goes from the inventory is
- * released in the firmware (LFA_CANCEL of the sequence id it had): the
- * next component's PRIME and ACTIVATE are not caught by a prime nobody
- * can see any more.
+ * released in the firmware (LFA_CANCEL of the sequence id it had, here
+ * @seq_id): the next component's PRIME and ACTIVATE are not caught by a
+ * prime nobody can see any more.
  */
-static void lfa_refresh_vanish_primed_test(struct kunit *test)
+static void lfa_refresh_vanish_primed(struct kunit *test, const char *gone,
+				      const char *next, u64 seq_id)
 {
-	struct lfa_component *rmm, *bl33;
+	struct lfa_component *comp;
 
 	lfa_refresh_start(test, "");
-	rmm = lfa_kunit_get(test, LFA_KUNIT_RMM);
-	bl33 = lfa_kunit_get(test, LFA_KUNIT_BL33);
-	KUNIT_ASSERT_EQ(test, lfa_prime(rmm), 0);
-	lfa_kunit_control(test, "remove uuid=" LFA_KUNIT_RMM "\n"
-			  "set uuid=" LFA_KUNIT_BL33 " pending=1\n");
+	lfa_kunit_control(test, lfa_kunit_fmt(test, "set uuid=%s pending=1\n",
+					      gone));
+	comp = lfa_kunit_get(test, gone);
+	KUNIT_ASSERT_EQ(test, lfa_prime(comp), 0);
+	lfa_kunit_control(test, lfa_kunit_fmt(test, "remove uuid=%s\n"
+					      "set uuid=%s pending=1\n",
+					      gone, next));
 	lfa_agent_clear_records();
 	KUNIT_EXPECT_EQ(test, lfa_refresh(LFA_EVENT_CHANGED), 0);
 	lfa_flush_removals();
-	lfa_refresh_expect_cancel(test, 0);
+	lfa_refresh_expect_cancel(test, seq_id);
 	KUNIT_EXPECT_EQ(test, lfa_component_count(), 2U);
-	KUNIT_EXPECT_EQ(test, lfa_activate(bl33), 0);
-	KUNIT_EXPECT_STREQ(test, lfa_kunit_last_error(test, bl33), "");
+	comp = lfa_kunit_get(test, next);
+	KUNIT_EXPECT_EQ(test, lfa_activate(comp), 0);
+	KUNIT_EXPECT_STREQ(test, lfa_kunit_last_error(test, comp), "");
+}
+
+static void lfa_refresh_vanish_primed_test(struct kunit *test)
+{
+	lfa_refresh_vanish_primed(test, LFA_KUNIT_RMM, LFA_KUNIT_BL33, 0);
+}
+
+/* The id it had is now beyond the count: CANCEL of it still releases. */
+static void lfa_refresh_vanish_primed_last_test(struct kunit *test)
+{
+	lfa_refresh_vanish_primed(test, LFA_KUNIT_BL33, LFA_KUNIT_RMM, 2);
 }
 
 /*
@@ -464,6 +479,7 @@ static struct kunit_case lfa_refresh_test_cases[] = {
 	KUNIT_CASE(lfa_refresh_notify_async_test),
 	KUNIT_CASE(lfa_refresh_staged_during_activation_test),
 	KUNIT_CASE(lfa_refresh_vanish_primed_test),
+	KUNIT_CASE(lfa_refresh_vanish_primed_last_test),
 	KUNIT_CASE(lfa_refresh_unpending_primed_test),
 	{}
 };

@@ -286,9 +286,13 @@ static int lfa_activate_cpu(void *data)
 		 */
 	}, res;
 	unsigned long flags;
+	u64 start;
 
 	touch_nmi_watchdog();
+	start = ktime_get_ns();
 	lfa_call(&args, &res);
+	trace_lfa_activate_call(round->seq_id, smp_processor_id(), round->skip,
+				(s64)res.a0, res.a1, ktime_get_ns() - start);
 	raw_spin_lock_irqsave(&round->lock, flags);
 	if (res.a0 && !round->x0)
 		round->x0 = (s64)res.a0;

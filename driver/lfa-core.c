@@ -3,10 +3,11 @@
  * Arm Live Firmware Activation: discovery, the inventory model, refresh in
  * place and uevents.
  *
- * Locking: lfa_drv.mutex serialises every LFA call sequence (PRIME/ACTIVATE/
- * CANCEL, a refresh, the removal of vanished components). lfa_drv.lock, a
- * spinlock, guards the list of components and their cached fields, so that
- * show() and lookups never wait for firmware. Writers of the list hold both.
+ * Locking: lfa_drv.mutex serialises every LFA call sequence (PRIME,
+ * ACTIVATE, CANCEL, a refresh, the removal of vanished components).
+ * lfa_drv.lock, a spinlock, guards the list of components and their cached
+ * fields, so that show() and look-ups never wait for firmware. Writers of
+ * the list hold both. The state of the driver is struct lfa_drv_info.
  */
 
 #define pr_fmt(fmt) "lfa: " fmt

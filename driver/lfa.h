@@ -569,7 +569,8 @@ void lfa_set_force_rendezvous(struct lfa_component *comp, bool force);
  * lfa_activate_forget() - forget the component last activated
  *
  * A driver instance starts knowing nothing of earlier activations, as a
- * freshly loaded module does. Called by lfa_core_init() with lfa_drv.mutex held.
+ * freshly loaded module does. Called by lfa_core_init() with lfa_drv.mutex
+ * held.
  */
 void lfa_activate_forget(void);
 

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Trace events of lfa.ko (events/lfa/ in tracefs; perf and trace-cmd -e
- * lfa). What they measure: how long a prime or an activation took, and how
- * long every CPU stood inside stop_machine() for an ACTIVATE round (the
- * pause the machine saw). The test build observes the driver through them
- * too, by probes on the same tracepoints.
+ * lfa). What they measure: how long a prime or an activation took, how
+ * long stop_machine() held every CPU for an ACTIVATE round (the pause the
+ * machine saw), and how long each CPU spent in the firmware's ACTIVATE.
+ * The test build observes the driver through them too, by probes on the
+ * same tracepoints.
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM lfa
@@ -109,6 +110,32 @@ TRACE_EVENT(lfa_rendezvous_exit,
 	    TP_printk("seq_id=%u cpus=%u x0=%lld again=%d duration_ns=%llu",
 		      __entry->seq_id, __entry->cpus, __entry->x0, __entry->again,
 		      __entry->duration_ns)
+);
+
+/*
+ * One CPU's ACTIVATE call, inside the stop_machine() window unless @skip:
+ * @duration_ns is the time the CPU spent in the firmware (the holding pen
+ * included), its timestamp when it left.
+ */
+TRACE_EVENT(lfa_activate_call,
+	    TP_PROTO(u32 seq_id, unsigned int cpu, bool skip, s64 x0, u64 x1,
+		     u64 duration_ns),
+	    TP_ARGS(seq_id, cpu, skip, x0, x1, duration_ns),
+	    TP_STRUCT__entry(__field(u32, seq_id)
+			     __field(unsigned int, cpu)
+			     __field(bool, skip)
+			     __field(s64, x0)
+			     __field(u64, x1)
+			     __field(u64, duration_ns)),
+	    TP_fast_assign(__entry->seq_id = seq_id;
+			   __entry->cpu = cpu;
+			   __entry->skip = skip;
+			   __entry->x0 = x0;
+			   __entry->x1 = x1;
+			   __entry->duration_ns = duration_ns;),
+	    TP_printk("seq_id=%u cpu=%u skip=%d x0=%lld x1=0x%llx duration_ns=%llu",
+		      __entry->seq_id, __entry->cpu, __entry->skip, __entry->x0,
+		      __entry->x1, __entry->duration_ns)
 );
 
 /* A uevent of a component; @envp its LFA_* variables (NULL: none). */

@@ -4,8 +4,9 @@
  * probes on the same tracepoints perf and trace-cmd read: one start and one
  * end per prime or activation (action, result, duration), one enter/exit
  * pair per stop_machine() window of an ACTIVATE round (online CPUs, x0,
- * call-again, duration), and one lfa_sysfs_notify per change of "state" or
- * "activation_pending" (the sysfs_notify() a poll() waits for).
+ * call-again, duration) and one ACTIVATE call event per CPU in it, and one
+ * lfa_sysfs_notify per change of "state" or "activation_pending" (the
+ * sysfs_notify() a poll() waits for).
  */
 #include <linux/cpumask.h>
 #include <linux/spinlock.h>
@@ -19,13 +20,14 @@
 
 /**
  * struct lfa_trace_rec - one event a probe saw
- * @name: "start", "end", "enter", "exit" or "notify"
+ * @name: "start", "end", "enter", "exit", "call" or "notify"
  * @uuid: the component (sequence and notify events)
  * @text: the action of a sequence, the attribute of a notification
- * @value: result of "end", cpus of "enter"/"exit", value of "notify"
- * @x0: x0 of "exit"
- * @again: call-again of "exit"
- * @duration_ns: of "end" and "exit"
+ * @value: result of "end", cpus of "enter"/"exit", cpu of "call", value
+ *	   of "notify"
+ * @x0: x0 of "exit" and "call"
+ * @again: call-again of "exit", skip of "call"
+ * @duration_ns: of "end", "exit" and "call"
  */
 struct lfa_trace_rec {
 	const char *name;
@@ -98,6 +100,20 @@ static void lfa_trace_exit_probe(void *data, u32 seq_id, unsigned int cpus,
 	lfa_trace_add(&rec);
 }
 
+static void lfa_trace_call_probe(void *data, u32 seq_id, unsigned int cpu,
+				 bool skip, s64 x0, u64 x1, u64 duration_ns)
+{
+	struct lfa_trace_rec rec = {
+		.name = "call",
+		.value = cpu,
+		.x0 = x0,
+		.again = skip,
+		.duration_ns = duration_ns,
+	};
+
+	lfa_trace_add(&rec);
+}
+
 static void lfa_trace_notify_probe(void *data, const uuid_t *uuid,
 				   const char *attr, int value)
 {
@@ -124,6 +140,8 @@ static void lfa_trace_attach(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, ret, 0);
 	ret = register_trace_lfa_rendezvous_exit(lfa_trace_exit_probe, NULL);
 	KUNIT_ASSERT_EQ(test, ret, 0);
+	ret = register_trace_lfa_activate_call(lfa_trace_call_probe, NULL);
+	KUNIT_ASSERT_EQ(test, ret, 0);
 	ret = register_trace_lfa_sysfs_notify(lfa_trace_notify_probe, NULL);
 	KUNIT_ASSERT_EQ(test, ret, 0);
 	lfa_trace_attached = true;
@@ -141,6 +159,7 @@ static void lfa_trace_exit(struct kunit *test)
 	unregister_trace_lfa_sequence_end(lfa_trace_end_probe, NULL);
 	unregister_trace_lfa_rendezvous_enter(lfa_trace_enter_probe, NULL);
 	unregister_trace_lfa_rendezvous_exit(lfa_trace_exit_probe, NULL);
+	unregister_trace_lfa_activate_call(lfa_trace_call_probe, NULL);
 	unregister_trace_lfa_sysfs_notify(lfa_trace_notify_probe, NULL);
 	tracepoint_synchronize_unregister();
 	lfa_kunit_exit(test);
@@ -250,6 +269,9 @@ static void lfa_trace_rendezvous_test(struct kunit *test)
 	}
 	KUNIT_EXPECT_EQ(test, exits, 3U);
 	KUNIT_EXPECT_EQ(test, lfa_trace_count(test, "enter"), 3U);
+	/* Every CPU's own ACTIVATE call, in each of the 3 windows. */
+	KUNIT_EXPECT_EQ(test, lfa_trace_count(test, "call"),
+			3 * num_online_cpus());
 
 	comp = lfa_kunit_get(test, LFA_KUNIT_BMC);
 	lfa_set_force_rendezvous(comp, false);
@@ -257,6 +279,7 @@ static void lfa_trace_rendezvous_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, lfa_activate(comp), 0);
 	KUNIT_EXPECT_EQ(test, lfa_trace_count(test, "enter"), 0U);
 	KUNIT_EXPECT_EQ(test, lfa_trace_count(test, "exit"), 0U);
+	KUNIT_EXPECT_EQ(test, lfa_trace_count(test, "call"), 1U);
 }
 
 /* The "notify" events of @attr for @uuid, their values, as a string. */

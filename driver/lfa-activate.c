@@ -14,6 +14,7 @@
 #include <linux/delay.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
+#include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/nmi.h>
@@ -22,6 +23,8 @@
 #include <linux/stop_machine.h>
 
 #include "lfa.h"
+#include "lfa-drv.h"
+#include "lfa_trace.h"
 
 unsigned int lfa_prime_budget_ms = 30000;
 module_param_named(prime_budget_ms, lfa_prime_budget_ms, uint, 0644);
@@ -119,14 +122,9 @@ int lfa_format_error(const struct lfa_error *e, char *buf, size_t size)
 }
 EXPORT_SYMBOL_IF_KUNIT(lfa_format_error);
 
-/* The component last activated, for TF-A's stale in-progress record. */
-static uuid_t lfa_prev_uuid;
-static u32 lfa_prev_seq;
-static bool lfa_prev_valid;
-
 void lfa_activate_forget(void)
 {
-	lfa_prev_valid = false;
+	lfa_drv.prev_valid = false;
 }
 
 /* A failure the firmware reported. */
@@ -157,13 +155,18 @@ static s64 lfa_issue_cancel(u32 seq_id)
 	return (s64)res.a0;
 }
 
+/* Every change of "state" wakes its poll()ers. */
 static void lfa_set_state(struct lfa_component *comp, enum lfa_state state)
 {
 	unsigned long flags;
+	bool changed;
 
 	lfa_data_lock(&flags);
+	changed = comp->state != state;
 	comp->state = state;
 	lfa_data_unlock(flags);
+	if (changed)
+		lfa_attr_changed(comp, "state", state);
 }
 
 /* Stop a sequence: LFA_CANCEL, then the kernel's error. */
@@ -245,13 +248,17 @@ static int lfa_primed(struct lfa_component *comp, u32 seq_id,
 		      enum lfa_state next, struct lfa_error *e)
 {
 	bool signalled = fatal_signal_pending(current);
+	enum lfa_state state;
 	unsigned long flags;
 	bool stop;
 
 	lfa_data_lock(&flags);
 	stop = signalled || comp->cancel || lfa_stopping();
-	comp->state = stop ? LFA_STATE_IDLE : next;
+	state = stop ? LFA_STATE_IDLE : next;
+	comp->state = state;
 	lfa_data_unlock(flags);
+	/* From "priming": a change. */
+	lfa_attr_changed(comp, "state", state);
 	if (stop)
 		return lfa_abort(seq_id, -ECANCELED, LFA_CALL_PRIME, e);
 	return 0;
@@ -279,9 +286,13 @@ static int lfa_activate_cpu(void *data)
 		 */
 	}, res;
 	unsigned long flags;
+	u64 start;
 
 	touch_nmi_watchdog();
+	start = ktime_get_ns();
 	lfa_call(&args, &res);
+	trace_lfa_activate_call(round->seq_id, smp_processor_id(), round->skip,
+				(s64)res.a0, res.a1, ktime_get_ns() - start);
 	raw_spin_lock_irqsave(&round->lock, flags);
 	if (res.a0 && !round->x0)
 		round->x0 = (s64)res.a0;
@@ -311,8 +322,14 @@ static int lfa_activate_loop(u32 seq_id, bool rendezvous, struct lfa_error *e)
 		};
 		raw_spin_lock_init(&round.lock);
 		if (rendezvous) {
+			u64 start = ktime_get_ns();
+
+			trace_lfa_rendezvous_enter(seq_id, num_online_cpus());
 			ret = stop_machine(lfa_activate_cpu, &round,
 					   cpu_online_mask);
+			trace_lfa_rendezvous_exit(seq_id, num_online_cpus(),
+						  round.x0, round.again,
+						  ktime_get_ns() - start);
 			if (ret)
 				return lfa_kernel_error(e, ret,
 							LFA_CALL_ACTIVATE);
@@ -337,9 +354,9 @@ static int lfa_activate_loop(u32 seq_id, bool rendezvous, struct lfa_error *e)
 static int lfa_recheck(struct lfa_component *comp, u32 *seq_id, u64 *fflags,
 		       struct lfa_error *e)
 {
+	bool retried = false, pending_changed;
 	struct lfa_regs res;
 	unsigned long flags;
-	bool retried = false;
 	uuid_t uuid;
 	int ret;
 
@@ -365,10 +382,14 @@ again:
 		goto again;
 	}
 	lfa_data_lock(&flags);
+	pending_changed = (comp->flags ^ res.a3) & LFA_INV_PENDING;
 	comp->flags = res.a3;
 	comp->current_version = res.a4;
 	comp->pending_version = res.a5;
 	lfa_data_unlock(flags);
+	if (pending_changed)
+		lfa_attr_changed(comp, "activation_pending",
+				 !!(res.a3 & LFA_INV_PENDING));
 	*fflags = res.a3;
 	return 0;
 }
@@ -383,36 +404,61 @@ static int lfa_refuse(u64 fflags, struct lfa_error *e)
 	return 0;
 }
 
+static u32 lfa_seq_id(struct lfa_component *comp)
+{
+	unsigned long flags;
+	u32 seq_id;
+
+	lfa_data_lock(&flags);
+	seq_id = comp->seq_id;
+	lfa_data_unlock(flags);
+	return seq_id;
+}
+
 /* Whether this failure is TF-A's stale in-progress record. */
 static bool lfa_stale_record(struct lfa_component *comp,
 			     const struct lfa_error *e)
 {
 	return e->firmware && e->call == LFA_CALL_ACTIVATE &&
-	       e->x0 == LFA_INVALID_PARAMETERS && lfa_prev_valid &&
-	       !uuid_equal(&lfa_prev_uuid, &comp->uuid);
+	       e->x0 == LFA_INVALID_PARAMETERS && lfa_drv.prev_valid &&
+	       !uuid_equal(&lfa_drv.prev_uuid, &comp->uuid);
 }
 
 /* CANCEL of the previous activation's sequence id releases the record. */
 static void lfa_release_stale_record(struct lfa_component *comp)
 {
 	struct lfa_component *prev;
-	u32 seq_id = lfa_prev_seq;
-	unsigned long flags;
+	u32 seq_id = lfa_drv.prev_seq;
 	s64 x0;
 
-	prev = lfa_component_find(&lfa_prev_uuid);
+	prev = lfa_component_find(&lfa_drv.prev_uuid);
 	if (prev) {
-		lfa_data_lock(&flags);
-		seq_id = prev->seq_id;
-		lfa_data_unlock(flags);
+		seq_id = lfa_seq_id(prev);
 		lfa_component_put(prev);
 	}
-	lfa_prev_valid = false;
+	lfa_drv.prev_valid = false;
 	x0 = lfa_issue_cancel(seq_id);
 	/* A known firmware bug, not news on every activation. */
 	pr_warn_once("ACTIVATE answered INVALID_PARAMETERS right after PRIME: the firmware may have kept the in-progress record of the previous activation (TF-A); cancelling it and retrying once\n");
 	pr_debug("%pUb: LFA_CANCEL(%u) of %pUb returned %lld, retrying\n",
-		 &comp->uuid, seq_id, &lfa_prev_uuid, x0);
+		 &comp->uuid, seq_id, &lfa_drv.prev_uuid, x0);
+}
+
+void lfa_release_prime(struct lfa_component *comp, bool event)
+{
+	u32 seq_id = lfa_seq_id(comp);
+	s64 x0;
+
+	x0 = lfa_issue_cancel(seq_id);
+	if (x0)
+		pr_warn("%pUb: LFA_CANCEL(%u) of its prime failed: %lld\n",
+			&comp->uuid, seq_id, x0);
+	lfa_set_state(comp, LFA_STATE_IDLE);
+	if (event)
+		lfa_send_event(comp, LFA_EVENT_CHANGED, NULL, 0);
+	/* That CANCEL released a record the previous activation kept. */
+	if (lfa_drv.prev_valid && uuid_equal(&lfa_drv.prev_uuid, &comp->uuid))
+		lfa_drv.prev_valid = false;
 }
 
 /*
@@ -423,26 +469,11 @@ static void lfa_release_stale_record(struct lfa_component *comp)
 static void lfa_drop_prime(struct lfa_component *comp, bool event)
 {
 	struct lfa_component *other;
-	unsigned long flags;
-	u32 seq_id;
-	s64 x0;
 
 	other = lfa_find_primed(comp);
 	if (!other)
 		return;
-	lfa_data_lock(&flags);
-	seq_id = other->seq_id;
-	lfa_data_unlock(flags);
-	x0 = lfa_issue_cancel(seq_id);
-	if (x0)
-		pr_warn("%pUb: LFA_CANCEL(%u) of its prime failed: %lld\n",
-			&other->uuid, seq_id, x0);
-	lfa_set_state(other, LFA_STATE_IDLE);
-	if (event)
-		lfa_send_event(other, LFA_EVENT_CHANGED, NULL, 0);
-	/* That CANCEL released a record the previous activation kept. */
-	if (lfa_prev_valid && uuid_equal(&lfa_prev_uuid, &other->uuid))
-		lfa_prev_valid = false;
+	lfa_release_prime(other, event);
 	lfa_component_put(other);
 }
 
@@ -479,23 +510,24 @@ again:
 	ret = lfa_refuse(fflags, e);
 	if (ret)
 		return ret;
-	if (!(fflags & LFA_INV_PENDING))
-		return lfa_kernel_error(e, -ENODATA, LFA_CALL_NONE);
 
 	lfa_data_lock(&flags);
 	state = comp->state;
 	lfa_data_unlock(flags);
+	if (!(fflags & LFA_INV_PENDING)) {
+		/* Nothing staged: the prime the driver recorded is moot. */
+		if (state == LFA_STATE_PRIMED)
+			lfa_release_prime(comp, true);
+		return lfa_kernel_error(e, -ENODATA, LFA_CALL_NONE);
+	}
 	if (state != LFA_STATE_PRIMED)
 		lfa_drop_prime(comp, true);
 
-	lfa_data_lock(&flags);
 	if (state != LFA_STATE_PRIMED) {
-		comp->state = LFA_STATE_PRIMING;
+		lfa_data_lock(&flags);
 		comp->cancel = false;
-	}
-	lfa_data_unlock(flags);
-
-	if (state != LFA_STATE_PRIMED) {
+		lfa_data_unlock(flags);
+		lfa_set_state(comp, LFA_STATE_PRIMING);
 		ret = lfa_prime_loop(comp, seq_id, e);
 		if (ret) {
 			lfa_set_state(comp, LFA_STATE_IDLE);
@@ -541,9 +573,9 @@ again:
 	if (ret && e->firmware && e->call == LFA_CALL_ACTIVATE)
 		lfa_issue_cancel(seq_id);
 	if (!ret) {
-		lfa_prev_uuid = comp->uuid;
-		lfa_prev_seq = seq_id;
-		lfa_prev_valid = true;
+		lfa_drv.prev_uuid = comp->uuid;
+		lfa_drv.prev_seq = seq_id;
+		lfa_drv.prev_valid = true;
 	}
 	return ret;
 }
@@ -588,6 +620,7 @@ static int lfa_sequence(struct lfa_component *comp, bool activate, bool wait)
 {
 	const char *action = activate ? "activate" : "prime";
 	struct lfa_error e = { 0 };
+	u64 start;
 	int ret;
 
 	ret = wait ? lfa_wait_sequence() : lfa_lock_sequence();
@@ -598,6 +631,8 @@ static int lfa_sequence(struct lfa_component *comp, bool activate, bool wait)
 		lfa_unlock_sequence();
 		return -ENODEV;
 	}
+	start = ktime_get_ns();
+	trace_lfa_sequence_start(&comp->uuid, lfa_seq_id(comp), action);
 	lfa_set_error(comp, &e);
 	ret = lfa_run(comp, activate, &e);
 	if (ret) {
@@ -623,6 +658,8 @@ static int lfa_sequence(struct lfa_component *comp, bool activate, bool wait)
 	} else {
 		lfa_send_event(comp, LFA_EVENT_PRIMED, action, 0);
 	}
+	trace_lfa_sequence_end(&comp->uuid, lfa_seq_id(comp), action, ret,
+			       ktime_get_ns() - start);
 	lfa_unlock_sequence();
 	return ret;
 }
@@ -690,8 +727,8 @@ int lfa_cancel(struct lfa_component *comp)
 		lfa_send_event(comp, LFA_EVENT_CHANGED, NULL, 0);
 	}
 	/* A CANCEL of the previous activation's id released its record. */
-	if (lfa_prev_valid && uuid_equal(&lfa_prev_uuid, &comp->uuid))
-		lfa_prev_valid = false;
+	if (lfa_drv.prev_valid && uuid_equal(&lfa_drv.prev_uuid, &comp->uuid))
+		lfa_drv.prev_valid = false;
 out_unlock:
 	lfa_unlock_sequence();
 	return ret;

@@ -3,10 +3,11 @@
  * Arm Live Firmware Activation: discovery, the inventory model, refresh in
  * place and uevents.
  *
- * Locking: lfa_mutex serialises every LFA call sequence (PRIME/ACTIVATE/
- * CANCEL, a refresh, the removal of vanished components). lfa_lock, a
- * spinlock, guards the list of components and their cached fields, so that
- * show() and lookups never wait for firmware. Writers of the list hold both.
+ * Locking: lfa_drv.mutex serialises every LFA call sequence (PRIME,
+ * ACTIVATE, CANCEL, a refresh, the removal of vanished components).
+ * lfa_drv.lock, a spinlock, guards the list of components and their cached
+ * fields, so that show() and look-ups never wait for firmware. Writers of
+ * the list hold both. The state of the driver is struct lfa_drv_info.
  */
 
 #define pr_fmt(fmt) "lfa: " fmt
@@ -23,34 +24,26 @@
 #include <linux/workqueue.h>
 
 #include "lfa.h"
-#include "tests/lfa-test-agent.h"
+#include "lfa-drv.h"
+
+#define CREATE_TRACE_POINTS
+#include "lfa_trace.h"
 
 /* More components than any platform has: a count above is register garbage. */
 #define LFA_MAX_COMPONENTS	1024
 
-static DEFINE_MUTEX(lfa_mutex);
-static DEFINE_SPINLOCK(lfa_lock);
-static LIST_HEAD(lfa_components);
-/* Vanished components waiting for lfa_sweep_work (under lfa_lock). */
-static LIST_HEAD(lfa_graveyard);
-static struct kset *lfa_kset;
-static struct workqueue_struct *lfa_wq;
-static lfa_invoke_fn lfa_invoke;
-static u32 lfa_version_x0;
-/*
- * A store-update notification waits for the running sequence, whose own
- * refresh may read the new image first: that refresh reports it as
- * "store-updated" then, not as "changed".
- */
-static atomic_t lfa_store_updated = ATOMIC_INIT(0);
-/* Bound notification devices: while none, pending is read live. */
-static atomic_t lfa_notifiers = ATOMIC_INIT(0);
-/* The "extensions" parameter as lfa_core_init() found it. */
-static bool lfa_ext_mode = true;
-/* lfa_core_exit() runs: every sequence stops (under lfa_lock). */
-static bool lfa_exiting;
-/* Counts notifications, so that each tries a component once. */
-static unsigned int lfa_auto_gen;
+static void lfa_sweep(struct work_struct *work);
+
+struct lfa_drv_info lfa_drv = {
+	.mutex = __MUTEX_INITIALIZER(lfa_drv.mutex),
+	.lock = __SPIN_LOCK_UNLOCKED(lfa_drv.lock),
+	.components = LIST_HEAD_INIT(lfa_drv.components),
+	.graveyard = LIST_HEAD_INIT(lfa_drv.graveyard),
+	.sweep_work = __WORK_INITIALIZER(lfa_drv.sweep_work, lfa_sweep),
+	.store_updated = ATOMIC_INIT(0),
+	.notifiers = ATOMIC_INIT(0),
+	.ext = true,
+};
 
 bool lfa_extensions = true;
 module_param_named(extensions, lfa_extensions, bool, 0444);
@@ -60,13 +53,13 @@ EXPORT_SYMBOL_IF_KUNIT(lfa_extensions);
 
 bool lfa_ext(void)
 {
-	return READ_ONCE(lfa_ext_mode);
+	return READ_ONCE(lfa_drv.ext);
 }
 EXPORT_SYMBOL_IF_KUNIT(lfa_ext);
 
 bool lfa_stopping(void)
 {
-	return READ_ONCE(lfa_exiting);
+	return READ_ONCE(lfa_drv.exiting);
 }
 
 void lfa_set_notifier_bound(bool bound)
@@ -74,10 +67,10 @@ void lfa_set_notifier_bound(bool bound)
 	int ret;
 
 	if (!bound) {
-		atomic_dec(&lfa_notifiers);
+		atomic_dec(&lfa_drv.notifiers);
 		return;
 	}
-	atomic_inc(&lfa_notifiers);
+	atomic_inc(&lfa_drv.notifiers);
 	/*
 	 * A store update after the inventory was read and before the
 	 * notification could be delivered must not wait for the next one:
@@ -88,9 +81,6 @@ void lfa_set_notifier_bound(bool bound)
 		pr_warn("refresh after binding the notification failed: %d\n",
 			ret);
 }
-
-static void lfa_sweep(struct work_struct *work);
-static DECLARE_WORK(lfa_sweep_work, lfa_sweep);
 
 /* One inventory entry as read, before it is applied. */
 struct lfa_entry {
@@ -103,25 +93,25 @@ struct lfa_entry {
 
 void lfa_call(const struct lfa_regs *args, struct lfa_regs *res)
 {
-	lfa_invoke(args, res);
+	lfa_conduit_ops.invoke(args, res);
 }
 
-void lfa_data_lock(unsigned long *flags) __acquires(lfa_lock)
+void lfa_data_lock(unsigned long *flags) __acquires(&lfa_drv.lock)
 {
-	spin_lock_irqsave(&lfa_lock, *flags);
+	spin_lock_irqsave(&lfa_drv.lock, *flags);
 }
 
-void lfa_data_unlock(unsigned long flags) __releases(lfa_lock)
+void lfa_data_unlock(unsigned long flags) __releases(&lfa_drv.lock)
 {
-	spin_unlock_irqrestore(&lfa_lock, flags);
+	spin_unlock_irqrestore(&lfa_drv.lock, flags);
 }
 
 int lfa_lock_sequence(void)
 {
-	if (!mutex_trylock(&lfa_mutex))
+	if (!mutex_trylock(&lfa_drv.mutex))
 		return -EBUSY;
-	if (!lfa_kset) {
-		mutex_unlock(&lfa_mutex);
+	if (!lfa_drv.kset) {
+		mutex_unlock(&lfa_drv.mutex);
 		return -ENODEV;
 	}
 	return 0;
@@ -129,9 +119,9 @@ int lfa_lock_sequence(void)
 
 int lfa_wait_sequence(void)
 {
-	mutex_lock(&lfa_mutex);
-	if (!lfa_kset) {
-		mutex_unlock(&lfa_mutex);
+	mutex_lock(&lfa_drv.mutex);
+	if (!lfa_drv.kset) {
+		mutex_unlock(&lfa_drv.mutex);
 		return -ENODEV;
 	}
 	return 0;
@@ -139,21 +129,14 @@ int lfa_wait_sequence(void)
 
 void lfa_unlock_sequence(void)
 {
-	mutex_unlock(&lfa_mutex);
+	mutex_unlock(&lfa_drv.mutex);
 }
 
 u32 lfa_version(void)
 {
-	return READ_ONCE(lfa_version_x0);
+	return READ_ONCE(lfa_drv.version);
 }
 EXPORT_SYMBOL_IF_KUNIT(lfa_version);
-
-static void lfa_record_uevent(enum kobject_action action, const uuid_t *uuid,
-			      char *envp[])
-{
-	if (IS_ENABLED(CONFIG_LFA_TEST_AGENT))
-		lfa_agent_record_uevent(action, uuid, envp);
-}
 
 static const char * const lfa_event_names[] = {
 	[LFA_EVENT_STORE_UPDATED] = "store-updated",
@@ -187,7 +170,7 @@ void lfa_send_event(struct lfa_component *comp, enum lfa_event event,
 	}
 	envp[n] = NULL;
 	kobject_uevent_env(&comp->kobj, KOBJ_CHANGE, envp);
-	lfa_record_uevent(KOBJ_CHANGE, &comp->uuid, envp);
+	trace_lfa_uevent(&comp->uuid, KOBJ_CHANGE, envp);
 }
 
 int lfa_read_entry(u32 seq_id, uuid_t *uuid, struct lfa_regs *res)
@@ -263,7 +246,7 @@ static struct lfa_component *lfa_find_locked(const uuid_t *uuid)
 {
 	struct lfa_component *comp;
 
-	list_for_each_entry(comp, &lfa_components, node)
+	list_for_each_entry(comp, &lfa_drv.components, node)
 		if (uuid_equal(&comp->uuid, uuid))
 			return comp;
 	return NULL;
@@ -272,16 +255,16 @@ static struct lfa_component *lfa_find_locked(const uuid_t *uuid)
 /*
  * A component that vanished and is back before lfa_sweep() deleted it: its
  * directory still exists (a new one would fail with -EEXIST), and user
- * space has seen no "remove". Take it back (under lfa_lock).
+ * space has seen no "remove". Take it back (under lfa_drv.lock).
  */
 static struct lfa_component *lfa_revive_locked(const uuid_t *uuid)
 {
 	struct lfa_component *comp;
 
-	list_for_each_entry(comp, &lfa_graveyard, node) {
+	list_for_each_entry(comp, &lfa_drv.graveyard, node) {
 		if (!uuid_equal(&comp->uuid, uuid))
 			continue;
-		list_move_tail(&comp->node, &lfa_components);
+		list_move_tail(&comp->node, &lfa_drv.components);
 		comp->removed = false;
 		comp->cancel = false;
 		return comp;
@@ -289,7 +272,7 @@ static struct lfa_component *lfa_revive_locked(const uuid_t *uuid)
 	return NULL;
 }
 
-/* Which change uevent an updated entry owes, or -1 (under lfa_lock). */
+/* Which change uevent an updated entry owes, or -1 (under lfa_drv.lock). */
 static int lfa_update_locked(struct lfa_component *comp, u32 seq_id,
 			     const struct lfa_entry *e, enum lfa_event why)
 {
@@ -300,6 +283,7 @@ static int lfa_update_locked(struct lfa_component *comp, u32 seq_id,
 	/* The ABI's "store-updated": it became pending, or a newer image. */
 	new_image = pending &&
 		    (!was_pending || comp->pending_version != e->pending_version);
+	comp->pending_changed = was_pending != pending;
 	changed = comp->seq_id != seq_id || comp->flags != e->flags ||
 		  comp->current_version != e->current_version ||
 		  comp->pending_version != e->pending_version;
@@ -330,7 +314,7 @@ static int lfa_component_add(u32 seq_id, const struct lfa_entry *e)
 	comp->event = -1;
 	comp->seen = true;
 	INIT_LIST_HEAD(&comp->node);
-	comp->kobj.kset = lfa_kset;
+	comp->kobj.kset = lfa_drv.kset;
 	/* The default groups create every file before the "add" uevent. */
 	ret = kobject_init_and_add(&comp->kobj, &lfa_component_ktype, NULL,
 				   "%pUb", &comp->uuid);
@@ -339,12 +323,12 @@ static int lfa_component_add(u32 seq_id, const struct lfa_entry *e)
 		kobject_put(&comp->kobj);
 		return ret;
 	}
-	spin_lock_irqsave(&lfa_lock, flags);
-	list_add_tail(&comp->node, &lfa_components);
-	spin_unlock_irqrestore(&lfa_lock, flags);
+	spin_lock_irqsave(&lfa_drv.lock, flags);
+	list_add_tail(&comp->node, &lfa_drv.components);
+	spin_unlock_irqrestore(&lfa_drv.lock, flags);
 	if (lfa_ext()) {
 		kobject_uevent(&comp->kobj, KOBJ_ADD);
-		lfa_record_uevent(KOBJ_ADD, &comp->uuid, NULL);
+		trace_lfa_uevent(&comp->uuid, KOBJ_ADD, NULL);
 	}
 	return 0;
 }
@@ -352,7 +336,7 @@ static int lfa_component_add(u32 seq_id, const struct lfa_entry *e)
 /*
  * Remove vanished components. A kobject cannot be deleted from inside its
  * own store() (kernfs waits for that very handler), and an activation's
- * refresh runs in one: so this runs as work. It takes lfa_mutex, so an
+ * refresh runs in one: so this runs as work. It takes lfa_drv.mutex, so an
  * "activated" uevent is sent before the component's "remove".
  */
 static void lfa_sweep_list(void)
@@ -361,15 +345,15 @@ static void lfa_sweep_list(void)
 	unsigned long flags;
 	LIST_HEAD(dead);
 
-	spin_lock_irqsave(&lfa_lock, flags);
-	list_splice_init(&lfa_graveyard, &dead);
-	spin_unlock_irqrestore(&lfa_lock, flags);
+	spin_lock_irqsave(&lfa_drv.lock, flags);
+	list_splice_init(&lfa_drv.graveyard, &dead);
+	spin_unlock_irqrestore(&lfa_drv.lock, flags);
 
 	list_for_each_entry_safe(comp, tmp, &dead, node) {
 		list_del_init(&comp->node);
 		if (lfa_ext()) {
 			kobject_uevent(&comp->kobj, KOBJ_REMOVE);
-			lfa_record_uevent(KOBJ_REMOVE, &comp->uuid, NULL);
+			trace_lfa_uevent(&comp->uuid, KOBJ_REMOVE, NULL);
 		}
 		kobject_del(&comp->kobj);
 		kobject_put(&comp->kobj);
@@ -378,20 +362,20 @@ static void lfa_sweep_list(void)
 
 static void lfa_sweep(struct work_struct *work)
 {
-	mutex_lock(&lfa_mutex);
+	mutex_lock(&lfa_drv.mutex);
 	lfa_sweep_list();
-	mutex_unlock(&lfa_mutex);
+	mutex_unlock(&lfa_drv.mutex);
 }
 
 void lfa_flush_removals(void)
 {
 	struct workqueue_struct *wq;
 
-	mutex_lock(&lfa_mutex);
-	wq = lfa_wq;
-	mutex_unlock(&lfa_mutex);
+	mutex_lock(&lfa_drv.mutex);
+	wq = lfa_drv.wq;
+	mutex_unlock(&lfa_drv.mutex);
 	if (wq)
-		flush_work(&lfa_sweep_work);
+		flush_work(&lfa_drv.sweep_work);
 }
 EXPORT_SYMBOL_IF_KUNIT(lfa_flush_removals);
 
@@ -409,8 +393,8 @@ static int lfa_apply(struct lfa_entry *entries, u32 count, enum lfa_event why,
 	int ret = 0, err;
 	u32 i;
 
-	spin_lock_irqsave(&lfa_lock, flags);
-	list_for_each_entry(comp, &lfa_components, node) {
+	spin_lock_irqsave(&lfa_drv.lock, flags);
+	list_for_each_entry(comp, &lfa_drv.components, node) {
 		comp->seen = false;
 		comp->event = -1;
 	}
@@ -426,18 +410,18 @@ static int lfa_apply(struct lfa_entry *entries, u32 count, enum lfa_event why,
 						LFA_EVENT_STORE_UPDATED : why);
 		entries[i].matched = true;
 	}
-	list_for_each_entry_safe(comp, tmp, &lfa_components, node) {
+	list_for_each_entry_safe(comp, tmp, &lfa_drv.components, node) {
 		if (comp->seen)
 			continue;
 		comp->removed = true;
 		comp->cancel = true;
-		list_move_tail(&comp->node, &lfa_graveyard);
+		list_move_tail(&comp->node, &lfa_drv.graveyard);
 		retired = true;
 	}
-	spin_unlock_irqrestore(&lfa_lock, flags);
+	spin_unlock_irqrestore(&lfa_drv.lock, flags);
 
 	if (retired)
-		queue_work(lfa_wq, &lfa_sweep_work);
+		queue_work(lfa_drv.wq, &lfa_drv.sweep_work);
 
 	for (i = 0; i < count; i++) {
 		if (entries[i].matched)
@@ -449,6 +433,43 @@ static int lfa_apply(struct lfa_entry *entries, u32 count, enum lfa_event why,
 	return ret;
 }
 
+static bool lfa_is_primed(struct lfa_component *comp, bool *pending)
+{
+	unsigned long flags;
+	bool primed;
+
+	spin_lock_irqsave(&lfa_drv.lock, flags);
+	primed = comp->state == LFA_STATE_PRIMED;
+	*pending = comp->flags & LFA_INV_PENDING;
+	spin_unlock_irqrestore(&lfa_drv.lock, flags);
+	return primed;
+}
+
+/*
+ * "primed" is the driver's record of the firmware's: an inventory that no
+ * longer lists the component, or lists it without a pending image, ends
+ * it. The prime is released (LFA_CANCEL of the sequence id it had), so
+ * that it does not catch the next component's PRIME and ACTIVATE. The
+ * lists change only under lfa_drv.mutex, which is held.
+ */
+static void lfa_check_primes(void)
+{
+	struct lfa_component *comp;
+	bool pending;
+
+	list_for_each_entry(comp, &lfa_drv.graveyard, node)
+		if (lfa_is_primed(comp, &pending))
+			lfa_release_prime(comp, false);
+	list_for_each_entry(comp, &lfa_drv.components, node) {
+		if (!lfa_is_primed(comp, &pending) || pending)
+			continue;
+		lfa_release_prime(comp, false);
+		/* One "changed" for the entry and the state together. */
+		if (comp->event < 0)
+			comp->event = LFA_EVENT_CHANGED;
+	}
+}
+
 int lfa_refresh_locked(enum lfa_event why, struct lfa_component *skip)
 {
 	struct lfa_component *comp;
@@ -456,20 +477,27 @@ int lfa_refresh_locked(enum lfa_event why, struct lfa_component *skip)
 	u32 count;
 	int ret;
 
-	lockdep_assert_held(&lfa_mutex);
-	if (atomic_xchg(&lfa_store_updated, 0))
+	lockdep_assert_held(&lfa_drv.mutex);
+	if (atomic_xchg(&lfa_drv.store_updated, 0))
 		why = LFA_EVENT_STORE_UPDATED;
 	ret = lfa_read_inventory(&entries, &count);
 	if (ret)
 		return ret;
 	ret = lfa_apply(entries, count, why, skip);
 	kfree(entries);
+	lfa_check_primes();
 
 	/*
-	 * The list changes only under lfa_mutex, which is held: walk it
-	 * without the spinlock, since kobject_uevent_env() sleeps.
+	 * The list changes only under lfa_drv.mutex, which is held: walk it
+	 * without the spinlock, since kobject_uevent_env() and sysfs_notify()
+	 * sleep. The flags change under the mutex too.
 	 */
-	list_for_each_entry(comp, &lfa_components, node) {
+	list_for_each_entry(comp, &lfa_drv.components, node) {
+		if (comp->pending_changed) {
+			comp->pending_changed = false;
+			lfa_attr_changed(comp, "activation_pending",
+					 !!(comp->flags & LFA_INV_PENDING));
+		}
 		/* @skip keeps a store-updated it is owed, for the caller. */
 		if (comp == skip && comp->event == LFA_EVENT_STORE_UPDATED)
 			continue;
@@ -484,10 +512,10 @@ int lfa_refresh(enum lfa_event why)
 {
 	int ret;
 
-	if (mutex_lock_interruptible(&lfa_mutex))
+	if (mutex_lock_interruptible(&lfa_drv.mutex))
 		return -EINTR;
-	ret = lfa_kset ? lfa_refresh_locked(why, NULL) : -ENODEV;
-	mutex_unlock(&lfa_mutex);
+	ret = lfa_drv.kset ? lfa_refresh_locked(why, NULL) : -ENODEV;
+	mutex_unlock(&lfa_drv.mutex);
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(lfa_refresh);
@@ -502,8 +530,8 @@ static struct lfa_component *lfa_auto_next(unsigned int gen)
 	struct lfa_component *comp, *found = NULL;
 	unsigned long flags;
 
-	spin_lock_irqsave(&lfa_lock, flags);
-	list_for_each_entry(comp, &lfa_components, node) {
+	spin_lock_irqsave(&lfa_drv.lock, flags);
+	list_for_each_entry(comp, &lfa_drv.components, node) {
 		if (comp->removed || !comp->auto_activate ||
 		    comp->auto_gen == gen ||
 		    !(comp->flags & LFA_INV_CAPABLE) ||
@@ -514,7 +542,7 @@ static struct lfa_component *lfa_auto_next(unsigned int gen)
 		found = comp;
 		break;
 	}
-	spin_unlock_irqrestore(&lfa_lock, flags);
+	spin_unlock_irqrestore(&lfa_drv.lock, flags);
 	return found;
 }
 
@@ -525,9 +553,9 @@ static void lfa_auto_activate_all(void)
 	unsigned int gen;
 	int ret;
 
-	mutex_lock(&lfa_mutex);
-	gen = ++lfa_auto_gen;
-	mutex_unlock(&lfa_mutex);
+	mutex_lock(&lfa_drv.mutex);
+	gen = ++lfa_drv.auto_gen;
+	mutex_unlock(&lfa_drv.mutex);
 	while ((comp = lfa_auto_next(gen))) {
 		ret = lfa_auto_activate(comp);
 		if (ret && ret != -ENODEV)
@@ -541,7 +569,7 @@ int lfa_notify_store_updated(void)
 {
 	int ret;
 
-	atomic_set(&lfa_store_updated, 1);
+	atomic_set(&lfa_drv.store_updated, 1);
 	ret = lfa_refresh(LFA_EVENT_STORE_UPDATED);
 	if (ret && ret != -ENODEV)
 		pr_warn("refresh after a firmware store update failed: %d\n",
@@ -557,11 +585,11 @@ struct lfa_component *lfa_component_find(const uuid_t *uuid)
 	struct lfa_component *comp;
 	unsigned long flags;
 
-	spin_lock_irqsave(&lfa_lock, flags);
+	spin_lock_irqsave(&lfa_drv.lock, flags);
 	comp = lfa_find_locked(uuid);
 	if (comp)
 		kobject_get(&comp->kobj);
-	spin_unlock_irqrestore(&lfa_lock, flags);
+	spin_unlock_irqrestore(&lfa_drv.lock, flags);
 	return comp;
 }
 EXPORT_SYMBOL_IF_KUNIT(lfa_component_find);
@@ -578,7 +606,7 @@ void lfa_component_get_info(struct lfa_component *comp,
 {
 	unsigned long flags;
 
-	spin_lock_irqsave(&lfa_lock, flags);
+	spin_lock_irqsave(&lfa_drv.lock, flags);
 	info->uuid = comp->uuid;
 	info->seq_id = comp->seq_id;
 	info->flags = comp->flags;
@@ -589,7 +617,7 @@ void lfa_component_get_info(struct lfa_component *comp,
 	info->auto_activate = comp->auto_activate;
 	info->removed = comp->removed;
 	info->last_error = comp->last_error;
-	spin_unlock_irqrestore(&lfa_lock, flags);
+	spin_unlock_irqrestore(&lfa_drv.lock, flags);
 }
 EXPORT_SYMBOL_IF_KUNIT(lfa_component_get_info);
 
@@ -598,7 +626,7 @@ void lfa_component_live(struct lfa_component_info *info)
 	struct lfa_regs res;
 	uuid_t uuid;
 
-	if (atomic_read(&lfa_notifiers))
+	if (atomic_read(&lfa_drv.notifiers))
 		return;
 	if (lfa_read_entry(info->seq_id, &uuid, &res) ||
 	    !uuid_equal(&uuid, &info->uuid))
@@ -613,15 +641,15 @@ struct lfa_component *lfa_find_primed(struct lfa_component *except)
 	struct lfa_component *comp, *found = NULL;
 	unsigned long flags;
 
-	spin_lock_irqsave(&lfa_lock, flags);
-	list_for_each_entry(comp, &lfa_components, node) {
+	spin_lock_irqsave(&lfa_drv.lock, flags);
+	list_for_each_entry(comp, &lfa_drv.components, node) {
 		if (comp != except && comp->state == LFA_STATE_PRIMED) {
 			kobject_get(&comp->kobj);
 			found = comp;
 			break;
 		}
 	}
-	spin_unlock_irqrestore(&lfa_lock, flags);
+	spin_unlock_irqrestore(&lfa_drv.lock, flags);
 	return found;
 }
 
@@ -631,20 +659,13 @@ unsigned int lfa_component_count(void)
 	unsigned int n = 0;
 	unsigned long flags;
 
-	spin_lock_irqsave(&lfa_lock, flags);
-	list_for_each_entry(comp, &lfa_components, node)
+	spin_lock_irqsave(&lfa_drv.lock, flags);
+	list_for_each_entry(comp, &lfa_drv.components, node)
 		n++;
-	spin_unlock_irqrestore(&lfa_lock, flags);
+	spin_unlock_irqrestore(&lfa_drv.lock, flags);
 	return n;
 }
 EXPORT_SYMBOL_IF_KUNIT(lfa_component_count);
-
-static lfa_invoke_fn lfa_conduit(void)
-{
-	if (IS_ENABLED(CONFIG_LFA_TEST_AGENT))
-		return lfa_agent_invoke;
-	return lfa_smccc_conduit();
-}
 
 static const u32 lfa_used_fids[] = {
 	LFA_FN_VERSION, LFA_FN_FEATURES, LFA_FN_GET_INFO, LFA_FN_GET_INVENTORY,
@@ -686,60 +707,56 @@ static int lfa_discover(void)
 			return -ENODEV;
 		}
 	}
-	WRITE_ONCE(lfa_version_x0, FIELD_PREP(LFA_VERSION_MAJOR, major) |
+	WRITE_ONCE(lfa_drv.version, FIELD_PREP(LFA_VERSION_MAJOR, major) |
 				   FIELD_PREP(LFA_VERSION_MINOR, minor));
 	return 0;
 }
 
 int lfa_core_init(void)
 {
-	lfa_invoke_fn fn;
 	int ret;
 
-	mutex_lock(&lfa_mutex);
-	if (lfa_kset) {
+	mutex_lock(&lfa_drv.mutex);
+	if (lfa_drv.kset) {
 		ret = -EEXIST;
 		goto out_unlock;
 	}
-	fn = lfa_conduit();
-	if (!fn) {
-		ret = -ENODEV;
+	ret = lfa_conduit_ops.probe();
+	if (ret)
 		goto out_unlock;
-	}
-	lfa_invoke = fn;
-	WRITE_ONCE(lfa_exiting, false);
-	WRITE_ONCE(lfa_ext_mode, READ_ONCE(lfa_extensions));
+	WRITE_ONCE(lfa_drv.exiting, false);
+	WRITE_ONCE(lfa_drv.ext, READ_ONCE(lfa_extensions));
 	lfa_activate_forget();
 	ret = lfa_discover();
 	if (ret)
 		goto out_unlock;
-	lfa_wq = alloc_ordered_workqueue("lfa", 0);
-	if (!lfa_wq) {
+	lfa_drv.wq = alloc_ordered_workqueue("lfa", 0);
+	if (!lfa_drv.wq) {
 		ret = -ENOMEM;
 		goto out_unlock;
 	}
-	lfa_kset = lfa_sysfs_init();
-	if (IS_ERR(lfa_kset)) {
-		ret = PTR_ERR(lfa_kset);
-		lfa_kset = NULL;
+	lfa_drv.kset = lfa_sysfs_init();
+	if (IS_ERR(lfa_drv.kset)) {
+		ret = PTR_ERR(lfa_drv.kset);
+		lfa_drv.kset = NULL;
 		goto err_wq;
 	}
 	ret = lfa_refresh_locked(LFA_EVENT_CHANGED, NULL);
 	if (ret)
 		goto err_components;
-	mutex_unlock(&lfa_mutex);
+	mutex_unlock(&lfa_drv.mutex);
 	return 0;
 
 err_components:
-	mutex_unlock(&lfa_mutex);
+	mutex_unlock(&lfa_drv.mutex);
 	lfa_core_exit();
 	return ret;
 err_wq:
-	destroy_workqueue(lfa_wq);
-	lfa_wq = NULL;
-	WRITE_ONCE(lfa_version_x0, 0);
+	destroy_workqueue(lfa_drv.wq);
+	lfa_drv.wq = NULL;
+	WRITE_ONCE(lfa_drv.version, 0);
 out_unlock:
-	mutex_unlock(&lfa_mutex);
+	mutex_unlock(&lfa_drv.mutex);
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(lfa_core_init);
@@ -752,43 +769,43 @@ void lfa_core_exit(void)
 	unsigned long flags;
 
 	/*
-	 * Stop a priming loop first: it holds lfa_mutex until it sees this.
+	 * Stop a priming loop first: it holds lfa_drv.mutex until it sees this.
 	 * A flag of the driver, not of the components: a sequence clears
 	 * its component's cancel flag when it starts priming.
 	 */
-	spin_lock_irqsave(&lfa_lock, flags);
-	WRITE_ONCE(lfa_exiting, true);
-	spin_unlock_irqrestore(&lfa_lock, flags);
+	spin_lock_irqsave(&lfa_drv.lock, flags);
+	WRITE_ONCE(lfa_drv.exiting, true);
+	spin_unlock_irqrestore(&lfa_drv.lock, flags);
 
-	mutex_lock(&lfa_mutex);
-	kset = lfa_kset;
-	wq = lfa_wq;
+	mutex_lock(&lfa_drv.mutex);
+	kset = lfa_drv.kset;
+	wq = lfa_drv.wq;
 	if (!kset) {
-		mutex_unlock(&lfa_mutex);
+		mutex_unlock(&lfa_drv.mutex);
 		return;
 	}
 	lfa_cancel_primed();
-	spin_lock_irqsave(&lfa_lock, flags);
-	list_for_each_entry(comp, &lfa_components, node) {
+	spin_lock_irqsave(&lfa_drv.lock, flags);
+	list_for_each_entry(comp, &lfa_drv.components, node) {
 		comp->removed = true;
 		comp->cancel = true;
 	}
-	list_splice_tail_init(&lfa_components, &lfa_graveyard);
-	spin_unlock_irqrestore(&lfa_lock, flags);
-	lfa_kset = NULL;
-	lfa_wq = NULL;
-	WRITE_ONCE(lfa_version_x0, 0);
-	mutex_unlock(&lfa_mutex);
+	list_splice_tail_init(&lfa_drv.components, &lfa_drv.graveyard);
+	spin_unlock_irqrestore(&lfa_drv.lock, flags);
+	lfa_drv.kset = NULL;
+	lfa_drv.wq = NULL;
+	WRITE_ONCE(lfa_drv.version, 0);
+	mutex_unlock(&lfa_drv.mutex);
 
 	/*
-	 * Without lfa_mutex: a "refresh" write waiting for it must get it
+	 * Without lfa_drv.mutex: a "refresh" write waiting for it must get it
 	 * (and -ENODEV) before its file can be removed.
 	 */
-	cancel_work_sync(&lfa_sweep_work);
+	cancel_work_sync(&lfa_drv.sweep_work);
 	destroy_workqueue(wq);
-	mutex_lock(&lfa_mutex);
+	mutex_lock(&lfa_drv.mutex);
 	lfa_sweep_list();
-	mutex_unlock(&lfa_mutex);
+	mutex_unlock(&lfa_drv.mutex);
 	lfa_sysfs_exit(kset);
 }
 EXPORT_SYMBOL_IF_KUNIT(lfa_core_exit);
@@ -797,11 +814,14 @@ static int __init lfa_init(void)
 {
 	int ret;
 
-	if (IS_ENABLED(CONFIG_LFA_TEST_AGENT))
-		lfa_agent_init();
+	if (lfa_conduit_ops.init) {
+		ret = lfa_conduit_ops.init();
+		if (ret)
+			return ret;
+	}
 	ret = lfa_core_init();
 	if (ret)
-		goto err_agent;
+		goto err_conduit;
 	ret = lfa_platform_init();
 	if (ret)
 		goto err_core;
@@ -809,9 +829,9 @@ static int __init lfa_init(void)
 
 err_core:
 	lfa_core_exit();
-err_agent:
-	if (IS_ENABLED(CONFIG_LFA_TEST_AGENT))
-		lfa_agent_exit();
+err_conduit:
+	if (lfa_conduit_ops.exit)
+		lfa_conduit_ops.exit();
 	return ret;
 }
 module_init(lfa_init);
@@ -820,8 +840,8 @@ static void __exit lfa_exit(void)
 {
 	lfa_platform_exit();
 	lfa_core_exit();
-	if (IS_ENABLED(CONFIG_LFA_TEST_AGENT))
-		lfa_agent_exit();
+	if (lfa_conduit_ops.exit)
+		lfa_conduit_ops.exit();
 }
 module_exit(lfa_exit);
 

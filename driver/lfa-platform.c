@@ -24,6 +24,7 @@
 #include <linux/workqueue.h>
 
 #include "lfa.h"
+#include "lfa-drv.h"
 
 /*
  * The refresh a notification starts may wait for a whole activation (tens
@@ -31,24 +32,20 @@
  * system_wq. One work item for every device: notifications that arrive
  * while it is queued are one refresh (it reads the whole inventory).
  */
-static struct workqueue_struct *lfa_notify_wq;
-
 static void lfa_notify_fn(struct work_struct *work)
 {
 	lfa_notify_store_updated();
 }
 
-static DECLARE_WORK(lfa_notify_work, lfa_notify_fn);
-
 void lfa_platform_notify_async(void)
 {
-	queue_work(lfa_notify_wq, &lfa_notify_work);
+	queue_work(lfa_drv.notify_wq, &lfa_drv.notify_work);
 }
 EXPORT_SYMBOL_IF_KUNIT(lfa_platform_notify_async);
 
 void lfa_platform_notify_flush(void)
 {
-	flush_workqueue(lfa_notify_wq);
+	flush_workqueue(lfa_drv.notify_wq);
 }
 EXPORT_SYMBOL_IF_KUNIT(lfa_platform_notify_flush);
 
@@ -97,7 +94,7 @@ static void lfa_acpi_notify(acpi_handle handle, u32 event, void *data)
 
 static void lfa_acpi_cancel_work(void *data)
 {
-	cancel_work_sync(&lfa_notify_work);
+	cancel_work_sync(&lfa_drv.notify_work);
 }
 
 static void lfa_acpi_remove_handler(void *data)
@@ -195,17 +192,18 @@ int lfa_platform_init(void)
 {
 	int ret;
 
-	lfa_notify_wq = alloc_ordered_workqueue("lfa_notify", 0);
-	if (!lfa_notify_wq)
+	INIT_WORK(&lfa_drv.notify_work, lfa_notify_fn);
+	lfa_drv.notify_wq = alloc_ordered_workqueue("lfa_notify", 0);
+	if (!lfa_drv.notify_wq)
 		return -ENOMEM;
 	ret = platform_driver_register(&lfa_platform_driver);
 	if (ret)
-		destroy_workqueue(lfa_notify_wq);
+		destroy_workqueue(lfa_drv.notify_wq);
 	return ret;
 }
 
 void lfa_platform_exit(void)
 {
 	platform_driver_unregister(&lfa_platform_driver);
-	destroy_workqueue(lfa_notify_wq);
+	destroy_workqueue(lfa_drv.notify_wq);
 }

@@ -19,6 +19,7 @@
 #include <linux/sysfs.h>
 
 #include "lfa.h"
+#include "lfa_trace.h"
 
 /* Known images (tf-a-tests include/runtime_services/lfa.h, TF-A). */
 static const struct {
@@ -361,6 +362,14 @@ static const struct attribute_group lfa_component_group = {
 	.is_visible = lfa_component_is_visible,
 };
 __ATTRIBUTE_GROUPS(lfa_component);
+
+void lfa_attr_changed(struct lfa_component *comp, const char *attr,
+		      int value)
+{
+	trace_lfa_sysfs_notify(&comp->uuid, attr, value);
+	/* A hidden file (no extensions) or a deleted directory: nothing. */
+	sysfs_notify(&comp->kobj, NULL, attr);
+}
 
 static void lfa_component_release(struct kobject *kobj)
 {

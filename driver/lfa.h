@@ -89,12 +89,36 @@ struct lfa_regs {
  * @res: registers on return; registers the agent does not write keep
  *	 the value they had in @args (TF-A leaves x4/x5 of GET_INVENTORY)
  *
- * The SMC/HVC conduit (lfa-smccc.c) or, with CONFIG_LFA_TEST_AGENT, the
- * simulated agent. It may be called with interrupts disabled (ACTIVATE
- * under stop_machine()).
+ * The SMC/HVC conduit (lfa-smccc.c) or, in test builds, the simulated
+ * agent. It may be called with interrupts disabled (ACTIVATE under
+ * stop_machine()).
  */
 typedef void (*lfa_invoke_fn)(const struct lfa_regs *args,
 			      struct lfa_regs *res);
+
+/**
+ * struct lfa_conduit_ops - how the driver reaches an LFA agent
+ * @name: for the log
+ * @init: at module init, before discovery; NULL: nothing to do
+ * @exit: at module exit, after the core is gone; NULL: nothing to do
+ * @probe: at every lfa_core_init(): 0 when @invoke can be called, else
+ *	   -ENODEV (it says why)
+ * @invoke: the one call site of every LFA call
+ */
+struct lfa_conduit_ops {
+	const char *name;
+	int (*init)(void);
+	void (*exit)(void);
+	int (*probe)(void);
+	lfa_invoke_fn invoke;
+};
+
+/*
+ * The conduit of this build: lfa-smccc.c's SMC/HVC in the shipped module;
+ * Kbuild links the simulated agent's (tests/) in its place in test builds.
+ * The core never knows which.
+ */
+extern const struct lfa_conduit_ops lfa_conduit_ops;
 
 /**
  * enum lfa_state - where a component is in its activation sequence
@@ -175,6 +199,8 @@ struct lfa_error {
  * @last_error: see struct lfa_error
  * @event: refresh bookkeeping: the change uevent this refresh owes
  * @seen: refresh bookkeeping: found in the inventory being applied
+ * @pending_changed: refresh bookkeeping: the pending flag changed, a
+ *	sysfs_notify() of activation_pending is owed
  *
  * @seq_id, @flags, the versions, @state, @force_rendezvous, @removed and
  * @last_error are read and written under the core's spinlock only, so
@@ -198,6 +224,7 @@ struct lfa_component {
 	struct lfa_error last_error;
 	int event;
 	bool seen;
+	bool pending_changed;
 };
 
 /**
@@ -281,9 +308,9 @@ void lfa_component_live(struct lfa_component_info *info);
 /**
  * lfa_core_init() - discover LFA and publish its components
  *
- * Picks the conduit (the simulated agent with CONFIG_LFA_TEST_AGENT),
- * checks LFA_VERSION (major 1) and LFA_FEATURES of every function used,
- * creates /sys/firmware/lfa and reads the inventory (one "add" uevent per
+ * Probes the conduit of this build (lfa_conduit_ops), checks LFA_VERSION
+ * (major 1) and LFA_FEATURES of every function used, creates
+ * /sys/firmware/lfa and reads the inventory (one "add" uevent per
  * component with the extensions). Called by module init; KUnit calls it
  * again after lfa_core_exit() to start over against a freshly programmed
  * agent.
@@ -457,10 +484,6 @@ int lfa_wait_sequence(void);
 /** lfa_unlock_sequence() - release the mutex taken by lfa_lock_sequence() */
 void lfa_unlock_sequence(void);
 
-/* The spinlock that guards the cached fields of every component. */
-void lfa_data_lock(unsigned long *flags) __acquires(lfa_lock);
-void lfa_data_unlock(unsigned long flags) __releases(lfa_lock);
-
 /* ---- lfa-activate.c: the PRIME/ACTIVATE/CANCEL sequences ---- */
 
 /**
@@ -514,6 +537,16 @@ void lfa_set_auto_activate(struct lfa_component *comp, bool on);
 void lfa_cancel_primed(void);
 
 /**
+ * lfa_release_prime() - release a component's prime in the firmware
+ * @comp: a component in state "primed"
+ * @event: send a "changed" uevent
+ *
+ * LFA_CANCEL of its sequence id (a failure is logged); it becomes idle.
+ * Called with the mutex of sequences held.
+ */
+void lfa_release_prime(struct lfa_component *comp, bool event);
+
+/**
  * lfa_cancel() - the body of the "cancel" file
  * @comp: the component
  *
@@ -536,7 +569,8 @@ void lfa_set_force_rendezvous(struct lfa_component *comp, bool force);
  * lfa_activate_forget() - forget the component last activated
  *
  * A driver instance starts knowing nothing of earlier activations, as a
- * freshly loaded module does. Called by lfa_core_init() with lfa_mutex held.
+ * freshly loaded module does. Called by lfa_core_init() with lfa_drv.mutex
+ * held.
  */
 void lfa_activate_forget(void);
 
@@ -592,6 +626,18 @@ extern const struct kobj_type lfa_component_ktype;
 struct kset *lfa_sysfs_init(void);
 
 /**
+ * lfa_attr_changed() - a component's file reads differently now
+ * @comp: the component
+ * @attr: the file, "state" or "activation_pending"
+ * @value: its new value (enum lfa_state, or 0/1), for the trace event
+ *
+ * sysfs_notify() of the file, so that poll() on it returns, and the
+ * lfa_sysfs_notify trace event. Sleeps; call without the spinlock.
+ */
+void lfa_attr_changed(struct lfa_component *comp, const char *attr,
+		      int value);
+
+/**
  * lfa_sysfs_exit() - remove the kset created by lfa_sysfs_init()
  * @kset: the kset
  */
@@ -604,23 +650,6 @@ void lfa_sysfs_exit(struct kset *kset);
  * Return: e.g. "TF-A BL31 runtime", or NULL for an unknown image.
  */
 const char *lfa_component_name(const uuid_t *uuid);
-
-/* ---- lfa-smccc.c (arm64 only): the SMC/HVC conduit ---- */
-
-#ifdef CONFIG_ARM64
-/**
- * lfa_smccc_conduit() - choose the SMC or HVC conduit once
- *
- * Return: the conduit, or NULL without SMCCC >= 1.2 or with no conduit
- * (one message says which).
- */
-lfa_invoke_fn lfa_smccc_conduit(void);
-#else
-static inline lfa_invoke_fn lfa_smccc_conduit(void)
-{
-	return NULL;
-}
-#endif
 
 /* ---- lfa-platform.c: the optional notification device ---- */
 

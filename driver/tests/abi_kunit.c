@@ -7,8 +7,13 @@
  * lfa_fw's meaning, "activate" and "cancel" take any content,
  * activation_pending and pending_version are live without a notification
  * device, and a /sys/firmware/lfa of another driver is refused (-EEXIST).
+ * "state" and "activation_pending" wake a poll() at every change.
  */
+#include <linux/file.h>
+#include <linux/fs.h>
 #include <linux/kobject.h>
+#include <linux/mount.h>
+#include <linux/poll.h>
 
 #include "lfa-kunit.h"
 
@@ -425,6 +430,73 @@ static void lfa_abi_extended_version_format_test(struct kunit *test)
 	lfa_abi_version_format_test(test, true);
 }
 
+/* A component's file, opened as user space opens it, on @mnt (sysfs). */
+static struct file *lfa_abi_open(struct kunit *test, struct vfsmount *mnt,
+				 const char *uuid, const char *attr)
+{
+	struct file *f;
+
+	f = file_open_root_mnt(mnt, lfa_kunit_fmt(test, "firmware/lfa/%s/%s",
+						  uuid, attr), O_RDONLY, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(f));
+	return f;
+}
+
+/*
+ * What poll() reports since the last read (EPOLLPRI: sysfs_notify() was
+ * called); then reads the file from the start, as a poller does, which
+ * arms it again.
+ */
+static bool lfa_abi_notified(struct file *f)
+{
+	bool pri = vfs_poll(f, NULL) & EPOLLPRI;
+	char buf[32];
+	loff_t pos = 0;
+
+	kernel_read(f, buf, sizeof(buf), &pos);
+	return pri;
+}
+
+/*
+ * Issue 11 shape: "state" and "activation_pending" can be waited on: a
+ * poll() on the open file returns at every change (sysfs_notify()), and
+ * not without one.
+ */
+static void lfa_abi_poll_test(struct kunit *test)
+{
+	struct file_system_type *type = get_fs_type("sysfs");
+	struct file *state, *pending;
+	struct lfa_component *comp;
+	struct vfsmount *mnt;
+
+	KUNIT_ASSERT_NOT_NULL(test, type);
+	mnt = kern_mount(type);
+	put_filesystem(type);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(mnt));
+	lfa_kunit_start(test, "component uuid=" LFA_KUNIT_RMM " pending=1\n");
+	comp = lfa_kunit_get(test, LFA_KUNIT_RMM);
+	state = lfa_abi_open(test, mnt, LFA_KUNIT_RMM, "state");
+	pending = lfa_abi_open(test, mnt, LFA_KUNIT_RMM, "activation_pending");
+	lfa_abi_notified(state);
+	lfa_abi_notified(pending);
+	KUNIT_EXPECT_FALSE(test, lfa_abi_notified(state));
+
+	KUNIT_EXPECT_EQ(test, lfa_prime(comp), 0);
+	KUNIT_EXPECT_TRUE(test, lfa_abi_notified(state));
+	KUNIT_EXPECT_FALSE(test, lfa_abi_notified(state));
+	KUNIT_EXPECT_FALSE(test, lfa_abi_notified(pending));
+
+	KUNIT_EXPECT_EQ(test, lfa_activate(comp), 0);
+	KUNIT_EXPECT_TRUE(test, lfa_abi_notified(state));
+	KUNIT_EXPECT_TRUE(test, lfa_abi_notified(pending));
+	KUNIT_EXPECT_FALSE(test, lfa_abi_notified(pending));
+	fput(state);
+	fput(pending);
+	/* A kthread's fput() is deferred: the mount must be free first. */
+	flush_delayed_fput();
+	kern_unmount(mnt);
+}
+
 static struct kunit_case lfa_abi_test_cases[] = {
 	KUNIT_CASE(lfa_abi_upstream_files_test),
 	KUNIT_CASE(lfa_abi_extended_files_test),
@@ -442,6 +514,7 @@ static struct kunit_case lfa_abi_test_cases[] = {
 	KUNIT_CASE(lfa_abi_taken_test),
 	KUNIT_CASE(lfa_abi_upstream_version_format_test),
 	KUNIT_CASE(lfa_abi_extended_version_format_test),
+	KUNIT_CASE(lfa_abi_poll_test),
 	{}
 };
 

@@ -568,6 +568,26 @@ static void lfa_activate_lost_prime_test(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, lfa_kunit_last_error(test, comp), "");
 }
 
+/*
+ * Issue 11 item 4: the re-read before a sequence checks "primed" too: a
+ * primed component whose entry no longer shows a pending image is
+ * released (LFA_CANCEL) and reads idle; the activation answers -ENODATA.
+ */
+static void lfa_activate_unpending_primed_test(struct kunit *test)
+{
+	struct lfa_component *comp;
+
+	lfa_kunit_start(test, "component uuid=" LFA_KUNIT_RMM " pending=1\n");
+	comp = lfa_kunit_get(test, LFA_KUNIT_RMM);
+	KUNIT_ASSERT_EQ(test, lfa_prime(comp), 0);
+	lfa_kunit_control(test, "set uuid=" LFA_KUNIT_RMM " pending=0\n");
+	lfa_agent_clear_records();
+	KUNIT_EXPECT_EQ(test, lfa_activate(comp), -ENODATA);
+	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_CANCEL), 1U);
+	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_ACTIVATE), 0U);
+	KUNIT_EXPECT_STREQ(test, lfa_kunit_read(test, comp, "state"), "idle\n");
+}
+
 static struct kunit_case lfa_activate_test_cases[] = {
 	KUNIT_CASE_PARAM(lfa_activate_rounds_test, lfa_rounds_gen_params),
 	KUNIT_CASE_PARAM(lfa_activate_budget_test, lfa_budget_gen_params),
@@ -587,6 +607,7 @@ static struct kunit_case lfa_activate_test_cases[] = {
 	KUNIT_CASE(lfa_activate_zero_budget_test),
 	KUNIT_CASE(lfa_activate_exit_cancels_prime_test),
 	KUNIT_CASE(lfa_activate_lost_prime_test),
+	KUNIT_CASE(lfa_activate_unpending_primed_test),
 	{}
 };
 

@@ -25,6 +25,7 @@
 #include <linux/uaccess.h>
 
 #include "../lfa.h"
+#include "../lfa_trace.h"
 #include "lfa-agent-model.h"
 
 #define LFA_AGENT_WRITE_MAX	SZ_64K
@@ -191,9 +192,18 @@ static int uevents_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(uevents);
 
-void lfa_agent_init(void)
+int lfa_agent_init(void)
 {
+	int ret;
+
 	lfa_agent_reset();
+	/* The uevents the driver sends, as its trace event shows them. */
+	ret = register_trace_lfa_uevent(lfa_agent_record_uevent, NULL);
+	if (ret) {
+		pr_err("cannot probe the lfa_uevent trace event: %d\n", ret);
+		lfa_agent_release();
+		return ret;
+	}
 	lfa_agent_dir = debugfs_create_dir("lfa-agent", NULL);
 	debugfs_create_file("scenario", 0600, lfa_agent_dir, NULL,
 			    &lfa_scenario_fops);
@@ -203,11 +213,28 @@ void lfa_agent_init(void)
 			    &lfa_calls_fops);
 	debugfs_create_file("uevents", 0400, lfa_agent_dir, NULL,
 			    &uevents_fops);
+	return 0;
 }
 
 void lfa_agent_exit(void)
 {
 	debugfs_remove_recursive(lfa_agent_dir);
 	lfa_agent_dir = NULL;
+	unregister_trace_lfa_uevent(lfa_agent_record_uevent, NULL);
+	tracepoint_synchronize_unregister();
 	lfa_agent_release();
 }
+
+static int lfa_agent_probe(void)
+{
+	return 0;
+}
+
+/* Linked in place of lfa-smccc.c's: the driver calls only the agent. */
+const struct lfa_conduit_ops lfa_conduit_ops = {
+	.name = "test-agent",
+	.init = lfa_agent_init,
+	.exit = lfa_agent_exit,
+	.probe = lfa_agent_probe,
+	.invoke = lfa_agent_invoke,
+};

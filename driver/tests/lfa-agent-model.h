@@ -98,6 +98,8 @@ enum lfa_agent_prime {
  * @comps: the components
  * @rec_valid: an activation is in progress (TF-A's current_activation)
  * @rec_uuid: the component it is bound to
+ * @rec_seq: that component's sequence id when it was bound (TF-A's
+ *	     current_activation.component_id, all its CANCEL compares)
  * @rec_prime: how far its priming got
  * @rec_stale: the record outlived a successful activation (the quirk)
  * @fx_pending: after_activate effects wait for the next inventory read
@@ -114,6 +116,7 @@ struct lfa_agent_platform {
 	struct lfa_agent_comp comps[LFA_AGENT_MAX_COMPONENTS];
 	bool rec_valid;
 	uuid_t rec_uuid;
+	u64 rec_seq;
 	enum lfa_agent_prime rec_prime;
 	bool rec_stale;
 	bool fx_pending;

@@ -74,8 +74,8 @@ static void lfa_agent_record_call(const struct lfa_agent_call *call)
 	raw_spin_unlock_irqrestore(&lfa_records_lock, flags);
 }
 
-void lfa_agent_record_uevent(enum kobject_action action, const uuid_t *uuid,
-			     char *envp[])
+void lfa_agent_record_uevent(void *data, const uuid_t *uuid, int action,
+			     char **envp)
 {
 	struct lfa_agent_uevent ev = { .action = action, .uuid = *uuid };
 	unsigned long flags;
@@ -317,6 +317,7 @@ static void lfa_agent_prime(struct lfa_agent_comp *comp, struct lfa_regs *res)
 	}
 	lfa_plat->rec_valid = true;
 	lfa_plat->rec_uuid = cfg->uuid;
+	lfa_plat->rec_seq = comp - lfa_plat->comps;
 	lfa_plat->rec_stale = false;
 	res->a0 = LFA_SUCCESS;
 	if (cfg->prime_hang || comp->prime_done < cfg->prime_rounds) {
@@ -516,13 +517,32 @@ static bool lfa_agent_activate_pen(const struct lfa_regs *args,
 	return true;
 }
 
-static void lfa_agent_cancel(struct lfa_agent_comp *comp, struct lfa_regs *res)
+/*
+ * TF-A's record holds a sequence id, and CANCEL compares only that: once
+ * the bound component is gone from the inventory, CANCEL of the id it had
+ * still releases the record, even where the id is now beyond the count
+ * (as the user-space simulation's agent.py answers).
+ */
+static bool lfa_agent_orphan(u64 seq_id)
 {
-	if (comp->cfg.cancel_error) {
+	return lfa_plat->rec_valid && lfa_plat->rec_seq == seq_id &&
+	       !lfa_agent_find(&lfa_plat->rec_uuid);
+}
+
+static void lfa_agent_cancel(struct lfa_agent_comp *comp, u64 seq_id,
+			     struct lfa_regs *res)
+{
+	if (comp && comp->cfg.cancel_error) {
 		res->a0 = comp->cfg.cancel_error;
 		return;
 	}
-	if (!lfa_agent_bound(comp)) {
+	if (lfa_agent_orphan(seq_id)) {
+		lfa_plat->rec_valid = false;
+		lfa_plat->rec_stale = false;
+		res->a0 = LFA_SUCCESS;
+		return;
+	}
+	if (!comp || !lfa_agent_bound(comp)) {
 		res->a0 = LFA_INVALID_PARAMETERS;
 		return;
 	}
@@ -578,14 +598,14 @@ static void lfa_agent_answer(const struct lfa_regs *args, struct lfa_regs *res)
 		lfa_agent_inventory(args, res);
 		break;
 	case LFA_FN_PRIME:
-	case LFA_FN_CANCEL:
 		comp = lfa_agent_at(args->a1);
 		if (!comp)
 			res->a0 = LFA_INVALID_PARAMETERS;
-		else if (args->a0 == LFA_FN_PRIME)
-			lfa_agent_prime(comp, res);
 		else
-			lfa_agent_cancel(comp, res);
+			lfa_agent_prime(comp, res);
+		break;
+	case LFA_FN_CANCEL:
+		lfa_agent_cancel(lfa_agent_at(args->a1), args->a1, res);
 		break;
 	default:
 		res->a0 = LFA_NOT_SUPPORTED;

@@ -166,13 +166,14 @@ void lfa_agent_clear_records(void);
 unsigned int lfa_agent_count_calls(u32 fid);
 
 /**
- * lfa_agent_record_uevent() - called by the driver for every uevent
- * @action: the kobject action
+ * lfa_agent_record_uevent() - the probe of the lfa_uevent trace event
+ * @data: unused
  * @uuid: the component
+ * @action: the kobject action
  * @envp: NULL-terminated LFA_* variables, or NULL
  */
-void lfa_agent_record_uevent(enum kobject_action action, const uuid_t *uuid,
-			     char *envp[]);
+void lfa_agent_record_uevent(void *data, const uuid_t *uuid, int action,
+			     char **envp);
 
 /**
  * lfa_agent_fn_name() - the name of a function id, for the calls file
@@ -183,17 +184,22 @@ void lfa_agent_record_uevent(enum kobject_action action, const uuid_t *uuid,
 const char *lfa_agent_fn_name(u32 fid);
 
 /**
- * lfa_agent_init() - create /sys/kernel/debug/lfa-agent and reset
+ * lfa_agent_init() - the conduit's init: reset, probe, debugfs
+ *
+ * Resets the platform, probes the driver's lfa_uevent trace event (the
+ * uevent records) and creates /sys/kernel/debug/lfa-agent.
  *
  * Files: "scenario" (write: lfa_agent_load() then re-initialise the
  * driver; read: the scenario last loaded), "control" (write:
  * lfa_agent_control()), "calls" (read: one line per call; write anything:
  * clear), "uevents" (read: one line per uevent). A failed write returns
  * -EINVAL and logs "line N: ..." with the "lfa-agent:" prefix.
+ *
+ * Return: 0, or the error of the trace event's registration.
  */
-void lfa_agent_init(void);
+int lfa_agent_init(void);
 
-/** lfa_agent_exit() - remove the debugfs directory */
+/** lfa_agent_exit() - remove the debugfs directory and the probe */
 void lfa_agent_exit(void);
 
 #endif /* _LFA_TEST_AGENT_H */

@@ -388,6 +388,84 @@ static void lfa_refresh_staged_during_activation_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, stored, 1U);
 }
 
+/* The one LFA_CANCEL recorded since the records were cleared: its seq id. */
+static void lfa_refresh_expect_cancel(struct kunit *test, u64 seq_id)
+{
+	struct lfa_agent_call *calls;
+	unsigned int n, i, cancels = 0;
+
+	calls = lfa_kunit_calls(test, &n);
+	for (i = 0; i < n; i++) {
+		if (calls[i].fid != LFA_FN_CANCEL)
+			continue;
+		cancels++;
+		KUNIT_EXPECT_EQ(test, calls[i].seq_id, seq_id);
+		KUNIT_EXPECT_EQ(test, calls[i].x0, 0LL);
+	}
+	KUNIT_EXPECT_EQ(test, cancels, 1U);
+}
+
+/*
+ * Issue 11 item 4: a primed component that goes from the inventory is
+ * released in the firmware (LFA_CANCEL of the sequence id it had, here
+ * @seq_id): the next component's PRIME and ACTIVATE are not caught by a
+ * prime nobody can see any more.
+ */
+static void lfa_refresh_vanish_primed(struct kunit *test, const char *gone,
+				      const char *next, u64 seq_id)
+{
+	struct lfa_component *comp;
+
+	lfa_refresh_start(test, "");
+	lfa_kunit_control(test, lfa_kunit_fmt(test, "set uuid=%s pending=1\n",
+					      gone));
+	comp = lfa_kunit_get(test, gone);
+	KUNIT_ASSERT_EQ(test, lfa_prime(comp), 0);
+	lfa_kunit_control(test, lfa_kunit_fmt(test, "remove uuid=%s\n"
+					      "set uuid=%s pending=1\n",
+					      gone, next));
+	lfa_agent_clear_records();
+	KUNIT_EXPECT_EQ(test, lfa_refresh(LFA_EVENT_CHANGED), 0);
+	lfa_flush_removals();
+	lfa_refresh_expect_cancel(test, seq_id);
+	KUNIT_EXPECT_EQ(test, lfa_component_count(), 2U);
+	comp = lfa_kunit_get(test, next);
+	KUNIT_EXPECT_EQ(test, lfa_activate(comp), 0);
+	KUNIT_EXPECT_STREQ(test, lfa_kunit_last_error(test, comp), "");
+}
+
+static void lfa_refresh_vanish_primed_test(struct kunit *test)
+{
+	lfa_refresh_vanish_primed(test, LFA_KUNIT_RMM, LFA_KUNIT_BL33, 0);
+}
+
+/* The id it had is now beyond the count: CANCEL of it still releases. */
+static void lfa_refresh_vanish_primed_last_test(struct kunit *test)
+{
+	lfa_refresh_vanish_primed(test, LFA_KUNIT_BL33, LFA_KUNIT_RMM, 2);
+}
+
+/*
+ * Issue 11 item 4: "primed" is checked against the firmware at every
+ * inventory read: a primed component whose entry no longer shows a
+ * pending image is released (LFA_CANCEL) and reads "idle".
+ */
+static void lfa_refresh_unpending_primed_test(struct kunit *test)
+{
+	struct lfa_component *rmm;
+
+	lfa_refresh_start(test, "");
+	rmm = lfa_kunit_get(test, LFA_KUNIT_RMM);
+	KUNIT_ASSERT_EQ(test, lfa_prime(rmm), 0);
+	lfa_kunit_control(test, "set uuid=" LFA_KUNIT_RMM " pending=0\n");
+	lfa_agent_clear_records();
+	KUNIT_EXPECT_EQ(test, lfa_refresh(LFA_EVENT_CHANGED), 0);
+	lfa_refresh_expect_cancel(test, 0);
+	KUNIT_EXPECT_STREQ(test, lfa_kunit_read(test, rmm, "state"), "idle\n");
+	KUNIT_EXPECT_EQ(test, lfa_kunit_changes(test, LFA_KUNIT_RMM,
+						"LFA_EVENT=changed"), 1U);
+}
+
 static struct kunit_case lfa_refresh_test_cases[] = {
 	KUNIT_CASE(lfa_refresh_renumber_test),
 	KUNIT_CASE(lfa_refresh_vanish_test),
@@ -400,6 +478,9 @@ static struct kunit_case lfa_refresh_test_cases[] = {
 	KUNIT_CASE(lfa_refresh_bind_rereads_test),
 	KUNIT_CASE(lfa_refresh_notify_async_test),
 	KUNIT_CASE(lfa_refresh_staged_during_activation_test),
+	KUNIT_CASE(lfa_refresh_vanish_primed_test),
+	KUNIT_CASE(lfa_refresh_vanish_primed_last_test),
+	KUNIT_CASE(lfa_refresh_unpending_primed_test),
 	{}
 };
 

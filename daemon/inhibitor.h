@@ -22,7 +22,6 @@ typedef void (*InhibitorChangedFn)(void *userdata);
 
 int inhibitor_registry_new(sd_event *e, InhibitorChangedFn changed, void *userdata, InhibitorRegistry **ret);
 InhibitorRegistry *inhibitor_registry_free(InhibitorRegistry *r);
-DEFINE_POINTER_CLEANUP_FUNC_FREE(InhibitorRegistry, inhibitor_registry_free);
 
 /*
  * Add an inhibitor. *ret_fd is the caller's: pass it on (sd-bus dups it) and

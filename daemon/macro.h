@@ -25,7 +25,6 @@ typedef uint64_t usec_t;
 #define _unused_ __attribute__((__unused__))
 #define _printf_(a, b) __attribute__((__format__(printf, a, b)))
 #define _pure_ __attribute__((__pure__))
-#define _warn_unused_result_ __attribute__((__warn_unused_result__))
 
 #define ELEMENTSOF(x) (sizeof(x) / sizeof((x)[0]))
 
@@ -46,14 +45,8 @@ typedef uint64_t usec_t;
                 _fd_;                                   \
         })
 
-/* Same shape as libsystemd's _SD_DEFINE_POINTER_CLEANUP_FUNC. */
-#define DEFINE_POINTER_CLEANUP_FUNC(type, func)         \
-        static inline void func##p(type **p) {          \
-                if (*p)                                 \
-                        func(*p);                       \
-        }
-
-/* For _free() functions that return NULL, so `p = foo_free(p)` works. */
+/* Same shape as libsystemd's _SD_DEFINE_POINTER_CLEANUP_FUNC, for _free()
+ * and _unref() functions that return NULL, so `p = foo_free(p)` works. */
 #define DEFINE_POINTER_CLEANUP_FUNC_FREE(type, func)    \
         static inline void func##p(type **p) {          \
                 if (*p)                                 \
@@ -110,8 +103,6 @@ static inline size_t strv_length(char * const *l) {
 }
 #define _cleanup_strv_free_ _cleanup_(strv_freep)
 
-DEFINE_POINTER_CLEANUP_FUNC_FREE(struct udev, udev_unref);
-DEFINE_POINTER_CLEANUP_FUNC_FREE(struct udev_monitor, udev_monitor_unref);
 DEFINE_POINTER_CLEANUP_FUNC_FREE(struct udev_device, udev_device_unref);
 
 static inline usec_t now_usec(clockid_t clock) {

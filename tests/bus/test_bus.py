@@ -831,7 +831,7 @@ class TestWindowAndInhibit(BusTestCase):
         })}}
 
         def test_activate_pending_takes_exactly_the_window(self):
-                self.settle()
+                self.wait_nothing_due()
                 self.assertEqual(self.activate_writes(), [])
                 r = self.data(self.call('ActivatePending', timeout=60))[0]
                 # BL31 is in the window by policy but may reset a CPU.
@@ -849,7 +849,8 @@ class TestWindowAndInhibit(BusTestCase):
                         self.sim.ctl('store-update uuid=%s pending_version=4.2' % BMC)
                         wait_for(lambda: self.prop('ActivationPending', component_path(BMC), CIFACE), 10,
                                  'BMC pending')
-                        self.settle(1.0)
+                        # Held by lfad's model, not by time: BMC pending, inhibited.
+                        self.assertEqual(self.prop('Inhibitors'), [['backup', 'nightly backup']])
                         self.assertEqual(self.activate_writes(BMC), [])
                 finally:
                         os.close(fd)
@@ -860,7 +861,7 @@ class TestWindowAndInhibit(BusTestCase):
 
         def test_inhibit_holds_off_the_window(self):
                 import dbus
-                self.settle()
+                self.wait_nothing_due()
                 conn = dbus.bus.BusConnection(self.bus.address)
                 mgr = dbus.Interface(conn.get_object(NAME, PATH), IFACE)
                 fd = mgr.Inhibit('backup', 'nightly backup').take()

@@ -122,6 +122,15 @@ def lfad_binary():
         return os.path.join(os.environ.get('LFA_BUILD', os.path.join(ROOT, 'build')), 'daemon', 'lfad')
 
 
+def message_id(name):
+        """The journal MESSAGE_ID LFA_MESSAGE_<name> of daemon/lfa-messages.h."""
+        with open(os.path.join(ROOT, 'daemon', 'lfa-messages.h'), encoding='utf-8') as f:
+                m = re.search(r'^#define LFA_MESSAGE_%s\s+"([0-9a-f]{32})"' % name, f.read(), re.M)
+        if not m:
+                raise AssertionError('no LFA_MESSAGE_%s in daemon/lfa-messages.h' % name)
+        return m.group(1)
+
+
 def wait_for(pred, timeout, what):
         deadline = time.monotonic() + scaled(timeout)
         while True:
@@ -454,7 +463,25 @@ class LfadTestCase(unittest.TestCase):
         def wait_result(self, uuid, action='activate', n=0, timeout=10):
                 return self.sim.wait_result(uuid, action, timeout=scaled(timeout), start=n)
 
-        def settle(self, seconds=0.5):
-                """A deliberate pause before asserting that something did
-                NOT happen (nothing else can prove an absence)."""
-                time.sleep(scaled(seconds))
+        def wait_event(self, name, uuid, timeout=10):
+                """Until lfad logged the journal event LFA_MESSAGE_<name> of
+                uuid (on stderr here: "[MESSAGE_ID=... LFA_UUID=...]")."""
+                tag = '[MESSAGE_ID=%s LFA_UUID=%s' % (message_id(name), uuid)
+                return wait_for(lambda: tag in self.lfad_output(self.lfad_runs), timeout,
+                                'lfad logging %s for %s' % (name, uuid))
+
+        def wait_nothing_due(self, timeout=10):
+                """The barrier before asserting that lfad did NOT start
+                something (in place of a pause): lfad idle on the bus and, by
+                its own model, no component due for an automatic activation
+                (pending with the decision "immediate"). lfad starts
+                sequences from that model only, so what it has not started
+                by then it does not start until something changes. Prime
+                ahead, retries and inhibitors have barriers of their own
+                (the primed State, the "gave up" event, Inhibitors)."""
+                def due():
+                        return [u for u in os.listdir(self.sim.sys_lfa)
+                                if len(u) == 36 and self.cprop(u, 'ActivationPending')
+                                and self.cprop(u, 'Decision') == 'immediate']
+                wait_for(lambda: self.prop('State') == 'idle' and not due(), timeout,
+                         'lfad idle with no component due')

@@ -87,7 +87,7 @@ class TestColdplug(LfadTestCase):
                 # The driver's /sys/firmware/lfa/version (an extension).
                 self.assertEqual(self.prop('AbiVersion'), '' if self.upstream else '1.0')
                 # Policy "never": a pending component found at start is left.
-                self.settle()
+                self.wait_nothing_due()
                 self.assertEqual(self.activate_writes(), [])
 
         def test_ready_comes_with_a_status(self):
@@ -110,7 +110,7 @@ class TestImmediate(LfadTestCase):
                 h = self.wait_history(lambda h: h['uuid'] == RMM and h['action'] == 'activate')
                 self.assertEqual((h[0]['error'], h[0]['version_before'], h[0]['rendezvous']), (0, '1.2', True))
                 wait_for(lambda: self.history()[-1]['version_after'] == '1.3', 5, 'version_after 1.3')
-                self.settle()
+                self.wait_nothing_due()
                 self.assertEqual(len(self.activate_writes(RMM)), 1)
                 self.assertEqual(self.activate_writes(BMC), [])
                 r = self.busctl('get-property', 'org.lfa.Manager', component_path(RMM),
@@ -201,7 +201,7 @@ class TestMayResetCpu(LfadTestCase):
                 # RMM's activation proves lfad handled both updates.
                 self.wait_activate_write(RMM)
                 self.wait_result(RMM)
-                self.settle()
+                self.wait_nothing_due()
                 self.assertEqual(self.sim.writes('activate', BL31), [])
                 self.assertEqual(self.sim.writes('prime', BL31), [])
                 r = self.busctl('get-property', 'org.lfa.Manager', component_path(BL31),
@@ -229,11 +229,11 @@ component uuid=%s current=1.0
                 self.assertEqual(h[0]['error'], -5)   # -EIO
                 self.assertEqual(h[0]['lfa_code'], 'DEVICE_ERROR')
                 # RetryLimit=2: the first attempt and two retries, 1 s then
-                # 2 s later (sd-event may add up to 1 s to each); then none,
-                # not even after the next backoff (4 s) would have passed.
+                # 2 s later (sd-event may add up to 1 s to each); then lfad
+                # gives up (its RETRIES_EXHAUSTED event) and arms no retry.
                 self.wait_activate_write(RMM, 3, timeout=15)
                 self.wait_result(RMM, n=2, timeout=10)
-                self.settle(5.0)
+                self.wait_event('RETRIES_EXHAUSTED', RMM)
                 writes = self.activate_writes(RMM)
                 self.assertEqual(len(writes), 3)
                 gaps = [b['t'] - a['t'] for a, b in zip(writes, writes[1:])]
@@ -269,7 +269,7 @@ class TestFailureUpstream(LfadTestCase):
                 self.assertIn('does not say why', h[0]['message'])
                 self.wait_activate_write(RMM, 3, timeout=15)
                 self.wait_result(RMM, n=2, timeout=10)
-                self.settle(5.0)
+                self.wait_event('RETRIES_EXHAUSTED', RMM)
                 writes = self.activate_writes(RMM)
                 self.assertEqual(len(writes), 3)
                 gaps = [b['t'] - a['t'] for a, b in zip(writes, writes[1:])]
@@ -361,7 +361,7 @@ class TestNotRetried(LfadTestCase):
                 self.assertEqual(self.wait_result(RMM)['errno'], 'EKEYREJECTED')
                 h = self.wait_history(lambda h: h['uuid'] == RMM)
                 self.assertEqual((h[0]['error'], h[0]['lfa_code']), (-129, 'AUTH_ERROR'))  # -EKEYREJECTED
-                self.settle(3.5)
+                self.wait_event('RETRIES_EXHAUSTED', RMM)
                 self.assertEqual(len(self.activate_writes(RMM)), 1)
                 # A new image (another store update) is a new start.
                 self.sim.ctl('set uuid=%s activate_error=0' % RMM)
@@ -382,7 +382,8 @@ class TestPrimeAhead(LfadTestCase):
                 mark = self.notify.mark()
                 self.sim.ctl('store-update uuid=%s' % BMC)
                 self.wait_pending_count(2, mark)
-                self.settle()
+                self.wait_nothing_due()
+                self.assertEqual(self.cprop(RMM, 'State'), 'primed')
                 # The firmware holds one primed component: BMC waits.
                 self.assertEqual(self.sim.writes('prime', BMC), [])
                 self.assertEqual(self.activate_writes(), [])
@@ -469,7 +470,7 @@ class TestPrimedAheadGivesWay(LfadTestCase):
                 w = self.activate_writes(RMM)
                 self.assertEqual(len(w), 1)
                 if self.upstream:
-                        self.settle()
+                        self.wait_nothing_due()
                         self.assertEqual(self.sim.writes('cancel'), [])
                         self.assertEqual(self.sim.writes('prime'), [])
                         return
@@ -836,7 +837,7 @@ class TestReload(LfadTestCase):
                 self.wait_ready(2)
                 self.sim.ctl('store-update uuid=%s' % RMM, 'store-update uuid=%s' % BMC)
                 self.wait_result(BMC)
-                self.settle()
+                self.wait_nothing_due()
                 self.assertEqual(self.activate_writes(RMM), [])
 
 
@@ -904,7 +905,7 @@ class TestBrokenPolicyAtStart(LfadTestCase):
                         self.assertIn('PolicyError', self.cprop(u, 'DecisionReason'))
                         # Every CPU gathered.
                         self.assertIs(self.cprop(u, 'ForceCpuRendezvous'), True)
-                self.settle()
+                self.wait_nothing_due()
                 self.assertEqual(self.activate_writes(), [])
 
         def reload_fixed(self):
@@ -1064,7 +1065,7 @@ component uuid=%s current=1.0
                 ok = lambda: [r for r in self.sim.records('result', uuid=RMM, action='activate')  # noqa: E731
                               if r['errno'] is None]
                 wait_for(ok, 15, 'the activation of %s' % RMM)
-                self.settle(1.5)
+                self.wait_nothing_due()
                 self.assertEqual(len(ok()), 1, 'activated twice')
                 # The history file reads whole, with what it had before.
                 after = self.history()
@@ -1325,10 +1326,10 @@ class TestPoll(LfadTestCase):
                 self.lfad.send_signal(signal.SIGHUP)
                 self.wait_ready(3)
                 self.assertEqual(self.prop('PollIntervalUSec'), 0)
-                # No poll: a store update stays unknown (the 1 s poll of
-                # the start would have found it by now) until Refresh().
+                # No poll (PollIntervalUSec is the poll's own interval; at 0
+                # it arms no timer, test-pending-poll): a store update stays
+                # unknown until Refresh().
                 self.sim.ctl('store-update uuid=%s pending_version=1.3' % RMM)
-                self.settle(1.5)
                 self.assertIs(self.cprop(RMM, 'ActivationPending'), False)
                 self.busctl('call', 'org.lfa.Manager', '/org/lfa/Manager', 'org.lfa.Manager', 'Refresh')
                 self.assertIs(self.cprop(RMM, 'ActivationPending'), True)
@@ -1349,7 +1350,7 @@ class TestRefresh(LfadTestCase):
                 # NVIDIA's device uevent says nothing; TestSmcccUevent).
                 self.assertEqual(self.sysfs_write(BMC, 'activate', '1'), 'ok')
                 self.assertIsNone(self.wait_result(BMC)['errno'])
-                self.settle(1.0)
+                self.assertEqual(self.sim.records('uevent'), [])
                 self.assertIs(self.cprop(RMM, 'ActivationPending'), False)
                 self.assertEqual(self.activate_writes(RMM), [])
                 self.busctl('call', 'org.lfa.Manager', '/org/lfa/Manager', 'org.lfa.Manager', 'Refresh')

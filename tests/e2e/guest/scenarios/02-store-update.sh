@@ -47,13 +47,13 @@ check "history on disk names RMM" grep -q "$RMM" "$HISTORY"
 hist=$(lfad_call History u 10)
 check "History() returns the attempt" grep -q "$RMM" <<<"$hist"
 check "journal: activation success with MESSAGE_ID, LFA_UUID, LFA_RESULT" \
-        journal_has 0e5a7c9b1d3f4a6e8c2b4d6f8a0c2e02 "LFA_UUID=$RMM"
+        journal_has cb3cc80d9428450f9e0200d5f39cb04d "LFA_UUID=$RMM"
 
 # uevent -> activate write: lfad's journal marks the store-update uevent it
 # received and the start of the activation (the write follows at once).
-ts_upd=$(journalctl -b -o export --no-pager MESSAGE_ID=3d5f7b9d1f3b45d7f9b1d3f5b7d9f107 "LFA_UUID=$RMM" |
+ts_upd=$(journalctl -b -o export --no-pager MESSAGE_ID=5352d8c454d44cfaa4e266ee2c13d407 "LFA_UUID=$RMM" |
         sed -n 's/^__MONOTONIC_TIMESTAMP=//p' | tail -n 1)
-ts_act=$(journalctl -b -o export --no-pager MESSAGE_ID=6d1c2b0f9a8e4f5c8b3e7a1d2c4f6e01 "LFA_UUID=$RMM" |
+ts_act=$(journalctl -b -o export --no-pager MESSAGE_ID=c3814b4528b943de8d476a4a59c6846f "LFA_UUID=$RMM" |
         sed -n 's/^__MONOTONIC_TIMESTAMP=//p' | tail -n 1)
 if [ -n "$ts_upd" ] && [ -n "$ts_act" ]; then
         bench uevent-to-activation-start $(( ts_act - ts_upd )) us

@@ -23,7 +23,7 @@ ok_round=$(grep 'x0=0 x1=0x0 ' <<<"$rounds" | tail -n 1)
 check "RMM's ACTIVATE kept the rendezvous (flags=0x0)" grep -q 'flags=0x0 ' <<<"$ok_round"
 check "with both CPUs stopped" grep -q 'cpus=2/2 stopped=1' <<<"$ok_round"
 check "journal: lfad warned that the rendezvous was forced" \
-        journal_has e4a6c8e0a2c44e8a0c2e4a6c8e0a2c0d "LFA_UUID=$RMM"
+        journal_has 02a5c84bb48a4608b6316797285bff1e "LFA_UUID=$RMM"
 
 before=$(calls ACTIVATE | wc -l)
 primes=$(calls PRIME | wc -l)

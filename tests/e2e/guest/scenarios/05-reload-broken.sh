@@ -25,7 +25,7 @@ check "systemctl reload lfad" systemctl reload lfad.service
 wait_for 20 "the journal names /etc/lfa.d/60-broken.conf:3" \
         'journalctl -b -u lfad.service --since "$since" -o cat | grep -q "/etc/lfa.d/60-broken.conf:3"'
 check "with the policy-invalid MESSAGE_ID" \
-        journal_has d3f5b7d9f1b34d7f9b1d3f5b7d9f1b0c --since "$since"
+        journal_has d110ac848d464e6f96edf37e18a2850a --since "$since"
 check_eq "lfad kept running (same PID)" "$pid" "$(lfad_pid)"
 check_eq "lfad is active" active "$(systemctl show -P ActiveState lfad.service)"
 check_eq "the policy files in force are unchanged" "$files_before" "$(prop_manager PolicyFiles)"

@@ -30,7 +30,7 @@ check "Refresh()" lfad_call Refresh
 check_eq "the new lfad is idle" idle "$(prop_manager State)"
 check_eq "exactly one completed activation" $((done_before + 1)) "$(activations)"
 check_eq "the restarted lfad started no activation" 0 \
-        "$(journal_count 6d1c2b0f9a8e4f5c8b3e7a1d2c4f6e01 "LFA_UUID=$RMM" --since "$since_restart")"
+        "$(journal_count c3814b4528b943de8d476a4a59c6846f "LFA_UUID=$RMM" --since "$since_restart")"
 hist_after=$(lfad_call History u 0 | awk '{ print $2 }')
 check "the history file reads back, no entry lost ($hist_before -> $hist_after)" \
         test "$hist_after" -ge "$hist_before"

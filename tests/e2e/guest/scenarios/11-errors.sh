@@ -24,12 +24,12 @@ wait_for 60 "RMM's activation failed" 'test "$(prop_component "$RMM" LastResult)
 check "LastError is the driver's last_error (EKEYREJECTED AUTH_ERROR -3 ACTIVATE)" \
         grep -q '^EKEYREJECTED AUTH_ERROR -3 ACTIVATE' <<<"$(prop_component "$RMM" LastError)"
 check "journal: activation failed, with LFA_UUID" \
-        journal_has 4b8d2f6a0c4e48a2b6d0f4a8c2e6b003 "LFA_UUID=$RMM"
+        journal_has 9f469b8d35ef4099961c8e800e65caf9 "LFA_UUID=$RMM"
 wait_for 60 "BMC: lfad gave up after its retries" \
-        'journal_has f5b7d9f1b3d54f9b1d3f5b7d9f1b3d0e "LFA_UUID=$BMC"'
+        'journal_has dbb5029460d64d30b81fe03e544eef4f "LFA_UUID=$BMC"'
 # Once lfad has given up on both, no retry timer can start another attempt.
 wait_for 60 "RMM: lfad gave up at once (a rejected image is not retried)" \
-        'journal_has f5b7d9f1b3d54f9b1d3f5b7d9f1b3d0e "LFA_UUID=$RMM"'
+        'journal_has dbb5029460d64d30b81fe03e544eef4f "LFA_UUID=$RMM"'
 wait_for 20 "lfad is idle" 'test "$(prop_manager State)" = idle'
 agent_calls | grep -v -e GET_INVENTORY -e GET_INFO -e VERSION -e FEATURES | sed 's/^/    agent: /'
 check_eq "RMM's rejected image was not retried: one ACTIVATE answered AUTH_ERROR" 1 \

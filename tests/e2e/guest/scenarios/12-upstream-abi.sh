@@ -137,7 +137,7 @@ check "History(): BMC, trigger auto, no rendezvous, success" grep -q -E \
 check "History(): RMM, trigger auto, rendezvous, success" grep -q -E \
         "\"$RMM\" \"[^\"]*\" \"activate\" \"auto\" \"1.2\" \"1.3\" true [0-9]+ [0-9]+ \"success\" \"\"" <<<"$hist"
 check "journal: BMC's activation success with MESSAGE_ID and LFA_UUID" \
-        journal_has 0e5a7c9b1d3f4a6e8c2b4d6f8a0c2e02 "LFA_UUID=$BMC"
+        journal_has cb3cc80d9428450f9e0200d5f39cb04d "LFA_UUID=$BMC"
 
 check_eq "the driver sent no uevent (the agent's record)" "" "$(cat "$AGENT/uevents")"
 check "udev received no uevent of the lfa subsystem" \

@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
@@ -526,6 +527,74 @@ component uuid=%s current=1.0
                 self.sim.ctl('store-update uuid=%s' % BMC)
                 self.assertIsNone(self.wait_result(BMC)['errno'])
                 self.assertEqual(len(self.activate_writes(BMC)), 1)
+
+
+class TestHistoryAfterKill(LfadTestCase):
+        """lfad(8): every attempt, one line each, even when lfad is killed
+        during it: the attempt is on disk before the write, and the next
+        lfad settles it from what the driver shows, with the trigger,
+        versions and start it had."""
+        # About 0.5 s of PRIME, then 3 s of ACTIVATE: a kill during
+        # ACTIVATE leaves the sequence running on both drivers.
+        SCENARIO = '''
+component uuid=%s current=1.0 activate_rounds=5 call_delay_ms=500
+component uuid=%s current=1.0
+''' % (RMM, BMC)
+        SIM_OPTIONS = {'prime_budget_ms': 10000, 'activate_budget_ms': 10000}
+        POLICY = {'etc': {'50-all.conf': policy(defaults={'AutoActivate': 'immediate'})}}
+
+        def kill_during_activate(self):
+                self.sim.ctl('store-update uuid=%s pending_version=1.1' % RMM)
+                write = self.wait_activate_write(RMM)[0]
+                self.sim.wait_record(lambda r: r['type'] == 'call' and r['call'] == 'ACTIVATE')
+                killed = time.time()
+                self.kill_lfad()
+                return write, killed
+
+        def check_row(self, write, killed):
+                rows = self.wait_history(lambda h: h['uuid'] == RMM, 15, 'the row of the killed attempt')
+                done = self.wait_result(RMM, timeout=15)
+                self.assertIsNone(done['errno'])
+                self.settle(1)
+                rows = [h for h in self.history() if h['uuid'] == RMM]
+                self.assertEqual(len(rows), 1, rows)
+                h = rows[0]
+                self.assertEqual((h['action'], h['trigger'], h['version_before'], h['version_after'], h['error']),
+                                 ('activate', 'auto', '1.0', '1.1', 0))
+                start = int(h['start']) / 1e6
+                self.assertLess(start, killed)
+                self.assertGreater(start, killed - 10)
+                # The sequence ran (write to result) within the row's span,
+                # which ends when lfad found it ended: never 0.
+                self.assertGreaterEqual(int(h['duration']) / 1e6, done['t'] - write['t'] - 0.2)
+                wait_for(lambda: self.cprop(RMM, 'LastResult') == 'success', 10, 'LastResult success')
+                self.assertEqual(len(self.activate_writes(RMM)), 1, 'activated twice')
+
+        def test_restart_while_the_activation_runs(self):
+                write, killed = self.kill_during_activate()
+                self.start_lfad()
+                self.check_row(write, killed)
+
+        def test_activation_ends_while_lfad_is_down(self):
+                write, killed = self.kill_during_activate()
+                self.wait_result(RMM, timeout=15)
+                self.start_lfad()
+                self.check_row(write, killed)
+                # The restarted lfad works.
+                self.sim.ctl('store-update uuid=%s' % BMC)
+                self.assertIsNone(self.wait_result(BMC)['errno'])
+                h = self.wait_history(lambda h: h['uuid'] == BMC)
+                self.assertEqual(len(h), 1)
+
+        def test_last_result_survives_a_restart(self):
+                self.sim.ctl('store-update uuid=%s' % BMC)
+                self.assertIsNone(self.wait_result(BMC)['errno'])
+                self.wait_history(lambda h: h['uuid'] == BMC)
+                self.stop_lfad()
+                self.start_lfad()
+                self.assertEqual(self.cprop(BMC, 'LastResult'), 'success')
+                self.assertGreater(self.cprop(BMC, 'LastResultUSec'), 0)
+                self.assertEqual(self.cprop(RMM, 'LastResult'), '')
 
 
 N_BURST = 60

@@ -94,8 +94,7 @@ void history_record_external(History *h, const char *uuid, const Component *befo
         append(h, &row);
 }
 
-/* The verdict of history_settle() on what c shows; -EAGAIN while it may run. */
-static int settle_verdict(const HistoryEntry *a, const Component *c, usec_t now, usec_t deadline,
+int history_settle_verdict(const HistoryEntry *a, const Component *c, usec_t now, usec_t deadline,
                           HistorySettlement *ret) {
         bool prime = strcmp(strempty(a->action), "prime") == 0;
         bool has_state, moved;
@@ -151,7 +150,7 @@ int history_settle(History *h, const Component *c, usec_t now, usec_t deadline, 
 
         if (!a)
                 return -ENOENT;
-        r = settle_verdict(a, c, now, deadline, &s);
+        r = history_settle_verdict(a, c, now, deadline, &s);
         if (r < 0)
                 return r;
         snprintf(s.uuid, sizeof(s.uuid), "%s", a->uuid);

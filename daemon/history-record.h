@@ -55,3 +55,7 @@ typedef struct HistorySettlement {
  * ret filled, -EAGAIN, or -ENOENT when nothing is unsettled.
  */
 int history_settle(History *h, const Component *c, usec_t now, usec_t deadline, HistorySettlement *ret);
+
+/* The verdict history_settle() would record for attempt a, recording nothing. */
+int history_settle_verdict(const HistoryEntry *a, const Component *c, usec_t now, usec_t deadline,
+                           HistorySettlement *ret);

@@ -363,31 +363,43 @@ static int on_settle_bound(sd_event_source *s _unused_, uint64_t usec _unused_, 
 /* An attempt a previous lfad recorded and did not see end: settled from
  * what the driver shows once it shows the end. Until then it counts as a
  * running sequence (sequence_running()). */
-static void manager_settle(Manager *m) {
+static unsigned manager_settle(Manager *m) {
         const HistoryEntry *a = m->history ? history_unsettled(m->history) : NULL;
-        usec_t bound;
-        HistorySettlement s;
+        usec_t bound, now = now_usec(CLOCK_REALTIME);
+        HistorySettlement s = {};
+        unsigned mask = 0;
         Component *c;
+        bool prime;
         int r;
 
         if (!a)
-                return;
+                return 0;
         bound = a->start + m->config.job_timeout;
+        prime = strcmp(strempty(a->action), "prime") == 0;
         c = manager_get_component(m, a->uuid);
-        r = history_settle(m->history, c, now_usec(CLOCK_REALTIME), bound, &s);
+        /* The versions are read before `state`: a sequence that ended
+         * during that read looks as if it never ran. Before calling it a
+         * failure, read again, all of it after the end. */
+        if (c && (c->features & DRIVER_FEATURE_STATE) && history_settle_verdict(a, c, now, bound, &s) == 0 &&
+            s.error != 0) {
+                mask = manager_update_one(m, a->uuid);
+                c = manager_get_component(m, a->uuid);
+        }
+        r = history_settle(m->history, c, now, bound, &s);
         if (r == -EAGAIN) {
                 /* Upstream's driver has no state to say it ended. */
                 if (!m->settle_source && c && !(c->features & DRIVER_FEATURE_STATE) &&
                     sd_event_add_time(m->event, &m->settle_source, CLOCK_REALTIME, bound, USEC_PER_SEC,
                                       on_settle_bound, m) < 0)
                         log_warning("Failed to arm the timer of the unsettled attempt, ignoring.");
-                return;
+                return mask;
         }
         if (r < 0)
-                return;
+                return mask;
         m->settle_source = sd_event_source_disable_unref(m->settle_source);
         log_event(s.error == 0 ? LOG_INFO : LOG_ERR,
-                  s.error == 0 ? LFA_MESSAGE_ACTIVATION_SUCCESS : LFA_MESSAGE_ACTIVATION_FAILED, s.uuid,
+                  prime ? (s.error == 0 ? LFA_MESSAGE_PRIME_SUCCESS : LFA_MESSAGE_PRIME_FAILED)
+                        : (s.error == 0 ? LFA_MESSAGE_ACTIVATION_SUCCESS : LFA_MESSAGE_ACTIVATION_FAILED), s.uuid,
                   s.error == 0 ? "success" : strna(errno_name(s.error)),
                   "%s (%s): an attempt of the previous lfad, settled: %s%s%s%s", s.uuid, s.name, s.message,
                   s.lfa_code[0] ? " [LFA " : "", s.lfa_code, s.lfa_code[0] ? "]" : "");
@@ -402,6 +414,7 @@ static void manager_settle(Manager *m) {
                 c->last_result_changed = false;
                 notify_changed(m, c, COMPONENT_CHANGED_LAST_RESULT);
         }
+        return mask;
 }
 
 int manager_resync(Manager *m) {
@@ -448,10 +461,10 @@ int manager_resync(Manager *m) {
         /* The first component tells the per-component features. */
         if (mask & MANAGER_CHANGED_COMPONENTS)
                 mask |= manager_probe_driver(m);
+        mask |= manager_settle(m);
         if (manager_pending_count(m) != pending_before)
                 mask |= MANAGER_CHANGED_PENDING_COUNT;
         pending_poll_restart(m->poll);
-        manager_settle(m);
         notify_manager(m, mask);
         manager_send_status(m);
         manager_schedule(m);

@@ -605,10 +605,7 @@ class TestCrashCycles(LfadTestCase):
         history row for every write lfad made, the history parseable, the
         bus answering, the components as the platform has them. Prints
         the cycles survived and the seed (LFA_CRASH_SEED replays one).
-        lfa.ko only: on Arm's driver, which shows no `state`, a kill between
-        recording an attempt and its write makes the next lfad wait the
-        job's bound (60 s) before it calls the attempt failed (lfad(8),
-        HISTORY), which random kills would hit every few dozen cycles."""
+        Arm's driver: TestCrashCyclesUpstream."""
         FLAVOURS = EXTENDED
         # A cycle's sequence lasts about 80 ms: 3 PRIME and 3 ACTIVATE calls
         # of 10 ms and the polls between; kills land before lfad sees the
@@ -622,6 +619,10 @@ component uuid=%s current=1.0 prime_rounds=2 activate_rounds=2 call_delay_ms=10
         POLICY = {'etc': {'50-all.conf': policy(defaults={'AutoActivate': 'immediate', 'RetryDelaySec': '1'})}}
         POLL_INTERVAL_SEC = None
         KILL_WITHIN = 0.12
+        CYCLES = 'LFA_CRASH_CYCLES', 200
+
+        def kill_point(self, rng, writes_before):
+                time.sleep(rng.uniform(0, self.KILL_WITHIN))
 
         def history_strict(self):
                 """Every line of the history file, parsed: none torn, none
@@ -641,7 +642,7 @@ component uuid=%s current=1.0 prime_rounds=2 activate_rounds=2 call_delay_ms=10
                         and w['errno'] is None]
 
         def test_kill_9_at_random_points(self):
-                cycles = int(os.environ.get('LFA_CRASH_CYCLES', '200'))
+                cycles = int(os.environ.get(self.CYCLES[0], str(self.CYCLES[1])))
                 seed = int(os.environ.get('LFA_CRASH_SEED', str(random.randrange(1 << 32))))
                 rng = random.Random(seed)
                 attempt = os.path.join(self.state_dir, 'attempt')
@@ -657,7 +658,7 @@ component uuid=%s current=1.0 prime_rounds=2 activate_rounds=2 call_delay_ms=10
                                 version[u] += 1
                                 new = '1.%d' % version[u]
                                 self.sim.ctl('store-update uuid=%s pending_version=%s' % (u, new))
-                                time.sleep(rng.uniform(0, self.KILL_WITHIN))
+                                self.kill_point(rng, writes_before)
                                 self.kill_lfad()
                                 # A kernel reaps a killed writer only after its
                                 # store() returned or never began; here its write
@@ -703,10 +704,27 @@ component uuid=%s current=1.0 prime_rounds=2 activate_rounds=2 call_delay_ms=10
                                 survived += 1
                 finally:
                         settled = [h for h in self.history() if 'settled' in h['message']]
-                        print('\nTestCrashCycles: %d of %d kill -9 cycles survived (LFA_CRASH_SEED=%d); '
+                        print('\n%s: %d of %d kill -9 cycles survived (LFA_CRASH_SEED=%d); '
                               '%d attempts settled after a restart: %d success, %d failed'
-                              % (survived, cycles, seed, len(settled), sum(h['error'] == 0 for h in settled),
+                              % (type(self).__name__, survived, cycles, seed, len(settled),
+                                 sum(h['error'] == 0 for h in settled),
                                  sum(h['error'] != 0 for h in settled)), file=sys.stderr)
+
+
+class TestCrashCyclesUpstream(TestCrashCycles):
+        """The same on Arm's driver, fewer cycles (LFA_CRASH_CYCLES_UPSTREAM,
+        default 20): without `state` or uevents the next lfad learns the
+        end of an interrupted activation by its poll (1 s here). Each kill
+        comes after the write reached the driver: one before it would make
+        the next lfad wait the job's bound (60 s) before it calls the
+        attempt failed (lfad(8), HISTORY)."""
+        FLAVOURS = UPSTREAM
+        POLL_INTERVAL_SEC = 1
+        CYCLES = 'LFA_CRASH_CYCLES_UPSTREAM', 20
+
+        def kill_point(self, rng, writes_before):
+                wait_for(lambda: len(self.attempt_writes()) > writes_before, 10, 'the activate write')
+                time.sleep(rng.uniform(0, self.KILL_WITHIN))
 
 
 N_BURST = 60

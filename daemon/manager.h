@@ -141,6 +141,7 @@ struct Manager {
         sd_event_source *retry_source;  /* wakes the orchestrator after a backoff */
         sd_event_source *schedule_source; /* deferred "pick the next job" */
         char *waiting_note;             /* why an automatic activation waits, as last logged */
+        sd_event_source *settle_source; /* settles an attempt of a previous lfad at its bound */
         bool ready;                     /* READY=1 sent */
 };
 

@@ -1107,7 +1107,7 @@ component uuid=%s current=1.0
                 rows = self.wait_history(lambda h: h['uuid'] == RMM, 15, 'the row of the killed attempt')
                 done = self.wait_result(RMM, timeout=15)
                 self.assertIsNone(done['errno'])
-                self.settle(1)
+                self.wait_nothing_due()
                 rows = [h for h in self.history() if h['uuid'] == RMM]
                 self.assertEqual(len(rows), 1, rows)
                 h = rows[0]

@@ -1072,15 +1072,22 @@ int bus_add_vtable(Manager *m, const char *path, const char *interface, const sd
         return bus_context_add_vtable(bus_context(m), m->bus, path, interface, vtable, find);
 }
 
-/* Unregisters the vtables (sd-bus reads them to do so), then frees the copies. */
-static void bus_context_remove_vtables(BusContext *ctx) {
+static BusContext *bus_context_free(BusContext *ctx) {
+        if (!ctx)
+                return NULL;
+        sd_event_source_disable_unref(ctx->exit_source);
+        sd_event_source_disable_unref(ctx->refresh_source);
+        polkit_registry_free(ctx->polkit);
+        /* Unregister the vtables (sd-bus reads them to do so), then free the copies. */
         for (size_t i = 0; i < ctx->n_vtables; i++) {
                 sd_bus_slot_unref(ctx->vtables[i].slot);
                 free(ctx->vtables[i].wrapped);
         }
-        ctx->vtables = mfree(ctx->vtables);
-        ctx->n_vtables = 0;
+        free(ctx->vtables);
+        free(ctx);
+        return NULL;
 }
+DEFINE_POINTER_CLEANUP_FUNC_FREE(BusContext, bus_context_free);
 
 /* The manager's observer hooks: turn its changes into signals. */
 
@@ -1284,7 +1291,7 @@ int bus_request_name(Manager *m) {
 }
 
 int bus_attach(Manager *m, sd_bus *bus) {
-        BusContext *ctx;
+        _cleanup_(bus_context_freep) BusContext *ctx = NULL;
         int r;
 
         r = sd_bus_error_add_map(lfa_bus_error_map);
@@ -1297,41 +1304,28 @@ int bus_attach(Manager *m, sd_bus *bus) {
         ctx->manager = m;
 
         r = bus_context_add_vtable(ctx, bus, BUS_PATH, BUS_INTERFACE, bus_manager_vtable, NULL);
-        if (r < 0) {
-                log_error_errno(r, "Failed to register " BUS_PATH ": %m");
-                goto fail;
-        }
+        if (r < 0)
+                return log_error_errno(r, "Failed to register " BUS_PATH ": %m");
         r = bus_context_add_vtable(ctx, bus, BUS_COMPONENT_PREFIX, "org.lfa.Component",
                                    bus_component_vtable, bus_component_find);
-        if (r < 0) {
-                log_error_errno(r, "Failed to register the component objects: %m");
-                goto fail;
-        }
+        if (r < 0)
+                return log_error_errno(r, "Failed to register the component objects: %m");
         r = sd_bus_add_node_enumerator(bus, NULL, BUS_COMPONENT_PREFIX, bus_component_enumerate, m);
-        if (r < 0) {
-                log_error_errno(r, "Failed to register the component enumerator: %m");
-                goto fail;
-        }
+        if (r < 0)
+                return log_error_errno(r, "Failed to register the component enumerator: %m");
         r = sd_bus_add_object_manager(bus, NULL, BUS_PATH);
-        if (r < 0) {
-                log_error_errno(r, "Failed to register the object manager: %m");
-                goto fail;
-        }
+        if (r < 0)
+                return log_error_errno(r, "Failed to register the object manager: %m");
 
         r = sd_bus_attach_event(bus, m->event, SD_EVENT_PRIORITY_NORMAL);
-        if (r < 0) {
-                log_error_errno(r, "Failed to attach the bus to the event loop: %m");
-                goto fail;
-        }
+        if (r < 0)
+                return log_error_errno(r, "Failed to attach the bus to the event loop: %m");
 
         r = sd_event_add_exit(m->event, &ctx->exit_source, bus_on_exit, ctx);
         if (r >= 0)
                 r = sd_event_source_set_priority(ctx->exit_source, SD_EVENT_PRIORITY_IMPORTANT);
-        if (r < 0) {
-                sd_event_source_unref(ctx->exit_source);
-                log_error_errno(r, "Failed to add the bus exit handler: %m");
-                goto fail;
-        }
+        if (r < 0)
+                return log_error_errno(r, "Failed to add the bus exit handler: %m");
 
         m->bus = sd_bus_ref(bus);
         m->observer = (ManagerObserver) {
@@ -1342,13 +1336,8 @@ int bus_attach(Manager *m, sd_bus *bus) {
                 .activation_started = on_activation_started,
                 .activation_finished = on_activation_finished,
         };
-        m->observer_userdata = ctx;
+        m->observer_userdata = TAKE_PTR(ctx);
         return 0;
-
-fail:
-        bus_context_remove_vtables(ctx);
-        free(ctx);
-        return r;
 }
 
 int bus_setup(Manager *m) {
@@ -1374,11 +1363,7 @@ void bus_shutdown(Manager *m) {
 
         if (ctx) {
                 bus_cancel_pending(ctx);
-                sd_event_source_disable_unref(ctx->exit_source);
-                sd_event_source_disable_unref(ctx->refresh_source);
-                polkit_registry_free(ctx->polkit);
-                bus_context_remove_vtables(ctx);
-                free(ctx);
+                bus_context_free(ctx);
         }
 
         m->bus = sd_bus_flush_close_unref(m->bus);

@@ -38,6 +38,7 @@
 static usec_t refresh_interval = REFRESH_UNPRIVILEGED_INTERVAL_USEC;
 
 typedef struct BusContext BusContext;
+typedef struct BusVtable BusVtable;
 
 /* A method call whose reply waits for the end of an activation or prime,
  * or for the next re-read of Refresh(). */
@@ -63,6 +64,8 @@ struct BusContext {
         PendingCall *window_call;       /* the ActivatePending call being served */
         WindowResult *window_results;
         size_t n_window_results;
+        BusVtable *vtables;             /* registered through the authorization table */
+        size_t n_vtables;
         sd_event_source *exit_source;   /* answers waiting callers when the loop ends */
         sd_event_source *refresh_source;        /* the next re-read of Refresh() */
         usec_t refresh_last;            /* CLOCK_MONOTONIC end of the last one, 0: none yet */
@@ -545,7 +548,8 @@ static int method_history(sd_bus_message *message, void *userdata, sd_bus_error 
         return sd_bus_send(NULL, reply, NULL);
 }
 
-/* Methods that change state: validate, then authorize, then act. */
+/* Methods that change state. bus_method_dispatch() validated their arguments
+ * (the table's .check) and authorized the caller before they run. */
 
 static void activate_done(Manager *m, const ActivationResult *res, void *userdata) {
         _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
@@ -586,12 +590,6 @@ static int method_activate(sd_bus_message *message, void *userdata, sd_bus_error
         if (r < 0)
                 return r;
 
-        r = polkit_verify(message, ACTION_ACTIVATE, &ctx->polkit, error);
-        if (r < 0)
-                return r;
-        if (r == 0)
-                return 1; /* polkit answers later; this handler runs again */
-
         r = pending_call_new(ctx, message, &p);
         if (r < 0)
                 return r;
@@ -613,12 +611,6 @@ static int method_prime(sd_bus_message *message, void *userdata, sd_bus_error *e
         r = bus_read_uuid(message, uuid, error);
         if (r < 0)
                 return r;
-
-        r = polkit_verify(message, ACTION_ACTIVATE, &ctx->polkit, error);
-        if (r < 0)
-                return r;
-        if (r == 0)
-                return 1;
 
         r = pending_call_new(ctx, message, &p);
         if (r < 0)
@@ -700,12 +692,6 @@ static int method_activate_pending(sd_bus_message *message, void *userdata, sd_b
         PendingCall *p;
         int r;
 
-        r = polkit_verify(message, ACTION_ACTIVATE, &ctx->polkit, error);
-        if (r < 0)
-                return r;
-        if (r == 0)
-                return 1;
-
         if (ctx->window_call)
                 return sd_bus_error_setf(error, LFA_ERROR_BUSY, "A window run is in progress.");
 
@@ -734,19 +720,12 @@ static int method_activate_pending(sd_bus_message *message, void *userdata, sd_b
 }
 
 static int method_cancel(sd_bus_message *message, void *userdata, sd_bus_error *error) {
-        BusContext *ctx = bus_context(userdata);
         char uuid[UUID_STRING_MAX];
         int r;
 
         r = bus_read_uuid(message, uuid, error);
         if (r < 0)
                 return r;
-
-        r = polkit_verify(message, ACTION_ACTIVATE, &ctx->polkit, error);
-        if (r < 0)
-                return r;
-        if (r == 0)
-                return 1;
 
         r = manager_cancel(userdata, uuid);
         if (r == -ENOENT || r == -ENOSYS)
@@ -763,15 +742,8 @@ static int method_cancel(sd_bus_message *message, void *userdata, sd_bus_error *
 }
 
 static int method_reload_policy(sd_bus_message *message, void *userdata, sd_bus_error *error) {
-        BusContext *ctx = bus_context(userdata);
         _cleanup_free_ char *why = NULL;
         int r;
-
-        r = polkit_verify(message, ACTION_MANAGE_POLICY, &ctx->polkit, error);
-        if (r < 0)
-                return r;
-        if (r == 0)
-                return 1;
 
         r = manager_reload_policy(userdata, &why);
         if (r == -ENOMEM)
@@ -799,26 +771,14 @@ static int bus_check_text(const char *what, const char *s, bool may_be_empty, sd
 }
 
 static int method_inhibit(sd_bus_message *message, void *userdata, sd_bus_error *error) {
-        BusContext *ctx = bus_context(userdata);
         _cleanup_close_ int fd = -EBADF;
         const char *who, *reason;
         int r;
 
+        /* bus_check_inhibit_args() checked them before authorization. */
         r = sd_bus_message_read(message, "ss", &who, &reason);
         if (r < 0)
                 return r;
-        r = bus_check_text("who", who, false, error);
-        if (r < 0)
-                return r;
-        r = bus_check_text("reason", reason, true, error);
-        if (r < 0)
-                return r;
-
-        r = polkit_verify(message, ACTION_INHIBIT, &ctx->polkit, error);
-        if (r < 0)
-                return r;
-        if (r == 0)
-                return 1;
 
         r = manager_inhibit(userdata, who, reason, &fd);
         if (r < 0)
@@ -826,7 +786,7 @@ static int method_inhibit(sd_bus_message *message, void *userdata, sd_bus_error 
         return sd_bus_reply_method_return(message, "h", fd);
 }
 
-static const sd_bus_vtable manager_vtable[] = {
+const sd_bus_vtable bus_manager_vtable[] = {
         SD_BUS_VTABLE_START(0),
         SD_BUS_PROPERTY("Version", "s", property_get_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("AbiVersion", "s", property_get_abi_version, 0,
@@ -852,8 +812,9 @@ static const sd_bus_vtable manager_vtable[] = {
         SD_BUS_PROPERTY("Inhibitors", "a(ss)", property_get_inhibitors, 0,
                         SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
 
-        /* Reads are open to everyone: without SD_BUS_VTABLE_UNPRIVILEGED,
-         * sd-bus itself refuses callers that are not root (AccessDenied). */
+        /* Who may call each method is bus_method_table's to say (below):
+         * registered through bus_add_vtable(), every method runs
+         * bus_method_dispatch(), which consults it. */
         SD_BUS_METHOD_WITH_ARGS("ListComponents",
                                 SD_BUS_NO_ARGS,
                                 SD_BUS_RESULT("a(sso)", components),
@@ -909,6 +870,233 @@ static const sd_bus_vtable manager_vtable[] = {
                                 0),
         SD_BUS_VTABLE_END
 };
+
+/* Authorization: who may call what, in one place. bus_add_vtable()
+ * registers a copy of each vtable whose every method runs
+ * bus_method_dispatch(), which looks the method up here: open to everyone,
+ * or a polkit action (root is allowed without asking polkit). A method
+ * without an entry is refused, whoever calls: a programming error, logged.
+ * .check validates the arguments before polkit is asked, so an invalid
+ * call gets InvalidArgs from any caller and never a password prompt. */
+
+static int bus_check_uuid_arg(sd_bus_message *message, sd_bus_error *error) {
+        char uuid[UUID_STRING_MAX];
+
+        return bus_read_uuid(message, uuid, error);
+}
+
+static int bus_check_activate_args(sd_bus_message *message, sd_bus_error *error) {
+        ActivateOptions opts;
+        int r;
+
+        r = bus_check_uuid_arg(message, error);
+        if (r < 0)
+                return r;
+        return bus_parse_activate_options(message, &opts, error);
+}
+
+static int bus_check_inhibit_args(sd_bus_message *message, sd_bus_error *error) {
+        const char *who, *reason;
+        int r;
+
+        r = sd_bus_message_read(message, "ss", &who, &reason);
+        if (r < 0)
+                return r;
+        r = bus_check_text("who", who, false, error);
+        if (r < 0)
+                return r;
+        return bus_check_text("reason", reason, true, error);
+}
+
+typedef struct BusMethodAccess {
+        const char *interface;
+        const char *member;
+        bool open;              /* everyone may call it */
+        const char *action;     /* else: the polkit action it needs */
+        int (*check)(sd_bus_message *message, sd_bus_error *error);
+} BusMethodAccess;
+
+static const BusMethodAccess bus_method_table[] = {
+        { BUS_INTERFACE, "ListComponents",  .open = true },
+        { BUS_INTERFACE, "GetComponent",    .open = true },
+        { BUS_INTERFACE, "Plan",            .open = true },
+        { BUS_INTERFACE, "History",         .open = true },
+        /* Root's calls at once, everyone else's rate-limited: method_refresh(). */
+        { BUS_INTERFACE, "Refresh",         .open = true },
+        { BUS_INTERFACE, "Activate",        .action = ACTION_ACTIVATE, .check = bus_check_activate_args },
+        { BUS_INTERFACE, "ActivatePending", .action = ACTION_ACTIVATE },
+        { BUS_INTERFACE, "Cancel",          .action = ACTION_ACTIVATE, .check = bus_check_uuid_arg },
+        { BUS_INTERFACE, "Prime",           .action = ACTION_ACTIVATE, .check = bus_check_uuid_arg },
+        { BUS_INTERFACE, "Inhibit",         .action = ACTION_INHIBIT, .check = bus_check_inhibit_args },
+        { BUS_INTERFACE, "ReloadPolicy",    .action = ACTION_MANAGE_POLICY },
+        /* org.lfa.Component has no methods. */
+};
+
+static const BusMethodAccess *bus_method_access_find(const char *interface, const char *member) {
+        if (!interface || !member)
+                return NULL;
+        for (size_t i = 0; i < ELEMENTSOF(bus_method_table); i++) {
+                const BusMethodAccess *a = &bus_method_table[i];
+
+                /* An entry that is neither open nor names an action is no entry. */
+                if (strcmp(a->interface, interface) == 0 && strcmp(a->member, member) == 0 &&
+                    (a->open || a->action))
+                        return a;
+        }
+        return NULL;
+}
+
+int bus_method_access(const char *interface, const char *member, const char **ret_action) {
+        const BusMethodAccess *a = bus_method_access_find(interface, member);
+
+        if (!a)
+                return -ENOENT;
+        *ret_action = a->open ? NULL : a->action;
+        return 0;
+}
+
+/* One registered vtable: the original, whose handlers do the work, and the
+ * copy sd-bus dispatches through bus_method_dispatch(). */
+struct BusVtable {
+        const sd_bus_vtable *vtable;
+        sd_bus_vtable *wrapped;
+        sd_bus_slot *slot;
+};
+
+static sd_bus_message_handler_t bus_vtable_handler(BusContext *ctx, sd_bus_slot *slot,
+                                                   const char *member) {
+        for (size_t i = 0; i < ctx->n_vtables; i++) {
+                if (ctx->vtables[i].slot != slot)
+                        continue;
+                for (const sd_bus_vtable *v = ctx->vtables[i].vtable; v->type != _SD_BUS_VTABLE_END; v++)
+                        if (v->type == _SD_BUS_VTABLE_METHOD && strcmp(v->x.method.member, member) == 0)
+                                return v->x.method.handler;
+        }
+        return NULL;
+}
+
+static int bus_method_dispatch(sd_bus_message *message, void *userdata, sd_bus_error *error) {
+        sd_bus_slot *slot = sd_bus_get_current_slot(sd_bus_message_get_bus(message));
+        const char *interface = sd_bus_message_get_interface(message);
+        const char *member = sd_bus_message_get_member(message);
+        /* Every vtable is registered with the manager (the component
+         * objects' own userdata comes from bus_component_find()). */
+        BusContext *ctx = bus_context(sd_bus_slot_get_userdata(slot));
+        sd_bus_message_handler_t handler;
+        const BusMethodAccess *a;
+        int r;
+
+        a = bus_method_access_find(interface, member);
+        if (!a) {
+                log_error("%s.%s() has no entry in the authorization table, refusing the call from %s.",
+                          strna(interface), strna(member), strna(sd_bus_message_get_sender(message)));
+                return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED,
+                                         "%s.%s() is not in lfad's authorization table.",
+                                         strna(interface), strna(member));
+        }
+
+        if (a->check) {
+                r = a->check(message, error);
+                if (r < 0)
+                        return r;
+                r = sd_bus_message_rewind(message, true);
+                if (r < 0)
+                        return r;
+        }
+
+        if (!a->open) {
+                r = polkit_verify(message, a->action, &ctx->polkit, error);
+                if (r < 0)
+                        return r;
+                if (r == 0)
+                        return 1; /* polkit answers later; the message is dispatched again */
+        }
+
+        handler = bus_vtable_handler(ctx, slot, member);
+        if (!handler)
+                /* What sd-bus does for a method without a handler. */
+                return sd_bus_reply_method_return(message, NULL);
+        return handler(message, userdata, error);
+}
+
+/* A copy of vtable whose methods all run bus_method_dispatch(). The table
+ * decides who may call, not sd-bus's own check of the caller's
+ * capabilities (which applies without SD_BUS_VTABLE_UNPRIVILEGED). */
+static int bus_vtable_wrap(const sd_bus_vtable *vtable, sd_bus_vtable **ret) {
+        sd_bus_vtable *copy;
+        size_t n = 0;
+
+        while (vtable[n].type != _SD_BUS_VTABLE_END)
+                n++;
+        copy = malloc((n + 1) * sizeof(*copy));
+        if (!copy)
+                return -ENOMEM;
+        memcpy(copy, vtable, (n + 1) * sizeof(*copy));
+
+        for (size_t i = 0; i < n; i++) {
+                /* The table covers methods: a setter would bypass it. */
+                if (copy[i].type == _SD_BUS_VTABLE_WRITABLE_PROPERTY) {
+                        free(copy);
+                        return -EOPNOTSUPP;
+                }
+                if (copy[i].type != _SD_BUS_VTABLE_METHOD)
+                        continue;
+                copy[i].x.method.handler = bus_method_dispatch;
+                copy[i].flags |= SD_BUS_VTABLE_UNPRIVILEGED;
+        }
+        *ret = copy;
+        return 0;
+}
+
+static int bus_context_add_vtable(BusContext *ctx, sd_bus *bus, const char *path, const char *interface,
+                                  const sd_bus_vtable *vtable, sd_bus_object_find_t find) {
+        BusVtable *l, *v;
+        int r;
+
+        l = realloc(ctx->vtables, (ctx->n_vtables + 1) * sizeof(*l));
+        if (!l)
+                return -ENOMEM;
+        ctx->vtables = l;
+        v = &l[ctx->n_vtables];
+        *v = (BusVtable) { .vtable = vtable };
+
+        r = bus_vtable_wrap(vtable, &v->wrapped);
+        if (r < 0)
+                return r;
+        if (find)
+                r = sd_bus_add_fallback_vtable(bus, &v->slot, path, interface, v->wrapped, find,
+                                               ctx->manager);
+        else
+                r = sd_bus_add_object_vtable(bus, &v->slot, path, interface, v->wrapped, ctx->manager);
+        if (r < 0) {
+                v->wrapped = mfree(v->wrapped);
+                return r;
+        }
+        ctx->n_vtables++;
+        return 0;
+}
+
+int bus_add_vtable(Manager *m, const char *path, const char *interface, const sd_bus_vtable *vtable,
+                   sd_bus_object_find_t find) {
+        return bus_context_add_vtable(bus_context(m), m->bus, path, interface, vtable, find);
+}
+
+static BusContext *bus_context_free(BusContext *ctx) {
+        if (!ctx)
+                return NULL;
+        sd_event_source_disable_unref(ctx->exit_source);
+        sd_event_source_disable_unref(ctx->refresh_source);
+        polkit_registry_free(ctx->polkit);
+        /* Unregister the vtables (sd-bus reads them to do so), then free the copies. */
+        for (size_t i = 0; i < ctx->n_vtables; i++) {
+                sd_bus_slot_unref(ctx->vtables[i].slot);
+                free(ctx->vtables[i].wrapped);
+        }
+        free(ctx->vtables);
+        free(ctx);
+        return NULL;
+}
+DEFINE_POINTER_CLEANUP_FUNC_FREE(BusContext, bus_context_free);
 
 /* The manager's observer hooks: turn its changes into signals. */
 
@@ -1112,18 +1300,23 @@ int bus_request_name(Manager *m) {
 }
 
 int bus_attach(Manager *m, sd_bus *bus) {
-        BusContext *ctx;
+        _cleanup_(bus_context_freep) BusContext *ctx = NULL;
         int r;
 
         r = sd_bus_error_add_map(lfa_bus_error_map);
         if (r < 0)
                 return log_error_errno(r, "Failed to register the org.lfa.Error map: %m");
 
-        r = sd_bus_add_object_vtable(bus, NULL, BUS_PATH, BUS_INTERFACE, manager_vtable, m);
+        ctx = calloc(1, sizeof(*ctx));
+        if (!ctx)
+                return log_oom();
+        ctx->manager = m;
+
+        r = bus_context_add_vtable(ctx, bus, BUS_PATH, BUS_INTERFACE, bus_manager_vtable, NULL);
         if (r < 0)
                 return log_error_errno(r, "Failed to register " BUS_PATH ": %m");
-        r = sd_bus_add_fallback_vtable(bus, NULL, BUS_COMPONENT_PREFIX, "org.lfa.Component",
-                                       bus_component_vtable, bus_component_find, m);
+        r = bus_context_add_vtable(ctx, bus, BUS_COMPONENT_PREFIX, "org.lfa.Component",
+                                   bus_component_vtable, bus_component_find);
         if (r < 0)
                 return log_error_errno(r, "Failed to register the component objects: %m");
         r = sd_bus_add_node_enumerator(bus, NULL, BUS_COMPONENT_PREFIX, bus_component_enumerate, m);
@@ -1137,19 +1330,11 @@ int bus_attach(Manager *m, sd_bus *bus) {
         if (r < 0)
                 return log_error_errno(r, "Failed to attach the bus to the event loop: %m");
 
-        ctx = calloc(1, sizeof(*ctx));
-        if (!ctx)
-                return log_oom();
-        ctx->manager = m;
-
         r = sd_event_add_exit(m->event, &ctx->exit_source, bus_on_exit, ctx);
         if (r >= 0)
                 r = sd_event_source_set_priority(ctx->exit_source, SD_EVENT_PRIORITY_IMPORTANT);
-        if (r < 0) {
-                sd_event_source_unref(ctx->exit_source);
-                free(ctx);
+        if (r < 0)
                 return log_error_errno(r, "Failed to add the bus exit handler: %m");
-        }
 
         m->bus = sd_bus_ref(bus);
         m->observer = (ManagerObserver) {
@@ -1160,7 +1345,7 @@ int bus_attach(Manager *m, sd_bus *bus) {
                 .activation_started = on_activation_started,
                 .activation_finished = on_activation_finished,
         };
-        m->observer_userdata = ctx;
+        m->observer_userdata = TAKE_PTR(ctx);
         return 0;
 }
 
@@ -1187,10 +1372,7 @@ void bus_shutdown(Manager *m) {
 
         if (ctx) {
                 bus_cancel_pending(ctx);
-                sd_event_source_disable_unref(ctx->exit_source);
-                sd_event_source_disable_unref(ctx->refresh_source);
-                polkit_registry_free(ctx->polkit);
-                free(ctx);
+                bus_context_free(ctx);
         }
 
         m->bus = sd_bus_flush_close_unref(m->bus);

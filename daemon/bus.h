@@ -41,3 +41,23 @@ void bus_set_refresh_interval(uint64_t usec);
  * NULL-terminated, into ret (room for BUS_MANAGER_MAX_CHANGED + 1). */
 #define BUS_MANAGER_MAX_CHANGED 12
 void bus_manager_changed_names(unsigned mask, const char **ret);
+
+/*
+ * Authorization, in one table: 0 and *ret_action NULL when
+ * interface.member is open to everyone, 0 and the polkit action it needs
+ * otherwise (root is allowed without asking), -ENOENT when the table has
+ * no entry: lfad refuses such a call from anyone (AccessDenied) and logs it.
+ */
+int bus_method_access(const char *interface, const char *member, const char **ret_action);
+
+/*
+ * Registers vtable for interface at path (a fallback vtable with find when
+ * find is set; the vtable's userdata is m, as for find), every method
+ * dispatched through the authorization table. bus_attach() registers
+ * lfad's with it; unit tests add their own.
+ */
+int bus_add_vtable(Manager *m, const char *path, const char *interface, const sd_bus_vtable *vtable,
+                   sd_bus_object_find_t find);
+
+/* org.lfa.Manager's vtable, as registered at /org/lfa/Manager. */
+extern const sd_bus_vtable bus_manager_vtable[];

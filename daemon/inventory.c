@@ -10,9 +10,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "decision.h"
 #include "inventory.h"
 #include "log.h"
-#include "policy.h"
 
 /* Sysfs values are short; a longer file is garbage, not something to keep. */
 #define ATTR_MAX 256

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "decision.h"
 #include "driver.h"
 #include "macro.h"
 
@@ -74,8 +75,6 @@ typedef struct ComponentResult {
         char *lfa_code;         /* LFA code name from last_error, NULL on success */
         char *message;          /* human-readable outcome */
 } ComponentResult;
-
-typedef struct Decision Decision; /* policy.h */
 
 typedef struct Component {
         char uuid[UUID_STRING_MAX];     /* lowercase, the directory name */

@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "decision.h"
 #include "inventory.h"
 #include "macro.h"
 
@@ -132,31 +133,6 @@ int policy_parse_stream(Policy *p, FILE *f, const char *name, char **ret_error);
 void policy_lookup(const Policy *p, const char *uuid, PolicySettings *ret,
                    const char **ret_source);
 
-typedef enum DecisionAction {
-        DECISION_NOTHING_PENDING,       /* no new image: nothing to do */
-        DECISION_REFUSED,               /* never: may reset a CPU, not capable or unreadable */
-        DECISION_NEVER,                 /* policy: only on an explicit request */
-        DECISION_IMMEDIATE,             /* activate now */
-        DECISION_WINDOW,                /* activate on the window trigger */
-        _DECISION_ACTION_MAX,
-        _DECISION_ACTION_INVALID = -EINVAL,
-} DecisionAction;
-
-struct Decision {
-        DecisionAction action;
-        /* The value to write to force_cpu_rendezvous before activating. */
-        bool force_cpu_rendezvous;
-        /* The policy asked to skip where firmware requires the rendezvous. */
-        bool rendezvous_overridden;
-        bool prime_ahead;
-        unsigned retry_limit;
-        usec_t retry_delay;
-        char *reason;                   /* one human-readable sentence */
-};
-
-Decision *decision_free(Decision *d);
-DEFINE_POINTER_CLEANUP_FUNC_FREE(Decision, decision_free);
-
 /*
  * The decision table: policy x firmware flags. may_reset_cpu, not capable
  * or a parse error -> REFUSED whatever the policy says; not pending ->
@@ -172,4 +148,3 @@ const char *auto_activate_to_string(AutoActivate a) _pure_;
 AutoActivate auto_activate_from_string(const char *s) _pure_;
 const char *cpu_rendezvous_to_string(CpuRendezvous r) _pure_;
 CpuRendezvous cpu_rendezvous_from_string(const char *s) _pure_;
-const char *decision_action_to_string(DecisionAction a) _pure_;

@@ -19,7 +19,10 @@
  * polkit is asked once; its answer is stored, and the original message is
  * rewound and queued again with sd_bus_enqueue_for_read(), so the same
  * handler runs a second time and gets the stored verdict. A polkit that is
- * missing or fails means deny.
+ * missing or fails means deny. Its one caller is bus.c's
+ * bus_method_dispatch(), for each method the authorization table gives an
+ * action: "the handler" above is that dispatcher, which runs the method's
+ * own handler once authorized.
  */
 
 typedef struct PolkitQuery PolkitQuery;

@@ -1277,6 +1277,102 @@ class TestMalformedCalls(BusTestCase):
                 self.check(None)
 
 
+def xml_authorization():
+        """{(interface, method): polkit action or "open"} from each method's
+        org.lfa.Authorization annotation in org.lfa.Manager.xml."""
+        out = {}
+        for iface in ET.parse(XML).getroot().iter('interface'):
+                for m in iface.iter('method'):
+                        for a in m.iter('annotation'):
+                                if a.get('name') == 'org.lfa.Authorization':
+                                        out[(iface.get('name'), m.get('name'))] = a.get('value')
+        return out
+
+
+class TestAuthorizationTable(BusTestCase):
+        """Each method's authorization, as nobody, is what the table says
+        (daemon/bus.c's, documented per method in org.lfa.Manager.xml and in
+        lfad(8)): a method that needs a polkit action is refused without
+        polkit's consent to that very action, an open one is answered."""
+
+        # Valid arguments of each method; a new method needs a line here.
+        # Inhibit last: its fd lives as long as the calling process.
+        ARGS = {
+                'ListComponents': ('', []),
+                'GetComponent': ('s', [RMM]),
+                'Plan': ('', []),
+                'History': ('u', [5]),
+                'Refresh': ('', []),
+                'ReloadPolicy': ('', []),
+                'Cancel': ('s', [RMM]),
+                'Prime': ('s', [RMM]),
+                'Activate': ('sa{sv}', [RMM, {}]),
+                'ActivatePending': ('', []),
+                'Inhibit': ('ss', ['nobody', 'test']),
+        }
+        DENIED = ('org.lfa.Error.AccessDenied', 'org.freedesktop.DBus.Error.AccessDenied')
+
+        send_all = TestMalformedCalls.send_all
+
+        def table(self):
+                table = xml_authorization()
+                self.assertTrue(table, 'no org.lfa.Authorization annotation in ' + XML)
+                return table
+
+        def calls(self, methods):
+                return [[PATH, IFACE, m] + list(self.ARGS[m]) for m in methods]
+
+        def asked(self):
+                """The actions lfad asked polkit about, in order."""
+                return [re.search(r'"(org\.lfa\.[a-z-]+)"', c).group(1) for c in self.polkit_calls()]
+
+        def test_every_method_has_an_entry(self):
+                live = set()
+                for path in (PATH, component_path(RMM)):
+                        r = self.call('Introspect', iface='org.freedesktop.DBus.Introspectable', path=path)
+                        root = ET.fromstring(self.data(r)[0])
+                        live |= {(i.get('name'), m.get('name')) for i in root.iter('interface')
+                                 if i.get('name').startswith('org.lfa.') for m in i.iter('method')}
+                table = self.table()
+                self.assertEqual(set(table), live)
+                self.assertEqual({m for _, m in table}, set(self.ARGS))
+                with open(os.path.join(ROOT, 'policy', 'org.lfa.policy'), encoding='utf-8') as f:
+                        declared = set(re.findall(r'<action id="([^"]+)"', f.read()))
+                self.assertEqual(declared, set(ACTIONS))
+                for key, value in table.items():
+                        self.assertIn(value, ACTIONS + ('open',), key)
+
+        def test_nobody_without_consent(self):
+                table = self.table()
+                methods = [m for m in self.ARGS if (IFACE, m) in table]
+                got = self.send_all(self.calls(methods), 'nobody')
+                for m, name in zip(methods, got):
+                        with self.subTest(method=m, authorization=table[(IFACE, m)]):
+                                if table[(IFACE, m)] == 'open':
+                                        self.assertNotIn(name, self.DENIED)
+                                else:
+                                        self.assertEqual(name, 'org.lfa.Error.AccessDenied')
+                # polkit was asked once per privileged call, for its action.
+                self.assertEqual(self.asked(), [table[(IFACE, m)] for m in methods
+                                                if table[(IFACE, m)] != 'open'])
+                self.assertEqual(self.activate_writes(), [])
+                for f in ('prime', 'cancel'):
+                        self.assertEqual(self.sim.writes(f), [], f)
+
+        def test_consent_is_per_action(self):
+                table = self.table()
+                for m in self.ARGS:
+                        action = table.get((IFACE, m), 'open')
+                        if action == 'open':
+                                continue
+                        with self.subTest(method=m, action=action):
+                                self.set_polkit(*[a for a in ACTIONS if a != action])
+                                self.assertEqual(self.send_all(self.calls([m]), 'nobody'),
+                                                 ['org.lfa.Error.AccessDenied'])
+                                self.set_polkit(action)
+                                self.assertNotIn(self.send_all(self.calls([m]), 'nobody')[0], self.DENIED)
+
+
 class TestWithoutPolkit(BusTestCase):
         POLKIT = False
 

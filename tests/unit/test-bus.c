@@ -929,6 +929,144 @@ static void test_introspection(void **state _unused_) {
         assert_non_null(strstr(xml, "<node name=\"_36c0762a6_2d12f2_2d4b56_2d92cb_2dba8f633606d9\"/>"));
 }
 
+/* Authorization: one table says who may call what (bus_method_access());
+ * every method goes through it, and one without an entry is refused. */
+
+static void assert_vtable_in_table(const char *interface, const sd_bus_vtable *vtable) {
+        size_t n = 0;
+
+        for (const sd_bus_vtable *v = vtable; v->type != _SD_BUS_VTABLE_END; v++) {
+                const char *action;
+
+                /* A setter would bypass the table, which covers methods. */
+                if (v->type == _SD_BUS_VTABLE_WRITABLE_PROPERTY)
+                        fail_msg("%s.%s is writable: no table entry can authorize it", interface,
+                                 v->x.property.member);
+                if (v->type != _SD_BUS_VTABLE_METHOD)
+                        continue;
+                if (bus_method_access(interface, v->x.method.member, &action) < 0)
+                        fail_msg("%s.%s() has no entry in the authorization table", interface,
+                                 v->x.method.member);
+                n++;
+        }
+        /* The walk saw the methods (org.lfa.Component has none yet). */
+        if (strcmp(interface, MANAGER_IFACE) == 0)
+                assert_int_equal(n, 11);
+}
+
+static void assert_access(const char *interface, const char *member, const char *expected) {
+        const char *action = "unset";
+
+        assert_int_equal(bus_method_access(interface, member, &action), 0);
+        if (!expected)
+                assert_null(action);
+        else
+                assert_string_equal(action, expected);
+}
+
+static void test_authorization_table(void **state _unused_) {
+        const char *action;
+
+        assert_vtable_in_table(MANAGER_IFACE, bus_manager_vtable);
+        assert_vtable_in_table("org.lfa.Component", bus_component_vtable);
+
+        /* As lfad(8) and org.lfa.Manager.xml say. */
+        assert_access(MANAGER_IFACE, "ListComponents", NULL);
+        assert_access(MANAGER_IFACE, "GetComponent", NULL);
+        assert_access(MANAGER_IFACE, "Plan", NULL);
+        assert_access(MANAGER_IFACE, "History", NULL);
+        assert_access(MANAGER_IFACE, "Refresh", NULL);
+        assert_access(MANAGER_IFACE, "Activate", "org.lfa.activate");
+        assert_access(MANAGER_IFACE, "ActivatePending", "org.lfa.activate");
+        assert_access(MANAGER_IFACE, "Cancel", "org.lfa.activate");
+        assert_access(MANAGER_IFACE, "Prime", "org.lfa.activate");
+        assert_access(MANAGER_IFACE, "Inhibit", "org.lfa.inhibit");
+        assert_access(MANAGER_IFACE, "ReloadPolicy", "org.lfa.manage-policy");
+
+        /* Entries are per interface; anything else has none. */
+        assert_int_equal(bus_method_access(MANAGER_IFACE, "Nope", &action), -ENOENT);
+        assert_int_equal(bus_method_access("org.lfa.Component", "Activate", &action), -ENOENT);
+        assert_int_equal(bus_method_access(NULL, "Activate", &action), -ENOENT);
+}
+
+static unsigned test_handler_calls;
+
+static int method_counted(sd_bus_message *m, void *userdata _unused_, sd_bus_error *e _unused_) {
+        test_handler_calls++;
+        return sd_bus_reply_method_return(m, NULL);
+}
+
+static const sd_bus_vtable test_vtable[] = {
+        SD_BUS_VTABLE_START(0),
+        SD_BUS_METHOD("ListComponents", "", "", method_counted, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD("Unlisted", "", "", method_counted, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_VTABLE_END
+};
+
+/* Calls path's interface.method and returns its reply; *log gets what lfad
+ * logged meanwhile (stderr). */
+static sd_bus_message *call_logged(const char *path, const char *iface, const char *method, char **log) {
+        char file[] = "/tmp/test-bus-log-XXXXXX";
+        sd_bus_message *reply;
+        int fd, saved;
+        Call c;
+
+        fd = mkstemp(file);
+        assert_true(fd >= 0);
+        assert_int_equal(unlink(file), 0);
+        fflush(stderr);
+        saved = dup(STDERR_FILENO);
+        assert_true(saved >= 0);
+        assert_true(dup2(fd, STDERR_FILENO) >= 0);
+
+        call_start(&c, path, iface, method, NULL);
+        reply = call_wait(&c);
+
+        fflush(stderr);
+        assert_true(dup2(saved, STDERR_FILENO) >= 0);
+        close(saved);
+        *log = calloc(1, 4096);
+        assert_non_null(*log);
+        assert_true(pread(fd, *log, 4095, 0) >= 0);
+        close(fd);
+        return reply;
+}
+
+static void test_method_without_entry_is_refused(void **state _unused_) {
+        _cleanup_free_ char *log1 = NULL, *log2 = NULL, *log3 = NULL;
+        sd_bus_message *r;
+
+        /* The same handlers as org.lfa.Manager (ListComponents has an open
+         * entry, Unlisted none) and as an interface the table does not know.
+         * The caller has our uid: root, whom polkit is never asked about. */
+        assert_int_equal(bus_add_vtable(W->manager, "/org/lfa/Test", MANAGER_IFACE, test_vtable, NULL), 0);
+        assert_int_equal(bus_add_vtable(W->manager, "/org/lfa/Test", "org.lfa.Test", test_vtable, NULL), 0);
+        test_handler_calls = 0;
+
+        r = call_logged("/org/lfa/Test", MANAGER_IFACE, "Unlisted", &log1);
+        assert_error(r, SD_BUS_ERROR_ACCESS_DENIED, "org.lfa.Manager.Unlisted");
+        sd_bus_message_unref(r);
+        assert_non_null(strstr(log1, "org.lfa.Manager.Unlisted() has no entry in the authorization table"));
+
+        r = call_logged("/org/lfa/Test", "org.lfa.Test", "ListComponents", &log2);
+        assert_error(r, SD_BUS_ERROR_ACCESS_DENIED, "org.lfa.Test.ListComponents");
+        sd_bus_message_unref(r);
+        assert_non_null(strstr(log2, "org.lfa.Test.ListComponents() has no entry"));
+        assert_int_equal(test_handler_calls, 0);
+
+        /* An entry: the wrapper runs the vtable's own handler. */
+        r = call_logged("/org/lfa/Test", MANAGER_IFACE, "ListComponents", &log3);
+        assert_ok(r);
+        sd_bus_message_unref(r);
+        assert_int_equal(test_handler_calls, 1);
+        assert_null(strstr(log3, "no entry"));
+
+        /* The real ones still answer. */
+        r = CALL("ListComponents", NULL);
+        assert_ok(r);
+        sd_bus_message_unref(r);
+}
+
 /* Pure pieces. */
 
 static void test_error_names(void **state _unused_) {
@@ -1190,6 +1328,8 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_refresh, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_history_empty, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_introspection, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_authorization_table, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_method_without_entry_is_refused, setup, teardown),
                 cmocka_unit_test(test_error_names),
                 cmocka_unit_test(test_error_set),
                 cmocka_unit_test(test_error_set_result),

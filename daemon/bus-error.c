@@ -95,7 +95,8 @@ int bus_error_set(sd_bus_error *e, int error, const char *lfa_code, const char *
 }
 
 /* The driver's ERRNO TABLE: each LFA code, its errno, and what it means to
- * the caller. */
+ * the caller. A copy of lfa.rst's table (driver/Documentation/admin-guide/),
+ * checked by tests/unit/check-errno-table.py. */
 static const struct {
         const char *code;
         int error;

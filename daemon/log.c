@@ -130,6 +130,9 @@ const char *escape_value(const char *v, char out[static ESCAPE_VALUE_MAX]) {
         return out;
 }
 
+/* Every errno the driver names in last_error and LFA_ERRNO= (the tables of
+ * driver/Documentation/admin-guide/lfa.rst, "Errors", checked by
+ * tests/unit/check-errno-table.py), and lfad's own. */
 static const struct {
         int error;
         const char *name;

@@ -590,7 +590,7 @@ class TestActivate(BusTestCase):
                 wait_for(lambda: self.prop('State', component_path(RMM), CIFACE) == 'idle', 10, 'idle after cancel')
 
 
-# The driver's ERRNO TABLE (driver/Documentation/ABI/testing/sysfs-firmware-lfa):
+# The driver's errno table (driver/Documentation/admin-guide/lfa.rst; check-errno-table.py):
 # every answer of PRIME or ACTIVATE that is an error, and the errno of the write.
 LFA_CODES = (('NOT_SUPPORTED', 'EOPNOTSUPP'), ('BUSY', 'EBUSY'), ('AUTH_ERROR', 'EKEYREJECTED'),
              ('NO_MEMORY', 'ENOMEM'), ('CRITICAL_ERROR', 'ENOTRECOVERABLE'), ('DEVICE_ERROR', 'EIO'),

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * log: the errno name table the driver's last_error and LFA_ERRNO= are read
- * with (every errno of the ABI file's ERRNO TABLE), and the return value
+ * with (every errno of lfa.rst's tables, "Errors" in
+ * driver/Documentation/admin-guide/lfa.rst), and the return value
  * convention of log_*_errno().
  */
 
@@ -27,7 +28,8 @@ static void name_one(int error, const char *name) {
 
 static void test_abi_errno_table(void **state) {
         (void) state;
-        /* The ERRNO TABLE of sysfs-firmware-lfa, firmware codes first. */
+        /* lfa.rst's errnos, firmware codes first; check-errno-table.py
+         * holds this list to lfa.rst. */
         name_one(EOPNOTSUPP, "EOPNOTSUPP");
         name_one(EBUSY, "EBUSY");
         name_one(EKEYREJECTED, "EKEYREJECTED");

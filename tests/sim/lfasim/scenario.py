@@ -29,7 +29,7 @@ LFA_CODES = {
 }
 LFA_NAMES = {v: k for k, v in LFA_CODES.items()}
 
-# The ERRNO TABLE of driver/Documentation/ABI/testing/sysfs-firmware-lfa.
+# driver/Documentation/admin-guide/lfa.rst's table (tests/unit/check-errno-table.py).
 LFA_ERRNO = {
         -1: 'EOPNOTSUPP',
         -2: 'EBUSY',

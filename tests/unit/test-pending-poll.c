@@ -90,7 +90,7 @@ static void test_fires_and_restarts(void **state) {
         polls = 0;
         assert_int_equal(sd_event_new(&e), 0);
         assert_int_equal(pending_poll_new(e, on_poll, NULL, &p), 0);
-        assert_int_equal(sd_event_now(e, CLOCK_MONOTONIC, &armed), 0);
+        assert_true(sd_event_now(e, CLOCK_MONOTONIC, &armed) >= 0);
         assert_int_equal(pending_poll_set_interval(p, 100 * USEC_PER_MSEC), 0);
 
         /* Nothing before the interval: the timer is due a whole interval

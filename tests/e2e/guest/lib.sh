@@ -248,3 +248,12 @@ activations() {
 history_entry() {
         printf '"%s" "[^"]*" "[^"]*" "[^"]*" "[^"]*" "[^"]*" (true|false) [0-9]+ [0-9]+ "%s" "%s"' "$1" "$2" "$3"
 }
+
+# --- the host -----------------------------------------------------------------
+
+# host_request LINE: a line to the host on the results port, as "# LINE"
+# (a TAP comment to the parser). The runner keeps the port open as fd 3
+# and a scenario inherits it (the port opens only once).
+host_request() {
+        { echo "# $*" >&3; } 2>/dev/null || fail "no results port on fd 3 to ask the host"
+}

@@ -84,6 +84,12 @@ e2e_layer_build() {
         # the firmware's device or a late DKMS install would.
         e2e_chroot "$root" systemctl enable lfad.service lfa-activate.timer \
                 >>"$out.tmp/apt.log" 2>&1
+        # The fleet step: sshd (enabled by its package; said here so the
+        # image does not depend on that) behind the NIC, configured by
+        # systemd-networkd with slirp's fixed address.
+        install -m 0644 "$E2E_DIR"/guest-image/10-e2e-eth0.network "$root/etc/systemd/network/"
+        e2e_chroot "$root" systemctl enable ssh.service systemd-networkd.service \
+                >>"$out.tmp/apt.log" 2>&1
         cp "$E2E_DIR"/guest-image/lfa-e2e.service "$root/etc/systemd/system/"
         ln -sf ../lfa-e2e.service "$root/etc/systemd/system/multi-user.target.wants/lfa-e2e.service"
         echo "LABEL=lfa-e2e /opt/lfa-e2e ext4 ro,nofail 0 0" >>"$root/etc/fstab"

@@ -2,13 +2,18 @@
 # Boot the e2e guest under QEMU (TCG: KVM guests hang on this machine) and
 # read its results back. Sourced by tests/e2e/run.
 
-# e2e_tests_disk OUT_IMG: the scenarios and the guest-side runner on a small
-# read-only disk, mounted at /opt/lfa-e2e in the guest. It is made for every
-# run, so editing a scenario never rebuilds the image.
+# e2e_tests_disk OUT_IMG [PUBKEY]: the scenarios and the guest-side runner on
+# a small read-only disk, mounted at /opt/lfa-e2e in the guest. It is made for
+# every run, so editing a scenario never rebuilds the image. PUBKEY, this
+# run's throw-away ssh key (lib/fleet.sh), goes along as fleet/authorized_keys.
 e2e_tests_disk() {
-        local img=$1 stage
+        local img=$1 pubkey=${2:-} stage
         stage=$(mktemp -d)
         cp -r "$E2E_DIR"/guest/. "$stage/"
+        if [ -n "$pubkey" ]; then
+                mkdir -p "$stage/fleet"
+                cp "$pubkey" "$stage/fleet/authorized_keys"
+        fi
         mkdir -p "$stage/scn"
         cp "$LFA_ROOT"/tests/scenarios/*.scn "$stage/scn/" 2>/dev/null || true
         cp "$E2E_DIR"/scn/*.scn "$stage/scn/" 2>/dev/null || true
@@ -17,20 +22,22 @@ e2e_tests_disk() {
         rm -rf "$stage"
 }
 
-# e2e_vm_disks LAYER_DIR OUT_DIR: a copy-on-write disk over the cached
-# image (the cache is never written) and the tests disk.
+# e2e_vm_disks LAYER_DIR OUT_DIR [PUBKEY]: a copy-on-write disk over the
+# cached image (the cache is never written) and the tests disk.
 e2e_vm_disks() {
-        local layer=$1 out=$2
+        local layer=$1 out=$2 pubkey=${3:-}
         rm -f "$out/root.qcow2" "$out/results.tap" "$out/console.log"
         qemu-img create -q -f qcow2 -F raw -b "$(realpath "$layer/root.img")" "$out/root.qcow2"
-        e2e_tests_disk "$out/tests.img"
+        e2e_tests_disk "$out/tests.img" "$pubkey"
         : >"$out/results.tap"
 }
 
-# e2e_vm_boot LAYER_DIR OUT_DIR: boot once; the guest powers itself off
-# when the runner ends. Returns QEMU's status (124 on the timeout).
+# e2e_vm_boot LAYER_DIR OUT_DIR SSH_PORT: boot once; the guest powers itself
+# off when the runner ends. Its NIC is on QEMU's user network, restricted
+# (the guest reaches nothing outside), with the guest's sshd forwarded to
+# 127.0.0.1:SSH_PORT on the host. Returns QEMU's status (124 on the timeout).
 e2e_vm_boot() {
-        local layer=$1 out=$2 rc=0
+        local layer=$1 out=$2 port=$3 rc=0
         timeout --kill-after=10 "${LFA_E2E_TIMEOUT:-900}" \
                 qemu-system-x86_64 \
                 -machine q35,accel=tcg -cpu max -smp 2 -m 2048 \
@@ -39,6 +46,8 @@ e2e_vm_boot() {
                 -append "root=/dev/vda rw console=ttyS0,115200 panic=-1 net.ifnames=0 systemd.show_status=1" \
                 -drive "file=$out/root.qcow2,if=virtio,format=qcow2,cache=unsafe" \
                 -drive "file=$out/tests.img,if=virtio,format=raw,readonly=on" \
+                -netdev "user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:$port-:22" \
+                -device virtio-net-pci,netdev=net0 \
                 -device virtio-serial-pci \
                 -chardev "file,id=results,path=$out/results.tap" \
                 -device virtserialport,chardev=results,name=org.lfa.e2e.results \

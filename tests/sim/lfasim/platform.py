@@ -806,7 +806,9 @@ class Platform:
                 self._result('cancel', e.uuid, err)
                 if r == SUCCESS and self.last_activated and self.last_activated[0] == e.uuid:
                         self.last_activated = None
-                if e.state == 'primed':
+                if r == SUCCESS and e.state == 'primed':
+                        # A CANCEL the firmware refuses leaves the prime
+                        # (lfa.ko returns the errno, state untouched).
                         e.state = 'idle'
                         self._publish(e, ['state'])
                         self.uevent('change', e.uuid, EVENT='changed')

@@ -92,10 +92,25 @@ int bus_error_set(sd_bus_error *e, int error, const char *lfa_code, const char *
         return -error;
 }
 
+int bus_error_set_refresh(sd_bus_error *e, int error) {
+        sd_bus_error_setf(e, LFA_ERROR_FIRMWARE_ERROR,
+                          "The driver could not re-read the inventory from the firmware (%s); "
+                          "the last good inventory stays", errno_name(error) ?: "EIO");
+        return -abs(error);
+}
+
+/* last_error's LFA_CODE: NONE when the kernel ended the sequence. */
+static bool lfa_code_from_firmware(const char *code) {
+        return code && *code && strcmp(code, "NONE") != 0 && strcmp(code, "-") != 0;
+}
+
 int bus_error_set_result(sd_bus_error *e, const ActivationResult *r) {
         const char *ename = errno_name(r->error);
 
-        if (!r->firmware_failed)
+        /* The driver returns some errnos of its ERRNO TABLE for reasons of
+         * its own too (EBUSY: another sequence runs; EOPNOTSUPP: not
+         * capable): a code from the firmware says the firmware answered. */
+        if (!r->firmware_failed && !lfa_code_from_firmware(r->lfa_code))
                 return bus_error_set(e, r->error, r->lfa_code, r->message);
         sd_bus_error_setf(e, LFA_ERROR_FIRMWARE_ERROR, "%s (%s %s)", strna(r->message), r->lfa_code ?: "UNKNOWN",
                           ename ?: "EIO");

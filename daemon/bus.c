@@ -352,9 +352,11 @@ static int method_get_component(sd_bus_message *message, void *userdata, sd_bus_
 }
 
 static int method_refresh(sd_bus_message *message, void *userdata, sd_bus_error *error) {
-        int r;
+        int r, driver_error;
 
-        r = manager_refresh(userdata);
+        r = manager_refresh(userdata, &driver_error);
+        if (driver_error < 0)
+                return bus_error_set_refresh(error, driver_error);
         if (r < 0)
                 return bus_error_set(error, r, NULL, NULL);
         return sd_bus_reply_method_return(message, NULL);

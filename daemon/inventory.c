@@ -497,6 +497,20 @@ int inventory_write_attribute(const char *root, const char *uuid, const char *at
         return 0;
 }
 
+int inventory_refresh(const char *root) {
+        int r;
+
+        r = inventory_write_attribute(root, NULL, "refresh", "1");
+        if (r < 0)
+                /* Nothing was applied (lfa.ko reads everything before it
+                 * changes anything): what we show is still the last good
+                 * read, and the next good one brings the news. */
+                return log_warning_errno(r, "%s/refresh: the driver could not re-read the inventory from the "
+                                         "firmware: %m (%s); keeping the last good inventory.",
+                                         root, strna(errno_name(r)));
+        return 0;
+}
+
 static bool streq_ptr(const char *a, const char *b) {
         if (!a || !b)
                 return a == b;

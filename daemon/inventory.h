@@ -142,6 +142,12 @@ int inventory_read_abi_version(const char *root, char **ret);
 int inventory_write_attribute(const char *root, const char *uuid, const char *attr,
                               const char *value);
 
+/* Write "1" to the driver's <root>/refresh: it re-reads the inventory from
+ * the firmware (GET_INFO, a GET_INVENTORY per component). Its errno (the
+ * firmware's code through the driver's ERRNO TABLE) is logged as a failed
+ * re-read; the driver then keeps its cached inventory, and so do we. */
+int inventory_refresh(const char *root);
+
 /* Which properties differ, as a ComponentChange mask (attributes only). */
 unsigned component_diff(const Component *a, const Component *b);
 

@@ -906,17 +906,22 @@ int manager_cancel(Manager *m, const char *uuid) {
         return 0;
 }
 
-int manager_refresh(Manager *m) {
+int manager_refresh(Manager *m, int *ret_driver_error) {
         int r;
 
+        if (ret_driver_error)
+                *ret_driver_error = 0;
         /* The driver's refresh blocks while a sequence runs; the event loop
          * must not. */
         if (m->job || sequence_running(m))
                 return -EBUSY;
         if (driver_has(&m->driver, DRIVER_FEATURE_REFRESH)) {
-                r = inventory_write_attribute(sysfs_root(m), NULL, "refresh", "1");
-                if (r < 0)
-                        return log_warning_errno(r, "%s/refresh: write failed: %m", sysfs_root(m));
+                r = inventory_refresh(sysfs_root(m));
+                if (r < 0) {
+                        if (ret_driver_error)
+                                *ret_driver_error = r;
+                        return r;
+                }
         }
         return manager_resync(m);
 }

@@ -189,7 +189,9 @@ int manager_prime(Manager *m, const char *uuid, ActivationDoneFn cb, void *userd
 
 /* Write /sys/firmware/lfa/refresh where it exists, and re-read everything
  * (upstream's driver reads the firmware's inventory on every read). */
-int manager_refresh(Manager *m);
+/* -EBUSY while a job runs; a failed re-read of the driver (the firmware's
+ * errno) also goes to *ret_driver_error (may be NULL). */
+int manager_refresh(Manager *m, int *ret_driver_error);
 
 /* Re-read the whole inventory (no write); observers get the changes. */
 int manager_resync(Manager *m);

@@ -208,7 +208,9 @@ static void job_finish(Job *j, int error, const char *timeout_message) {
         r.firmware_failed = o.firmware_failed;
         if (r.error < 0) {
                 read_lfa_code(j, &le);
-                r.lfa_code = le.set ? le.lfa_code : o.lfa_code ?: "NONE";
+                /* lfa.ko's EBUSY at once (another sequence) leaves an
+                 * older attempt's last_error: only this errno's is ours. */
+                r.lfa_code = le.set && le.error == -r.error ? le.lfa_code : o.lfa_code ?: "NONE";
         }
 
         if (timeout_message)

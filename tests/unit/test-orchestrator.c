@@ -624,7 +624,7 @@ static void test_activate_validation(void **state) {
         assert_int_equal(manager_activate_pending(W->manager, NULL, NULL), 0);
         assert_int_equal(manager_activate_pending(W->manager, NULL, NULL), -EBUSY);
         assert_non_null(W->manager->window);
-        assert_int_equal(manager_refresh(W->manager), -EBUSY);
+        assert_int_equal(manager_refresh(W->manager, NULL), -EBUSY);
         const char *uuid;
         assert_int_equal(manager_get_state(W->manager, &uuid), MANAGER_STATE_ACTIVATING);
         assert_string_equal(uuid, RMM);
@@ -641,7 +641,7 @@ static void test_activate_validation(void **state) {
         assert_int_equal(manager_cancel(W->manager, RMM), 0);
         assert_attr(RMM, "cancel", "1");
         /* Refresh writes refresh and re-reads. */
-        assert_int_equal(manager_refresh(W->manager), 0);
+        assert_int_equal(manager_refresh(W->manager, NULL), 0);
         assert_attr(NULL, "refresh", "1");
 }
 
@@ -1146,7 +1146,7 @@ static void test_upstream_what_it_cannot(void **state) {
 
         assert_int_equal(manager_prime(W->manager, RMM, NULL, NULL), -ENOSYS);
         /* Refresh: a re-read, no refresh file to write. */
-        assert_int_equal(manager_refresh(W->manager), 0);
+        assert_int_equal(manager_refresh(W->manager, NULL), 0);
         char path[256];
         path_of(path, sizeof(path), NULL, "refresh");
         assert_int_equal(access(path, F_OK), -1);

@@ -521,6 +521,12 @@ static bool version_eq(const LfaVersion *a, const LfaVersion *b) {
         return a->known == b->known && (!a->known || (a->major == b->major && a->minor == b->minor));
 }
 
+bool component_activation_unconfirmed(const Component *before, const Component *after) {
+        return before->activation_pending && after->activation_pending &&
+               version_eq(&before->pending_version, &after->pending_version) &&
+               version_eq(&before->current_version, &after->current_version);
+}
+
 unsigned component_diff(const Component *a, const Component *b) {
         unsigned m = 0;
 

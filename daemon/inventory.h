@@ -118,7 +118,17 @@ typedef struct Component {
         /* Bookkeeping for the orchestrator's bounded retries. */
         unsigned failures;              /* consecutive failed automatic attempts */
         usec_t retry_after;             /* CLOCK_MONOTONIC µs, 0: no backoff */
+        /* The last activation succeeded, yet the driver shows the entry it
+         * read before PRIME (still pending, same versions): its re-read
+         * after the activation failed (the firmware's GET_INFO or
+         * GET_INVENTORY). Not activated automatically again until the
+         * driver's values change or the store is updated. */
+        bool activated_unconfirmed;
 } Component;
+
+/* Whether the activation just done left the driver showing the entry as it
+ * was before it (before: lfad's view then, after: the re-read). */
+bool component_activation_unconfirmed(const Component *before, const Component *after);
 
 Component *component_free(Component *c);
 DEFINE_POINTER_CLEANUP_FUNC_FREE(Component, component_free);

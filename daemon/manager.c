@@ -295,6 +295,9 @@ static unsigned manager_update_one(Manager *m, const char *uuid) {
         if ((mask & COMPONENT_CHANGED_PARSE_ERROR) && fresh->parse_error)
                 log_event(LOG_ERR, LFA_MESSAGE_COMPONENT_INVALID, c->uuid, "invalid",
                           "%s: invalid sysfs data, never activated automatically: %s", c->uuid, fresh->parse_error);
+        if (mask & (COMPONENT_CHANGED_SEQ_ID | COMPONENT_CHANGED_CURRENT_VERSION |
+                    COMPONENT_CHANGED_PENDING_VERSION | COMPONENT_CHANGED_ACTIVATION_PENDING))
+                c->activated_unconfirmed = false;
         /* A different pending image deserves fresh attempts. */
         if ((mask & COMPONENT_CHANGED_PENDING_VERSION) ||
             ((mask & COMPONENT_CHANGED_ACTIVATION_PENDING) && fresh->activation_pending)) {
@@ -479,7 +482,7 @@ static void on_job_done(Job *j, const ActivationResult *r, void *userdata) {
         void *cb_userdata = TAKE_PTR(m->job_userdata);
         bool ok = r->error == 0;
         const char *id;
-        Component *c;
+        Component *c, before = {};
 
         if (r->action == JOB_ACTIVATE)
                 id = ok ? LFA_MESSAGE_ACTIVATION_SUCCESS : LFA_MESSAGE_ACTIVATION_FAILED;
@@ -493,6 +496,9 @@ static void on_job_done(Job *j, const ActivationResult *r, void *userdata) {
 
         c = manager_get_component(m, r->uuid);
         if (c) {
+                before = (Component) { .activation_pending = c->activation_pending,
+                                       .pending_version = c->pending_version,
+                                       .current_version = c->current_version };
                 component_set_result(c, r);
                 if (ok)
                         c->failures = 0, c->retry_after = 0;
@@ -515,6 +521,12 @@ static void on_job_done(Job *j, const ActivationResult *r, void *userdata) {
          * new result with the attributes, in one change per component. */
         (void) manager_resync(m);
         c = manager_get_component(m, r->uuid);
+        if (c && ok && r->action == JOB_ACTIVATE && component_activation_unconfirmed(&before, c)) {
+                c->activated_unconfirmed = true;
+                log_warning("%s (%s): activated, but the driver still shows the image pending (its re-read of "
+                            "the inventory failed?): not activated again until the driver's values change.",
+                            c->uuid, strna(c->name));
+        }
         history_record_attempt(m->history, r, j->version_before, c);
 
         if (m->window && (r->trigger == TRIGGER_WINDOW)) {
@@ -1039,8 +1051,13 @@ void manager_handle_uevent(Manager *m, const char *action, const char *uuid,
                                  strcmp(lfa_event, "primed") == 0);
         ours = m->job && strcmp(m->job->uuid, u) == 0;
 
-        if (lfa_event && strcmp(lfa_event, "store-updated") == 0)
+        if (lfa_event && strcmp(lfa_event, "store-updated") == 0) {
+                Component *sc = manager_get_component(m, u);
+
                 log_event(LOG_INFO, LFA_MESSAGE_STORE_UPDATED, u, NULL, "%s: firmware store updated.", u);
+                if (sc)
+                        sc->activated_unconfirmed = false;
+        }
 
         if (strcmp(action, "remove") == 0) {
                 ssize_t i;

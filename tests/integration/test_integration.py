@@ -526,6 +526,38 @@ class TestFaultActivationRead(FaultCase):
                 self.recovers(RMM, '1.3')
 
 
+class TestFaultRefreshAfterActivation(FaultCase):
+        """lfa.ko's refresh after a successful activation fails (GET_INFO):
+        the write succeeds and "activated" is sent, but the cache keeps the
+        entry read before PRIME (still pending, the old version) until a
+        good read. lfad must report the activation as the success it was,
+        not activate the same image again, and take the new version from
+        the next good read."""
+        FLAVOURS = EXTENDED
+        POLICY = {'etc': {'50-rmm.conf': immediate(RMM)}}
+
+        def test_activation_succeeds_and_the_next_good_read_recovers(self):
+                self.sim.ctl('set uuid=%s call_delay_ms=300' % RMM, 'store-update uuid=%s pending_version=1.3' % RMM)
+                # Past the driver's re-read before PRIME, the firmware's
+                # GET_INFO starts failing: the refresh after it fails.
+                self.sim.wait_record(lambda r: r['type'] == 'call' and r['call'] == 'PRIME', what='PRIME')
+                self.sim.ctl('set-agent info_error=DEVICE_ERROR')
+                self.assertIsNone(self.wait_result(RMM)['errno'])
+                h = self.wait_history(lambda h: h['uuid'] == RMM)
+                self.assertEqual(h[0]['error'], 0)
+                self.settle(3.0)
+                self.assertEqual(len(self.activate_writes(RMM)), 1)
+                self.assertEqual([h for h in self.history() if h['error'] != 0], [])
+                self.wait_log(r'%s.*activated, but the driver still shows the image pending' % RMM,
+                              'a log line saying the driver did not confirm')
+                self.sim.ctl('set-agent info_error=0')
+                self.assertEqual(self.call('Refresh'), (None, '()'))
+                wait_for(lambda: self.cprop(RMM, 'CurrentVersion') == '1.3', 10, 'TF-RMM at 1.3 on the bus')
+                self.assertIs(self.cprop(RMM, 'ActivationPending'), False)
+                self.sim.ctl('set uuid=%s call_delay_ms=0' % RMM, 'store-update uuid=%s pending_version=1.4' % RMM)
+                self.assertIsNone(self.wait_result(RMM, n=1)['errno'])
+                wait_for(lambda: self.cprop(RMM, 'CurrentVersion') == '1.4', 10, 'TF-RMM at 1.4 on the bus')
+
 class TestFaultRefreshUpstream(FaultCase):
         """Arm's lfa_fw: a failing GET_INFO changes nothing; a failing
         GET_INVENTORY makes the driver drop that component until a read

@@ -481,6 +481,16 @@ class TestFaultRefresh(FaultCase):
                 wait_for(lambda: self.cprop(RMM, 'ActivationPending'), 10, 'TF-RMM pending on the bus')
                 self.recovers(RMM, '1.3')
 
+        def test_get_inventory_answering_a_uuid_twice(self):
+                self.sim.ctl('set uuid=%s inventory_uuid=%s' % (BMC, RMM),
+                             'store-update uuid=%s pending_version=1.3' % RMM)
+                self.refresh_fails('EIO')
+                self.last_good()
+                self.sim.ctl('set uuid=%s inventory_uuid=0' % BMC)
+                self.assertEqual(self.call('Refresh'), (None, '()'))
+                wait_for(lambda: self.cprop(RMM, 'ActivationPending'), 10, 'TF-RMM pending on the bus')
+                self.recovers(RMM, '1.3')
+
         def test_count_changing_between_get_info_and_get_inventory(self):
                 self.sim.ctl('store-update uuid=%s pending_version=4.2' % BMC)
                 wait_for(lambda: self.cprop(BMC, 'ActivationPending'), 10, 'the board controller pending')

@@ -1048,6 +1048,25 @@ class TestFirmwareFaults(SimCase):
                 self.assertEqual(self.refresh(), 1)
                 p.event('add', BMC)
 
+        def test_garbage_uuid(self):
+                p = self.probe
+                # GET_INVENTORY of BMC answers RMM's UUID: lfa.ko refuses an
+                # inventory listing a UUID twice (EIO), nothing applied.
+                self.sim.ctl('set uuid=%s inventory_uuid=%s' % (BMC, RMM))
+                self.assertEqual(self.refresh(), 'EIO')
+                self.assertEqual(self.sim.records('call', call='INVENTORY')[-1]['duplicate'], RMM)
+                self.assertTrue(os.path.isdir(os.path.join(self.sim.sys_lfa, BMC)))
+                # Its activation re-reads its entry, finds another UUID,
+                # refreshes, and that fails: EIO from INVENTORY.
+                self.sim.ctl('store-update uuid=%s pending_version=4.2' % BMC)
+                self.assertEqual(p.write(BMC, 'activate', '1'), 'EIO')
+                p.event('change', BMC, EVENT='failed', ERRNO='EIO')
+                self.assertEqual(p.read(BMC, 'last_error'), 'EIO NONE 0 INVENTORY')
+                self.sim.ctl('set uuid=%s inventory_uuid=0' % BMC)
+                self.assertEqual(self.refresh(), 1)
+                self.assertEqual(p.write(BMC, 'activate', '1'), 1)
+                p.event('change', BMC, EVENT='activated')
+
         def test_reserved_bits(self):
                 p = self.probe
                 # x3 bits above the four flags: a change is a "changed"
@@ -1122,6 +1141,18 @@ class TestUpstreamFirmwareFaults(UpstreamCase):
                 self.sim.ctl('set-agent info_error=0', 'store-update uuid=%s pending_version=1.3' % RMM)
                 self.sim.write(RMM, 'activate', '1')
                 self.assertIsNone(self.result(RMM)['errno'])
+
+        def test_garbage_uuid(self):
+                # Arm's driver does not check: the entry updates the image
+                # of that UUID; the one not read is removed.
+                self.sim.ctl('set uuid=%s inventory_uuid=%s' % (BMC, RMM), 'store-update uuid=%s' % RMM)
+                self.sim.wait_record(lambda r: r['type'] == 'call' and r['call'] == 'INVENTORY', what='a read')
+                self.assertEqual(os.listdir(self.sim.sys_lfa), [RMM])
+                t0 = self.sim.records('call', call='INVENTORY')[-1]['t']
+                self.sim.ctl('set uuid=%s inventory_uuid=0' % BMC, 'notify')
+                self.sim.wait_record(lambda r: r['type'] == 'call' and r['call'] == 'INVENTORY' and r['t'] > t0,
+                                     what='the next read')
+                self.assertEqual(sorted(os.listdir(self.sim.sys_lfa)), sorted([RMM, BMC]))
 
         def test_get_inventory_failing_removes_the_component_until_a_good_read(self):
                 self.sim.ctl('store-update uuid=%s pending_version=1.3' % RMM,

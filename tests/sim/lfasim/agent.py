@@ -90,7 +90,11 @@ class Agent:
                 err = self.entry_error(seq)
                 if err is not None:
                         return err, None
-                return SUCCESS, dict(self.components[seq])
+                e = dict(self.components[seq])
+                if e['inventory_uuid'] is not None:
+                        # Garbage in x1/x2: another UUID than its own.
+                        e['uuid'] = e['inventory_uuid']
+                return SUCCESS, e
 
         def entry_error(self, seq):
                 """What GET_INVENTORY(seq) fails with, or None."""

@@ -392,6 +392,11 @@ class Platform:
                 out, skipped = [], []
                 for seq in range(n):
                         x0, i = a.get_inventory(seq)
+                        if x0 == SUCCESS and not self.upstream and any(o['uuid'] == i['uuid'] for _, o in out):
+                                self.record('call', result='SUCCESS', x0=0, count=n, function='GET_INVENTORY',
+                                            duplicate=i['uuid'], **dict(rec, seq_id=seq))
+                                self.log('inventory lists %s twice, refusing', i['uuid'])
+                                return 'EIO', None
                         if x0 == SUCCESS:
                                 out.append((seq, i))
                                 continue
@@ -528,11 +533,13 @@ class Platform:
                         setattr(e, 'force' if name == 'force_cpu_rendezvous' else 'auto', int(b))
                         if name == 'force_cpu_rendezvous':
                                 rec['force_cpu_rendezvous'] = e.force
-                        self.record('write', errno=None, **rec)
                         # Rewritten even if unchanged: a process without
                         # the preload library may have truncated the file.
+                        # Before the record: a test that sees the write
+                        # reads the new value.
                         e.shown.pop(name, None)
                         self._publish(e, [name])
+                        self.record('write', errno=None, **rec)
                         return self.answer(w, None, count)
                 if name in ('prime', 'cancel') and not self.upstream and not b:
                         return refuse('EINVAL')
@@ -657,6 +664,21 @@ class Platform:
                                 self.record('call', call='INVENTORY', uuid=uuid, seq_id=e.seq,
                                             result=code_name(x0), x0=x0)
                                 return self._fail_now(e, action, code_errno(x0), code_name(x0), x0, 'INVENTORY')
+                        x0, i = self.agent.get_inventory(e.seq)
+                        if x0 == SUCCESS and i['uuid'] != uuid:
+                                # lfa_recheck(): another UUID at its
+                                # sequence id: a refresh, whose failure
+                                # ends the sequence (CALL INVENTORY).
+                                self.record('call', call='INVENTORY', uuid=uuid, seq_id=e.seq, result='SUCCESS',
+                                            x0=0, other=i['uuid'])
+                                err = self.refresh('changed')
+                                if err is not None:
+                                        return self._fail_now(e, action, err, call='INVENTORY')
+                                if uuid not in self.entries:
+                                        # Gone with that refresh: -ENODEV,
+                                        # no uevent (its directory went).
+                                        self._result(action, uuid, 'ENODEV', last_error=e.last_error)
+                                        return
                         seq, inv = self.agent.entry(uuid)
                         self.record('call', call='INVENTORY', uuid=uuid, seq_id=seq,
                                     result='SUCCESS' if seq is not None else 'INVALID_PARAMETERS',

@@ -110,6 +110,11 @@ def parse_optional_code(v):
         return parse_code(v)
 
 
+def parse_optional_uuid(v):
+        """A UUID, or 0: none."""
+        return None if v == '0' else parse_uuid(v)
+
+
 def parse_reserved(v):
         """A register's reserved bits: decimal or 0x hex, 64 bits."""
         try:
@@ -207,6 +212,7 @@ COMPONENT_KEYS = {
         'resets_record': (parse_bool, True),
         'after_activate': (parse_effects, []),
         'inventory_error': (parse_optional_code, None),
+        'inventory_uuid': (parse_optional_uuid, None),
         'reserved_flags': (parse_reserved_flags, 0),
         'reserved_x1': (parse_reserved_x1, 0),
 }

@@ -11,6 +11,7 @@ it in FLAVOURS; scripts/suites/40-integration runs the file once per flavour.
 Run: LFA_BUILD=build [LFA_SIM_FLAVOUR=upstream] tests/integration/test_integration.py [-v] [TEST...]
 """
 
+import errno
 import json
 import os
 import re
@@ -663,8 +664,7 @@ class TestFaultCancel(FaultCase):
                         wait_for(lambda: self.cprop(RMM, 'State') == 'primed', 10, 'TF-RMM primed')
                 errno_name = 'EINVAL' if self.upstream else 'EIO'
                 self.assert_fails('org.lfa.Error.FirmwareError', (errno_name,), 'Cancel', RMM)
-                self.wait_log(r'%s.*cancel.*(%s|%s)' % (RMM, errno_name, os.strerror(getattr(__import__('errno'),
-                                                                                           errno_name))),
+                self.wait_log(r'%s.*cancel.*(%s|%s)' % (RMM, errno_name, os.strerror(getattr(errno, errno_name))),
                               'a log line naming the failed cancel')
                 if not self.upstream:
                         self.settle()

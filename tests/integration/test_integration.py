@@ -705,6 +705,7 @@ class TestFaultFeatures(FaultCase):
                         self.assertFalse(os.path.exists(self.sim.sys_lfa))
                         self.assertEqual(self.prop('DriverAbi'), 'none')
                         self.assertEqual(self.components(), [])
+                        self.wait_log(r'Coldplug done: 0 components.*none driver ABI', 'a log line: no driver')
                         return
                 self.assertEqual(self.components(), sorted([RMM, BMC]))
                 self.assert_fails('org.lfa.Error.FirmwareError', ('EINVAL',), 'Cancel', RMM)

@@ -92,10 +92,8 @@ int bus_error_set(sd_bus_error *e, int error, const char *lfa_code, const char *
         return -error;
 }
 
-int bus_error_set_refresh(sd_bus_error *e, int error) {
-        sd_bus_error_setf(e, LFA_ERROR_FIRMWARE_ERROR,
-                          "The driver could not re-read the inventory from the firmware (%s); "
-                          "the last good inventory stays", errno_name(error) ?: "EIO");
+int bus_error_set_firmware(sd_bus_error *e, int error, const char *what) {
+        sd_bus_error_setf(e, LFA_ERROR_FIRMWARE_ERROR, "%s (%s)", what, errno_name(error) ?: "EIO");
         return -abs(error);
 }
 

@@ -40,10 +40,11 @@ const char *bus_error_describe(int error);
  */
 int bus_error_set(sd_bus_error *e, int error, const char *lfa_code, const char *message);
 
-/* FirmwareError for the driver's failed re-read of the inventory (Refresh),
- * whatever its errno: EBUSY, EOPNOTSUPP or ENOMEM there are the firmware's
- * answers to GET_INFO/GET_INVENTORY, not Busy, NotCapable or NoMemory. */
-int bus_error_set_refresh(sd_bus_error *e, int error);
+/* FirmwareError "what (ERRNO)" for a write the firmware's answer failed
+ * (Refresh's re-read, Cancel), whatever its errno: EBUSY, EOPNOTSUPP or
+ * ENOMEM there are the firmware's GET_INFO/GET_INVENTORY/CANCEL answers,
+ * not Busy, NotCapable or NoMemory. */
+int bus_error_set_firmware(sd_bus_error *e, int error, const char *what);
 
 /* The same for an ActivationResult (orchestrator.h): a firmware failure the
  * driver does not name is a FirmwareError whatever its errno. */

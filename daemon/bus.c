@@ -356,7 +356,9 @@ static int method_refresh(sd_bus_message *message, void *userdata, sd_bus_error 
 
         r = manager_refresh(userdata, &driver_error);
         if (driver_error < 0)
-                return bus_error_set_refresh(error, driver_error);
+                return bus_error_set_firmware(error, driver_error,
+                                              "The driver could not re-read the inventory from the firmware; "
+                                              "the last good inventory stays");
         if (r < 0)
                 return bus_error_set(error, r, NULL, NULL);
         return sd_bus_reply_method_return(message, NULL);
@@ -615,7 +617,7 @@ static int method_activate_pending(sd_bus_message *message, void *userdata, sd_b
 static int method_cancel(sd_bus_message *message, void *userdata, sd_bus_error *error) {
         BusContext *ctx = bus_context(userdata);
         char uuid[UUID_STRING_MAX];
-        int r;
+        int r, driver_error;
 
         r = bus_read_uuid(message, uuid, error);
         if (r < 0)
@@ -627,7 +629,9 @@ static int method_cancel(sd_bus_message *message, void *userdata, sd_bus_error *
         if (r == 0)
                 return 1;
 
-        r = manager_cancel(userdata, uuid);
+        r = manager_cancel(userdata, uuid, &driver_error);
+        if (driver_error < 0)
+                return bus_error_set_firmware(error, driver_error, "The firmware refused the cancel");
         if (r < 0)
                 return bus_error_for(error, r, uuid);
         return sd_bus_reply_method_return(message, NULL);

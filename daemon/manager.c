@@ -896,10 +896,12 @@ int manager_activate_pending(Manager *m, ActivationDoneFn cb, void *userdata) {
         return 0;
 }
 
-int manager_cancel(Manager *m, const char *uuid) {
+int manager_cancel(Manager *m, const char *uuid, int *ret_driver_error) {
         Component *c;
         int r;
 
+        if (ret_driver_error)
+                *ret_driver_error = 0;
         if (!uuid_is_valid(uuid))
                 return -EINVAL;
         c = manager_get_component(m, uuid);
@@ -911,8 +913,14 @@ int manager_cancel(Manager *m, const char *uuid) {
             !driver_has(&m->driver, DRIVER_FEATURE_CANCEL_PRIMING))
                 return -ENOSYS;
         r = inventory_write_attribute(sysfs_root(m), c->uuid, "cancel", "1");
-        if (r < 0)
-                return log_warning_errno(r, "%s: cancel failed: %m", c->uuid);
+        if (r < 0) {
+                /* The driver's own EBUSY (a sequence runs) and ENODEV (gone)
+                 * are its; otherwise the firmware refused the CANCEL (lfa.ko
+                 * maps its code, BUSY to EBUSY too; Arm's driver: EINVAL). */
+                if (ret_driver_error && r != -ENODEV && !(r == -EBUSY && (m->job || sequence_running(m))))
+                        *ret_driver_error = r;
+                return log_warning_errno(r, "%s: cancel failed: %m (%s)", c->uuid, strna(errno_name(r)));
+        }
         log_info("%s (%s): cancel requested.", c->uuid, strna(c->name));
         (void) manager_update_one(m, c->uuid);
         return 0;

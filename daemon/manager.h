@@ -181,7 +181,9 @@ int manager_activate_pending(Manager *m, ActivationDoneFn cb, void *userdata);
  * once ACTIVATE began). A running job for it then ends with -ECANCELED.
  * -ENOSYS for lfad's own running job where the driver cannot cancel a
  * priming (upstream's primes again and goes on). */
-int manager_cancel(Manager *m, const char *uuid);
+/* A failed write the firmware's CANCEL answer explains also goes to
+ * *ret_driver_error (may be NULL). */
+int manager_cancel(Manager *m, const char *uuid, int *ret_driver_error);
 
 /* Prime one component (the driver's `prime`); same validation as activate;
  * -ENOSYS where the component has no `prime` file. */

@@ -655,13 +655,17 @@ class TestFaultCancel(FaultCase):
         Arm's driver -EINVAL. lfad's Cancel fails with that; the component
         keeps its state (extended: still primed) and activates later."""
 
-        def test_cancel_failing(self):
+        def pending_with_cancel_error(self, code):
+                """TF-RMM pending (extended: primed), its CANCEL failing."""
                 self.sim.ctl('store-update uuid=%s pending_version=1.3' % RMM)
                 wait_for(lambda: self.cprop(RMM, 'ActivationPending'), 10, 'TF-RMM pending on the bus')
-                self.sim.ctl('set uuid=%s cancel_error=DEVICE_ERROR' % RMM)
+                self.sim.ctl('set uuid=%s cancel_error=%s' % (RMM, code))
                 if not self.upstream:
                         self.assertEqual(self.call('Prime', RMM), (None, '()'))
                         wait_for(lambda: self.cprop(RMM, 'State') == 'primed', 10, 'TF-RMM primed')
+
+        def test_cancel_failing(self):
+                self.pending_with_cancel_error('DEVICE_ERROR')
                 errno_name = 'EINVAL' if self.upstream else 'EIO'
                 self.assert_fails('org.lfa.Error.FirmwareError', (errno_name,), 'Cancel', RMM)
                 self.wait_log(r'%s.*cancel.*(%s|%s)' % (RMM, errno_name, os.strerror(getattr(errno, errno_name))),
@@ -669,6 +673,17 @@ class TestFaultCancel(FaultCase):
                 if not self.upstream:
                         self.settle()
                         self.assertEqual(self.cprop(RMM, 'State'), 'primed')
+                self.sim.ctl('set uuid=%s cancel_error=0' % RMM)
+                self.recovers(RMM, '1.3')
+
+        def test_cancel_answering_busy(self):
+                # lfa.ko maps the firmware's BUSY to EBUSY, the errno of its
+                # own "a sequence runs": with none running it is the
+                # firmware's answer, not Busy "Another prime or activation
+                # is running".
+                self.pending_with_cancel_error('BUSY')
+                self.assert_fails('org.lfa.Error.FirmwareError', ('cancel', 'EINVAL' if self.upstream else 'EBUSY'),
+                                  'Cancel', RMM)
                 self.sim.ctl('set uuid=%s cancel_error=0' % RMM)
                 self.recovers(RMM, '1.3')
 

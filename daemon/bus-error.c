@@ -94,6 +94,15 @@ int bus_error_set(sd_bus_error *e, int error, const char *lfa_code, const char *
         return -error;
 }
 
+/* FirmwareError "what (ERRNO)" for a write the firmware's answer failed
+ * (Refresh's re-read of the inventory), whatever its errno: EBUSY,
+ * EOPNOTSUPP or ENOMEM there are the firmware's GET_INFO/GET_INVENTORY
+ * answers, not Busy, NotCapable or NoMemory. */
+int bus_error_set_firmware(sd_bus_error *e, int error, const char *what) {
+        sd_bus_error_setf(e, LFA_ERROR_FIRMWARE_ERROR, "%s (%s)", what, errno_name(error) ?: "EIO");
+        return -abs(error);
+}
+
 /* The driver's ERRNO TABLE: each LFA code, its errno, and what it means to
  * the caller. A copy of lfa.rst's table (driver/Documentation/admin-guide/),
  * checked by tests/unit/check-errno-table.py. */

@@ -42,6 +42,12 @@ const char *bus_error_describe(int error);
  */
 int bus_error_set(sd_bus_error *e, int error, const char *lfa_code, const char *message);
 
+/* FirmwareError "what (ERRNO)" for a write the firmware's answer failed
+ * (Refresh's re-read of the inventory), whatever its errno: EBUSY,
+ * EOPNOTSUPP or ENOMEM there are the firmware's GET_INFO/GET_INVENTORY
+ * answers, not Busy, NotCapable or NoMemory. */
+int bus_error_set_firmware(sd_bus_error *e, int error, const char *what);
+
 /*
  * The one mapping from the outcome of a prime or activation to what a caller
  * sees, used by the method replies and the ActivationFinished signal alike:

@@ -392,19 +392,24 @@ static int bus_refresh_run(sd_event_source *s _unused_, uint64_t usec _unused_, 
         BusContext *ctx = userdata;
         PendingCall *next;
         unsigned n = 0;
-        int r;
+        int r, driver_error;
 
         ctx->refresh_source = sd_event_source_disable_unref(ctx->refresh_source);
 
         for (PendingCall *p = ctx->pending; p; p = p->next)
                 n += p->refresh;
-        r = manager_refresh(ctx->manager);
-        /* Busy wrote and read nothing: no reason to make the next caller wait. */
-        if (r != -EBUSY) {
+        r = manager_refresh(ctx->manager, &driver_error);
+        /* lfad's Busy wrote and read nothing: no reason to make the next
+         * caller wait. A failed re-read did cost the firmware. */
+        if (r != -EBUSY || driver_error < 0) {
                 ctx->refresh_last = now_usec(CLOCK_MONOTONIC);
                 log_info("Refresh: re-read the inventory for %u call(s).", n);
         }
-        if (r < 0)
+        if (driver_error < 0)
+                (void) bus_error_set_firmware(&e, driver_error,
+                                              "The driver could not re-read the inventory from the firmware; "
+                                              "the last good inventory stays");
+        else if (r < 0)
                 (void) bus_error_set(&e, r, NULL, NULL);
 
         for (PendingCall *p = ctx->pending; p; p = next) {
@@ -721,13 +726,13 @@ static int method_activate_pending(sd_bus_message *message, void *userdata, sd_b
 
 static int method_cancel(sd_bus_message *message, void *userdata, sd_bus_error *error) {
         char uuid[UUID_STRING_MAX];
-        int r;
+        int r, driver_error;
 
         r = bus_read_uuid(message, uuid, error);
         if (r < 0)
                 return r;
 
-        r = manager_cancel(userdata, uuid);
+        r = manager_cancel(userdata, uuid, &driver_error);
         if (r == -ENOENT || r == -ENOSYS)
                 return bus_error_for(error, r, uuid);
         if (r < 0) {
@@ -736,6 +741,12 @@ static int method_cancel(sd_bus_message *message, void *userdata, sd_bus_error *
                 /* The driver's cancel write: its errno, never lfad's. */
                 if (asprintf(&prefix, "%s: cancel failed: ", uuid) < 0)
                         return -ENOMEM;
+                /* lfa.ko's EBUSY with no sequence running is the firmware's
+                 * BUSY answer to CANCEL, not the kernel's. */
+                if (driver_error == -EBUSY)
+                        return sd_bus_error_setf(error, LFA_ERROR_BUSY,
+                                                 "%sthe firmware answered CANCEL with BUSY (EBUSY): it is busy; "
+                                                 "try again later", prefix);
                 return bus_error_set_driver_write(error, r, ((Manager *) userdata)->driver.abi, prefix);
         }
         return sd_bus_reply_method_return(message, NULL);

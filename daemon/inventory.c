@@ -501,6 +501,20 @@ int inventory_write_attribute(const char *root, const char *uuid, const char *at
         return 0;
 }
 
+int inventory_refresh(const char *root) {
+        int r;
+
+        r = inventory_write_attribute(root, NULL, "refresh", "1");
+        if (r < 0)
+                /* Nothing was applied (lfa.ko reads everything before it
+                 * changes anything): what we show is still the last good
+                 * read, and the next good one brings the news. */
+                return log_warning_errno(r, "%s/refresh: the driver could not re-read the inventory from the "
+                                         "firmware: %m (%s); keeping the last good inventory.",
+                                         root, strna(errno_name(r)));
+        return 0;
+}
+
 static bool streq_ptr(const char *a, const char *b) {
         if (!a || !b)
                 return a == b;
@@ -509,6 +523,12 @@ static bool streq_ptr(const char *a, const char *b) {
 
 static bool version_eq(const LfaVersion *a, const LfaVersion *b) {
         return a->known == b->known && (!a->known || (a->major == b->major && a->minor == b->minor));
+}
+
+bool component_activation_unconfirmed(const Component *before, const Component *after) {
+        return before->activation_pending && after->activation_pending &&
+               version_eq(&before->pending_version, &after->pending_version) &&
+               version_eq(&before->current_version, &after->current_version);
 }
 
 unsigned component_diff(const Component *a, const Component *b) {

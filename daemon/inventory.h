@@ -117,7 +117,17 @@ typedef struct Component {
         /* Bookkeeping for the orchestrator's bounded retries. */
         unsigned failures;              /* consecutive failed automatic attempts */
         usec_t retry_after;             /* CLOCK_MONOTONIC µs, 0: no backoff */
+        /* The last activation succeeded, yet the driver shows the entry it
+         * read before PRIME (still pending, same versions): its re-read
+         * after the activation failed (the firmware's GET_INFO or
+         * GET_INVENTORY). Not activated automatically again until the
+         * driver's values change or the store is updated. */
+        bool activated_unconfirmed;
 } Component;
+
+/* Whether the activation just done left the driver showing the entry as it
+ * was before it (before: lfad's view then, after: the re-read). */
+bool component_activation_unconfirmed(const Component *before, const Component *after);
 
 Component *component_free(Component *c);
 DEFINE_POINTER_CLEANUP_FUNC_FREE(Component, component_free);
@@ -141,6 +151,12 @@ int inventory_read_abi_version(const char *root, char **ret);
 /* Write value to <root>/<uuid>/<attr> (uuid may be NULL for root files). */
 int inventory_write_attribute(const char *root, const char *uuid, const char *attr,
                               const char *value);
+
+/* Write "1" to the driver's <root>/refresh: it re-reads the inventory from
+ * the firmware (GET_INFO, a GET_INVENTORY per component). Its errno (the
+ * firmware's code through the driver's ERRNO TABLE) is logged as a failed
+ * re-read; the driver then keeps its cached inventory, and so do we. */
+int inventory_refresh(const char *root);
 
 /* Which properties differ, as a ComponentChange mask (attributes only). */
 unsigned component_diff(const Component *a, const Component *b);

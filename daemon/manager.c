@@ -321,6 +321,9 @@ static unsigned manager_update_one(Manager *m, const char *uuid) {
         if ((mask & COMPONENT_CHANGED_PARSE_ERROR) && fresh->parse_error)
                 log_event(LOG_ERR, LFA_MESSAGE_COMPONENT_INVALID, c->uuid, "invalid",
                           "%s: invalid sysfs data, never activated automatically: %s", c->uuid, fresh->parse_error);
+        if (mask & (COMPONENT_CHANGED_SEQ_ID | COMPONENT_CHANGED_CURRENT_VERSION |
+                    COMPONENT_CHANGED_PENDING_VERSION | COMPONENT_CHANGED_ACTIVATION_PENDING))
+                c->activated_unconfirmed = false;
         /* A different pending image deserves fresh attempts. */
         if ((mask & COMPONENT_CHANGED_PENDING_VERSION) ||
             ((mask & COMPONENT_CHANGED_ACTIVATION_PENDING) && fresh->activation_pending)) {
@@ -573,7 +576,7 @@ static void on_job_done(Job *j, const ActivationResult *r, void *userdata) {
         void *cb_userdata = TAKE_PTR(m->job_userdata);
         bool ok = r->error == 0;
         const char *id;
-        Component *c;
+        Component *c, before = {};
 
         if (r->action == JOB_ACTIVATE)
                 id = ok ? LFA_MESSAGE_ACTIVATION_SUCCESS : LFA_MESSAGE_ACTIVATION_FAILED;
@@ -587,6 +590,9 @@ static void on_job_done(Job *j, const ActivationResult *r, void *userdata) {
 
         c = manager_get_component(m, r->uuid);
         if (c) {
+                before = (Component) { .activation_pending = c->activation_pending,
+                                       .pending_version = c->pending_version,
+                                       .current_version = c->current_version };
                 component_set_result(c, r);
                 if (ok)
                         c->failures = 0, c->retry_after = 0;
@@ -608,6 +614,13 @@ static void on_job_done(Job *j, const ActivationResult *r, void *userdata) {
          * may have changed with the activation. The re-read reports the
          * new result with the attributes, in one change per component. */
         (void) manager_resync(m);
+        c = manager_get_component(m, r->uuid);
+        if (c && ok && r->action == JOB_ACTIVATE && component_activation_unconfirmed(&before, c)) {
+                c->activated_unconfirmed = true;
+                log_warning("%s (%s): activated, but the driver still shows the image pending (its re-read of "
+                            "the inventory failed?): not activated again until the driver's values change.",
+                            c->uuid, strna(c->name));
+        }
         history_record_attempt(m->history, r, j->version_before, j->version_to);
 
         if (m->window && (r->trigger == TRIGGER_WINDOW)) {
@@ -1092,10 +1105,12 @@ int manager_activate_pending(Manager *m, ActivationDoneFn cb, void *userdata) {
         return 0;
 }
 
-int manager_cancel(Manager *m, const char *uuid) {
+int manager_cancel(Manager *m, const char *uuid, int *ret_driver_error) {
         Component *c;
         int r;
 
+        if (ret_driver_error)
+                *ret_driver_error = 0;
         if (!uuid_is_valid(uuid))
                 return -EINVAL;
         c = manager_get_component(m, uuid);
@@ -1107,24 +1122,35 @@ int manager_cancel(Manager *m, const char *uuid) {
             !driver_has(&m->driver, DRIVER_FEATURE_CANCEL_PRIMING))
                 return -ENOSYS;
         r = inventory_write_attribute(sysfs_root(m), c->uuid, "cancel", "1");
-        if (r < 0)
-                return log_warning_errno(r, "%s: cancel failed: %m", c->uuid);
+        if (r < 0) {
+                /* The driver's own EBUSY (a sequence runs) and ENODEV (gone)
+                 * are its; otherwise the firmware refused the CANCEL (lfa.ko
+                 * maps its code, BUSY to EBUSY too; Arm's driver: EINVAL). */
+                if (ret_driver_error && r != -ENODEV && !(r == -EBUSY && (m->job || sequence_running(m))))
+                        *ret_driver_error = r;
+                return log_warning_errno(r, "%s: cancel failed: %m (%s)", c->uuid, strna(errno_name(r)));
+        }
         log_info("%s (%s): cancel requested.", c->uuid, strna(c->name));
         (void) manager_update_one(m, c->uuid);
         return 0;
 }
 
-int manager_refresh(Manager *m) {
+int manager_refresh(Manager *m, int *ret_driver_error) {
         int r;
 
+        if (ret_driver_error)
+                *ret_driver_error = 0;
         /* The driver's refresh blocks while a sequence runs; the event loop
          * must not. */
         if (m->job || sequence_running(m))
                 return -EBUSY;
         if (driver_has(&m->driver, DRIVER_FEATURE_REFRESH)) {
-                r = inventory_write_attribute(sysfs_root(m), NULL, "refresh", "1");
-                if (r < 0)
-                        return log_warning_errno(r, "%s/refresh: write failed: %m", sysfs_root(m));
+                r = inventory_refresh(sysfs_root(m));
+                if (r < 0) {
+                        if (ret_driver_error)
+                                *ret_driver_error = r;
+                        return r;
+                }
         }
         return manager_resync(m);
 }
@@ -1271,8 +1297,13 @@ void manager_handle_uevent(Manager *m, const char *action, const char *uuid,
                                  strcmp(lfa_event, "primed") == 0);
         ours = m->job && strcmp(m->job->uuid, u) == 0;
 
-        if (lfa_event && strcmp(lfa_event, "store-updated") == 0)
+        if (lfa_event && strcmp(lfa_event, "store-updated") == 0) {
+                Component *sc = manager_get_component(m, u);
+
                 log_event(LOG_INFO, LFA_MESSAGE_STORE_UPDATED, u, NULL, "%s: firmware store updated.", u);
+                if (sc)
+                        sc->activated_unconfirmed = false;
+        }
 
         if (strcmp(action, "remove") == 0) {
                 ssize_t i;

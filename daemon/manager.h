@@ -186,7 +186,9 @@ int manager_activate_pending(Manager *m, ActivationDoneFn cb, void *userdata);
  * once ACTIVATE began). A running job for it then ends with -ECANCELED.
  * -ENOSYS for lfad's own running job where the driver cannot cancel a
  * priming (upstream's primes again and goes on). */
-int manager_cancel(Manager *m, const char *uuid);
+/* A failed write the firmware's CANCEL answer explains also goes to
+ * *ret_driver_error (may be NULL). */
+int manager_cancel(Manager *m, const char *uuid, int *ret_driver_error);
 
 /* Why an activation or prime of uuid gets -EBUSY now: a sentence naming the
  * component in the way (UUID and name), or what runs; NULL on OOM or when
@@ -199,7 +201,9 @@ int manager_prime(Manager *m, const char *uuid, ActivationDoneFn cb, void *userd
 
 /* Write /sys/firmware/lfa/refresh where it exists, and re-read everything
  * (upstream's driver reads the firmware's inventory on every read). */
-int manager_refresh(Manager *m);
+/* -EBUSY while a job runs; a failed re-read of the driver (the firmware's
+ * errno) also goes to *ret_driver_error (may be NULL). */
+int manager_refresh(Manager *m, int *ret_driver_error);
 
 /* Re-read the whole inventory (no write); observers get the changes. */
 int manager_resync(Manager *m);

@@ -80,7 +80,7 @@ bool orchestrator_result_is_retryable(const ActivationResult *r) {
 bool orchestrator_is_eligible(const Component *c, DecisionAction want, usec_t now) {
         if (!c->decision || c->decision->action != want)
                 return false;
-        if (c->parse_error || !c->activation_pending)
+        if (c->parse_error || !c->activation_pending || c->activated_unconfirmed)
                 return false;
         /* A sequence of this component already runs (perhaps started by a
          * previous lfad, or by hand): never start a second one. */
@@ -97,7 +97,7 @@ bool orchestrator_is_eligible(const Component *c, DecisionAction want, usec_t no
 
 bool orchestrator_wants_prime(const Component *c) {
         return c->decision && c->decision->prime_ahead && !c->parse_error &&
-               c->activation_pending && c->state == COMPONENT_STATE_IDLE &&
+               c->activation_pending && !c->activated_unconfirmed && c->state == COMPONENT_STATE_IDLE &&
                c->failures == 0;
 }
 

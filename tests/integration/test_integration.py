@@ -11,6 +11,7 @@ it in FLAVOURS; scripts/suites/40-integration runs the file once per flavour.
 Run: LFA_BUILD=build [LFA_SIM_FLAVOUR=upstream] tests/integration/test_integration.py [-v] [TEST...]
 """
 
+import errno
 import json
 import os
 import random
@@ -618,6 +619,357 @@ class TestVerify(LfadTestCase):
                 r = self.verify()
                 self.assertNotEqual(r.returncode, 0)
                 self.assertIn('%s:2' % path, r.stdout + r.stderr)
+
+
+FAULTS = '''
+component uuid=%s current=1.2
+component uuid=%s rendezvous=optional current=4.1
+''' % (RMM, BMC)
+
+
+class FaultCase(LfadTestCase):
+        """Issue 13 item 2: the firmware fails or answers garbage (the
+        simulator's fault keys, tests/sim/README.md "Faults"). For each: a
+        D-Bus error and a log line that name the fault, the last good
+        values kept, and no wedged state: the next good answer recovers and
+        a later activation works."""
+        SCENARIO = FAULTS
+
+        def call(self, method, *args):
+                """A Manager method through gdbus (it prints the D-Bus error
+                name): (None, output) or (error name, message)."""
+                r = subprocess.run(['gdbus', 'call', '--address', self.bus.address, '--dest', 'org.lfa.Manager',
+                                    '--object-path', '/org/lfa/Manager', '--timeout', '60',
+                                    '--method', 'org.lfa.Manager.' + method] + list(args),
+                                   capture_output=True, text=True, timeout=lfatest.scaled(70))
+                if r.returncode == 0:
+                        return None, r.stdout.strip()
+                m = re.search(r'GDBus\.Error:([\w.]+): (.*)', r.stderr, re.S)
+                self.assertIsNotNone(m, r.stderr)
+                return m.group(1), m.group(2).strip()
+
+        def activate(self, uuid):
+                return self.call('Activate', uuid, '@a{sv} {}')
+
+        def assert_fails(self, want, text, *call):
+                name, msg = self.call(*call)
+                self.assertEqual(name, want, msg)
+                for t in text:
+                        self.assertIn(t, msg)
+                return msg
+
+        def wait_log(self, pattern, what):
+                return wait_for(lambda: re.search(pattern, self.lfad_output(), re.M), 10, what)
+
+        def components(self):
+                return sorted(c[0] for c in json.loads(self.busctl(
+                        '--json=short', 'call', 'org.lfa.Manager', '/org/lfa/Manager', 'org.lfa.Manager',
+                        'ListComponents').stdout)['data'][0])
+
+        def recovers(self, uuid, version):
+                """No wedged state: the next activation works."""
+                self.assertEqual(self.prop('State'), 'idle')
+                self.assertEqual(self.activate(uuid), (None, "('%s',)" % version))
+                wait_for(lambda: self.cprop(uuid, 'CurrentVersion') == version, 10,
+                         '%s at %s on the bus' % (uuid, version))
+
+
+class TestFaultRefresh(FaultCase):
+        """lfa.ko applies nothing of an inventory read that failed and its
+        "refresh" returns the firmware's errno: lfad's Refresh fails with a
+        FirmwareError naming the re-read and the errno, whatever the errno
+        (not NotCapable for EOPNOTSUPP, not Busy for the firmware's BUSY,
+        not NoMemory for its NO_MEMORY), and keeps the last good values."""
+        FLAVOURS = EXTENDED
+
+        def refresh_fails(self, errno_name):
+                msg = self.assert_fails('org.lfa.Error.FirmwareError', (errno_name, 'inventory'), 'Refresh')
+                self.wait_log(r'[Rr]efresh.*inventory.*%s' % errno_name, 'a log line naming %s' % errno_name)
+                return msg
+
+        def last_good(self):
+                self.assertEqual(self.components(), sorted([RMM, BMC]))
+                self.assertIs(self.cprop(RMM, 'ActivationPending'), False)
+                self.assertEqual(self.cprop(RMM, 'CurrentVersion'), '1.2')
+                self.assertEqual(self.cprop(BMC, 'CurrentVersion'), '4.1')
+
+        def test_get_info_failing(self):
+                self.sim.ctl('set-agent info_error=WRONG_STATE', 'store-update uuid=%s pending_version=1.3' % RMM)
+                self.sim.wait_record(lambda r: r['type'] == 'call' and r.get('function') == 'GET_INFO',
+                                     what="the notification's failed GET_INFO")
+                for code, errno_name in (('WRONG_STATE', 'EPROTO'), ('NOT_SUPPORTED', 'EOPNOTSUPP'),
+                                         ('BUSY', 'EBUSY'), ('NO_MEMORY', 'ENOMEM'), ('-35', 'EIO')):
+                        with self.subTest(code=code):
+                                self.sim.ctl('set-agent info_error=' + code)
+                                self.refresh_fails(errno_name)
+                                self.last_good()
+                self.sim.ctl('set-agent info_error=0')
+                self.assertEqual(self.call('Refresh'), (None, '()'))
+                wait_for(lambda: self.cprop(RMM, 'ActivationPending'), 10, 'TF-RMM pending on the bus')
+                self.recovers(RMM, '1.3')
+
+        def test_get_inventory_failing_mid_refresh(self):
+                self.sim.ctl('set uuid=%s inventory_error=DEVICE_ERROR' % BMC,
+                             'store-update uuid=%s pending_version=1.3' % RMM)
+                self.refresh_fails('EIO')
+                self.last_good()
+                self.sim.ctl('set uuid=%s inventory_error=0' % BMC)
+                self.assertEqual(self.call('Refresh'), (None, '()'))
+                wait_for(lambda: self.cprop(RMM, 'ActivationPending'), 10, 'TF-RMM pending on the bus')
+                self.recovers(RMM, '1.3')
+
+        def test_get_inventory_answering_a_uuid_twice(self):
+                self.sim.ctl('set uuid=%s inventory_uuid=%s' % (BMC, RMM),
+                             'store-update uuid=%s pending_version=1.3' % RMM)
+                self.refresh_fails('EIO')
+                self.last_good()
+                self.sim.ctl('set uuid=%s inventory_uuid=0' % BMC)
+                self.assertEqual(self.call('Refresh'), (None, '()'))
+                wait_for(lambda: self.cprop(RMM, 'ActivationPending'), 10, 'TF-RMM pending on the bus')
+                self.recovers(RMM, '1.3')
+
+        def test_count_changing_between_get_info_and_get_inventory(self):
+                self.sim.ctl('store-update uuid=%s pending_version=4.2' % BMC)
+                wait_for(lambda: self.cprop(BMC, 'ActivationPending'), 10, 'the board controller pending')
+                # One more than the firmware holds: the read fails, nothing
+                # changes.
+                self.sim.ctl('set-agent info_skew=1')
+                self.refresh_fails('EINVAL')
+                self.assertEqual(self.components(), sorted([RMM, BMC]))
+                # Garbage (above 1024): refused.
+                self.sim.ctl('set-agent info_skew=5000')
+                self.refresh_fails('EIO')
+                # One fewer: the driver removes the last component; lfad
+                # follows the driver.
+                self.sim.ctl('set-agent info_skew=-1')
+                self.assertEqual(self.call('Refresh'), (None, '()'))
+                wait_for(lambda: self.components() == [RMM], 10, 'the board controller gone')
+                # The next good read brings it back.
+                self.sim.ctl('set-agent info_skew=0')
+                self.assertEqual(self.call('Refresh'), (None, '()'))
+                wait_for(lambda: self.components() == sorted([RMM, BMC]), 10, 'the board controller back')
+                wait_for(lambda: self.cprop(BMC, 'ActivationPending'), 10, 'the board controller pending')
+                self.recovers(BMC, '4.2')
+
+
+class TestFaultActivationRead(FaultCase):
+        """lfa.ko re-reads the component's entry before PRIME: a failing
+        GET_INVENTORY fails the activation with the firmware's code (CALL
+        INVENTORY in last_error)."""
+        FLAVOURS = EXTENDED
+
+        def test_inventory_read_before_prime_failing(self):
+                self.sim.ctl('store-update uuid=%s pending_version=1.3' % RMM)
+                wait_for(lambda: self.cprop(RMM, 'ActivationPending'), 10, 'TF-RMM pending on the bus')
+                self.sim.ctl('set uuid=%s inventory_error=DEVICE_ERROR' % RMM)
+                self.assert_fails('org.lfa.Error.FirmwareError', ('DEVICE_ERROR', 'EIO'), 'Activate', RMM, '@a{sv} {}')
+                self.assertEqual(self.sim.records('call', call='PRIME'), [])
+                wait_for(lambda: 'INVENTORY' in self.cprop(RMM, 'LastError'), 10, 'LastError naming INVENTORY')
+                h = self.wait_history(lambda h: h['uuid'] == RMM)
+                self.assertEqual((h[0]['error'], h[0]['lfa_code']), (-5, 'DEVICE_ERROR'))
+                self.wait_log(r'%s.*DEVICE_ERROR' % RMM, 'a log line naming the failure')
+                self.assertEqual(self.cprop(RMM, 'CurrentVersion'), '1.2')
+                self.sim.ctl('set uuid=%s inventory_error=0' % RMM)
+                self.recovers(RMM, '1.3')
+
+
+class TestFaultRefreshAfterActivation(FaultCase):
+        """lfa.ko's refresh after a successful activation fails (GET_INFO):
+        the write succeeds and "activated" is sent, but the cache keeps the
+        entry read before PRIME (still pending, the old version) until a
+        good read. lfad must report the activation as the success it was,
+        not activate the same image again, and take the new version from
+        the next good read."""
+        FLAVOURS = EXTENDED
+        POLICY = {'etc': {'50-rmm.conf': immediate(RMM)}}
+
+        def test_activation_succeeds_and_the_next_good_read_recovers(self):
+                self.sim.ctl('set uuid=%s call_delay_ms=300' % RMM, 'store-update uuid=%s pending_version=1.3' % RMM)
+                # Past the driver's re-read before PRIME, the firmware's
+                # GET_INFO starts failing: the refresh after it fails.
+                self.sim.wait_record(lambda r: r['type'] == 'call' and r['call'] == 'PRIME', what='PRIME')
+                self.sim.ctl('set-agent info_error=DEVICE_ERROR')
+                self.assertIsNone(self.wait_result(RMM)['errno'])
+                h = self.wait_history(lambda h: h['uuid'] == RMM)
+                self.assertEqual(h[0]['error'], 0)
+                # lfad marks it unconfirmed when the activation ends (the log
+                # line); its next scheduling pass then finds nothing to start.
+                self.wait_log(r'%s.*activated, but the driver still shows the image pending' % RMM,
+                              'a log line saying the driver did not confirm')
+                wait_for(lambda: self.prop('State') == 'idle', 10, 'lfad idle')
+                self.assertIn('not activated again', self.cprop(RMM, 'DecisionReason') + self.lfad_output())
+                self.assertEqual(len(self.activate_writes(RMM)), 1)
+                self.assertEqual([h for h in self.history() if h['error'] != 0], [])
+                self.sim.ctl('set-agent info_error=0')
+                self.assertEqual(self.call('Refresh'), (None, '()'))
+                wait_for(lambda: self.cprop(RMM, 'CurrentVersion') == '1.3', 10, 'TF-RMM at 1.3 on the bus')
+                self.assertIs(self.cprop(RMM, 'ActivationPending'), False)
+                self.sim.ctl('set uuid=%s call_delay_ms=0' % RMM, 'store-update uuid=%s pending_version=1.4' % RMM)
+                self.assertIsNone(self.wait_result(RMM, n=1)['errno'])
+                wait_for(lambda: self.cprop(RMM, 'CurrentVersion') == '1.4', 10, 'TF-RMM at 1.4 on the bus')
+
+class TestFaultRefreshUpstream(FaultCase):
+        """Arm's lfa_fw: a failing GET_INFO changes nothing; a failing
+        GET_INVENTORY makes the driver drop that component until a read
+        succeeds. lfad follows the driver and recovers."""
+        FLAVOURS = UPSTREAM
+
+        def test_get_inventory_failing(self):
+                self.sim.ctl('store-update uuid=%s pending_version=1.3' % RMM,
+                             'set uuid=%s inventory_error=DEVICE_ERROR' % BMC)
+                self.assertEqual(self.call('Refresh'), (None, '()'))
+                wait_for(lambda: self.cprop(RMM, 'ActivationPending'), 10, 'TF-RMM pending on the bus')
+                self.assertEqual(self.cprop(BMC, 'CurrentVersion'), '4.1')
+                self.recovers(RMM, '1.3')
+                # The refresh after the activation skipped the board
+                # controller: the driver removed it, lfad follows.
+                wait_for(lambda: self.components() == [RMM], 10, 'the board controller gone')
+                self.sim.ctl('set uuid=%s inventory_error=0' % BMC, 'store-update uuid=%s pending_version=4.2' % BMC)
+                wait_for(lambda: self.components() == sorted([RMM, BMC]), 10, 'the board controller back')
+                wait_for(lambda: self.cprop(BMC, 'ActivationPending'), 10, 'the board controller pending')
+                self.recovers(BMC, '4.2')
+
+        def test_get_info_failing(self):
+                self.sim.ctl('set-agent info_error=DEVICE_ERROR', 'store-update uuid=%s pending_version=1.3' % RMM)
+                # pending is read live: lfad learns it; the activation
+                # succeeds, the driver's re-read after it fails (current
+                # stays as cached) until a good one.
+                self.assertEqual(self.call('Refresh'), (None, '()'))
+                wait_for(lambda: self.cprop(RMM, 'ActivationPending'), 10, 'TF-RMM pending on the bus')
+                self.assertEqual(self.activate(RMM)[0], None)
+                self.assertIsNone(self.wait_result(RMM)['errno'])
+                self.assertEqual(self.components(), sorted([RMM, BMC]))
+                self.sim.ctl('set-agent info_error=0', 'notify')
+                wait_for(lambda: self.cprop(RMM, 'CurrentVersion') == '1.3', 10, 'TF-RMM at 1.3 on the bus')
+                self.sim.ctl('store-update uuid=%s pending_version=4.2' % BMC)
+                wait_for(lambda: self.cprop(BMC, 'ActivationPending'), 10, 'the board controller pending')
+                self.recovers(BMC, '4.2')
+
+
+class TestFaultSequences(FaultCase):
+        """Call-again forever from PRIME and from ACTIVATE, BUSY forever:
+        the driver's budget ends each (lfa.ko ETIMEDOUT, or EBUSY at once
+        for BUSY from PRIME; Arm's driver ECANCELED); lfad reports it, is
+        idle after it, and the next good answer activates."""
+
+        def fails(self, uuid, fault):
+                self.sim.ctl('set uuid=%s %s' % (uuid, fault))
+                name, msg = self.activate(uuid)
+                h = self.wait_history(lambda h: h['uuid'] == uuid and h['error'] != 0)[-1]
+                self.assertEqual(self.prop('State'), 'idle')
+                self.assertEqual(self.cprop(uuid, 'LastResult'), 'failed')
+                self.sim.ctl('set uuid=%s %s=0' % (uuid, fault.split('=')[0]))
+                return name, msg, h
+
+        def test_each_fault_then_recovery(self):
+                self.sim.ctl('store-update uuid=%s pending_version=1.3' % RMM,
+                             'store-update uuid=%s pending_version=4.2' % BMC)
+                wait_for(lambda: self.cprop(RMM, 'ActivationPending') and self.cprop(BMC, 'ActivationPending'),
+                         10, 'both pending on the bus')
+                for uuid, fault in ((RMM, 'prime_hang=1'), (BMC, 'activate_hang=1'),
+                                    (BMC, 'activate_busy=1000000'), (RMM, 'prime_busy=1000000')):
+                        with self.subTest(fault=fault):
+                                n = len(self.history())
+                                name, msg, h = self.fails(uuid, fault)
+                                self.assertGreater(len(self.history()), n)
+                                if self.upstream:
+                                        self.assertEqual((name, h['error']), ('org.lfa.Error.FirmwareError', -125))
+                                        self.assertIn('does not say why', msg)
+                                elif fault.startswith('prime_busy'):
+                                        # BUSY from PRIME is the firmware's answer, not
+                                        # another sequence of the driver's: Busy, saying so.
+                                        self.assertEqual((name, h['error'], h['lfa_code']),
+                                                         ('org.lfa.Error.Busy', -16, 'BUSY'))
+                                        self.assertIn('firmware answered PRIME with BUSY', msg)
+                                else:
+                                        self.assertEqual((name, h['error']), ('org.lfa.Error.Timeout', -110))
+                                self.wait_log(r'%s.*(%s)' % (uuid, 'ECANCELED|does not say why' if self.upstream
+                                                             else 'ETIMEDOUT|timed out|BUSY|budget'),
+                                              'a log line naming the failure of %s' % fault)
+                self.recovers(RMM, '1.3')
+                self.recovers(BMC, '4.2')
+
+
+class TestFaultCancel(FaultCase):
+        """A CANCEL the firmware refuses: lfa.ko returns the code's errno,
+        Arm's driver -EINVAL. lfad's Cancel fails with that; the component
+        keeps its state (extended: still primed) and activates later."""
+
+        def pending_with_cancel_error(self, code):
+                """TF-RMM pending (extended: primed), its CANCEL failing."""
+                self.sim.ctl('store-update uuid=%s pending_version=1.3' % RMM)
+                wait_for(lambda: self.cprop(RMM, 'ActivationPending'), 10, 'TF-RMM pending on the bus')
+                self.sim.ctl('set uuid=%s cancel_error=%s' % (RMM, code))
+                if not self.upstream:
+                        self.assertEqual(self.call('Prime', RMM), (None, '()'))
+                        wait_for(lambda: self.cprop(RMM, 'State') == 'primed', 10, 'TF-RMM primed')
+
+        def test_cancel_failing(self):
+                self.pending_with_cancel_error('DEVICE_ERROR')
+                errno_name = 'EINVAL' if self.upstream else 'EIO'
+                self.assert_fails('org.lfa.Error.FirmwareError', (errno_name,), 'Cancel', RMM)
+                self.wait_log(r'%s.*cancel.*(%s|%s)' % (RMM, errno_name, os.strerror(getattr(errno, errno_name))),
+                              'a log line naming the failed cancel')
+                if not self.upstream:
+                        self.wait_nothing_due()
+                        self.assertEqual(self.cprop(RMM, 'State'), 'primed')
+                self.sim.ctl('set uuid=%s cancel_error=0' % RMM)
+                self.recovers(RMM, '1.3')
+
+        def test_cancel_answering_busy(self):
+                # lfa.ko maps the firmware's BUSY to EBUSY, the errno of its
+                # own "a sequence runs": with none running it is the
+                # firmware's answer, a Busy that says so, not "Another prime
+                # or activation is running". Arm's driver: -EINVAL.
+                self.pending_with_cancel_error('BUSY')
+                if self.upstream:
+                        self.assert_fails('org.lfa.Error.FirmwareError', ('cancel', 'EINVAL'), 'Cancel', RMM)
+                else:
+                        self.assert_fails('org.lfa.Error.Busy', ('cancel', 'firmware answered CANCEL with BUSY'),
+                                          'Cancel', RMM)
+                self.sim.ctl('set uuid=%s cancel_error=0' % RMM)
+                self.recovers(RMM, '1.3')
+
+
+class TestFaultReservedBits(FaultCase):
+        """Reserved bits in x3 of GET_INVENTORY and in x1 of PRIME and
+        ACTIVATE change nothing a client sees."""
+        SCENARIO = '''
+component uuid=%s current=1.2 reserved_flags=0xfffffff0 reserved_x1=0x6
+component uuid=%s rendezvous=optional current=4.1 reserved_flags=0x10
+''' % (RMM, BMC)
+
+        def test_reserved_bits_ignored(self):
+                self.assertIs(self.cprop(RMM, 'ActivationCapable'), True)
+                self.assertIs(self.cprop(RMM, 'CpuRendezvous'), True)
+                self.assertIs(self.cprop(BMC, 'CpuRendezvous'), False)
+                self.assertIs(self.cprop(BMC, 'MayResetCpu'), False)
+                self.sim.ctl('set uuid=%s reserved_flags=0x100' % BMC,
+                             'store-update uuid=%s pending_version=1.3' % RMM)
+                wait_for(lambda: self.cprop(RMM, 'ActivationPending'), 10, 'TF-RMM pending on the bus')
+                self.assertEqual(self.cprop(BMC, 'ParseError'), '')
+                self.recovers(RMM, '1.3')
+                self.assertTrue(all(c['x1'] == 6 for c in self.sim.records('call', uuid=RMM, call='PRIME')))
+
+
+class TestFaultFeatures(FaultCase):
+        """A firmware without CANCEL (FEATURES says NOT_SUPPORTED): lfa.ko
+        does not bind (lfad sees no driver); Arm's driver binds and its
+        cancel fails with -EINVAL."""
+        SCENARIO = 'agent missing=CANCEL\n' + FAULTS
+
+        def test_missing_cancel(self):
+                if not self.upstream:
+                        self.assertFalse(os.path.exists(self.sim.sys_lfa))
+                        self.assertEqual(self.prop('DriverAbi'), 'none')
+                        self.assertEqual(self.components(), [])
+                        self.wait_log(r'Coldplug done: 0 components.*none driver ABI', 'a log line: no driver')
+                        return
+                self.assertEqual(self.components(), sorted([RMM, BMC]))
+                self.assert_fails('org.lfa.Error.FirmwareError', ('EINVAL',), 'Cancel', RMM)
+                self.sim.ctl('store-update uuid=%s pending_version=1.3' % RMM)
+                wait_for(lambda: self.cprop(RMM, 'ActivationPending'), 10, 'TF-RMM pending on the bus')
+                self.recovers(RMM, '1.3')
 
 
 class TestGarbage(LfadTestCase):

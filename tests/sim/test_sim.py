@@ -940,6 +940,236 @@ class TestFlavourChoice(unittest.TestCase):
                         self.assertFalse(os.path.exists(sim.module_dir))
 
 
+def faults(agent=''):
+        """Two components behind an agent with these keys."""
+        return ('agent version=1.0 %s\ncomponent uuid=%s current=1.2\n'
+                'component uuid=%s rendezvous=optional current=4.1\n' % (agent, RMM, BMC))
+
+
+FAULTS = faults()
+
+
+class TestFirmwareFaults(SimCase):
+        """Issue 13: a firmware that fails or answers garbage mid-refresh.
+        lfa.ko applies nothing of a failed read (the cached inventory
+        stays, no component uevent) and returns the firmware's errno."""
+        SCENARIO = FAULTS
+
+        def refresh(self):
+                try:
+                        return self.sim.write(None, 'refresh', '1')
+                except OSError as e:
+                        return errno.errorcode[e.errno]
+
+        def test_get_info_failing_keeps_the_cache(self):
+                p = self.probe
+                self.sim.ctl('set-agent info_error=WRONG_STATE', 'store-update uuid=%s pending_version=1.3' % RMM)
+                self.assertEqual(self.refresh(), 'EPROTO')
+                r = self.sim.records('call', call='INVENTORY')[-1]
+                self.assertEqual((r['function'], r['result'], r['x0']), ('GET_INFO', 'WRONG_STATE', -7))
+                self.assertEqual(p.read(RMM, 'activation_pending'), '0')
+                self.assertEqual(p.read(RMM, 'pending_version'), 'N/A')
+                self.assertEqual([e for e in p.events() if RMM in e], [])
+                # The next good answer recovers.
+                self.sim.ctl('set-agent info_error=0')
+                self.assertEqual(self.refresh(), 1)
+                p.event('change', RMM, EVENT='changed')
+                self.assertEqual(p.read(RMM, 'pending_version'), '1.3')
+
+        def test_get_inventory_failing_mid_refresh(self):
+                p = self.probe
+                self.sim.ctl('set uuid=%s inventory_error=DEVICE_ERROR' % BMC,
+                             'store-update uuid=%s pending_version=1.3' % RMM)
+                self.assertEqual(self.refresh(), 'EIO')
+                r = self.sim.records('call', call='INVENTORY')[-1]
+                self.assertEqual((r['function'], r['seq_id'], r['result']), ('GET_INVENTORY', 1, 'DEVICE_ERROR'))
+                # RMM (read before the failure) is not applied either.
+                self.assertEqual(p.read(RMM, 'activation_pending'), '0')
+                self.assertEqual(p.read(BMC, 'current_version'), '4.1')
+                # A raw non-LFA x0 is EIO too.
+                self.sim.ctl('set uuid=%s inventory_error=-35' % BMC)
+                self.assertEqual(self.refresh(), 'EIO')
+                # The notification's refresh fails the same way: no uevent.
+                self.sim.ctl('notify')
+                self.sim.wait_record(lambda r: r['type'] == 'call' and r['call'] == 'INVENTORY'
+                                     and r.get('x0') == -35 and r['t'] > 0, what='the failed read')
+                self.sim.ctl('set uuid=%s inventory_error=0' % BMC)
+                self.assertEqual(self.refresh(), 1)
+                self.assertEqual(p.read(RMM, 'activation_pending'), '1')
+
+        def test_activation_fails_on_its_inventory_read(self):
+                p = self.probe
+                self.sim.ctl('store-update uuid=%s pending_version=1.3' % RMM)
+                p.event('change', RMM, EVENT='store-updated')
+                self.sim.ctl('set uuid=%s inventory_error=BUSY' % RMM)
+                self.assertEqual(p.write(RMM, 'activate', '1'), 'EBUSY')
+                p.event('change', RMM, EVENT='failed', ACTION='activate', ERRNO='EBUSY')
+                self.assertEqual(p.read(RMM, 'last_error'), 'EBUSY BUSY -2 INVENTORY')
+                self.assertEqual(self.sim.records('call', call='PRIME'), [])
+                self.sim.ctl('set uuid=%s inventory_error=0' % RMM)
+                self.assertEqual(p.write(RMM, 'activate', '1'), 1)
+                p.event('change', RMM, EVENT='activated')
+
+        def test_refresh_after_an_activation_failing(self):
+                p = self.probe
+                self.sim.ctl('store-update uuid=%s pending_version=1.3' % RMM)
+                p.event('change', RMM, EVENT='store-updated')
+                # The activation's own re-read before PRIME is fine; the
+                # refresh after it fails (GET_INFO): the activation succeeded.
+                self.sim.ctl('set-agent info_error=NO_MEMORY')
+                p.start_write(RMM, 'activate', '1')
+                self.assertEqual(p.returned(RMM, 'activate'), 1)
+                p.event('change', RMM, EVENT='activated', ACTION='activate')
+                self.assertIsNone(self.result(RMM)['errno'])
+                # The cache still shows the entry read before PRIME.
+                self.assertEqual(p.read(RMM, 'activation_pending'), '1')
+                self.sim.ctl('set-agent info_error=0')
+                self.assertEqual(self.refresh(), 1)
+                p.event('change', RMM, EVENT='changed')
+                self.assertEqual(p.read(RMM, 'current_version'), '1.3')
+
+        def test_count_changing_between_get_info_and_get_inventory(self):
+                p = self.probe
+                # One more than the firmware holds: GET_INVENTORY(2) answers
+                # INVALID_PARAMETERS, the read fails.
+                self.sim.ctl('set-agent info_skew=1')
+                self.assertEqual(self.refresh(), 'EINVAL')
+                self.assertTrue(os.path.isdir(os.path.join(self.sim.sys_lfa, BMC)))
+                # Garbage: more than 1024.
+                self.sim.ctl('set-agent info_skew=5000')
+                self.assertEqual(self.refresh(), 'EIO')
+                # One fewer: the last component is not read, so it is gone
+                # until the next good read.
+                self.sim.ctl('set-agent info_skew=-1')
+                self.assertEqual(self.refresh(), 1)
+                p.event('remove', BMC)
+                self.assertFalse(os.path.exists(os.path.join(self.sim.sys_lfa, BMC)))
+                self.sim.ctl('set-agent info_skew=0')
+                self.assertEqual(self.refresh(), 1)
+                p.event('add', BMC)
+
+        def test_garbage_uuid(self):
+                p = self.probe
+                # GET_INVENTORY of BMC answers RMM's UUID: lfa.ko refuses an
+                # inventory listing a UUID twice (EIO), nothing applied.
+                self.sim.ctl('set uuid=%s inventory_uuid=%s' % (BMC, RMM))
+                self.assertEqual(self.refresh(), 'EIO')
+                self.assertEqual(self.sim.records('call', call='INVENTORY')[-1]['duplicate'], RMM)
+                self.assertTrue(os.path.isdir(os.path.join(self.sim.sys_lfa, BMC)))
+                # Its activation re-reads its entry, finds another UUID,
+                # refreshes, and that fails: EIO from INVENTORY.
+                self.sim.ctl('store-update uuid=%s pending_version=4.2' % BMC)
+                self.assertEqual(p.write(BMC, 'activate', '1'), 'EIO')
+                p.event('change', BMC, EVENT='failed', ERRNO='EIO')
+                self.assertEqual(p.read(BMC, 'last_error'), 'EIO NONE 0 INVENTORY')
+                self.sim.ctl('set uuid=%s inventory_uuid=0' % BMC)
+                self.assertEqual(self.refresh(), 1)
+                self.assertEqual(p.write(BMC, 'activate', '1'), 1)
+                p.event('change', BMC, EVENT='activated')
+
+        def test_reserved_bits(self):
+                p = self.probe
+                # x3 bits above the four flags: a change is a "changed"
+                # uevent (lfa.ko compares the whole x3) and no file changes.
+                self.sim.ctl('set uuid=%s reserved_flags=0xf0 reserved_x1=0x6' % RMM)
+                self.assertEqual(self.refresh(), 1)
+                p.event('change', RMM, EVENT='changed')
+                self.assertEqual(p.read(RMM, 'activation_capable'), '1')
+                self.assertEqual(p.read(RMM, 'cpu_rendezvous'), '1')
+                self.sim.ctl('store-update uuid=%s pending_version=1.3' % RMM)
+                self.assertEqual(p.write(RMM, 'activate', '1'), 1)
+                calls = self.sim.records('call', uuid=RMM, call='PRIME') + \
+                        self.sim.records('call', uuid=RMM, call='ACTIVATE')
+                self.assertTrue(calls)
+                self.assertTrue(all(c['x1'] == 6 for c in calls), calls)
+
+        def test_reserved_bits_rejected_where_defined(self):
+                with self.assertRaises(ScenarioError):
+                        parse_statement('set uuid=%s reserved_flags=0x2' % RMM)
+                with self.assertRaises(ScenarioError):
+                        parse_statement('set uuid=%s reserved_x1=1' % RMM)
+                with self.assertRaises(ScenarioError):
+                        parse_statement('set-agent missing=CANCEL')
+                with self.assertRaises(ScenarioError):
+                        parse_statement('set-agent')
+
+
+class TestFeaturesMissing(unittest.TestCase):
+        """lfa.ko asks FEATURES of every function it uses and does not bind
+        to a firmware that lacks one; Arm's lfa_fw asks none, binds, and a
+        missing function answers NOT_SUPPORTED when called."""
+
+        def test_extended_does_not_bind(self):
+                for fn in ('GET_INFO', 'GET_INVENTORY', 'PRIME', 'ACTIVATE', 'CANCEL'):
+                        with Sim(faults('missing=' + fn), flavour='extended') as sim:
+                                self.assertFalse(os.path.exists(sim.sys_lfa), fn)
+                                self.assertFalse(os.path.exists(sim.module_dir), fn)
+                                r = sim.records('probe')[0]
+                                self.assertEqual(r['cause'], 'LFA 1.0 lacks function %s' % fn)
+
+        def test_extended_does_not_bind_when_the_first_read_fails(self):
+                with Sim(faults('info_error=DEVICE_ERROR'), flavour='extended') as sim:
+                        self.assertFalse(os.path.exists(sim.sys_lfa))
+                        self.assertEqual(sim.records('probe')[0]['cause'], 'inventory: EIO')
+
+        def test_upstream_binds_and_a_missing_call_fails(self):
+                with Sim(faults('missing=CANCEL,PRIME'), flavour='upstream') as sim:
+                        self.assertTrue(os.path.isdir(os.path.join(sim.sys_lfa, RMM)))
+                        with self.assertRaises(OSError) as cm:
+                                sim.write(RMM, 'cancel', '1')
+                        self.assertEqual(cm.exception.errno, errno.EINVAL)
+                        sim.ctl('store-update uuid=%s pending_version=1.3' % RMM)
+                        with self.assertRaises(OSError) as cm:
+                                sim.write(RMM, 'activate', '1')
+                        self.assertEqual(cm.exception.errno, errno.ECANCELED)
+                        self.assertEqual(sim.records('result', action='activate')[-1]['cause'], 'PRIME NOT_SUPPORTED')
+                with Sim(faults('missing=GET_INFO'), flavour='upstream') as sim:
+                        self.assertFalse(os.path.exists(sim.sys_lfa))
+
+
+class TestUpstreamFirmwareFaults(UpstreamCase):
+        """Arm's lfa_fw: a failing GET_INFO changes nothing; a failing
+        GET_INVENTORY skips that sequence id and the component is removed
+        as gone, until a read that succeeds."""
+        SCENARIO = FAULTS
+
+        def test_get_info_failing_changes_nothing(self):
+                self.sim.ctl('set-agent info_error=DEVICE_ERROR', 'store-update uuid=%s' % BMC)
+                self.sim.wait_record(lambda r: r['type'] == 'call' and r.get('function') == 'GET_INFO',
+                                     what='the failed GET_INFO')
+                self.assertEqual(sorted(os.listdir(self.sim.sys_lfa)), sorted([RMM, BMC]))
+                self.sim.ctl('set-agent info_error=0', 'store-update uuid=%s pending_version=1.3' % RMM)
+                self.sim.write(RMM, 'activate', '1')
+                self.assertIsNone(self.result(RMM)['errno'])
+
+        def test_garbage_uuid(self):
+                # Arm's driver does not check: the entry updates the image
+                # of that UUID; the one not read is removed.
+                self.sim.ctl('set uuid=%s inventory_uuid=%s' % (BMC, RMM), 'store-update uuid=%s' % RMM)
+                self.sim.wait_record(lambda r: r['type'] == 'call' and r['call'] == 'INVENTORY', what='a read')
+                self.assertEqual(os.listdir(self.sim.sys_lfa), [RMM])
+                t0 = self.sim.records('call', call='INVENTORY')[-1]['t']
+                self.sim.ctl('set uuid=%s inventory_uuid=0' % BMC, 'notify')
+                self.sim.wait_record(lambda r: r['type'] == 'call' and r['call'] == 'INVENTORY' and r['t'] > t0,
+                                     what='the next read')
+                self.assertEqual(sorted(os.listdir(self.sim.sys_lfa)), sorted([RMM, BMC]))
+
+        def test_get_inventory_failing_removes_the_component_until_a_good_read(self):
+                self.sim.ctl('store-update uuid=%s pending_version=1.3' % RMM,
+                             'set uuid=%s inventory_error=DEVICE_ERROR' % BMC)
+                # Live reads: activation_pending keeps its value, N/A.
+                self.assertEqual(self.sim.attr(BMC, 'pending_version'), 'N/A')
+                self.sim.write(RMM, 'activate', '1')
+                self.assertIsNone(self.result(RMM)['errno'])
+                self.assertEqual(os.listdir(self.sim.sys_lfa), [RMM])
+                r = self.sim.records('call', call='INVENTORY')[-1]
+                self.assertEqual(r['skipped'], [1])
+                self.sim.ctl('set uuid=%s inventory_error=0' % BMC, 'notify')
+                self.sim.wait_record(lambda r: r['type'] == 'call' and r['call'] == 'INVENTORY'
+                                     and r.get('skipped') == [], what='a good read')
+                self.assertEqual(sorted(os.listdir(self.sim.sys_lfa)), sorted([RMM, BMC]))
+
+
 class TestControl(SimCase):
         def test_bad_statements_are_refused_with_a_reason(self):
                 for st, msg in (('store-update uuid=%s' % NEW, 'no component'),
@@ -1021,7 +1251,10 @@ class TestScenarioParser(unittest.TestCase):
                 sc = parse_text('agent version=1.1 stale_record=0  # tf-a\n\n'
                                 'component uuid=%s activate_error=-35 cancel_error=BUSY '
                                 'after_activate=reverse,add:%s\n' % (RMM.upper(), NEW))
-                self.assertEqual(sc.agent, {'present': True, 'version': (1, 1), 'stale_record': False})
+                self.assertEqual({k: sc.agent[k] for k in ('present', 'version', 'stale_record')},
+                                 {'present': True, 'version': (1, 1), 'stale_record': False})
+                self.assertEqual((sc.agent['missing'], sc.agent['info_error'], sc.agent['info_skew']),
+                                 ([], None, 0))
                 c = sc.components[0]
                 self.assertEqual(c['uuid'], RMM)
                 self.assertEqual((c['activate_error'], c['cancel_error']), (-35, -2))

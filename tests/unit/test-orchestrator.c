@@ -613,8 +613,8 @@ static void test_activate_validation(void **state) {
         assert_int_equal(manager_activate(W->manager, NEW, NULL, NULL, NULL), -EOPNOTSUPP);
         assert_int_equal(manager_activate(W->manager, RMM, &skip, NULL, NULL), -EXDEV);
         assert_int_equal(manager_activate(W->manager, RMM, &bad, NULL, NULL), -EINVAL);
-        assert_int_equal(manager_cancel(W->manager, BL31), -ENOENT);
-        assert_int_equal(manager_cancel(W->manager, "x"), -EINVAL);
+        assert_int_equal(manager_cancel(W->manager, BL31, NULL), -ENOENT);
+        assert_int_equal(manager_cancel(W->manager, "x", NULL), -EINVAL);
         assert_int_equal(W->started, 0);
 
         /* The default policy does nothing by itself; an explicit call does. */
@@ -624,7 +624,7 @@ static void test_activate_validation(void **state) {
         assert_int_equal(manager_activate_pending(W->manager, NULL, NULL), 0);
         assert_int_equal(manager_activate_pending(W->manager, NULL, NULL), -EBUSY);
         assert_non_null(W->manager->window);
-        assert_int_equal(manager_refresh(W->manager), -EBUSY);
+        assert_int_equal(manager_refresh(W->manager, NULL), -EBUSY);
         const char *uuid;
         assert_int_equal(manager_get_state(W->manager, &uuid), MANAGER_STATE_ACTIVATING);
         assert_string_equal(uuid, RMM);
@@ -638,10 +638,10 @@ static void test_activate_validation(void **state) {
                 fail_msg("the queued window run did not end");
 
         /* Cancel reaches the driver's file. */
-        assert_int_equal(manager_cancel(W->manager, RMM), 0);
+        assert_int_equal(manager_cancel(W->manager, RMM, NULL), 0);
         assert_attr(RMM, "cancel", "1");
         /* Refresh writes refresh and re-reads. */
-        assert_int_equal(manager_refresh(W->manager), 0);
+        assert_int_equal(manager_refresh(W->manager, NULL), 0);
         assert_attr(NULL, "refresh", "1");
 }
 
@@ -1156,7 +1156,7 @@ static void test_upstream_what_it_cannot(void **state) {
 
         assert_int_equal(manager_prime(W->manager, RMM, NULL, NULL), -ENOSYS);
         /* Refresh: a re-read, no refresh file to write. */
-        assert_int_equal(manager_refresh(W->manager), 0);
+        assert_int_equal(manager_refresh(W->manager, NULL), 0);
         char path[256];
         path_of(path, sizeof(path), NULL, "refresh");
         assert_int_equal(access(path, F_OK), -1);
@@ -1164,14 +1164,14 @@ static void test_upstream_what_it_cannot(void **state) {
         /* Cancel of lfad's own activation: the driver would prime again. */
         assert_int_equal(manager_activate(W->manager, RMM, NULL, on_done, W), 0);
         expect_activate(RMM);
-        assert_int_equal(manager_cancel(W->manager, RMM), -ENOSYS);
+        assert_int_equal(manager_cancel(W->manager, RMM, NULL), -ENOSYS);
         assert_attr(RMM, "cancel", "");
         put(RMM, "activation_pending", "0\n");
         driver_end(RMM, 0);
         assert_int_equal(W->cb_calls, 1);
         /* With nothing running, cancel reaches the driver (which answers
          * -EINVAL on a real kernel when nothing is in progress). */
-        assert_int_equal(manager_cancel(W->manager, RMM), 0);
+        assert_int_equal(manager_cancel(W->manager, RMM, NULL), 0);
         assert_attr(RMM, "cancel", "1");
 }
 

@@ -22,6 +22,11 @@ class Agent:
                 self.present = scenario.agent['present']
                 self.version = scenario.agent['version']
                 self.stale_record = scenario.agent['stale_record']
+                # Faults (FORMAT.md): functions the firmware lacks, a failing
+                # GET_INFO, a GET_INFO count off by info_skew.
+                self.missing = list(scenario.agent['missing'])
+                self.info_error = scenario.agent['info_error']
+                self.info_skew = scenario.agent['info_skew']
                 # The firmware's list, in sequence-id order.
                 self.components = [dict(c) for c in scenario.components]
                 # Effects of successful activations, applied at the next
@@ -60,9 +65,44 @@ class Agent:
                 self.effects = []
 
         def inventory(self):
-                """GET_INFO then GET_INVENTORY for every sequence id."""
+                """The firmware's list as it is (no call, no fault): what a
+                GET_INVENTORY of every sequence id would show."""
                 self._apply_effects()
                 return [(i, dict(c)) for i, c in enumerate(self.components)]
+
+        def features(self, fn):
+                """FEATURES(fid of fn): SUCCESS or NOT_SUPPORTED."""
+                return NOT_SUPPORTED if fn in self.missing else SUCCESS
+
+        def get_info(self):
+                """GET_INFO: (x0, x1 = the component count). The count is
+                the firmware's plus info_skew (a count that changes before
+                the GET_INVENTORY calls, or garbage)."""
+                self._apply_effects()
+                if 'GET_INFO' in self.missing:
+                        return NOT_SUPPORTED, 0
+                if self.info_error is not None:
+                        return self.info_error, 0
+                return SUCCESS, max(0, len(self.components) + self.info_skew)
+
+        def get_inventory(self, seq):
+                """GET_INVENTORY(seq): (x0, the entry or None)."""
+                err = self.entry_error(seq)
+                if err is not None:
+                        return err, None
+                e = dict(self.components[seq])
+                if e['inventory_uuid'] is not None:
+                        # Garbage in x1/x2: another UUID than its own.
+                        e['uuid'] = e['inventory_uuid']
+                return SUCCESS, e
+
+        def entry_error(self, seq):
+                """What GET_INVENTORY(seq) fails with, or None."""
+                if 'GET_INVENTORY' in self.missing:
+                        return NOT_SUPPORTED
+                if seq is None or seq >= len(self.components):
+                        return INVALID_PARAMETERS
+                return self.components[seq]['inventory_error']
 
         def entry(self, uuid):
                 """GET_INVENTORY of one component (the driver's re-read)."""
@@ -74,6 +114,8 @@ class Agent:
 
         def prime(self, seq):
                 """One PRIME call: SUCCESS (done), CALL_AGAIN or an error code."""
+                if 'PRIME' in self.missing:
+                        return NOT_SUPPORTED
                 if seq >= len(self.components):
                         return INVALID_PARAMETERS
                 c = self.components[seq]
@@ -114,6 +156,8 @@ class Agent:
 
         def activate(self, seq, skip):
                 """One ACTIVATE call (skip: skip_cpu_rendezvous set)."""
+                if 'ACTIVATE' in self.missing:
+                        return NOT_SUPPORTED
                 if seq >= len(self.components):
                         return INVALID_PARAMETERS
                 c = self.components[seq]
@@ -146,6 +190,8 @@ class Agent:
                 return SUCCESS
 
         def cancel(self, seq):
+                if 'CANCEL' in self.missing:
+                        return NOT_SUPPORTED
                 if seq < len(self.components):
                         err = self.components[seq]['cancel_error']
                         if err is not None:

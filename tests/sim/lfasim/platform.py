@@ -142,8 +142,10 @@ class Entry:
 
         def key(self):
                 i = self.inv
+                # lfa.ko compares the whole x3, reserved bits included.
                 return (self.seq, i['capable'], i['pending'], i['may_reset_cpu'],
-                        i['rendezvous'], i['current'], i['pending_version'])
+                        i['rendezvous'], i['current'], i['pending_version'],
+                        i.get('reserved_flags', 0))
 
         def values(self, flavour):
                 i = self.inv
@@ -251,7 +253,12 @@ class Platform:
                         c = self.agent.by_uuid(e.uuid)
                         if c is None:
                                 continue
-                        e.inv = dict(e.inv, pending=c['pending'], pending_version=c['pending_version'])
+                        if self.agent.entry_error(e.seq) is not None:
+                                # The read fails: activation_pending keeps
+                                # its last value, pending_version reads N/A.
+                                e.inv = dict(e.inv, pending_version=(0, 0))
+                        else:
+                                e.inv = dict(e.inv, pending=c['pending'], pending_version=c['pending_version'])
                         self._publish(e, ['activation_pending', 'pending_version'])
 
         def _create(self, e):
@@ -327,6 +334,12 @@ class Platform:
                 if not self.agent.present:
                         self.log('agent not present: no /sys/firmware/lfa, no module')
                         return
+                err, inv = self._probe()
+                if err is not None:
+                        # The module's init fails: no tree, no module.
+                        self.record('probe', bound=False, cause=err)
+                        self.log('driver does not bind: %s', err)
+                        return
                 params = os.path.join(self.module_dir, 'parameters')
                 os.makedirs(params if PARAMS[self.flavour] else self.module_dir)
                 for n, mode in PARAMS[self.flavour].items():
@@ -335,14 +348,75 @@ class Platform:
                 if not self.upstream:
                         self._write(os.path.join(self.sys_lfa, 'version'), '%d.%d\n' % self.agent.version, RO)
                         self._write(os.path.join(self.sys_lfa, 'refresh'), '', WO)
-                for seq, inv in self.agent.inventory():
-                        e = Entry(inv['uuid'])
-                        e.seq, e.inv = seq, inv
+                for seq, i in inv:
+                        e = Entry(i['uuid'])
+                        e.seq, e.inv = seq, i
                         self.entries[e.uuid] = e
                         self._create(e)
                 # NVIDIA's driver sends one at probe (before any listener
                 # of the simulation runs, like the module's add events).
                 self.smccc_uevent()
+
+        def _probe(self):
+                """The module's init past LFA_VERSION: (None, inventory), or
+                (why it does not bind, None). lfa.ko asks FEATURES of every
+                function it uses and refuses a firmware that lacks one, then
+                reads the inventory (a failure fails the init); Arm's lfa_fw
+                asks no FEATURES and fails only when GET_INFO does."""
+                if not self.upstream:
+                        for fn in ('GET_INFO', 'GET_INVENTORY', 'PRIME', 'ACTIVATE', 'CANCEL'):
+                                if self.agent.features(fn) != SUCCESS:
+                                        self.record('call', call='FEATURES', uuid=None, seq_id=None,
+                                                    result='NOT_SUPPORTED', x0=self.agent.features(fn),
+                                                    function=fn)
+                                        return 'LFA 1.0 lacks function %s' % fn, None
+                # The load's read is not recorded unless it fails (the
+                # record starts with what clients cause).
+                err, inv = self.read_inventory(quiet=True)
+                return (None, inv) if err is None else ('inventory: %s' % err, None)
+
+        def read_inventory(self, quiet=False):
+                """The driver's inventory read: (None, [(seq, entry)...]) or
+                (errno name, None); one INVENTORY call record.
+
+                lfa.ko: GET_INFO, then GET_INVENTORY of every sequence id
+                below its count; any failure fails the whole read (nothing is
+                applied: the cached inventory stays), a count above 1024 is
+                garbage (-EIO). Arm's lfa_fw: a failing GET_INFO (or a count
+                of 0 or less) fails the read (-ENODEV, nothing changes); a
+                failing GET_INVENTORY skips that sequence id, and every
+                component not read is removed as gone."""
+                a = self.agent
+                x0, n = a.get_info()
+                rec = {'call': 'INVENTORY', 'uuid': None, 'seq_id': None}
+                if x0 != SUCCESS:
+                        self.record('call', result=code_name(x0), x0=x0, count=None, function='GET_INFO', **rec)
+                        self.log('LFA_GET_INFO failed: %d', x0)
+                        return ('ENODEV' if self.upstream else code_errno(x0)), None
+                if not self.upstream and n > 1024:
+                        self.record('call', result='SUCCESS', x0=0, count=n, function='GET_INFO', **rec)
+                        self.log('LFA_GET_INFO reports %d components, refusing', n)
+                        return 'EIO', None
+                out, skipped = [], []
+                for seq in range(n):
+                        x0, i = a.get_inventory(seq)
+                        if x0 == SUCCESS and not self.upstream and any(o['uuid'] == i['uuid'] for _, o in out):
+                                self.record('call', result='SUCCESS', x0=0, count=n, function='GET_INVENTORY',
+                                            duplicate=i['uuid'], **dict(rec, seq_id=seq))
+                                self.log('inventory lists %s twice, refusing', i['uuid'])
+                                return 'EIO', None
+                        if x0 == SUCCESS:
+                                out.append((seq, i))
+                                continue
+                        if not self.upstream:
+                                self.record('call', result=code_name(x0), x0=x0, count=n,
+                                            function='GET_INVENTORY', **dict(rec, seq_id=seq))
+                                self.log('LFA_GET_INVENTORY(%d) failed: %d', seq, x0)
+                                return code_errno(x0), None
+                        skipped.append(seq)
+                if not quiet:
+                        self.record('call', result='SUCCESS', x0=0, count=len(out), skipped=skipped, **rec)
+                return None, out
 
         def _param(self, name):
                 return 'Y' if name == 'extensions' else str(self.budgets[name])
@@ -451,7 +525,7 @@ class Platform:
                         if not kstrtobool(v):
                                 return refuse('EINVAL')
                         self.record('write', errno=None, **rec)
-                        return self._when_idle(lambda: (self.refresh('changed'), self.answer(w, None, count)))
+                        return self._when_idle(lambda: self.answer(w, self.refresh('changed'), count))
                 if e is None:
                         # The component vanished: its held files give -ENODEV.
                         return refuse('ENODEV')
@@ -470,11 +544,13 @@ class Platform:
                         setattr(e, 'force' if name == 'force_cpu_rendezvous' else 'auto', int(b))
                         if name == 'force_cpu_rendezvous':
                                 rec['force_cpu_rendezvous'] = e.force
-                        self.record('write', errno=None, **rec)
                         # Rewritten even if unchanged: a process without
                         # the preload library may have truncated the file.
+                        # Before the record: a test that sees the write
+                        # reads the new value.
                         e.shown.pop(name, None)
                         self._publish(e, [name])
+                        self.record('write', errno=None, **rec)
                         return self.answer(w, None, count)
                 if name in ('prime', 'cancel') and not self.upstream and not b:
                         return refuse('EINVAL')
@@ -561,8 +637,13 @@ class Platform:
                 r = getattr(self.agent, fn)(seq, **kv)
                 name = r if r == CALL_AGAIN else ('SUCCESS' if r == SUCCESS else code_name(r))
                 x0 = 0 if r == CALL_AGAIN else r
-                self.record('call', call=fn.upper(), uuid=uuid, seq_id=seq, result=name, x0=x0,
-                            **({'skip_cpu_rendezvous': kv['skip']} if 'skip' in kv else {}))
+                extra = {'skip_cpu_rendezvous': kv['skip']} if 'skip' in kv else {}
+                comp = self.agent.components[seq] if seq < len(self.agent.components) else None
+                if comp and comp['reserved_x1'] and fn in ('prime', 'activate') and x0 == 0:
+                        # Reserved bits of x1 beside CALL_AGAIN: both drivers
+                        # test bit 0 only.
+                        extra['x1'] = comp['reserved_x1'] | (1 if r == CALL_AGAIN else 0)
+                self.record('call', call=fn.upper(), uuid=uuid, seq_id=seq, result=name, x0=x0, **extra)
                 return r
 
         def _writer_dead(self):
@@ -587,6 +668,28 @@ class Platform:
                 poll = self.budgets['poll_interval_ms'] / 1000.0
                 retried = False
                 while True:
+                        x0 = self.agent.entry_error(self.agent.seq_of(uuid))
+                        if x0 is not None and x0 != INVALID_PARAMETERS:
+                                # lfa_recheck(): the firmware's error, from
+                                # the INVENTORY call.
+                                self.record('call', call='INVENTORY', uuid=uuid, seq_id=e.seq,
+                                            result=code_name(x0), x0=x0)
+                                return self._fail_now(e, action, code_errno(x0), code_name(x0), x0, 'INVENTORY')
+                        x0, i = self.agent.get_inventory(e.seq)
+                        if x0 == SUCCESS and i['uuid'] != uuid:
+                                # lfa_recheck(): another UUID at its
+                                # sequence id: a refresh, whose failure
+                                # ends the sequence (CALL INVENTORY).
+                                self.record('call', call='INVENTORY', uuid=uuid, seq_id=e.seq, result='SUCCESS',
+                                            x0=0, other=i['uuid'])
+                                err = self.refresh('changed')
+                                if err is not None:
+                                        return self._fail_now(e, action, err, call='INVENTORY')
+                                if uuid not in self.entries:
+                                        # Gone with that refresh: -ENODEV,
+                                        # no uevent (its directory went).
+                                        self._result(action, uuid, 'ENODEV', last_error=e.last_error)
+                                        return
                         seq, inv = self.agent.entry(uuid)
                         self.record('call', call='INVENTORY', uuid=uuid, seq_id=seq,
                                     result='SUCCESS' if seq is not None else 'INVALID_PARAMETERS',
@@ -716,6 +819,8 @@ class Platform:
                                 return fail('ACTIVATE timeout')
                         yield poll
                 e.state = 'idle'
+                # A failed re-read is only logged ("Failed to update FW
+                # images tree"): the activation succeeded.
                 self.refresh(None)
                 self._result('activate', uuid, None, rendezvous=not skip)
                 self.smccc_uevent()
@@ -734,7 +839,9 @@ class Platform:
                 self._result('cancel', e.uuid, err)
                 if r == SUCCESS and self.last_activated and self.last_activated[0] == e.uuid:
                         self.last_activated = None
-                if e.state == 'primed':
+                if r == SUCCESS and e.state == 'primed':
+                        # A CANCEL the firmware refuses leaves the prime
+                        # (lfa.ko returns the errno, state untouched).
                         e.state = 'idle'
                         self._publish(e, ['state'])
                         self.uevent('change', e.uuid, EVENT='changed')
@@ -755,9 +862,16 @@ class Platform:
                 """Re-read the whole inventory: update in place, add, remove.
                 kind: the LFA_EVENT of changed components (extended), None
                 for none (upstream sends no component uevents)."""
-                inv = self.agent.inventory()
-                self.record('call', call='INVENTORY', uuid=None, seq_id=None, result='SUCCESS',
-                            x0=0, count=len(inv))
+                err, inv = self.read_inventory()
+                if err is not None:
+                        # Nothing applied: the cached inventory stays, no
+                        # component uevent. An activation succeeded all
+                        # the same (lfa.ko logs "refresh after activating
+                        # ... failed" and sends "activated").
+                        if activated is not None:
+                                self._result('activate', activated[0], None, rendezvous=activated[1])
+                                self.uevent('change', activated[0], EVENT='activated', ACTION='activate')
+                        return err
                 seen = set()
                 added, changed = [], []
                 for seq, i in inv:
@@ -787,13 +901,17 @@ class Platform:
                 for u in gone:
                         self._destroy(u)
                         self.uevent('remove', u)
+                return None
 
         def notification(self):
                 """The platform's "firmware store updated" notification: the
                 driver refreshes (extended: uevents), then activates, in the
                 kernel, every capable and pending component whose
                 auto_activate is 1, one after the other."""
-                self.refresh(None if self.upstream else 'store-updated')
+                if self.refresh(None if self.upstream else 'store-updated') is not None:
+                        # Both drivers: no automatic activation after a
+                        # failed refresh (the kernel logs it).
+                        return
                 self.auto_round = set()
                 self._auto_next()
 
@@ -834,6 +952,9 @@ class Platform:
                         a.components.append(kv)
                 elif verb == 'remove':
                         a.components.remove(comp)
+                elif verb == 'set-agent':
+                        for k, v in kv.items():
+                                setattr(a, k, v)
                 elif verb == 'set':
                         for k, v in kv.items():
                                 if k != 'uuid':

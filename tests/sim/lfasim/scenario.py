@@ -97,6 +97,65 @@ def parse_uuid(v):
         return v.lower()
 
 
+def parse_signed(v):
+        if not re.fullmatch(r'-?[0-9]+', v) or abs(int(v)) > MAX_N:
+                raise ValueError('expected an integer from -%d to %d' % (MAX_N, MAX_N))
+        return int(v)
+
+
+def parse_optional_code(v):
+        """A CODE, or 0: none (run-time statements clear a fault so)."""
+        if v == '0':
+                return None
+        return parse_code(v)
+
+
+def parse_optional_uuid(v):
+        """A UUID, or 0: none."""
+        return None if v == '0' else parse_uuid(v)
+
+
+def parse_reserved(v):
+        """A register's reserved bits: decimal or 0x hex, 64 bits."""
+        try:
+                n = int(v, 16) if v.lower().startswith('0x') else int(v, 10)
+        except ValueError:
+                raise ValueError('expected an integer (decimal or 0x hex)') from None
+        if n < 0 or n >= 2**64:
+                raise ValueError('expected 0 to 2^64-1')
+        return n
+
+
+def parse_reserved_flags(v):
+        n = parse_reserved(v)
+        if n & 0xf:
+                raise ValueError('bits 0-3 are the defined flags (capable, pending, '
+                                 'may_reset_cpu, rendezvous): give reserved bits only')
+        return n
+
+
+def parse_reserved_x1(v):
+        n = parse_reserved(v)
+        if n & 1:
+                raise ValueError('bit 0 is CALL_AGAIN: give reserved bits only')
+        return n
+
+
+# Functions a firmware may lack (FEATURES answers NOT_SUPPORTED for them,
+# and so does a call). VERSION and FEATURES themselves: agent present=0.
+FUNCTIONS = ('GET_INFO', 'GET_INVENTORY', 'PRIME', 'ACTIVATE', 'CANCEL')
+
+
+def parse_functions(v):
+        out = []
+        for f in v.split(','):
+                if f not in FUNCTIONS:
+                        raise ValueError("unknown function '%s' (%s)" % (f, ', '.join(FUNCTIONS)))
+                if f not in out:
+                        out.append(f)
+        return out
+
+
 def parse_rendezvous(v):
         if v not in ('required', 'optional'):
                 raise ValueError('expected required or optional')
@@ -123,7 +182,13 @@ AGENT_KEYS = {
         'present': (parse_bool, True),
         'version': (parse_version, (1, 0)),
         'stale_record': (parse_bool, True),
+        'missing': (parse_functions, []),
+        'info_error': (parse_optional_code, None),
+        'info_skew': (parse_signed, 0),
 }
+
+# The agent's faults a run-time set-agent statement may change.
+AGENT_RUNTIME_KEYS = {k: AGENT_KEYS[k] for k in ('info_error', 'info_skew')}
 
 COMPONENT_KEYS = {
         'uuid': (parse_uuid, None),
@@ -146,6 +211,10 @@ COMPONENT_KEYS = {
         'call_delay_ms': (parse_n, 0),
         'resets_record': (parse_bool, True),
         'after_activate': (parse_effects, []),
+        'inventory_error': (parse_optional_code, None),
+        'inventory_uuid': (parse_optional_uuid, None),
+        'reserved_flags': (parse_reserved_flags, 0),
+        'reserved_x1': (parse_reserved_x1, 0),
 }
 
 STORE_UPDATE_KEYS = {
@@ -255,9 +324,15 @@ def parse_statement(line, where='ctl'):
                 return verb, parse_keys(verb, pairs, COMPONENT_KEYS, where)
         if verb == 'remove':
                 return verb, parse_keys(verb, pairs, REMOVE_KEYS, where, defaults=False)
+        if verb == 'set-agent':
+                kv = parse_keys(verb, pairs, AGENT_RUNTIME_KEYS, where, defaults=False)
+                if not kv:
+                        raise ScenarioError('%s: set-agent needs at least one key (%s)'
+                                            % (where, ', '.join(AGENT_RUNTIME_KEYS)))
+                return verb, kv
         if verb == 'set':
                 kv = parse_keys(verb, pairs, COMPONENT_KEYS, where, defaults=False)
                 if len(kv) < 2:
                         raise ScenarioError('%s: set needs uuid= and at least one key' % where)
                 return verb, kv
-        raise ScenarioError("%s: unknown verb '%s' (store-update, notify, component, remove, set)" % (where, verb))
+        raise ScenarioError("%s: unknown verb '%s' (store-update, notify, component, remove, set, set-agent)" % (where, verb))

@@ -13,7 +13,8 @@
 /* One table, read both ways: clients map names to errnos through
  * sd_bus_error_add_map(), lfad maps its errnos to names through
  * bus_error_name_from_errno(). FirmwareError stands for every errno of the
- * driver's ERRNO TABLE; EIO is its representative. */
+ * driver's errno table (driver/Documentation/admin-guide/lfa.rst); EIO is
+ * its representative. */
 const sd_bus_error_map lfa_bus_error_map[] = {
         SD_BUS_ERROR_MAP(LFA_ERROR_NOT_FOUND,           ENOENT),
         SD_BUS_ERROR_MAP(LFA_ERROR_NOT_CAPABLE,         EOPNOTSUPP),
@@ -94,8 +95,8 @@ int bus_error_set(sd_bus_error *e, int error, const char *lfa_code, const char *
         return -error;
 }
 
-/* The driver's ERRNO TABLE: each LFA code, its errno, and what it means to
- * the caller. */
+/* The driver's errno table (driver/Documentation/admin-guide/lfa.rst,
+ * "Errors"): each LFA code, its errno, and what it means to the caller. */
 static const struct {
         const char *code;
         int error;

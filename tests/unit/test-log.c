@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * log: the errno name table the driver's last_error and LFA_ERRNO= are read
- * with (every errno of the ABI file's ERRNO TABLE), and the return value
- * convention of log_*_errno().
+ * with (every errno of the driver's errno table, admin-guide/lfa.rst), and
+ * the return value convention of log_*_errno().
  */
 
 #include <errno.h>
@@ -27,7 +27,8 @@ static void name_one(int error, const char *name) {
 
 static void test_abi_errno_table(void **state) {
         (void) state;
-        /* The ERRNO TABLE of sysfs-firmware-lfa, firmware codes first. */
+        /* The errno table of driver/Documentation/admin-guide/lfa.rst,
+         * firmware codes first. */
         name_one(EOPNOTSUPP, "EOPNOTSUPP");
         name_one(EBUSY, "EBUSY");
         name_one(EKEYREJECTED, "EKEYREJECTED");

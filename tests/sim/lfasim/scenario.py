@@ -29,7 +29,7 @@ LFA_CODES = {
 }
 LFA_NAMES = {v: k for k, v in LFA_CODES.items()}
 
-# The ERRNO TABLE of driver/Documentation/ABI/testing/sysfs-firmware-lfa.
+# The errno table of driver/Documentation/admin-guide/lfa.rst ("Errors").
 LFA_ERRNO = {
         -1: 'EOPNOTSUPP',
         -2: 'EBUSY',
@@ -53,7 +53,7 @@ class ScenarioError(Exception):
 
 
 def code_errno(x0):
-        """errno name the driver returns for x0 (the ABI's ERRNO TABLE)."""
+        """errno name the driver returns for x0 (admin-guide/lfa.rst)."""
         return LFA_ERRNO.get(x0, 'EIO')
 
 

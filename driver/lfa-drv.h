@@ -28,8 +28,9 @@
  * @wq: runs @sweep_work
  * @sweep_work: deletes what is in @graveyard
  * @version: x0 of LFA_VERSION; 0 while not initialised
- * @store_updated: a notification arrived: the next refresh reports
- *	"store-updated" (it may be the refresh of a running sequence)
+ * @store_updated: a notification arrived: the next refresh that reads
+ *	the inventory reports "store-updated" (it may be the refresh of a
+ *	running sequence, or the next one after a failed read)
  * @notifiers: bound notification devices; while none, pending is read live
  * @ext: the "extensions" parameter as lfa_core_init() found it
  * @exiting: lfa_core_exit() runs: every sequence stops (under @lock)

@@ -354,7 +354,7 @@ static int lfa_activate_loop(u32 seq_id, bool rendezvous, struct lfa_error *e)
 static int lfa_recheck(struct lfa_component *comp, u32 *seq_id, u64 *fflags,
 		       struct lfa_error *e)
 {
-	bool retried = false, pending_changed;
+	bool retried = false, pending_changed, moved;
 	struct lfa_regs res;
 	unsigned long flags;
 	uuid_t uuid;
@@ -369,10 +369,15 @@ again:
 		return lfa_kernel_error(e, ret, LFA_CALL_NONE);
 
 	ret = lfa_read_entry(*seq_id, &uuid, &res);
-	if (ret)
+	/*
+	 * Sequence ids moved since the last refresh, or the inventory shrank
+	 * and this id is past its end (INVALID_PARAMETERS): refresh once.
+	 */
+	moved = ret ? (s64)res.a0 == LFA_INVALID_PARAMETERS :
+		      !uuid_equal(&uuid, &comp->uuid);
+	if (ret && (!moved || retried))
 		return lfa_fw_error(e, (s64)res.a0, LFA_CALL_INVENTORY);
-	if (!uuid_equal(&uuid, &comp->uuid)) {
-		/* Sequence ids moved since the last refresh. */
+	if (moved) {
 		if (retried)
 			return lfa_kernel_error(e, -ENODEV, LFA_CALL_NONE);
 		retried = true;

@@ -341,6 +341,38 @@ static void lfa_faults_recheck_test(struct kunit *test)
 }
 
 /*
+ * The inventory shrank since the last refresh and the component was its
+ * last: the re-read before PRIME finds its sequence id past the end
+ * (INVALID_PARAMETERS). As when the ids moved, the driver refreshes once:
+ * the component is gone, the write returns -ENODEV with no uevent of its
+ * own (its directory goes), and nothing else changes.
+ */
+static void lfa_faults_recheck_shrank_test(struct kunit *test)
+{
+	struct lfa_component *bl33;
+
+	lfa_kunit_start(test, LFA_FAULTS_SCENARIO);
+	bl33 = lfa_kunit_get(test, LFA_KUNIT_BL33);
+	lfa_kunit_control(test, "set uuid=" LFA_KUNIT_BL33 " pending=1\n");
+	KUNIT_ASSERT_EQ(test, lfa_refresh(LFA_EVENT_CHANGED), 0);
+	lfa_agent_clear_records();
+	lfa_kunit_control(test, "remove uuid=" LFA_KUNIT_BL33 "\n");
+	KUNIT_EXPECT_EQ(test, lfa_activate(bl33), -ENODEV);
+	lfa_flush_removals();
+	KUNIT_EXPECT_NULL(test, lfa_kunit_try_get(test, LFA_KUNIT_BL33));
+	KUNIT_EXPECT_EQ(test, lfa_kunit_count_uevents(test, KOBJ_REMOVE,
+						      LFA_KUNIT_BL33, NULL), 1U);
+	KUNIT_EXPECT_EQ(test, lfa_kunit_changes(test, LFA_KUNIT_BL33, NULL),
+			0U);
+	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_PRIME), 0U);
+	KUNIT_EXPECT_EQ(test, lfa_component_count(), 2U);
+	KUNIT_EXPECT_EQ(test, lfa_lock_sequence(), 0);
+	lfa_unlock_sequence();
+	KUNIT_EXPECT_EQ(test, lfa_activate(lfa_kunit_get(test, LFA_KUNIT_RMM)),
+			0);
+}
+
+/*
  * The refresh after a successful activation fails: the activation stands
  * (0, "activated"), the cache keeps the last good read, and the next good
  * read shows the new image running.
@@ -576,6 +608,7 @@ static struct kunit_case lfa_faults_test_cases[] = {
 	KUNIT_CASE_PARAM(lfa_faults_refresh_test, lfa_read_gen_params),
 	KUNIT_CASE(lfa_faults_count_shrank_test),
 	KUNIT_CASE(lfa_faults_recheck_test),
+	KUNIT_CASE(lfa_faults_recheck_shrank_test),
 	KUNIT_CASE(lfa_faults_refresh_after_activate_test),
 	KUNIT_CASE(lfa_faults_reserved_test),
 	KUNIT_CASE_PARAM(lfa_faults_sequence_test,

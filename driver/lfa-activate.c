@@ -449,7 +449,8 @@ static void lfa_release_stale_record(struct lfa_component *comp)
 		 &comp->uuid, seq_id, &lfa_drv.prev_uuid, x0);
 }
 
-void lfa_release_prime(struct lfa_component *comp, bool event)
+/* LFA_CANCEL of @comp's prime: 0, or the firmware's code (logged). */
+static s64 lfa_cancel_prime(struct lfa_component *comp)
 {
 	u32 seq_id = lfa_seq_id(comp);
 	s64 x0;
@@ -458,6 +459,12 @@ void lfa_release_prime(struct lfa_component *comp, bool event)
 	if (x0)
 		pr_warn("%pUb: LFA_CANCEL(%u) of its prime failed: %lld\n",
 			&comp->uuid, seq_id, x0);
+	return x0;
+}
+
+/* The driver's record follows: idle, and the uevent if @event. */
+static void lfa_prime_released(struct lfa_component *comp, bool event)
+{
 	lfa_set_state(comp, LFA_STATE_IDLE);
 	if (event)
 		lfa_send_event(comp, LFA_EVENT_CHANGED, NULL, 0);
@@ -466,20 +473,38 @@ void lfa_release_prime(struct lfa_component *comp, bool event)
 		lfa_drv.prev_valid = false;
 }
 
+void lfa_release_prime(struct lfa_component *comp, bool event)
+{
+	lfa_cancel_prime(comp);
+	lfa_prime_released(comp, event);
+}
+
 /*
  * At most one component is primed: TF-A lets PRIME of another component
  * succeed while one is primed and loses the first prime (the second's
  * ACTIVATE then fails). Priming one cancels another's prime, visibly.
+ * For a sequence (@e), a CANCEL that fails stops it with that error: the
+ * firmware still holds the other prime, and TF-A would bind this PRIME to
+ * it, every ACTIVATE failing until that prime is cancelled. Unloading
+ * (@e NULL) releases the record whatever the firmware said.
  */
-static void lfa_drop_prime(struct lfa_component *comp, bool event)
+static int lfa_drop_prime(struct lfa_component *comp, bool event,
+			  struct lfa_error *e)
 {
 	struct lfa_component *other;
+	int ret = 0;
+	s64 x0;
 
 	other = lfa_find_primed(comp);
 	if (!other)
-		return;
-	lfa_release_prime(other, event);
+		return 0;
+	x0 = lfa_cancel_prime(other);
+	if (x0 && e)
+		ret = lfa_fw_error(e, x0, LFA_CALL_CANCEL);
+	else
+		lfa_prime_released(other, event);
 	lfa_component_put(other);
+	return ret;
 }
 
 /* PRIME (unless primed) and, if @activate, ACTIVATE. */
@@ -525,10 +550,10 @@ again:
 			lfa_release_prime(comp, true);
 		return lfa_kernel_error(e, -ENODATA, LFA_CALL_NONE);
 	}
-	if (state != LFA_STATE_PRIMED)
-		lfa_drop_prime(comp, true);
-
 	if (state != LFA_STATE_PRIMED) {
+		ret = lfa_drop_prime(comp, true, e);
+		if (ret)
+			return ret;
 		lfa_data_lock(&flags);
 		comp->cancel = false;
 		lfa_data_unlock(flags);
@@ -688,7 +713,7 @@ EXPORT_SYMBOL_IF_KUNIT(lfa_prime);
 
 void lfa_cancel_primed(void)
 {
-	lfa_drop_prime(NULL, false);
+	lfa_drop_prime(NULL, false, NULL);
 }
 
 int lfa_cancel(struct lfa_component *comp)

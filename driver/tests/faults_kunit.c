@@ -601,6 +601,49 @@ static void lfa_faults_keys_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, faults.info_skew, -2);
 }
 
+/*
+ * Priming another component first cancels the primed one; when that
+ * CANCEL fails the firmware still holds the first prime, and TF-A would
+ * bind the second PRIME to it (its ACTIVATE then fails until someone
+ * cancels the first). The write fails with the CANCEL's errno, the first
+ * stays primed, and once CANCEL works the next write succeeds.
+ */
+static void lfa_faults_cancel_other_test(struct kunit *test)
+{
+	struct lfa_component *rmm, *bl33;
+
+	lfa_kunit_start(test, LFA_FAULTS_SCENARIO);
+	rmm = lfa_kunit_get(test, LFA_KUNIT_RMM);
+	bl33 = lfa_kunit_get(test, LFA_KUNIT_BL33);
+	lfa_kunit_control(test,
+			  "set uuid=" LFA_KUNIT_RMM " cancel_error=DEVICE_ERROR\n"
+			  "set uuid=" LFA_KUNIT_BL33 " pending=1\n");
+	KUNIT_ASSERT_EQ(test, lfa_refresh(LFA_EVENT_CHANGED), 0);
+	KUNIT_ASSERT_EQ(test, lfa_prime(rmm), 0);
+	lfa_agent_clear_records();
+
+	KUNIT_EXPECT_EQ(test, lfa_activate(bl33), -EIO);
+	KUNIT_EXPECT_STREQ(test, lfa_kunit_last_error(test, bl33),
+			   "EIO DEVICE_ERROR -6 CANCEL");
+	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_PRIME), 0U);
+	KUNIT_EXPECT_STREQ(test, lfa_kunit_read(test, rmm, "state"),
+			   "primed\n");
+	KUNIT_EXPECT_STREQ(test, lfa_kunit_read(test, bl33, "state"),
+			   "idle\n");
+	KUNIT_EXPECT_EQ(test, lfa_kunit_changes(test, LFA_KUNIT_RMM, NULL), 0U);
+	KUNIT_EXPECT_EQ(test, lfa_kunit_changes(test, LFA_KUNIT_BL33,
+						"LFA_EVENT=failed"), 1U);
+
+	/* CANCEL works again: the first prime goes, the second activates. */
+	lfa_faults_clear(test, LFA_KUNIT_RMM);
+	KUNIT_EXPECT_EQ(test, lfa_activate(bl33), 0);
+	KUNIT_EXPECT_STREQ(test, lfa_kunit_read(test, rmm, "state"), "idle\n");
+	KUNIT_EXPECT_EQ(test, lfa_kunit_changes(test, LFA_KUNIT_RMM,
+						"LFA_EVENT=changed"), 1U);
+	KUNIT_EXPECT_EQ(test, lfa_activate(rmm), 0);
+	lfa_faults_expect_idle(test, 3);
+}
+
 static struct kunit_case lfa_faults_test_cases[] = {
 	KUNIT_CASE_PARAM(lfa_faults_keys_test, lfa_fault_key_gen_params),
 	KUNIT_CASE_PARAM(lfa_faults_missing_test, lfa_missing_gen_params),
@@ -611,6 +654,7 @@ static struct kunit_case lfa_faults_test_cases[] = {
 	KUNIT_CASE(lfa_faults_recheck_shrank_test),
 	KUNIT_CASE(lfa_faults_refresh_after_activate_test),
 	KUNIT_CASE(lfa_faults_reserved_test),
+	KUNIT_CASE(lfa_faults_cancel_other_test),
 	KUNIT_CASE_PARAM(lfa_faults_sequence_test,
 			 lfa_sequence_fault_gen_params),
 	{}

@@ -125,6 +125,7 @@ EXPORT_SYMBOL_IF_KUNIT(lfa_format_error);
 void lfa_activate_forget(void)
 {
 	lfa_drv.prev_valid = false;
+	lfa_drv.cancel_owed = false;
 }
 
 /* A failure the firmware reported. */
@@ -169,14 +170,45 @@ static void lfa_set_state(struct lfa_component *comp, enum lfa_state state)
 		lfa_attr_changed(comp, "state", state);
 }
 
+/*
+ * LFA_CANCEL of a sequence this driver started and is ending. If it fails
+ * (INVALID_PARAMETERS says nothing is in progress: no failure), the
+ * firmware may still hold the sequence, and would refuse the PRIME of any
+ * other component (TF-A: WRONG_STATE) until it is cancelled: the driver
+ * owes that CANCEL and issues it again before its next PRIME.
+ */
+static void lfa_end_sequence(u32 seq_id)
+{
+	s64 x0 = lfa_issue_cancel(seq_id);
+
+	if (!x0 || x0 == LFA_INVALID_PARAMETERS)
+		return;
+	pr_warn("LFA_CANCEL(%u) failed: %lld\n", seq_id, x0);
+	lfa_drv.cancel_owed = true;
+	lfa_drv.cancel_owed_seq = seq_id;
+}
+
+/* Before a PRIME: the CANCEL lfa_end_sequence() could not make. */
+static void lfa_pay_cancel(void)
+{
+	s64 x0;
+
+	if (!lfa_drv.cancel_owed)
+		return;
+	x0 = lfa_issue_cancel(lfa_drv.cancel_owed_seq);
+	if (x0 && x0 != LFA_INVALID_PARAMETERS) {
+		pr_warn("LFA_CANCEL(%u) failed again: %lld\n",
+			lfa_drv.cancel_owed_seq, x0);
+		return;
+	}
+	lfa_drv.cancel_owed = false;
+}
+
 /* Stop a sequence: LFA_CANCEL, then the kernel's error. */
 static int lfa_abort(u32 seq_id, int err, enum lfa_call call,
 		     struct lfa_error *e)
 {
-	s64 x0 = lfa_issue_cancel(seq_id);
-
-	if (x0)
-		pr_warn("LFA_CANCEL(%u) failed: %lld\n", seq_id, x0);
+	lfa_end_sequence(seq_id);
 	return lfa_kernel_error(e, err, call);
 }
 
@@ -227,7 +259,7 @@ static int lfa_prime_loop(struct lfa_component *comp, u32 seq_id,
 			ret = lfa_fw_error(e, (s64)res.a0, LFA_CALL_PRIME);
 			/* A PRIME begun in earlier rounds is left in progress. */
 			if (again)
-				lfa_issue_cancel(seq_id);
+				lfa_end_sequence(seq_id);
 			return ret;
 		}
 		if (!(res.a1 & LFA_CALL_AGAIN))
@@ -554,6 +586,7 @@ again:
 		ret = lfa_drop_prime(comp, true, e);
 		if (ret)
 			return ret;
+		lfa_pay_cancel();
 		lfa_data_lock(&flags);
 		comp->cancel = false;
 		lfa_data_unlock(flags);
@@ -601,11 +634,13 @@ again:
 	 * (budgets ran out with LFA_CANCEL already).
 	 */
 	if (ret && e->firmware && e->call == LFA_CALL_ACTIVATE)
-		lfa_issue_cancel(seq_id);
+		lfa_end_sequence(seq_id);
 	if (!ret) {
 		lfa_drv.prev_uuid = comp->uuid;
 		lfa_drv.prev_seq = seq_id;
 		lfa_drv.prev_valid = true;
+		/* The firmware held nothing else: it activated. */
+		lfa_drv.cancel_owed = false;
 	}
 	return ret;
 }
@@ -759,6 +794,9 @@ int lfa_cancel(struct lfa_component *comp)
 	/* A CANCEL of the previous activation's id released its record. */
 	if (lfa_drv.prev_valid && uuid_equal(&lfa_drv.prev_uuid, &comp->uuid))
 		lfa_drv.prev_valid = false;
+	/* And one of the id whose CANCEL failed pays it. */
+	if (lfa_drv.cancel_owed && lfa_drv.cancel_owed_seq == seq_id)
+		lfa_drv.cancel_owed = false;
 out_unlock:
 	lfa_unlock_sequence();
 	return ret;

@@ -644,6 +644,50 @@ static void lfa_faults_cancel_other_test(struct kunit *test)
 	lfa_faults_expect_idle(test, 3);
 }
 
+/*
+ * A budget ran out and its CANCEL failed: the firmware still holds the
+ * half-done PRIME, which refuses the PRIME of any other component (TF-A:
+ * WRONG_STATE). The driver owes that CANCEL and issues it again before the
+ * next PRIME: once CANCEL works, another component activates.
+ */
+static void lfa_faults_cancel_owed_test(struct kunit *test)
+{
+	struct lfa_agent_call *calls;
+	struct lfa_component *rmm, *bl33;
+	unsigned int n, i, cancel_at = 0, prime_at = 0;
+
+	lfa_prime_budget_ms = 100;
+	lfa_kunit_start(test, LFA_FAULTS_SCENARIO);
+	rmm = lfa_kunit_get(test, LFA_KUNIT_RMM);
+	bl33 = lfa_kunit_get(test, LFA_KUNIT_BL33);
+	lfa_kunit_control(test,
+			  "set uuid=" LFA_KUNIT_RMM " prime_hang=1 cancel_error=DEVICE_ERROR\n"
+			  "set uuid=" LFA_KUNIT_BL33 " pending=1\n");
+	KUNIT_ASSERT_EQ(test, lfa_refresh(LFA_EVENT_CHANGED), 0);
+	KUNIT_EXPECT_EQ(test, lfa_activate(rmm), -ETIMEDOUT);
+	lfa_faults_expect_idle(test, 3);
+
+	lfa_faults_clear(test, LFA_KUNIT_RMM);
+	lfa_agent_clear_records();
+	KUNIT_EXPECT_EQ(test, lfa_activate(bl33), 0);
+	KUNIT_EXPECT_STREQ(test, lfa_kunit_last_error(test, bl33), "");
+	calls = lfa_kunit_calls(test, &n);
+	for (i = 0; i < n; i++) {
+		if (calls[i].fid == LFA_FN_CANCEL && !cancel_at &&
+		    calls[i].seq_id == 0 && calls[i].x0 == 0)
+			cancel_at = i + 1;
+		if (calls[i].fid == LFA_FN_PRIME && !prime_at)
+			prime_at = i + 1;
+	}
+	KUNIT_EXPECT_GT(test, cancel_at, 0U);
+	KUNIT_EXPECT_LT(test, cancel_at, prime_at);
+	/* Paid: not issued again. */
+	lfa_agent_clear_records();
+	KUNIT_EXPECT_EQ(test, lfa_activate(rmm), 0);
+	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_CANCEL), 0U);
+	lfa_faults_expect_idle(test, 3);
+}
+
 static struct kunit_case lfa_faults_test_cases[] = {
 	KUNIT_CASE_PARAM(lfa_faults_keys_test, lfa_fault_key_gen_params),
 	KUNIT_CASE_PARAM(lfa_faults_missing_test, lfa_missing_gen_params),
@@ -655,6 +699,7 @@ static struct kunit_case lfa_faults_test_cases[] = {
 	KUNIT_CASE(lfa_faults_refresh_after_activate_test),
 	KUNIT_CASE(lfa_faults_reserved_test),
 	KUNIT_CASE(lfa_faults_cancel_other_test),
+	KUNIT_CASE(lfa_faults_cancel_owed_test),
 	KUNIT_CASE_PARAM(lfa_faults_sequence_test,
 			 lfa_sequence_fault_gen_params),
 	{}

@@ -13,7 +13,8 @@
 /* One table, read both ways: clients map names to errnos through
  * sd_bus_error_add_map(), lfad maps its errnos to names through
  * bus_error_name_from_errno(). FirmwareError stands for every errno of the
- * driver's ERRNO TABLE; EIO is its representative. */
+ * driver's errno table (driver/Documentation/admin-guide/lfa.rst); EIO is
+ * its representative. */
 const sd_bus_error_map lfa_bus_error_map[] = {
         SD_BUS_ERROR_MAP(LFA_ERROR_NOT_FOUND,           ENOENT),
         SD_BUS_ERROR_MAP(LFA_ERROR_NOT_CAPABLE,         EOPNOTSUPP),

@@ -82,7 +82,7 @@ typedef struct DriverOutcome {
  * only its kernel log names; nothing pending; may_reset_cpu) and -EBUSY at
  * once while another activation runs, -EAGAIN in older versions: the
  * kernel's own activation (auto_activate) or another writer. lfa.ko's
- * errnos are its ERRNO TABLE and say what happened; -ECANCELED there means
- * cancelled.
+ * errnos are those of driver/Documentation/admin-guide/lfa.rst and say what
+ * happened; -ECANCELED there means cancelled.
  */
 void driver_write_outcome(DriverAbi abi, int error, DriverOutcome *ret);

@@ -125,6 +125,7 @@ EXPORT_SYMBOL_IF_KUNIT(lfa_format_error);
 void lfa_activate_forget(void)
 {
 	lfa_drv.prev_valid = false;
+	lfa_drv.cancel_owed = false;
 }
 
 /* A failure the firmware reported. */
@@ -169,14 +170,45 @@ static void lfa_set_state(struct lfa_component *comp, enum lfa_state state)
 		lfa_attr_changed(comp, "state", state);
 }
 
+/*
+ * LFA_CANCEL of a sequence this driver started and is ending. If it fails
+ * (INVALID_PARAMETERS says nothing is in progress: no failure), the
+ * firmware may still hold the sequence, and would refuse the PRIME of any
+ * other component (TF-A: WRONG_STATE) until it is cancelled: the driver
+ * owes that CANCEL and issues it again before its next PRIME.
+ */
+static void lfa_end_sequence(u32 seq_id)
+{
+	s64 x0 = lfa_issue_cancel(seq_id);
+
+	if (!x0 || x0 == LFA_INVALID_PARAMETERS)
+		return;
+	pr_warn("LFA_CANCEL(%u) failed: %lld\n", seq_id, x0);
+	lfa_drv.cancel_owed = true;
+	lfa_drv.cancel_owed_seq = seq_id;
+}
+
+/* Before a PRIME: the CANCEL lfa_end_sequence() could not make. */
+static void lfa_pay_cancel(void)
+{
+	s64 x0;
+
+	if (!lfa_drv.cancel_owed)
+		return;
+	x0 = lfa_issue_cancel(lfa_drv.cancel_owed_seq);
+	if (x0 && x0 != LFA_INVALID_PARAMETERS) {
+		pr_warn("LFA_CANCEL(%u) failed again: %lld\n",
+			lfa_drv.cancel_owed_seq, x0);
+		return;
+	}
+	lfa_drv.cancel_owed = false;
+}
+
 /* Stop a sequence: LFA_CANCEL, then the kernel's error. */
 static int lfa_abort(u32 seq_id, int err, enum lfa_call call,
 		     struct lfa_error *e)
 {
-	s64 x0 = lfa_issue_cancel(seq_id);
-
-	if (x0)
-		pr_warn("LFA_CANCEL(%u) failed: %lld\n", seq_id, x0);
+	lfa_end_sequence(seq_id);
 	return lfa_kernel_error(e, err, call);
 }
 
@@ -227,7 +259,7 @@ static int lfa_prime_loop(struct lfa_component *comp, u32 seq_id,
 			ret = lfa_fw_error(e, (s64)res.a0, LFA_CALL_PRIME);
 			/* A PRIME begun in earlier rounds is left in progress. */
 			if (again)
-				lfa_issue_cancel(seq_id);
+				lfa_end_sequence(seq_id);
 			return ret;
 		}
 		if (!(res.a1 & LFA_CALL_AGAIN))
@@ -354,7 +386,7 @@ static int lfa_activate_loop(u32 seq_id, bool rendezvous, struct lfa_error *e)
 static int lfa_recheck(struct lfa_component *comp, u32 *seq_id, u64 *fflags,
 		       struct lfa_error *e)
 {
-	bool retried = false, pending_changed;
+	bool retried = false, pending_changed, moved;
 	struct lfa_regs res;
 	unsigned long flags;
 	uuid_t uuid;
@@ -369,10 +401,15 @@ again:
 		return lfa_kernel_error(e, ret, LFA_CALL_NONE);
 
 	ret = lfa_read_entry(*seq_id, &uuid, &res);
-	if (ret)
+	/*
+	 * Sequence ids moved since the last refresh, or the inventory shrank
+	 * and this id is past its end (INVALID_PARAMETERS): refresh once.
+	 */
+	moved = ret ? (s64)res.a0 == LFA_INVALID_PARAMETERS :
+		      !uuid_equal(&uuid, &comp->uuid);
+	if (ret && (!moved || retried))
 		return lfa_fw_error(e, (s64)res.a0, LFA_CALL_INVENTORY);
-	if (!uuid_equal(&uuid, &comp->uuid)) {
-		/* Sequence ids moved since the last refresh. */
+	if (moved) {
 		if (retried)
 			return lfa_kernel_error(e, -ENODEV, LFA_CALL_NONE);
 		retried = true;
@@ -444,7 +481,8 @@ static void lfa_release_stale_record(struct lfa_component *comp)
 		 &comp->uuid, seq_id, &lfa_drv.prev_uuid, x0);
 }
 
-void lfa_release_prime(struct lfa_component *comp, bool event)
+/* LFA_CANCEL of @comp's prime: 0, or the firmware's code (logged). */
+static s64 lfa_cancel_prime(struct lfa_component *comp)
 {
 	u32 seq_id = lfa_seq_id(comp);
 	s64 x0;
@@ -453,6 +491,12 @@ void lfa_release_prime(struct lfa_component *comp, bool event)
 	if (x0)
 		pr_warn("%pUb: LFA_CANCEL(%u) of its prime failed: %lld\n",
 			&comp->uuid, seq_id, x0);
+	return x0;
+}
+
+/* The driver's record follows: idle, and the uevent if @event. */
+static void lfa_prime_released(struct lfa_component *comp, bool event)
+{
 	lfa_set_state(comp, LFA_STATE_IDLE);
 	if (event)
 		lfa_send_event(comp, LFA_EVENT_CHANGED, NULL, 0);
@@ -461,20 +505,38 @@ void lfa_release_prime(struct lfa_component *comp, bool event)
 		lfa_drv.prev_valid = false;
 }
 
+void lfa_release_prime(struct lfa_component *comp, bool event)
+{
+	lfa_cancel_prime(comp);
+	lfa_prime_released(comp, event);
+}
+
 /*
  * At most one component is primed: TF-A lets PRIME of another component
  * succeed while one is primed and loses the first prime (the second's
  * ACTIVATE then fails). Priming one cancels another's prime, visibly.
+ * For a sequence (@e), a CANCEL that fails stops it with that error: the
+ * firmware still holds the other prime, and TF-A would bind this PRIME to
+ * it, every ACTIVATE failing until that prime is cancelled. Unloading
+ * (@e NULL) releases the record whatever the firmware said.
  */
-static void lfa_drop_prime(struct lfa_component *comp, bool event)
+static int lfa_drop_prime(struct lfa_component *comp, bool event,
+			  struct lfa_error *e)
 {
 	struct lfa_component *other;
+	int ret = 0;
+	s64 x0;
 
 	other = lfa_find_primed(comp);
 	if (!other)
-		return;
-	lfa_release_prime(other, event);
+		return 0;
+	x0 = lfa_cancel_prime(other);
+	if (x0 && e)
+		ret = lfa_fw_error(e, x0, LFA_CALL_CANCEL);
+	else
+		lfa_prime_released(other, event);
 	lfa_component_put(other);
+	return ret;
 }
 
 /* PRIME (unless primed) and, if @activate, ACTIVATE. */
@@ -520,10 +582,11 @@ again:
 			lfa_release_prime(comp, true);
 		return lfa_kernel_error(e, -ENODATA, LFA_CALL_NONE);
 	}
-	if (state != LFA_STATE_PRIMED)
-		lfa_drop_prime(comp, true);
-
 	if (state != LFA_STATE_PRIMED) {
+		ret = lfa_drop_prime(comp, true, e);
+		if (ret)
+			return ret;
+		lfa_pay_cancel();
 		lfa_data_lock(&flags);
 		comp->cancel = false;
 		lfa_data_unlock(flags);
@@ -571,11 +634,13 @@ again:
 	 * (budgets ran out with LFA_CANCEL already).
 	 */
 	if (ret && e->firmware && e->call == LFA_CALL_ACTIVATE)
-		lfa_issue_cancel(seq_id);
+		lfa_end_sequence(seq_id);
 	if (!ret) {
 		lfa_drv.prev_uuid = comp->uuid;
 		lfa_drv.prev_seq = seq_id;
 		lfa_drv.prev_valid = true;
+		/* The firmware held nothing else: it activated. */
+		lfa_drv.cancel_owed = false;
 	}
 	return ret;
 }
@@ -683,7 +748,7 @@ EXPORT_SYMBOL_IF_KUNIT(lfa_prime);
 
 void lfa_cancel_primed(void)
 {
-	lfa_drop_prime(NULL, false);
+	lfa_drop_prime(NULL, false, NULL);
 }
 
 int lfa_cancel(struct lfa_component *comp)
@@ -729,6 +794,9 @@ int lfa_cancel(struct lfa_component *comp)
 	/* A CANCEL of the previous activation's id released its record. */
 	if (lfa_drv.prev_valid && uuid_equal(&lfa_drv.prev_uuid, &comp->uuid))
 		lfa_drv.prev_valid = false;
+	/* And one of the id whose CANCEL failed pays it. */
+	if (lfa_drv.cancel_owed && lfa_drv.cancel_owed_seq == seq_id)
+		lfa_drv.cancel_owed = false;
 out_unlock:
 	lfa_unlock_sequence();
 	return ret;

@@ -474,15 +474,24 @@ int lfa_refresh_locked(enum lfa_event why, struct lfa_component *skip)
 {
 	struct lfa_component *comp;
 	struct lfa_entry *entries;
+	bool notified;
 	u32 count;
 	int ret;
 
 	lockdep_assert_held(&lfa_drv.mutex);
-	if (atomic_xchg(&lfa_drv.store_updated, 0))
+	notified = atomic_xchg(&lfa_drv.store_updated, 0);
+	if (notified)
 		why = LFA_EVENT_STORE_UPDATED;
 	ret = lfa_read_inventory(&entries, &count);
-	if (ret)
+	if (ret) {
+		/*
+		 * Nothing was applied: what the notification announced is
+		 * reported by the next read that succeeds, whoever makes it.
+		 */
+		if (notified)
+			atomic_set(&lfa_drv.store_updated, 1);
 		return ret;
+	}
 	ret = lfa_apply(entries, count, why, skip);
 	kfree(entries);
 	lfa_check_primes();

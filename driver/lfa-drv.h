@@ -28,8 +28,9 @@
  * @wq: runs @sweep_work
  * @sweep_work: deletes what is in @graveyard
  * @version: x0 of LFA_VERSION; 0 while not initialised
- * @store_updated: a notification arrived: the next refresh reports
- *	"store-updated" (it may be the refresh of a running sequence)
+ * @store_updated: a notification arrived: the next refresh that reads
+ *	the inventory reports "store-updated" (it may be the refresh of a
+ *	running sequence, or the next one after a failed read)
  * @notifiers: bound notification devices; while none, pending is read live
  * @ext: the "extensions" parameter as lfa_core_init() found it
  * @exiting: lfa_core_exit() runs: every sequence stops (under @lock)
@@ -37,6 +38,10 @@
  * @prev_uuid: the component last activated (TF-A's stale record)
  * @prev_seq: its sequence id then
  * @prev_valid: @prev_uuid is set and the record may still be held
+ * @cancel_owed: the LFA_CANCEL that ended a sequence failed: the firmware
+ *		 may still hold it, and it is issued again before the next
+ *		 PRIME (under @mutex)
+ * @cancel_owed_seq: that sequence's id
  * @notify_wq: the notification's own ordered workqueue (never system_wq)
  * @notify_work: lfa_notify_store_updated() from ACPI context
  */
@@ -57,6 +62,8 @@ struct lfa_drv_info {
 	uuid_t prev_uuid;
 	u32 prev_seq;
 	bool prev_valid;
+	bool cancel_owed;
+	u32 cancel_owed_seq;
 	struct workqueue_struct *notify_wq;
 	struct work_struct notify_work;
 };

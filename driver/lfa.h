@@ -352,8 +352,9 @@ void lfa_call(const struct lfa_regs *args, struct lfa_regs *res);
  * stays. A notification that arrived while this refresh waited for the
  * mutex turns @why into LFA_EVENT_STORE_UPDATED.
  *
- * Return: 0, -EINTR, -ENODEV when not initialised, or the errno of the
- * ERRNO TABLE for the failed LFA_GET_INFO / LFA_GET_INVENTORY.
+ * Return: 0, -EINTR, -ENODEV when not initialised, or the errno that
+ * Documentation/admin-guide/lfa.rst ("Errors") gives for the failed
+ * LFA_GET_INFO / LFA_GET_INVENTORY.
  */
 int lfa_refresh(enum lfa_event why);
 
@@ -448,8 +449,9 @@ void lfa_send_event(struct lfa_component *comp, enum lfa_event event,
  *
  * Passes zero in x2..x5, so a version the firmware does not write reads 0.
  *
- * Return: 0, or the errno of the ERRNO TABLE for a non-zero x0 (@res->a0
- * keeps the raw value).
+ * Return: 0, or the errno of the errno table in
+ * Documentation/admin-guide/lfa.rst for a non-zero x0 (@res->a0 keeps the
+ * raw value).
  */
 int lfa_read_entry(u32 seq_id, uuid_t *uuid, struct lfa_regs *res);
 
@@ -575,7 +577,7 @@ void lfa_set_force_rendezvous(struct lfa_component *comp, bool force);
 void lfa_activate_forget(void);
 
 /**
- * lfa_to_errno() - the errno of an LFA return code (the ERRNO TABLE)
+ * lfa_to_errno() - the errno of an LFA return code (admin-guide/lfa.rst)
  * @x0: x0 of a failed call, as a signed value
  *
  * Return: the negative errno; -EIO for a value that is no LFA code.

@@ -9,7 +9,12 @@
 #
 #   <series>-<pkgversion>/src       the linux-source-X.Y tarball, extracted,
 #                                   never written after extraction
-#   <series>-<pkgversion>/arm64     O= tree: arm64 defconfig + modules_prepare
+#   <series>-<pkgversion>/arm64-trace
+#                                   O= tree: arm64 defconfig with the tracing
+#                                   options of Debian's kernels (lfa_trace.h
+#                                   compiles for real) + modules_prepare
+#   <series>-<pkgversion>/arm64     the plain defconfig tree of older
+#                                   checkouts (left alone: see below)
 #   <series>-<pkgversion>/kunit-src hard-link copy of src with the driver
 #                                   placed at drivers/firmware/lfa/
 #   <series>-<pkgversion>/kunit     kunit.py's build directory (arm64)
@@ -18,6 +23,9 @@
 #
 # A step is complete only when its ".ok" stamp exists; a missing stamp (a cold
 # machine, an interrupted run, a recipe change) redoes the step from scratch.
+# A change of what a tree is configured with gets a new directory and stamp
+# rather than a new recipe: a checkout without the change may run against
+# the same cache at the same time and must not prepare the tree back.
 
 lfa_kernel_recipe=1
 lfa_kernel_root=$LFA_CACHE/kernel
@@ -59,20 +67,38 @@ lfa_kernel_step() {
 lfa_kernel_extract() {
         local series=$1 key=$2
         echo "lib-kernel: extracting linux-source-$series into $key/src" >&2
-        rm -rf "$key/src" "$key/src.tmp" "$key/arm64" "$key/kunit-src" "$key/kunit" "$key"/*.ok
+        rm -rf "$key/src" "$key/src.tmp" "$key/arm64" "$key/arm64-trace" "$key/kunit-src" \
+                "$key/kunit" "$key"/*.ok
         mkdir -p "$key/src.tmp"
         tar -C "$key/src.tmp" --strip-components=1 -xJf "/usr/src/linux-source-$series.tar.xz" &&
                 mv "$key/src.tmp" "$key/src"
 }
 
+# The tracing options Debian's kernel configuration sets for every
+# architecture (as its amd64 headers' .config shows), which arm64's
+# defconfig lacks: without CONFIG_TRACEPOINTS lfa_trace.h
+# compiles to empty stubs and the W=1/sparse builds never see its events.
+# FUNCTION_TRACER also builds modules with the patchable function entries
+# Debian's modules have.
+lfa_kernel_arm64_trace=(FTRACE FUNCTION_TRACER FUNCTION_GRAPH_TRACER DYNAMIC_FTRACE
+        STACK_TRACER FTRACE_SYSCALLS KPROBES KPROBE_EVENTS UPROBE_EVENTS)
+
 lfa_kernel_prepare_arm64() {
-        local key=$1 log=$1/arm64-prepare.log
-        echo "lib-kernel: preparing the arm64 tree $key/arm64" >&2
-        rm -rf "$key/arm64"
-        mkdir -p "$key/arm64"
-        if ! make -C "$key/src" O="$key/arm64" ARCH=arm64 \
-                CROSS_COMPILE=aarch64-linux-gnu- -j2 defconfig modules_prepare \
-                >"$log" 2>&1; then
+        local key=$1 o=$1/arm64-trace log=$1/arm64-trace-prepare.log opt
+        local make=(make -C "$key/src" O="$o" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- -j2)
+        echo "lib-kernel: preparing the arm64 tree $o" >&2
+        rm -rf "$o"
+        mkdir -p "$o"
+        if ! ( "${make[@]}" defconfig &&
+                for opt in "${lfa_kernel_arm64_trace[@]}"; do
+                        "$key/src/scripts/config" --file "$o/.config" --enable "$opt" || exit 1
+                done &&
+                "${make[@]}" olddefconfig &&
+                for opt in TRACEPOINTS EVENT_TRACING "${lfa_kernel_arm64_trace[@]}"; do
+                        grep -qx "CONFIG_$opt=y" "$o/.config" ||
+                                { echo "lib-kernel: CONFIG_$opt is not set in $o/.config"; exit 1; }
+                done &&
+                "${make[@]}" modules_prepare ) >"$log" 2>&1; then
                 tail -n 30 "$log" >&2
                 return 1
         fi
@@ -101,12 +127,13 @@ lfa_kernel_tree() {
 lfa_kernel_arm64() {
         local series=$1
         lfa_kernel_tree "$series" || return 1
-        if [ ! -f "$lfa_kkey/arm64.ok" ]; then
+        if [ ! -f "$lfa_kkey/arm64-trace.ok" ]; then
                 lfa_kernel_lock "$series" -x || return 1
-                lfa_kernel_step "$lfa_kkey" arm64.ok lfa_kernel_prepare_arm64 "$lfa_kkey" || return 1
+                lfa_kernel_step "$lfa_kkey" arm64-trace.ok lfa_kernel_prepare_arm64 "$lfa_kkey" ||
+                        return 1
                 lfa_kernel_lock "$series" -s || return 1
         fi
-        lfa_karm64=$lfa_kkey/arm64
+        lfa_karm64=$lfa_kkey/arm64-trace
 }
 
 # lfa_kernel_drop_stale SERIES KEEP: remove trees of older package versions.

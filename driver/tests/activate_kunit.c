@@ -128,10 +128,15 @@ static void lfa_activate_budget_test(struct kunit *test)
 	start = jiffies;
 	KUNIT_EXPECT_EQ(test, lfa_activate(comp), -ETIMEDOUT);
 	ms = jiffies_to_msecs(jiffies - start);
-	/* The budget was spent, in several polls, and then respected. */
+	/*
+	 * The budget was spent, polling, and then respected. How many polls
+	 * fit depends on the machine: a stop_machine() round of a TCG guest
+	 * on a loaded host can take half the budget, so two calls (a poll
+	 * after the first) is all that can be asked.
+	 */
 	KUNIT_EXPECT_GE(test, ms, 150U);
 	KUNIT_EXPECT_LT(test, ms, 5000U);
-	KUNIT_EXPECT_GT(test, lfa_agent_count_calls(c->activates ?
+	KUNIT_EXPECT_GE(test, lfa_agent_count_calls(c->activates ?
 						    LFA_FN_ACTIVATE :
 						    LFA_FN_PRIME), 2U);
 	if (!c->activates)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * KUnit suite lfa_errno: the ERRNO TABLE of the ABI file, in the mapping
+ * KUnit suite lfa_errno: the errno table of admin-guide/lfa.rst, in the mapping
  * function, in last_error and in what an "activate" write returns, for
  * every LFA code and for values that are no LFA code (TF-A leaks -35).
  */
@@ -10,7 +10,7 @@
 #include "lfa-kunit.h"
 
 /**
- * struct lfa_errno_case - one row of the ERRNO TABLE
+ * struct lfa_errno_case - one row of the errno table (admin-guide/lfa.rst)
  * @x0: the LFA return code
  * @code: its name, as in last_error and scenarios
  * @err: the errno

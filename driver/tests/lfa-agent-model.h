@@ -7,6 +7,7 @@
 #ifndef _LFA_AGENT_MODEL_H
 #define _LFA_AGENT_MODEL_H
 
+#include <linux/bits.h>
 #include <linux/types.h>
 #include <linux/uuid.h>
 
@@ -35,6 +36,11 @@
  * @activate_hang: "activate_hang"
  * @call_delay_ms: "call_delay_ms"
  * @resets_record: "resets_record"
+ * @inventory_error: "inventory_error": GET_INVENTORY of its sequence id
+ *		     fails with this code (0: none)
+ * @reserved_flags: "reserved_flags": reserved bits of GET_INVENTORY's x3
+ * @reserved_x1: "reserved_x1": reserved bits of x1 in every PRIME and
+ *		 ACTIVATE answer whose x0 is 0
  * @vanish: after_activate "vanish"
  * @reverse: after_activate "reverse"
  * @nr_adds: how many after_activate "add:UUID"
@@ -59,6 +65,9 @@ struct lfa_agent_cfg {
 	bool activate_hang;
 	u32 call_delay_ms;
 	bool resets_record;
+	s64 inventory_error;
+	u64 reserved_flags;
+	u64 reserved_x1;
 	bool vanish;
 	bool reverse;
 	unsigned int nr_adds;
@@ -84,6 +93,29 @@ struct lfa_agent_comp {
 	u32 activate_busy_done;
 };
 
+/* The functions "agent missing=" may name (FEATURES answers NOT_SUPPORTED). */
+#define LFA_AGENT_FN_BIT(fid)	BIT((fid) - LFA_FN_VERSION)
+#define LFA_AGENT_MISSABLE	(LFA_AGENT_FN_BIT(LFA_FN_GET_INFO) | \
+				 LFA_AGENT_FN_BIT(LFA_FN_GET_INVENTORY) | \
+				 LFA_AGENT_FN_BIT(LFA_FN_PRIME) | \
+				 LFA_AGENT_FN_BIT(LFA_FN_ACTIVATE) | \
+				 LFA_AGENT_FN_BIT(LFA_FN_CANCEL))
+
+/**
+ * struct lfa_agent_faults - the agent's own faults (FORMAT.md "agent";
+ * "set-agent" changes @info_error and @info_skew at run time)
+ * @missing: "missing": LFA_AGENT_FN_BIT() of each function the firmware
+ *	     lacks (FEATURES of it and any call of it answer NOT_SUPPORTED)
+ * @info_error: "info_error": GET_INFO fails with this code (0: none)
+ * @info_skew: "info_skew": added to the count GET_INFO reports (never
+ *	       below 0)
+ */
+struct lfa_agent_faults {
+	u32 missing;
+	s64 info_error;
+	s32 info_skew;
+};
+
 enum lfa_agent_prime {
 	LFA_AGENT_PRIME_STARTED = 1,
 	LFA_AGENT_PRIME_COMPLETE,
@@ -94,6 +126,7 @@ enum lfa_agent_prime {
  * @present: "agent present"
  * @version: "agent version", as LFA_VERSION's x0
  * @stale_record: "agent stale_record"
+ * @faults: the agent's faults
  * @count: number of components; a component's sequence id is its index
  * @comps: the components
  * @rec_valid: an activation is in progress (TF-A's current_activation)
@@ -112,6 +145,7 @@ struct lfa_agent_platform {
 	bool present;
 	u32 version;
 	bool stale_record;
+	struct lfa_agent_faults faults;
 	unsigned int count;
 	struct lfa_agent_comp comps[LFA_AGENT_MAX_COMPONENTS];
 	bool rec_valid;
@@ -174,5 +208,7 @@ int lfa_agent_add_component(const struct lfa_agent_cfg *cfg);
 int lfa_agent_remove_component(const uuid_t *uuid);
 int lfa_agent_get_cfg(const uuid_t *uuid, struct lfa_agent_cfg *cfg);
 int lfa_agent_set_cfg(const struct lfa_agent_cfg *cfg);
+void lfa_agent_get_faults(struct lfa_agent_faults *faults);
+void lfa_agent_set_faults(const struct lfa_agent_faults *faults);
 
 #endif /* _LFA_AGENT_MODEL_H */

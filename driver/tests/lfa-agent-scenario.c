@@ -133,6 +133,79 @@ static int lfa_parse_code(const char *v, s64 *out)
 	return 0;
 }
 
+/* A CODE, or 0: none (how a run-time statement clears a fault). */
+static int lfa_parse_optional_code(const char *v, s64 *out)
+{
+	if (!strcmp(v, "0")) {
+		*out = 0;
+		return 0;
+	}
+	return lfa_parse_code(v, out);
+}
+
+/* A signed count, as "info_skew": -N_MAX to N_MAX. */
+static int lfa_parse_signed(const char *v, s32 *out)
+{
+	bool neg = v[0] == '-';
+	u32 n;
+
+	if (lfa_parse_n(v + neg, &n))
+		return -EINVAL;
+	*out = neg ? -(s32)n : (s32)n;
+	return 0;
+}
+
+/*
+ * A register's reserved bits, decimal or 0x hex; none of @defined (the
+ * bits that have a meaning) may be set.
+ */
+static int lfa_parse_reserved(const char *v, u64 defined, u64 *out)
+{
+	bool hex = v[0] == '0' && (v[1] == 'x' || v[1] == 'X');
+	const char *digits = hex ? v + 2 : v;
+	const char *c;
+	u64 n;
+
+	if (!hex && !lfa_all_digits(v))
+		return -EINVAL;
+	for (c = digits; hex && *c; c++)
+		if (!(*c >= '0' && *c <= '9') && !(*c >= 'a' && *c <= 'f') &&
+		    !(*c >= 'A' && *c <= 'F'))
+			return -EINVAL;
+	if (!*digits || kstrtou64(digits, hex ? 16 : 10, &n) || (n & defined))
+		return -EINVAL;
+	*out = n;
+	return 0;
+}
+
+static const u32 lfa_missable_fids[] = {
+	LFA_FN_GET_INFO, LFA_FN_GET_INVENTORY, LFA_FN_PRIME, LFA_FN_ACTIVATE,
+	LFA_FN_CANCEL,
+};
+
+static const char * const lfa_missable_names[] = {
+	"GET_INFO", "GET_INVENTORY", "PRIME", "ACTIVATE", "CANCEL",
+};
+
+/* "missing": comma-separated function names, into LFA_AGENT_FN_BIT()s. */
+static int lfa_parse_functions(const char *v, u32 *out)
+{
+	char buf[LFA_LINE_MAX + 1], *cur = buf, *tok;
+	unsigned int i;
+
+	strscpy(buf, v, sizeof(buf));
+	*out = 0;
+	while ((tok = strsep(&cur, ","))) {
+		for (i = 0; i < ARRAY_SIZE(lfa_missable_names); i++)
+			if (!strcmp(tok, lfa_missable_names[i]))
+				break;
+		if (i == ARRAY_SIZE(lfa_missable_names))
+			return -EINVAL;
+		*out |= LFA_AGENT_FN_BIT(lfa_missable_fids[i]);
+	}
+	return 0;
+}
+
 static int lfa_parse_uuid(const char *v, uuid_t *out)
 {
 	if (strlen(v) != UUID_STRING_LEN || uuid_parse(v, out))
@@ -176,6 +249,9 @@ enum lfa_key_type {
 	LFA_KEY_NAME,
 	LFA_KEY_RENDEZVOUS,
 	LFA_KEY_AFTER,
+	LFA_KEY_OPTIONAL_CODE,
+	LFA_KEY_RESERVED_FLAGS,
+	LFA_KEY_RESERVED_X1,
 };
 
 #define LFA_KEY(_name, _type, _field) \
@@ -206,6 +282,9 @@ static const struct {
 	LFA_KEY("call_delay_ms", LFA_KEY_N, call_delay_ms),
 	LFA_KEY("resets_record", LFA_KEY_BOOL, resets_record),
 	LFA_KEY("after_activate", LFA_KEY_AFTER, vanish),
+	LFA_KEY("inventory_error", LFA_KEY_OPTIONAL_CODE, inventory_error),
+	LFA_KEY("reserved_flags", LFA_KEY_RESERVED_FLAGS, reserved_flags),
+	LFA_KEY("reserved_x1", LFA_KEY_RESERVED_X1, reserved_x1),
 };
 
 static int lfa_set_key(struct lfa_agent_cfg *cfg, const char *key,
@@ -243,6 +322,16 @@ static int lfa_set_key(struct lfa_agent_cfg *cfg, const char *key,
 			return -EINVAL;
 		case LFA_KEY_AFTER:
 			return lfa_parse_after(val, cfg);
+		case LFA_KEY_OPTIONAL_CODE:
+			return lfa_parse_optional_code(val, field);
+		case LFA_KEY_RESERVED_FLAGS:
+			return lfa_parse_reserved(val, LFA_INV_CAPABLE |
+						  LFA_INV_PENDING |
+						  LFA_INV_MAY_RESET_CPU |
+						  LFA_INV_RENDEZVOUS_OPTIONAL,
+						  field);
+		case LFA_KEY_RESERVED_X1:
+			return lfa_parse_reserved(val, LFA_CALL_AGAIN, field);
 		}
 	}
 	return -EINVAL;
@@ -426,6 +515,13 @@ static int lfa_agent_stmt(struct lfa_parse *p, const struct lfa_stmt *st,
 			ret = lfa_parse_bool(v, &plat->present);
 		} else if (!strcmp(k, "stale_record")) {
 			ret = lfa_parse_bool(v, &plat->stale_record);
+		} else if (!strcmp(k, "missing")) {
+			ret = lfa_parse_functions(v, &plat->faults.missing);
+		} else if (!strcmp(k, "info_error")) {
+			ret = lfa_parse_optional_code(v,
+						      &plat->faults.info_error);
+		} else if (!strcmp(k, "info_skew")) {
+			ret = lfa_parse_signed(v, &plat->faults.info_skew);
 		} else if (!strcmp(k, "version")) {
 			/* LFA_VERSION: major in [30:16], minor in [15:0]. */
 			ret = lfa_parse_version(v, &version);
@@ -542,6 +638,35 @@ static int lfa_store_update(struct lfa_parse *p, const struct lfa_stmt *st)
 	return lfa_notify_store_updated();
 }
 
+/* "set-agent": the faults of GET_INFO; "missing" is read at start only. */
+static int lfa_set_agent(struct lfa_parse *p, const struct lfa_stmt *st)
+{
+	struct lfa_agent_faults faults;
+	unsigned int i;
+	int ret = 0;
+
+	if (!st->n)
+		return lfa_fail(p, st->line,
+				"'set-agent' needs info_error= or info_skew=");
+	lfa_agent_get_faults(&faults);
+	for (i = 0; i < st->n; i++) {
+		const char *k = st->keys[i], *v = st->vals[i];
+
+		if (!strcmp(k, "info_error"))
+			ret = lfa_parse_optional_code(v, &faults.info_error);
+		else if (!strcmp(k, "info_skew"))
+			ret = lfa_parse_signed(v, &faults.info_skew);
+		else
+			return lfa_fail(p, st->line,
+					"unknown key '%s' for 'set-agent'", k);
+		if (ret)
+			return lfa_fail(p, st->line, "bad value '%s' for '%s'",
+					v, k);
+	}
+	lfa_agent_set_faults(&faults);
+	return 0;
+}
+
 static int lfa_control_stmt(struct lfa_parse *p, const struct lfa_stmt *st,
 			    void *data)
 {
@@ -578,6 +703,8 @@ static int lfa_control_stmt(struct lfa_parse *p, const struct lfa_stmt *st,
 			ret = lfa_fail(p, st->line, "no component %pUb", &uuid);
 		return ret;
 	}
+	if (!strcmp(st->verb, "set-agent"))
+		return lfa_set_agent(p, st);
 	if (!strcmp(st->verb, "set")) {
 		ret = lfa_stmt_uuid(p, st, &uuid);
 		if (ret)

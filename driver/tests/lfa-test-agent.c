@@ -259,6 +259,10 @@ static void lfa_agent_inventory(const struct lfa_regs *args,
 		res->a0 = LFA_INVALID_PARAMETERS;
 		return;
 	}
+	if (comp->cfg.inventory_error) {
+		res->a0 = comp->cfg.inventory_error;
+		return;
+	}
 	/* TF-A evaluates "pending" here and nowhere else. */
 	comp->seen_pending = comp->cfg.pending;
 	memcpy(half, comp->cfg.uuid.b, sizeof(half));
@@ -269,7 +273,8 @@ static void lfa_agent_inventory(const struct lfa_regs *args,
 		  (comp->seen_pending ? LFA_INV_PENDING : 0) |
 		  (comp->cfg.may_reset_cpu ? LFA_INV_MAY_RESET_CPU : 0) |
 		  (comp->cfg.rendezvous_optional ?
-		   LFA_INV_RENDEZVOUS_OPTIONAL : 0);
+		   LFA_INV_RENDEZVOUS_OPTIONAL : 0) |
+		  comp->cfg.reserved_flags;
 	/* TF-A writes no versions: x4/x5 keep what the caller passed. */
 	if (comp->cfg.current_version)
 		res->a4 = comp->cfg.current_version;
@@ -320,10 +325,12 @@ static void lfa_agent_prime(struct lfa_agent_comp *comp, struct lfa_regs *res)
 	lfa_plat->rec_seq = comp - lfa_plat->comps;
 	lfa_plat->rec_stale = false;
 	res->a0 = LFA_SUCCESS;
+	/* Reserved bits beside CALL_AGAIN: a caller tests bit 0 only. */
+	res->a1 = cfg->reserved_x1;
 	if (cfg->prime_hang || comp->prime_done < cfg->prime_rounds) {
 		comp->prime_done++;
 		lfa_plat->rec_prime = LFA_AGENT_PRIME_STARTED;
-		res->a1 = LFA_CALL_AGAIN;
+		res->a1 |= LFA_CALL_AGAIN;
 		return;
 	}
 	comp->prime_done = 0;
@@ -331,6 +338,7 @@ static void lfa_agent_prime(struct lfa_agent_comp *comp, struct lfa_regs *res)
 	if (cfg->prime_error) {
 		lfa_plat->rec_valid = false;
 		res->a0 = cfg->prime_error;
+		res->a1 = 0;
 		return;
 	}
 	lfa_plat->rec_prime = LFA_AGENT_PRIME_COMPLETE;
@@ -361,9 +369,11 @@ static void lfa_agent_activate_do(struct lfa_agent_comp *comp, s64 *x0,
 		*x0 = LFA_BUSY;
 		return;
 	}
+	/* Reserved bits beside CALL_AGAIN: a caller tests bit 0 only. */
+	*x1 = cfg->reserved_x1;
 	if (cfg->activate_hang || comp->activate_done < cfg->activate_rounds) {
 		comp->activate_done++;
-		*x1 = LFA_CALL_AGAIN;
+		*x1 |= LFA_CALL_AGAIN;
 		return;
 	}
 	comp->activate_done = 0;
@@ -371,6 +381,7 @@ static void lfa_agent_activate_do(struct lfa_agent_comp *comp, s64 *x0,
 	if (cfg->activate_error) {
 		lfa_plat->rec_valid = false;
 		*x0 = cfg->activate_error;
+		*x1 = 0;
 		return;
 	}
 	cfg->current_version = cfg->pending_version;
@@ -567,12 +578,27 @@ static bool lfa_agent_fid_known(u64 fid)
 	return fid >= LFA_FN_VERSION && fid <= LFA_FN_CANCEL;
 }
 
+/* "agent missing=": a function the firmware lacks. */
+static bool lfa_agent_missing(u64 fid)
+{
+	return lfa_agent_fid_known(fid) &&
+	       (lfa_plat->faults.missing & LFA_AGENT_FN_BIT(fid));
+}
+
+/* GET_INFO's count: the firmware's, off by "info_skew", never below 0. */
+static u64 lfa_agent_info_count(void)
+{
+	s64 n = (s64)lfa_plat->count + lfa_plat->faults.info_skew;
+
+	return n < 0 ? 0 : n;
+}
+
 /* Every call but ACTIVATE, under the lock. */
 static void lfa_agent_answer(const struct lfa_regs *args, struct lfa_regs *res)
 {
 	struct lfa_agent_comp *comp;
 
-	if (!lfa_plat->present) {
+	if (!lfa_plat->present || lfa_agent_missing(args->a0)) {
 		res->a0 = LFA_NOT_SUPPORTED;
 		return;
 	}
@@ -581,8 +607,9 @@ static void lfa_agent_answer(const struct lfa_regs *args, struct lfa_regs *res)
 		res->a0 = lfa_plat->version;
 		break;
 	case LFA_FN_FEATURES:
-		res->a0 = lfa_agent_fid_known(args->a1) ? LFA_SUCCESS :
-							  LFA_NOT_SUPPORTED;
+		res->a0 = lfa_agent_fid_known(args->a1) &&
+			  !lfa_agent_missing(args->a1) ? LFA_SUCCESS :
+							 LFA_NOT_SUPPORTED;
 		break;
 	case LFA_FN_GET_INFO:
 		lfa_agent_apply_effects();
@@ -590,8 +617,12 @@ static void lfa_agent_answer(const struct lfa_regs *args, struct lfa_regs *res)
 			res->a0 = LFA_INVALID_PARAMETERS;
 			break;
 		}
+		if (lfa_plat->faults.info_error) {
+			res->a0 = lfa_plat->faults.info_error;
+			break;
+		}
 		res->a0 = LFA_SUCCESS;
-		res->a1 = lfa_plat->count;
+		res->a1 = lfa_agent_info_count();
 		res->a2 = 0;
 		break;
 	case LFA_FN_GET_INVENTORY:
@@ -626,7 +657,8 @@ void lfa_agent_invoke(const struct lfa_regs *args, struct lfa_regs *res)
 	/* Registers the agent does not write come back as they went in. */
 	*res = *args;
 	raw_spin_lock_irqsave(&lfa_agent_lock, flags);
-	present = lfa_plat->present;
+	/* A missing ACTIVATE answers every CPU at once, as any other call. */
+	present = lfa_plat->present && !lfa_agent_missing(LFA_FN_ACTIVATE);
 	raw_spin_unlock_irqrestore(&lfa_agent_lock, flags);
 
 	if (args->a0 == LFA_FN_ACTIVATE && present) {
@@ -733,6 +765,24 @@ int lfa_agent_set_cfg(const struct lfa_agent_cfg *cfg)
 		comp->cfg = *cfg;
 	raw_spin_unlock_irqrestore(&lfa_agent_lock, flags);
 	return comp ? 0 : -ENOENT;
+}
+
+void lfa_agent_get_faults(struct lfa_agent_faults *faults)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&lfa_agent_lock, flags);
+	*faults = lfa_plat->faults;
+	raw_spin_unlock_irqrestore(&lfa_agent_lock, flags);
+}
+
+void lfa_agent_set_faults(const struct lfa_agent_faults *faults)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&lfa_agent_lock, flags);
+	lfa_plat->faults = *faults;
+	raw_spin_unlock_irqrestore(&lfa_agent_lock, flags);
 }
 
 void lfa_agent_release(void)

@@ -12,7 +12,10 @@
  * primed SUCCESS with the first prime gone (INVALID_PARAMETERS from either
  * ACTIVATE until CANCEL of the first), CANCEL of CPUs waiting in the
  * rendezvous pen ACTIVATION_FAILED, and the stale in-progress record.
- * It is programmed with the scenario language of tests/scenarios/FORMAT.md.
+ * It is programmed with the scenario language of tests/scenarios/FORMAT.md,
+ * whose fault keys (agent missing=, info_error=, info_skew=; component
+ * inventory_error=, reserved_flags=, reserved_x1=; set-agent) make it
+ * answer badly as the user-space simulation does.
  */
 #ifndef _LFA_TEST_AGENT_H
 #define _LFA_TEST_AGENT_H

@@ -5,7 +5,8 @@
  * space against the stand-in headers of kshim/ (kzalloc, kstrto*,
  * uuid_parse, scnprintf ... with the kernel's semantics). The agent model
  * it installs into is stubbed here: one live platform, with the add,
- * remove, get and set the run-time verbs call.
+ * remove, get and set (of a component and of the agent's faults) the
+ * run-time verbs call.
  *
  * Input byte 0, bit 0: 0 = the rest is a scenario for lfa_agent_load();
  * 1 = the rest is run-time control text for lfa_agent_control() on the demo
@@ -72,6 +73,16 @@ int lfa_agent_set_cfg(const struct lfa_agent_cfg *cfg) {
                 return -ENOENT;
         c->cfg = *cfg;
         return 0;
+}
+
+/* The agent's own faults ("set-agent"). */
+void lfa_agent_get_faults(struct lfa_agent_faults *faults) {
+        *faults = live ? live->faults : (struct lfa_agent_faults) { 0 };
+}
+
+void lfa_agent_set_faults(const struct lfa_agent_faults *faults) {
+        if (live)
+                live->faults = *faults;
 }
 
 /* The driver's notification entry point: counted, nothing more. */

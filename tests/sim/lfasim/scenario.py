@@ -53,7 +53,7 @@ class ScenarioError(Exception):
 
 
 def code_errno(x0):
-        """errno name the driver returns for x0 (the ABI's ERRNO TABLE)."""
+        """errno name the driver returns for x0 (admin-guide/lfa.rst)."""
         return LFA_ERRNO.get(x0, 'EIO')
 
 

@@ -11,15 +11,19 @@
 #include "log.h"
 
 #define HISTORY_FILE "history"
+#define ATTEMPT_FILE "attempt"
 #define HISTORY_MAGIC "lfa1"
 #define HISTORY_FIELDS 13
 
 struct History {
         char *dir;
         char *path;
+        char *attempt_path;     /* the attempt in flight */
         int fd;                 /* O_APPEND */
         size_t max_entries;
         size_t n_lines;         /* records in the file, for the bound */
+        HistoryEntry unsettled; /* found in flight at open */
+        bool has_unsettled;
 };
 
 void history_entry_done(HistoryEntry *e) {
@@ -45,8 +49,10 @@ History *history_free(History *h) {
         if (!h)
                 return NULL;
         safe_close(h->fd);
+        history_entry_done(&h->unsettled);
         free(h->dir);
         free(h->path);
+        free(h->attempt_path);
         free(h);
         return NULL;
 }
@@ -291,6 +297,8 @@ static int history_recover(History *h) {
         return 0;
 }
 
+static int history_load_attempt(History *h);
+
 int history_open(const char *dir, size_t max_entries, History **ret) {
         _cleanup_(history_freep) History *h = NULL;
         int r;
@@ -301,7 +309,8 @@ int history_open(const char *dir, size_t max_entries, History **ret) {
         h->fd = -EBADF;
         h->max_entries = max_entries > 0 ? max_entries : HISTORY_MAX_ENTRIES_DEFAULT;
         h->dir = strdup(dir);
-        if (!h->dir || asprintf(&h->path, "%s/" HISTORY_FILE, dir) < 0)
+        if (!h->dir || asprintf(&h->path, "%s/" HISTORY_FILE, dir) < 0 ||
+            asprintf(&h->attempt_path, "%s/" ATTEMPT_FILE, dir) < 0)
                 return -ENOMEM;
 
         /* lfad's alone (clients read it through History()), whatever the
@@ -316,6 +325,9 @@ int history_open(const char *dir, size_t max_entries, History **ret) {
         r = history_recover(h);
         if (r < 0)
                 return r;
+        r = history_load_attempt(h);
+        if (r < 0)
+                return r;
         *ret = TAKE_PTR(h);
         return 0;
 }
@@ -328,11 +340,40 @@ static int fsync_dir(const char *dir) {
         return fsync(fd) < 0 ? -errno : 0;
 }
 
-/* Keep the newest max_entries: write them to a temporary file, fsync it and
- * rename it over the log, so a crash leaves either the old or the new file. */
-static int history_compact(History *h) {
-        _cleanup_free_ char *buf = NULL, *tmp = NULL;
+/* Write buf to <path>.tmp, fsync it and rename it over path: a crash leaves
+ * either the old or the new file, never a part. */
+static int write_replace(const char *dir, const char *path, const char *buf, size_t len) {
+        _cleanup_free_ char *tmp = NULL;
         _cleanup_close_ int fd = -EBADF;
+        int r;
+
+        if (asprintf(&tmp, "%s.tmp", path) < 0)
+                return -ENOMEM;
+        fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0600);
+        if (fd < 0)
+                return -errno;
+        for (size_t off = 0; off < len;) {
+                ssize_t k = write(fd, buf + off, len - off);
+
+                if (k < 0) {
+                        r = -errno;
+                        (void) unlink(tmp);
+                        return r;
+                }
+                off += (size_t) k;
+        }
+        if (fsync(fd) < 0 || rename(tmp, path) < 0) {
+                r = -errno;
+                (void) unlink(tmp);
+                return r;
+        }
+        (void) fsync_dir(dir);
+        return 0;
+}
+
+/* Keep the newest max_entries, replaced whole (write_replace()). */
+static int history_compact(History *h) {
+        _cleanup_free_ char *buf = NULL;
         size_t n, lines, skip, start = 0;
         int r;
 
@@ -347,27 +388,9 @@ static int history_compact(History *h) {
                         start = i + 1;
                 }
 
-        if (asprintf(&tmp, "%s.tmp", h->path) < 0)
-                return -ENOMEM;
-        fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0600);
-        if (fd < 0)
-                return -errno;
-        for (size_t off = start; off < n;) {
-                ssize_t k = write(fd, buf + off, n - off);
-
-                if (k < 0) {
-                        r = -errno;
-                        (void) unlink(tmp);
-                        return r;
-                }
-                off += (size_t) k;
-        }
-        if (fsync(fd) < 0 || rename(tmp, h->path) < 0) {
-                r = -errno;
-                (void) unlink(tmp);
+        r = write_replace(h->dir, h->path, buf + start, n - start);
+        if (r < 0)
                 return r;
-        }
-        (void) fsync_dir(h->dir);
 
         /* Switch the append descriptor to the new file. */
         safe_close(h->fd);
@@ -439,5 +462,80 @@ int history_read(History *h, size_t max, HistoryEntry **ret, size_t *ret_n) {
         }
         *ret = entries;
         *ret_n = count;
+        return 0;
+}
+
+int history_begin(History *h, const HistoryEntry *e) {
+        _cleanup_free_ char *line = NULL;
+        int r;
+
+        r = history_entry_format(e, &line);
+        if (r < 0)
+                return r;
+        /* Replaced whole: the next start finds the old file, none, or this
+         * one, never a part. */
+        return write_replace(h->dir, h->attempt_path, line, strlen(line));
+}
+
+int history_finish(History *h, const HistoryEntry *e) {
+        int r;
+
+        r = history_append(h, e);
+        /* Lost by a crash, the removal is harmless: the next open finds the
+         * row in the log and drops the file. Without the row, the file
+         * stays for the next start to settle. */
+        if (r >= 0 && unlink(h->attempt_path) < 0 && errno != ENOENT)
+                r = -errno;
+        history_entry_done(&h->unsettled);
+        h->has_unsettled = false;
+        return r;
+}
+
+const HistoryEntry *history_unsettled(History *h) {
+        return h->has_unsettled ? &h->unsettled : NULL;
+}
+
+/* The same attempt: lfad starts one at a time, each at its own µs. */
+static bool entry_same_attempt(const HistoryEntry *a, const HistoryEntry *b) {
+        return strcmp(a->uuid, b->uuid) == 0 && strcmp(strempty(a->action), strempty(b->action)) == 0 &&
+               a->start == b->start;
+}
+
+/* Rows a dying lfad may have appended after its attempt's: a bound, not a
+ * count, since only one job runs at a time. */
+#define ATTEMPT_LOOKBACK 16
+
+static int history_load_attempt(History *h) {
+        _cleanup_fclose_ FILE *f = NULL;
+        _cleanup_free_ char *line = NULL;
+        HistoryEntry *rows = NULL;
+        size_t size = 0, n = 0;
+        bool found = false;
+        int r;
+
+        f = fopen(h->attempt_path, "re");
+        if (!f)
+                return errno == ENOENT ? 0 : -errno;
+        if (getline(&line, &size, f) < 0 || history_entry_parse(line, &h->unsettled) < 0) {
+                log_warning("%s: not an attempt record, dropping it.", h->attempt_path);
+                goto drop;
+        }
+        r = history_read(h, ATTEMPT_LOOKBACK, &rows, &n);
+        if (r < 0) {
+                history_entry_done(&h->unsettled);
+                return r;
+        }
+        for (size_t i = 0; i < n && !found; i++)
+                found = entry_same_attempt(&rows[i], &h->unsettled);
+        history_entries_free(rows, n);
+        if (!found) {
+                h->has_unsettled = true;
+                return 0;
+        }
+        log_debug("%s: its row is in the log already.", h->attempt_path);
+drop:
+        history_entry_done(&h->unsettled);
+        if (unlink(h->attempt_path) < 0 && errno != ENOENT)
+                return -errno;
         return 0;
 }

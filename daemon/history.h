@@ -7,6 +7,14 @@
  * line, which the next open cuts off. When the file holds twice the bound,
  * the newest `max_entries` are rewritten to a temporary file, fsync'ed and
  * renamed over it.
+ *
+ * The attempt in flight is written, in the same record format, to
+ * <dir>/attempt (a temporary file, fsync'ed and renamed, so never torn)
+ * before its write to the driver starts, and removed once its row is in
+ * the log. A file found at the next open is an attempt a previous lfad did
+ * not see end: history_unsettled() hands it to the caller to settle, unless
+ * the log has its row already (lfad died between the two). The log's
+ * format is unchanged by this: older readers never look at the file.
  */
 
 #include <stdbool.h>
@@ -22,8 +30,8 @@ typedef struct HistoryEntry {
         char *name;
         char *action;           /* "activate" or "prime" */
         char *trigger;          /* "auto", "window", "manual", "prime-ahead" */
-        char *version_before;   /* "1.2" or "N/A" */
-        char *version_after;
+        char *version_before;   /* running when the attempt started: "1.2" or "N/A" */
+        char *version_after;    /* the one primed or activated (pending then) */
         bool rendezvous;        /* force_cpu_rendezvous written before the attempt */
         usec_t start;           /* CLOCK_REALTIME µs */
         usec_t duration;        /* µs */
@@ -41,6 +49,16 @@ DEFINE_POINTER_CLEANUP_FUNC_FREE(History, history_free);
 
 /* Appends and fdatasync()s one record; compacts when over the bound. */
 int history_append(History *h, const HistoryEntry *e);
+
+/* Records e as the attempt in flight, durably (fsync'ed, the directory too). */
+int history_begin(History *h, const HistoryEntry *e);
+
+/* Appends e's row, then forgets the attempt in flight. */
+int history_finish(History *h, const HistoryEntry *e);
+
+/* The attempt found in flight at open, or NULL. Settle it with
+ * history_finish(); the pointer stays valid until then. */
+const HistoryEntry *history_unsettled(History *h);
 
 /* Up to max most recent entries, newest first; records that do not parse
  * are skipped. Free with history_entries_free(). */

@@ -128,6 +128,7 @@ Manager *manager_free(Manager *m) {
         free(m->abi_version);
         sd_event_source_disable_unref(m->retry_source);
         sd_event_source_disable_unref(m->schedule_source);
+        sd_event_source_disable_unref(m->settle_source);
         strv_free(m->config.policy_dirs);
         free(m->config.state_dir);
         free(m->config.sysfs_root);
@@ -349,6 +350,73 @@ static unsigned manager_probe_driver(Manager *m) {
         return MANAGER_CHANGED_DRIVER | manager_update_poll(m);
 }
 
+static void component_set_result(Component *c, const ActivationResult *r);
+
+static int on_settle_bound(sd_event_source *s _unused_, uint64_t usec _unused_, void *userdata) {
+        Manager *m = userdata;
+
+        m->settle_source = sd_event_source_disable_unref(m->settle_source);
+        (void) manager_resync(m);
+        return 0;
+}
+
+/* An attempt a previous lfad recorded and did not see end: settled from
+ * what the driver shows once it shows the end. Until then it counts as a
+ * running sequence (sequence_running()). */
+static unsigned manager_settle(Manager *m) {
+        const HistoryEntry *a = m->history ? history_unsettled(m->history) : NULL;
+        usec_t bound, now = now_usec(CLOCK_REALTIME);
+        HistorySettlement s = {};
+        unsigned mask = 0;
+        Component *c;
+        bool prime;
+        int r;
+
+        if (!a)
+                return 0;
+        bound = a->start + m->config.job_timeout;
+        prime = strcmp(strempty(a->action), "prime") == 0;
+        c = manager_get_component(m, a->uuid);
+        /* The versions are read before `state`: a sequence that ended
+         * during that read looks as if it never ran. Before calling it a
+         * failure, read again, all of it after the end. */
+        if (c && (c->features & DRIVER_FEATURE_STATE) && history_settle_verdict(a, c, now, bound, &s) == 0 &&
+            s.error != 0) {
+                mask = manager_update_one(m, a->uuid);
+                c = manager_get_component(m, a->uuid);
+        }
+        r = history_settle(m->history, c, now, bound, &s);
+        if (r == -EAGAIN) {
+                /* Upstream's driver has no state to say it ended. */
+                if (!m->settle_source && c && !(c->features & DRIVER_FEATURE_STATE) &&
+                    sd_event_add_time(m->event, &m->settle_source, CLOCK_REALTIME, bound, USEC_PER_SEC,
+                                      on_settle_bound, m) < 0)
+                        log_warning("Failed to arm the timer of the unsettled attempt, ignoring.");
+                return mask;
+        }
+        if (r < 0)
+                return mask;
+        m->settle_source = sd_event_source_disable_unref(m->settle_source);
+        log_event(s.error == 0 ? LOG_INFO : LOG_ERR,
+                  prime ? (s.error == 0 ? LFA_MESSAGE_PRIME_SUCCESS : LFA_MESSAGE_PRIME_FAILED)
+                        : (s.error == 0 ? LFA_MESSAGE_ACTIVATION_SUCCESS : LFA_MESSAGE_ACTIVATION_FAILED), s.uuid,
+                  s.error == 0 ? "success" : strna(errno_name(s.error)),
+                  "%s (%s): an attempt of the previous lfad, settled: %s%s%s%s", s.uuid, s.name, s.message,
+                  s.lfa_code[0] ? " [LFA " : "", s.lfa_code, s.lfa_code[0] ? "]" : "");
+        if (c) {
+                ActivationResult ar = {
+                        .error = s.error,
+                        .lfa_code = s.lfa_code[0] ? s.lfa_code : NULL,
+                        .message = s.message,
+                };
+
+                component_set_result(c, &ar);
+                c->last_result_changed = false;
+                notify_changed(m, c, COMPONENT_CHANGED_LAST_RESULT);
+        }
+        return mask;
+}
+
 int manager_resync(Manager *m) {
         _cleanup_strv_free_ char **uuids = NULL;
         unsigned pending_before = manager_pending_count(m), mask = 0;
@@ -393,6 +461,7 @@ int manager_resync(Manager *m) {
         /* The first component tells the per-component features. */
         if (mask & MANAGER_CHANGED_COMPONENTS)
                 mask |= manager_probe_driver(m);
+        mask |= manager_settle(m);
         if (manager_pending_count(m) != pending_before)
                 mask |= MANAGER_CHANGED_PENDING_COUNT;
         pending_poll_restart(m->poll);
@@ -514,8 +583,7 @@ static void on_job_done(Job *j, const ActivationResult *r, void *userdata) {
          * may have changed with the activation. The re-read reports the
          * new result with the attributes, in one change per component. */
         (void) manager_resync(m);
-        c = manager_get_component(m, r->uuid);
-        history_record_attempt(m->history, r, j->version_before, c);
+        history_record_attempt(m->history, r, j->version_before, j->version_to);
 
         if (m->window && (r->trigger == TRIGGER_WINDOW)) {
                 m->window->n_attempted++;
@@ -541,6 +609,12 @@ static void on_job_done(Job *j, const ActivationResult *r, void *userdata) {
         manager_schedule(m);
 }
 
+static void on_job_begin(const Job *j, void *userdata) {
+        Manager *m = userdata;
+
+        history_record_begin(m->history, j);
+}
+
 static int manager_start_job(Manager *m, Component *c, JobAction action, ActivationTrigger trigger,
                              bool force_cpu_rendezvous, ActivationDoneFn cb, void *userdata) {
         JobSettings settings = {
@@ -549,6 +623,8 @@ static int manager_start_job(Manager *m, Component *c, JobAction action, Activat
                 .timeout = m->config.job_timeout,
                 .write = m->config.job_write,
                 .write_userdata = m->config.job_write_userdata,
+                .begin = on_job_begin,
+                .begin_userdata = m,
         };
         Job *j = NULL;
         int r;
@@ -603,8 +679,11 @@ static int strv_push_dup(char ***l, const char *s) {
 }
 
 /* A sequence runs that lfad did not start (a previous lfad, or by hand):
- * the driver would refuse a second one, so wait for its end. */
+ * the driver would refuse a second one, so wait for its end. An attempt
+ * of a previous lfad not yet settled may still run. */
 static bool sequence_running(Manager *m) {
+        if (m->history && history_unsettled(m->history))
+                return true;
         for (size_t i = 0; i < m->n_components; i++)
                 if (m->components[i]->state == COMPONENT_STATE_PRIMING ||
                     m->components[i]->state == COMPONENT_STATE_ACTIVATING)
@@ -1063,15 +1142,23 @@ void manager_handle_uevent(Manager *m, const char *action, const char *uuid,
                 Component *c = manager_get_component(m, u);
                 /* lfad saw this sequence run (its `state`) and was not
                  * waiting for it. The end of lfad's own job, whose write
-                 * returned already, finds the state idle. */
+                 * returned already, finds the state idle; the end of a
+                 * previous lfad's attempt settles it (manager_settle()). */
+                const HistoryEntry *a = m->history ? history_unsettled(m->history) : NULL;
                 bool external = c && (c->state == COMPONENT_STATE_PRIMING ||
-                                      c->state == COMPONENT_STATE_ACTIVATING);
+                                      c->state == COMPONENT_STATE_ACTIVATING) &&
+                                !(a && strcmp(a->uuid, u) == 0);
+                Component before = {};
 
+                if (c) {
+                        before.current_version = c->current_version;
+                        before.pending_version = c->pending_version;
+                }
                 /* After an activation the whole inventory may differ. */
                 (void) manager_resync(m);
                 if (external)
-                        history_record_external(m->history, u, manager_get_component(m, u), lfa_event, lfa_errno,
-                                                lfa_action);
+                        history_record_external(m->history, u, &before, manager_get_component(m, u), lfa_event,
+                                                lfa_errno, lfa_action);
                 return;
         }
 
@@ -1102,6 +1189,33 @@ static const UdevWatchOps udev_ops = {
         .device_changed = on_device_change,
         .lost = on_lost_uevents,
 };
+
+/* LastResult is the last attempt the history holds, across restarts. */
+static void manager_restore_results(Manager *m) {
+        HistoryEntry *rows = NULL;
+        size_t n = 0;
+        int r;
+
+        r = history_read(m->history, 0, &rows, &n);
+        if (r < 0) {
+                log_warning_errno(r, "Failed to read the history for the last results, ignoring: %m");
+                return;
+        }
+        /* Newest first: the first row of a component is its last. */
+        for (size_t i = 0; i < n; i++) {
+                Component *c = manager_get_component(m, rows[i].uuid);
+
+                /* A sequence lfad did not start is not its attempt. */
+                if (!c || c->last_result.set || strcmp(strempty(rows[i].trigger), "external") == 0)
+                        continue;
+                c->last_result.set = true;
+                c->last_result.time = rows[i].start + rows[i].duration;
+                c->last_result.error = rows[i].error;
+                (void) free_and_strdup(&c->last_result.lfa_code, rows[i].lfa_code);
+                (void) free_and_strdup(&c->last_result.message, rows[i].message);
+        }
+        history_entries_free(rows, n);
+}
 
 int manager_start(Manager *m) {
         _cleanup_free_ char *error = NULL;
@@ -1150,6 +1264,7 @@ int manager_start(Manager *m) {
         if (r < 0)
                 return r;
         udev_watch_replay(m->udev);
+        manager_restore_results(m);
 
         log_info("Coldplug done: %zu components, %u pending; %s driver ABI%s%s, LFA ABI %s.", m->n_components,
                  manager_pending_count(m), driver_abi_to_string(m->driver.abi), m->driver.module[0] ? ", module " : "",

@@ -140,6 +140,7 @@ struct Manager {
 
         sd_event_source *retry_source;  /* wakes the orchestrator after a backoff */
         sd_event_source *schedule_source; /* deferred "pick the next job" */
+        sd_event_source *settle_source; /* settles an attempt of a previous lfad at its bound */
         bool ready;                     /* READY=1 sent */
 };
 

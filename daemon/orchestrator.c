@@ -299,6 +299,7 @@ Job *job_free(Job *j) {
         free(j->root);
         free(j->name);
         free(j->version_before);
+        free(j->version_to);
         free(j);
         return NULL;
 }
@@ -362,7 +363,8 @@ int job_start(sd_event *e, const JobSettings *settings, const Component *c, JobA
         j->root = strdup(settings->root);
         j->name = strdup(strempty(c->name));
         j->version_before = strdup(lfa_version_to_string(&c->current_version, vbuf));
-        if (!j->root || !j->name || !j->version_before)
+        j->version_to = strdup(lfa_version_to_string(&c->pending_version, vbuf));
+        if (!j->root || !j->name || !j->version_before || !j->version_to)
                 return -ENOMEM;
 
         j->eventfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -379,6 +381,8 @@ int job_start(sd_event *e, const JobSettings *settings, const Component *c, JobA
 
         j->start_realtime = now_usec(CLOCK_REALTIME);
         j->start_monotonic = now_usec(CLOCK_MONOTONIC);
+        if (settings->begin)
+                settings->begin(j, settings->begin_userdata);
         r = job_spawn_worker(j, settings->write, settings->write_userdata);
         if (r < 0)
                 return log_error_errno(r, "%s: failed to start the worker thread: %m", c->uuid);

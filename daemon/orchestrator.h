@@ -87,12 +87,18 @@ typedef void (*JobDoneFn)(Job *j, const ActivationResult *r, void *userdata);
  * driver that blocks as the real one does. */
 typedef int (*JobWriteFn)(const char *path, void *userdata);
 
+/* Called once the job is set up, before its write starts: lfad records
+ * the attempt there, so that a kill -9 during the write loses nothing. */
+typedef void (*JobBeginFn)(const Job *j, void *userdata);
+
 typedef struct JobSettings {
         const char *root;               /* sysfs root */
         DriverAbi abi;                  /* what the write's errno means */
         usec_t timeout;                 /* 0: JOB_TIMEOUT_USEC_DEFAULT */
         JobWriteFn write;
         void *write_userdata;
+        JobBeginFn begin;               /* may be NULL */
+        void *begin_userdata;
 } JobSettings;
 
 struct Job {
@@ -104,7 +110,8 @@ struct Job {
         JobAction action;
         ActivationTrigger trigger;
         bool force_cpu_rendezvous;
-        char *version_before;
+        char *version_before;           /* running when the job started */
+        char *version_to;               /* pending then: what it primes or activates */
         usec_t start_realtime;
         usec_t start_monotonic;
 

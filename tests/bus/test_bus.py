@@ -406,6 +406,24 @@ class TestContract(BusTestCase):
                 self.assertEqual(self.activate_writes(), [])
 
 
+class TestHistoryVersions(BusTestCase):
+        """History's versions: the one running when the attempt started and
+        the one it primed or activated (the pending version then), whether
+        it succeeded or not."""
+
+        def test_failed_activation_and_prime_name_the_attempted_version(self):
+                r = self.call('Activate', 'sa{sv}', AUTH, 0, check=False)
+                self.assertNotEqual(r.returncode, 0)
+                h = self.data(self.call('History', 'u', 1))[0]
+                self.assertEqual(h[0][2:6], ['activate', 'manual', '3.0', '3.1'])
+                self.assertEqual(h[0][9], 'failed')
+                if not self.upstream:
+                        self.call('Prime', 's', RMM, timeout=60)
+                        h = self.data(self.call('History', 'u', 1))[0]
+                        self.assertEqual(h[0][:6], [RMM, 'TF-RMM', 'prime', 'manual', '1.2', '1.3'])
+                        self.assertEqual(h[0][9], 'success')
+
+
 class TestActivate(BusTestCase):
         def test_activate_replies_with_the_outcome_and_everyone_sees_it(self):
                 mon = self.monitor()

@@ -2,7 +2,9 @@
 /*
  * History: the record format (escaping, garbage rejected), append and read
  * back newest first, recovery from a torn last record (what a kill -9 in the
- * middle of a write leaves), and the size bound.
+ * middle of a write leaves), the size bound, and the attempt in flight: on
+ * disk before the write, found by the next open unless its row is in the
+ * log, and settled from what the driver shows.
  */
 
 #include <errno.h>
@@ -19,6 +21,7 @@
 
 #include <cmocka.h>
 
+#include "history-record.h"
 #include "history.h"
 
 #define RMM "6c0762a6-12f2-4b56-92cb-ba8f633606d9"
@@ -313,6 +316,171 @@ static void test_bound(void **state) {
         assert_int_equal(access(tmp, F_OK), -1);
 }
 
+static void attempt_file(const Dir *d, char buf[static 96]) {
+        snprintf(buf, 96, "%s/state/attempt", d->path);
+}
+
+static void test_attempt_in_flight(void **state) {
+        Dir *d = *state;
+        _cleanup_(history_freep) History *h = NULL;
+        HistoryEntry *entries = NULL, e = sample(1), done;
+        const HistoryEntry *u;
+        char sd[96], af[96];
+        size_t n;
+
+        state_dir(d, sd);
+        attempt_file(d, af);
+        assert_int_equal(history_open(sd, 100, &h), 0);
+        assert_null(history_unsettled(h));
+        assert_int_equal(history_begin(h, &e), 0);
+        assert_int_equal(access(af, F_OK), 0);
+        /* The process that wrote it is not the one that settles it. */
+        assert_null(history_unsettled(h));
+
+        /* kill -9: the next lfad finds it, with what it had. */
+        h = history_free(h);
+        assert_int_equal(history_open(sd, 100, &h), 0);
+        u = history_unsettled(h);
+        assert_non_null(u);
+        assert_string_equal(u->uuid, RMM);
+        assert_string_equal(u->trigger, "auto");
+        assert_string_equal(u->version_before, "1.3");
+        assert_string_equal(u->version_after, "1.4");
+        assert_int_equal(u->start, e.start);
+
+        done = *u;
+        done.duration = 99;
+        assert_int_equal(history_finish(h, &done), 0);
+        assert_null(history_unsettled(h));
+        assert_int_equal(access(af, F_OK), -1);
+        assert_int_equal(history_read(h, 0, &entries, &n), 0);
+        assert_int_equal(n, 1);
+        assert_int_equal(entries[0].duration, 99);
+        history_entries_free(entries, n);
+
+        h = history_free(h);
+        assert_int_equal(history_open(sd, 100, &h), 0);
+        assert_null(history_unsettled(h));
+}
+
+static void test_attempt_already_recorded(void **state) {
+        Dir *d = *state;
+        _cleanup_(history_freep) History *h = NULL;
+        HistoryEntry e = sample(2), other = sample(3);
+        char sd[96], af[96];
+
+        state_dir(d, sd);
+        attempt_file(d, af);
+        assert_int_equal(history_open(sd, 100, &h), 0);
+        assert_int_equal(history_begin(h, &e), 0);
+        /* Died after the row, before the removal; a later row too. */
+        assert_int_equal(history_append(h, &e), 0);
+        assert_int_equal(history_append(h, &other), 0);
+        h = history_free(h);
+        assert_int_equal(history_open(sd, 100, &h), 0);
+        assert_null(history_unsettled(h));
+        assert_int_equal(access(af, F_OK), -1);
+}
+
+static void test_attempt_garbage(void **state) {
+        Dir *d = *state;
+        _cleanup_(history_freep) History *h = NULL;
+        HistoryEntry e = sample(4);
+        char sd[96], af[96];
+        int fd;
+
+        state_dir(d, sd);
+        attempt_file(d, af);
+        assert_int_equal(history_open(sd, 100, &h), 0);
+        assert_int_equal(history_begin(h, &e), 0);
+        h = history_free(h);
+        fd = open(af, O_WRONLY | O_TRUNC | O_CLOEXEC);
+        assert_true(fd >= 0);
+        assert_int_equal(write(fd, "lfa1\tgarbage", 13), 13);
+        close(fd);
+        assert_int_equal(history_open(sd, 100, &h), 0);
+        assert_null(history_unsettled(h));
+        assert_int_equal(access(af, F_OK), -1);
+}
+
+/* Reopen with e in flight and settle it against c. */
+static int settle_one(const Dir *d, const HistoryEntry *e, const Component *c, usec_t now, usec_t deadline,
+                      HistorySettlement *ret) {
+        _cleanup_(history_freep) History *h = NULL;
+        char sd[96];
+
+        state_dir(d, sd);
+        assert_int_equal(history_open(sd, 100, &h), 0);
+        if (!history_unsettled(h))
+                assert_int_equal(history_begin(h, e), 0);
+        h = history_free(h);
+        assert_int_equal(history_open(sd, 100, &h), 0);
+        assert_non_null(history_unsettled(h));
+        return history_settle(h, c, now, deadline, ret);
+}
+
+static void test_settle(void **state) {
+        Dir *d = *state;
+        HistoryEntry e = sample(5), *entries = NULL;
+        _cleanup_(history_freep) History *h = NULL;
+        Component c = {
+                .current_version = { true, 1, 3 },
+                .pending_version = { true, 1, 4 },
+                .activation_pending = true,
+                .state = COMPONENT_STATE_ACTIVATING,
+                .features = DRIVER_FEATURE_STATE | DRIVER_FEATURE_LAST_ERROR,
+        };
+        HistorySettlement s;
+        usec_t now = e.start + 5 * USEC_PER_SEC;
+        char sd[96];
+        size_t n;
+
+        /* lfa.ko: the state says it runs. */
+        assert_int_equal(settle_one(d, &e, &c, now, now + 1, &s), -EAGAIN);
+        /* It failed: last_error, cleared when the sequence started. */
+        c.state = COMPONENT_STATE_IDLE;
+        assert_int_equal(parse_lfa_last_error("EKEYREJECTED AUTH_ERROR -3 PRIME", &c.last_error), 0);
+        assert_int_equal(settle_one(d, &e, &c, now, now + 1, &s), 0);
+        assert_int_equal(s.error, -EKEYREJECTED);
+        /* A new attempt (the same one would be found in the log). */
+        e.start++;
+        assert_string_equal(s.lfa_code, "AUTH_ERROR");
+
+        /* It succeeded: the attempted version runs. */
+        c.last_error = (LfaLastError) {};
+        c.current_version = (LfaVersion) { true, 1, 4 };
+        c.activation_pending = false;
+        assert_int_equal(settle_one(d, &e, &c, now, now + 1, &s), 0);
+        assert_int_equal(s.error, 0);
+        e.start++;
+
+        /* Upstream's driver, no state: pending still, wait for its bound. */
+        c.features = 0;
+        c.current_version = (LfaVersion) { true, 1, 3 };
+        c.activation_pending = true;
+        assert_int_equal(settle_one(d, &e, &c, now, now + 1, &s), -EAGAIN);
+        assert_int_equal(settle_one(d, &e, &c, now + 1, now + 1, &s), 0);
+        assert_int_equal(s.error, -ECANCELED);
+        assert_string_equal(s.lfa_code, "UNKNOWN");
+
+        /* The rows keep trigger, versions and start; the duration runs to
+         * when lfad found the end. */
+        state_dir(d, sd);
+        assert_int_equal(history_open(sd, 100, &h), 0);
+        assert_int_equal(history_read(h, 0, &entries, &n), 0);
+        assert_int_equal(n, 3);
+        for (size_t i = 0; i < n; i++) {
+                assert_string_equal(entries[i].trigger, "auto");
+                assert_string_equal(entries[i].version_before, "1.3");
+                assert_string_equal(entries[i].version_after, "1.4");
+                assert_int_equal(entries[i].start, e.start - i);
+        }
+        assert_int_equal(entries[0].duration, now + 1 - e.start);
+        assert_int_equal(entries[1].error, 0);
+        assert_int_equal(entries[2].error, -EKEYREJECTED);
+        history_entries_free(entries, n);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_roundtrip),
@@ -322,6 +490,10 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_torn_record, dir_setup, dir_teardown),
                 cmocka_unit_test_setup_teardown(test_garbage_lines_skipped, dir_setup, dir_teardown),
                 cmocka_unit_test_setup_teardown(test_bound, dir_setup, dir_teardown),
+                cmocka_unit_test_setup_teardown(test_attempt_in_flight, dir_setup, dir_teardown),
+                cmocka_unit_test_setup_teardown(test_attempt_already_recorded, dir_setup, dir_teardown),
+                cmocka_unit_test_setup_teardown(test_attempt_garbage, dir_setup, dir_teardown),
+                cmocka_unit_test_setup_teardown(test_settle, dir_setup, dir_teardown),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);

@@ -21,7 +21,6 @@ Environment: LFA_BUILD (daemon/lfad, bench/bus-client), LFA_SIM_FLAVOUR.
 import argparse
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -33,13 +32,7 @@ sys.path.insert(0, os.path.join(ROOT, 'tests', 'integration'))
 
 from lfatest import Bus, Notify, component_path  # noqa: E402
 from lfasim.harness import Sim  # noqa: E402
-from benchlib import start_lfad, stop_all, wait  # noqa: E402
-
-
-def sample(pid):
-        with open('/proc/%d/status' % pid, encoding='utf-8') as f:
-                rss = int(re.search(r'^VmRSS:\s+(\d+)', f.read(), re.M).group(1))
-        return rss, len(os.listdir('/proc/%d/fd' % pid))
+from benchlib import sample, start_lfad, stop_all, wait  # noqa: E402
 
 
 def main():

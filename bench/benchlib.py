@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""What bench/bench-bus.py and bench/bench-load.py share: lfad started in a
-simulated platform on a private bus, waiting, and tearing it all down."""
+"""What bench/bench-bus.py, bench/bench-load.py and bench/soak share: lfad
+started in a simulated platform on a private bus, waiting, lfad's memory
+and fds, and tearing it all down."""
 
 import os
+import re
 import subprocess
 import time
 
@@ -13,6 +15,13 @@ def wait(pred, timeout, what):
                 if time.monotonic() > deadline:
                         raise SystemExit('bench: timed out waiting for %s' % what)
                 time.sleep(0.02)
+
+
+def sample(pid):
+        """(VmRSS in kB, open fds) of process pid."""
+        with open('/proc/%d/status' % pid, encoding='utf-8') as f:
+                rss = int(re.search(r'^VmRSS:\s+(\d+)', f.read(), re.M).group(1))
+        return rss, len(os.listdir('/proc/%d/fd' % pid))
 
 
 def start_lfad(build, sim, bus, notify, tmp, policy_text=None):

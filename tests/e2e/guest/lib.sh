@@ -51,9 +51,123 @@ check_eq() {
         fi
 }
 
-# wait_for SECONDS MSG CODE: evaluate the shell code CODE every 0.2 s
-# until it succeeds. CODE is a string (single-quoted at the call), so its
-# expansions happen at every try, not once when wait_for is called.
+# --- waiting ---------------------------------------------------------------
+# A scenario waits on the event that makes its condition true, never on a
+# timer: lfad's D-Bus signals (wait_bus), a journal entry after a cursor
+# (wait_journal), the driver's sysfs_notify() (wait_sysfs), a line from a
+# monitor it started (pipe_until). Each has a deadline and fails the
+# scenario naming what it waited for.
+
+# read_line_by END FD: read one line from FD into LINE, waiting until the
+# time END (date +%s) at the latest; fails on the deadline or at FD's end.
+# (read -t 0 would only test for input, so a passed deadline fails here.)
+read_line_by() {
+        local left=$(( $1 - $(date +%s) ))
+        [ "$left" -gt 0 ] && IFS= read -r -t "$left" -u "$2" LINE
+}
+
+# pipe_until FD SECONDS PATTERN [FILE]: read lines from FD (a monitor's
+# output) until one matches the extended regex PATTERN, appending each line
+# to FILE; fails when SECONDS pass or FD ends first.
+pipe_until() {
+        local fd=$1 secs=$2 pat=$3 file=${4:-/dev/null} end
+        end=$(( $(date +%s) + secs ))
+        while read_line_by "$end" "$fd"; do
+                printf '%s\n' "$LINE" >>"$file"
+                if [[ $LINE =~ $pat ]]; then
+                        return 0
+                fi
+        done
+        return 1
+}
+
+# wait_bus SECONDS MSG CODE: CODE (shell code, single-quoted at the call so
+# its expansions happen at every try) holds, tried once a monitor of lfad's
+# signals listens and again after each signal lfad sends (PropertiesChanged
+# and InterfacesAdded/Removed of every property the scenarios read,
+# Activation*) or the bus sends about its name (lfad started or gone).
+# CODE's own calls send no such signal, so nothing but lfad wakes it.
+wait_bus() {
+        local secs=$1 msg=$2 code=$3 end fd pid
+        end=$(( $(date +%s) + secs ))
+        exec {fd}< <(exec stdbuf -oL busctl monitor --json=short \
+                --match="type='signal',path_namespace='/org/lfa'" \
+                --match="type='signal',sender='org.freedesktop.DBus',member='NameOwnerChanged',arg0='$BUS_NAME'" 2>&1)
+        pid=$!
+        # busctl says so on stderr once BecomeMonitor returned: from there
+        # no signal is missed.
+        if ! pipe_until "$fd" "$secs" '^Monitoring bus message stream'; then
+                kill "$pid" 2>/dev/null || true
+                exec {fd}<&-
+                fail "$msg: busctl monitor did not start within ${secs}s"
+        fi
+        until eval "$code" >/dev/null 2>&1; do
+                if ! read_line_by "$end" "$fd"; then
+                        kill "$pid" 2>/dev/null || true
+                        exec {fd}<&-
+                        fail "$msg: not within ${secs}s (waited for a signal from lfad after which: $code)"
+                fi
+        done
+        kill "$pid" 2>/dev/null || true
+        exec {fd}<&-
+        pass "$msg"
+}
+
+# journal_cursor: the journal's position now, for wait_journal and
+# journalctl --after-cursor.
+journal_cursor() {
+        journalctl -q -n 1 -o export --no-pager | sed -n 's/^__CURSOR=//p'
+}
+
+# wait_journal SECONDS MSG CURSOR FIELD=VALUE...: an entry after CURSOR
+# with every FIELD=VALUE is logged; journalctl -f wakes on the journal's
+# inotify. The entry (journalctl -o json) is left in JOURNAL_ENTRY. The
+# fields are matched here, not by journalctl: systemd 252's --after-cursor
+# with matches skips the first matching entry.
+wait_journal() {
+        local secs=$1 msg=$2 cursor=$3 fd pid end m re ok=0
+        shift 3
+        end=$(( $(date +%s) + secs ))
+        JOURNAL_ENTRY=
+        exec {fd}< <(exec journalctl -q -f --no-pager -o json --after-cursor="$cursor")
+        pid=$!
+        while [ "$ok" -eq 0 ] && read_line_by "$end" "$fd"; do
+                ok=1
+                for m in "$@"; do
+                        # "FIELD":"VALUE" with the value's regex characters escaped.
+                        re=$(printf '"%s"[[:space:]]*:[[:space:]]*"%s"' "${m%%=*}" \
+                                "$(sed 's/[][\.*^$()+?{}|]/\\&/g' <<<"${m#*=}")")
+                        if ! [[ $LINE =~ $re ]]; then
+                                ok=0
+                                break
+                        fi
+                done
+        done
+        kill "$pid" 2>/dev/null || true
+        exec {fd}<&-
+        if [ "$ok" -eq 1 ]; then
+                JOURNAL_ENTRY=$LINE
+                pass "$msg"
+        else
+                fail "$msg: no journal entry with $* within ${secs}s"
+        fi
+}
+
+# wait_sysfs SECONDS MSG FILE VALUE: the driver's FILE reads VALUE; the
+# helper sleeps in poll() until the driver's sysfs_notify() on FILE (lfa.ko
+# notifies on state and activation_pending only).
+wait_sysfs() {
+        local out
+        if out=$("$E2E/sysfs-wait" "$1" "$3" "$4" 2>&1); then
+                pass "$2"
+        else
+                fail "$2: $3 did not read '$4' within ${1}s ($out)"
+        fi
+}
+
+# wait_for SECONDS MSG CODE: a bounded retry of CODE every 0.2 s, only for
+# what sends no event (systemd's WatchdogTimestamp: no PropertiesChanged,
+# no journal entry per ping). Every other wait uses the helpers above.
 wait_for() {
         local secs=$1 msg=$2 code=$3 end
         end=$(( $(date +%s) + secs ))
@@ -172,7 +286,7 @@ platform() {
         fi
         agent_scenario "$1"
         udevadm settle
-        wait_for 30 "lfad lists the $2 components of $1" \
+        wait_bus 30 "lfad lists the $2 components of $1" \
                 "test \"\$(component_count)\" = $2"
 }
 

@@ -12,6 +12,7 @@ check_eq "lfad is not running" inactive "$(systemctl show -P ActiveState lfad.se
 check "DKMS installed lfa.ko for the running kernel" \
         test -n "$(find "/lib/modules/$(uname -r)/updates" -name 'lfa.ko*' 2>/dev/null)"
 t0=$(now_us)
+cursor=$(journal_cursor)
 check "modprobe lfa" modprobe lfa
 check_eq "the driver found LFA 1.0 behind the test agent" 1.0 "$(cat $SYSFS/version)"
 check "the agent's debugfs is there" test -w "$AGENT/scenario"
@@ -30,8 +31,11 @@ wanted=$(systemctl show -P WantedBy lfad.service)
 echo "    lfad.service WantedBy=$wanted"
 check "the component devices want lfad.service" grep -q 'sys-firmware-lfa-' <<<"$wanted"
 
-wait_for 60 "udev started lfad and it reached READY (active)" \
-        'test "$(systemctl show -P ActiveState lfad.service)" = active'
+# systemd logs "Started" (its unit-started MESSAGE_ID) when lfad's start
+# job ends, which for Type=notify is READY=1.
+wait_journal 60 "udev started lfad and it reached READY (systemd: Started lfad.service)" \
+        "$cursor" MESSAGE_ID=39f53479d3a045ac8e11786248231fbf UNIT=lfad.service
+check_eq "lfad is active" active "$(systemctl show -P ActiveState lfad.service)"
 check "lfad owns org.lfa.Manager" busctl status "$BUS_NAME"
 t_ready=$(now_us)
 

@@ -9,17 +9,17 @@ AutoActivate=immediate
 EOF_POLICY
 
 mon=/run/lfa-e2e/02-monitor.json
-stdbuf -oL busctl monitor --json=short "$BUS_NAME" >"$mon" 2>/dev/null &
+: >"$mon"
+exec {monfd}< <(exec stdbuf -oL busctl monitor --json=short "$BUS_NAME" 2>&1)
 monpid=$!
 trap 'kill $monpid 2>/dev/null || true' EXIT
-# The monitor listens once it shows a call to lfad.
-wait_for 10 "the bus monitor listens" \
-        'busctl call "$BUS_NAME" "$BUS_PATH" org.freedesktop.DBus.Peer Ping && grep -q "\"member\":\"Ping\"" "$mon"'
+# busctl says so on stderr once BecomeMonitor returned.
+check "the bus monitor listens" pipe_until "$monfd" 10 '^Monitoring bus message stream'
 
 before=$(calls ACTIVATE | wc -l)
 t0=$(now_us)
 agent_ctl "store-update uuid=$RMM pending_version=1.3"
-wait_for 60 "RMM activated: current version 1.3" \
+wait_bus 60 "RMM activated: current version 1.3" \
         'test "$(prop_component "$RMM" CurrentVersion)" = 1.3'
 t1=$(now_us)
 check_eq "RMM no longer pending" false "$(prop_component "$RMM" ActivationPending)"
@@ -35,9 +35,13 @@ check "it ran on both vCPUs" grep -q 'cpus=2/2' <<<"$ok_round"
 check "under stop_machine" grep -q 'stopped=1' <<<"$ok_round"
 check "with the rendezvous (no skip flag)" grep -q 'flags=0x0 ' <<<"$ok_round"
 
-wait_for 10 "the monitor received ActivationFinished" 'grep -q "\"member\":\"ActivationFinished\"" "$mon"'
+check "the monitor received ActivationFinished" \
+        pipe_until "$monfd" 10 '"member":"ActivationFinished"' "$mon"
+# What it had received by then (lfad's signals came before the property
+# read that saw 1.3) is in the pipe: all of it to the file.
 kill $monpid 2>/dev/null || true
-wait $monpid 2>/dev/null || true
+cat <&$monfd >>"$mon"
+exec {monfd}<&-
 check "a client saw ActivationStarted" grep -q '"member":"ActivationStarted"' "$mon"
 check "a client saw ActivationFinished" grep -q '"member":"ActivationFinished"' "$mon"
 check "a client saw PropertiesChanged on RMM's object" \

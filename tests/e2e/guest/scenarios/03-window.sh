@@ -17,7 +17,7 @@ check "it activates lfa-activate.service" grep -q 'lfa-activate.service' <<<"$ti
 
 before=$(calls ACTIVATE | wc -l)
 agent_ctl "store-update uuid=$BMC pending_version=4.2"
-wait_for 20 "lfad sees BMC pending" 'test "$(prop_component "$BMC" ActivationPending)" = true'
+wait_bus 20 "lfad sees BMC pending" 'test "$(prop_component "$BMC" ActivationPending)" = true'
 check_eq "BMC's decision" window "$(prop_component "$BMC" Decision)"
 plan=$(lfad_call Plan)
 check "Plan() says window for BMC" grep -q "\"$BMC\" \"[^\"]*\" \"window\"" <<<"$plan"

@@ -16,7 +16,7 @@ EOF_POLICY
 before=$(calls ACTIVATE | wc -l)
 primes=$(calls PRIME | wc -l)
 agent_ctl "store-update uuid=$RMM pending_version=1.3"
-wait_for 60 "RMM activated: 1.3" 'test "$(prop_component "$RMM" CurrentVersion)" = 1.3'
+wait_bus 60 "RMM activated: 1.3" 'test "$(prop_component "$RMM" CurrentVersion)" = 1.3'
 rounds=$(calls ACTIVATE | tail -n +$((before + 1)))
 echo "$rounds" | sed 's/^/    agent: /'
 ok_round=$(grep 'x0=0 x1=0x0 ' <<<"$rounds" | tail -n 1)
@@ -28,7 +28,7 @@ check "journal: lfad warned that the rendezvous was forced" \
 before=$(calls ACTIVATE | wc -l)
 primes=$(calls PRIME | wc -l)
 agent_ctl "store-update uuid=$BL31 pending_version=2.11"
-wait_for 20 "lfad sees BL31 pending" 'test "$(prop_component "$BL31" ActivationPending)" = true'
+wait_bus 20 "lfad sees BL31 pending" 'test "$(prop_component "$BL31" ActivationPending)" = true'
 check_eq "BL31's decision" refused "$(prop_component "$BL31" Decision)"
 # Barrier: Refresh() returns after lfad re-read and scheduled again.
 check "Refresh()" lfad_call Refresh

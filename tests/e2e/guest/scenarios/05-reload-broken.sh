@@ -8,7 +8,7 @@ policy_set 50-rmm <<EOF_POLICY
 AutoActivate=window
 EOF_POLICY
 agent_ctl "store-update uuid=$RMM pending_version=1.3"
-wait_for 20 "lfad sees RMM pending" 'test "$(prop_component "$RMM" ActivationPending)" = true'
+wait_bus 20 "lfad sees RMM pending" 'test "$(prop_component "$RMM" ActivationPending)" = true'
 check_eq "RMM left for the window" window "$(prop_component "$RMM" Decision)"
 files_before=$(prop_manager PolicyFiles)
 loaded_before=$(prop_manager PolicyLoadedUSec)
@@ -20,12 +20,11 @@ cat >/etc/lfa.d/60-broken.conf <<EOF_POLICY
 AutoActivate=immediate
 CpuRendezvous=sometimes
 EOF_POLICY
-since=$(date '+%Y-%m-%d %H:%M:%S')
+cursor=$(journal_cursor)
 check "systemctl reload lfad" systemctl reload lfad.service
-wait_for 20 "the journal names /etc/lfa.d/60-broken.conf:3" \
-        'journalctl -b -u lfad.service --since "$since" -o cat | grep -q "/etc/lfa.d/60-broken.conf:3"'
-check "with the policy-invalid MESSAGE_ID" \
-        journal_has d110ac848d464e6f96edf37e18a2850a --since "$since"
+wait_journal 20 "the journal: lfad's policy-invalid MESSAGE_ID" "$cursor" \
+        MESSAGE_ID=d110ac848d464e6f96edf37e18a2850a
+check "it names /etc/lfa.d/60-broken.conf:3" grep -q '/etc/lfa\.d/60-broken\.conf:3' <<<"$JOURNAL_ENTRY"
 check_eq "lfad kept running (same PID)" "$pid" "$(lfad_pid)"
 check_eq "lfad is active" active "$(systemctl show -P ActiveState lfad.service)"
 check_eq "the policy files in force are unchanged" "$files_before" "$(prop_manager PolicyFiles)"
@@ -43,5 +42,5 @@ check "its message names file:line" grep -q '60-broken.conf:3' <<<"$msg"
 
 rm -f /etc/lfa.d/60-broken.conf
 check "systemctl reload lfad after the fix" systemctl reload lfad.service
-wait_for 20 "the good policy is reloaded" \
+wait_bus 20 "the good policy is reloaded" \
         'test "$(prop_manager PolicyLoadedUSec)" != "$loaded_before"'

@@ -6,7 +6,7 @@ user=lfa-e2e
 id "$user" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$user"
 platform demo.scn 3
 agent_ctl "store-update uuid=$RMM pending_version=1.3"
-wait_for 20 "lfad sees RMM pending (policy: never)" \
+wait_bus 20 "lfad sees RMM pending (policy: never)" \
         'test "$(prop_component "$RMM" ActivationPending)" = true'
 check_eq "RMM waits for an explicit request" never "$(prop_component "$RMM" Decision)"
 

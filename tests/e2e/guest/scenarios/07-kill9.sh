@@ -14,13 +14,16 @@ pid=$(lfad_pid)
 done_before=$(activations)
 
 agent_ctl "store-update uuid=$RMM pending_version=1.3"
-wait_for 30 "the driver is inside ACTIVATE" 'test "$(cat $SYSFS/$RMM/state)" = activating'
+wait_sysfs 30 "the driver is inside ACTIVATE" "$SYSFS/$RMM/state" activating
+cursor=$(journal_cursor)
 check "kill -9 lfad" kill -9 "$pid"
-wait_for 60 "systemd restarted lfad" \
-        'test "$(lfad_pid)" != "$pid" && test "$(systemctl show -P ActiveState lfad.service)" = active'
+wait_journal 60 "systemd restarted lfad (Started lfad.service)" "$cursor" \
+        MESSAGE_ID=39f53479d3a045ac8e11786248231fbf UNIT=lfad.service
+check "a new lfad" test "$(lfad_pid)" != "$pid"
+check_eq "lfad is active" active "$(systemctl show -P ActiveState lfad.service)"
 check_eq "one restart" $((restarts + 1)) "$(systemctl show -P NRestarts lfad.service)"
 since_restart=$(systemctl show -P ExecMainStartTimestamp lfad.service)
-wait_for 60 "the activation completed: RMM 1.3" \
+wait_bus 60 "the activation completed: RMM 1.3" \
         'test "$(prop_component "$RMM" CurrentVersion)" = 1.3'
 check_eq "RMM idle" idle "$(cat $SYSFS/$RMM/state)"
 check_eq "RMM not pending" false "$(prop_component "$RMM" ActivationPending)"

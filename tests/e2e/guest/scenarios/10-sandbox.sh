@@ -31,6 +31,6 @@ AutoActivate=immediate
 CpuRendezvous=skip
 EOF_POLICY
 agent_ctl "store-update uuid=$BMC pending_version=4.2"
-wait_for 60 "lfad activated BMC" 'test "$(prop_component "$BMC" CurrentVersion)" = 4.2'
+wait_bus 60 "lfad activated BMC" 'test "$(prop_component "$BMC" CurrentVersion)" = 4.2'
 check_eq "lfad wrote force_cpu_rendezvous=0" 0 "$(cat $SYSFS/$BMC/force_cpu_rendezvous)"
 check "the ACTIVATE skipped the rendezvous" bash -c "grep -w ACTIVATE <<<\"\$(cat $AGENT/calls)\" | grep -q 'flags=0x1 '"

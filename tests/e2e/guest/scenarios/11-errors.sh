@@ -5,6 +5,7 @@
 # retried exactly RetryLimit times, then lfad gives up.
 
 platform errors.scn 4
+cursor=$(journal_cursor)
 policy_set 50-errors <<EOF_POLICY
 [Component $RMM]
 AutoActivate=immediate
@@ -20,17 +21,17 @@ EOF_POLICY
 # what starts their activations (a store update now would be a new image,
 # which rightly earns a fresh attempt).
 
-wait_for 60 "RMM's activation failed" 'test "$(prop_component "$RMM" LastResult)" = failed'
+wait_bus 60 "RMM's activation failed" 'test "$(prop_component "$RMM" LastResult)" = failed'
 check "LastError is the driver's last_error (EKEYREJECTED AUTH_ERROR -3 ACTIVATE)" \
         grep -q '^EKEYREJECTED AUTH_ERROR -3 ACTIVATE' <<<"$(prop_component "$RMM" LastError)"
 check "journal: activation failed, with LFA_UUID" \
         journal_has 9f469b8d35ef4099961c8e800e65caf9 "LFA_UUID=$RMM"
-wait_for 60 "BMC: lfad gave up after its retries" \
-        'journal_has dbb5029460d64d30b81fe03e544eef4f "LFA_UUID=$BMC"'
+wait_journal 60 "BMC: lfad gave up after its retries" "$cursor" \
+        MESSAGE_ID=dbb5029460d64d30b81fe03e544eef4f "LFA_UUID=$BMC"
 # Once lfad has given up on both, no retry timer can start another attempt.
-wait_for 60 "RMM: lfad gave up at once (a rejected image is not retried)" \
-        'journal_has dbb5029460d64d30b81fe03e544eef4f "LFA_UUID=$RMM"'
-wait_for 20 "lfad is idle" 'test "$(prop_manager State)" = idle'
+wait_journal 60 "RMM: lfad gave up at once (a rejected image is not retried)" "$cursor" \
+        MESSAGE_ID=dbb5029460d64d30b81fe03e544eef4f "LFA_UUID=$RMM"
+wait_bus 20 "lfad is idle" 'test "$(prop_manager State)" = idle'
 agent_calls | grep -v -e GET_INVENTORY -e GET_INFO -e VERSION -e FEATURES | sed 's/^/    agent: /'
 check_eq "RMM's rejected image was not retried: one ACTIVATE answered AUTH_ERROR" 1 \
         "$(calls ACTIVATE | grep -c 'x0=-3 ' || true)"

@@ -19,10 +19,14 @@ check "rmmod lfa" rmmod lfa
 echo "options lfa extensions=0" >"$UPSTREAM_CONF"
 
 # Every uevent of the lfa subsystem from here on, as udev receives it.
-# Line-buffered, so the header says when it listens.
-stdbuf -oL udevadm monitor --kernel --property --subsystem-match=lfa >"$mon" 2>&1 &
+# udevadm prints its header once its netlink socket is bound; what it
+# prints after that goes to the file as it comes.
+: >"$mon"
+exec {monfd}< <(exec stdbuf -oL udevadm monitor --kernel --property --subsystem-match=lfa 2>&1)
 monpid=$!
-wait_for 10 "udevadm monitor listens" 'grep -q "^KERNEL" "$mon"'
+check "udevadm monitor listens" pipe_until "$monfd" 10 '^KERNEL - the kernel uevent' "$mon"
+cat <&$monfd >>"$mon" &
+catpid=$!
 
 check "modprobe lfa (options lfa extensions=0 from /etc/modprobe.d)" modprobe lfa
 check_eq "the module parameter reads N" N "$(cat /sys/module/lfa/parameters/extensions)"
@@ -85,7 +89,7 @@ check_eq "RMM: force_cpu_rendezvous 1 (CpuRendezvous=force, the default)" 1 \
 # Someone else turns the kernel's own activation on: the next poll puts
 # it back and says so.
 echo 1 >"$SYSFS/$RMM/auto_activate"
-wait_for 15 "lfad's poll wrote RMM's auto_activate back to 0" \
+wait_bus 15 "lfad's poll wrote RMM's auto_activate back to 0" \
         'test "$(cat "$SYSFS/$RMM/auto_activate")" = 0'
 override=$(prop_component "$RMM" KernelOverride)
 echo "    KernelOverride: $override"
@@ -105,9 +109,9 @@ agent_calls_clear
 t0=$(now_us)
 agent_ctl "store-update uuid=$BMC pending_version=4.2"
 agent_ctl "store-update uuid=$RMM pending_version=1.3"
-wait_for 60 "lfad activated BMC through the poll: 4.2" \
+wait_bus 60 "lfad activated BMC through the poll: 4.2" \
         'test "$(prop_component "$BMC" CurrentVersion)" = 4.2'
-wait_for 60 "lfad activated RMM through the poll: 1.3" \
+wait_bus 60 "lfad activated RMM through the poll: 1.3" \
         'test "$(prop_component "$RMM" CurrentVersion)" = 1.3'
 t1=$(now_us)
 for u in $RMM $BMC; do
@@ -140,6 +144,10 @@ check "journal: BMC's activation success with MESSAGE_ID and LFA_UUID" \
         journal_has cb3cc80d9428450f9e0200d5f39cb04d "LFA_UUID=$BMC"
 
 check_eq "the driver sent no uevent (the agent's record)" "" "$(cat "$AGENT/uevents")"
+# Everything udevadm received so far, to the file: it ends, cat reads to EOF.
+kill "$monpid" 2>/dev/null || true
+wait "$catpid" || true
+exec {monfd}<&-
 check "udev received no uevent of the lfa subsystem" \
         bash -c '! grep -q "^SUBSYSTEM=lfa" "$1"' _ "$mon"
 bench upstream-update-to-activated $(( (t1 - t0) / 1000 )) ms
@@ -147,14 +155,14 @@ bench upstream-update-to-activated $(( (t1 - t0) / 1000 )) ms
 # BL31 may reset a CPU: seen pending, refused by lfad and by the driver.
 agent_calls_clear
 agent_ctl "store-update uuid=$BL31 pending_version=2.11"
-wait_for 20 "lfad's poll sees BL31 pending" \
+wait_bus 20 "lfad's poll sees BL31 pending" \
         'test "$(prop_component "$BL31" ActivationPending)" = true'
 check_eq "BL31's decision" refused "$(prop_component "$BL31" Decision)"
 # Barrier: a poll after the decision. Someone sets BL31's auto_activate;
 # lfad's next re-read puts it back (and would have started anything it
 # meant to start).
 echo 1 >"$SYSFS/$BL31/auto_activate"
-wait_for 15 "a later poll put BL31's auto_activate back to 0" \
+wait_bus 15 "a later poll put BL31's auto_activate back to 0" \
         'test "$(cat "$SYSFS/$BL31/auto_activate")" = 0'
 check_eq "lfad is idle" idle "$(prop_manager State)"
 check_eq "no PRIME issued for BL31" 0 "$(calls PRIME | grep -c '^PRIME seq=0 ' || true)"

@@ -973,7 +973,9 @@ class TestFirmwareFaults(SimCase):
                 # The next good answer recovers.
                 self.sim.ctl('set-agent info_error=0')
                 self.assertEqual(self.refresh(), 1)
-                p.event('change', RMM, EVENT='changed')
+                # The failed notification's store-updated is not lost: the
+                # next read that succeeds, whoever makes it, reports it.
+                p.event('change', RMM, EVENT='store-updated')
                 self.assertEqual(p.read(RMM, 'pending_version'), '1.3')
 
         def test_get_inventory_failing_mid_refresh(self):
@@ -1264,6 +1266,10 @@ class TestScenarioParser(unittest.TestCase):
         def test_statements(self):
                 self.assertEqual(parse_statement('set uuid=%s pending=1' % RMM),
                                  ('set', {'uuid': RMM, 'pending': True}))
+                # 0 is none: a run-time statement clears a fault so.
+                self.assertEqual(parse_statement('set uuid=%s prime_error=0 activate_error=0 cancel_error=0' % RMM),
+                                 ('set', {'uuid': RMM, 'prime_error': None, 'activate_error': None,
+                                          'cancel_error': None}))
                 with self.assertRaises(ScenarioError):
                         parse_statement('notify now=1')
 

@@ -205,6 +205,12 @@ class Platform:
                 # (uuid, seq id) of the last successful activation, for
                 # lfa.ko's stale-record retry; a CANCEL of it forgets it.
                 self.last_activated = None
+                # lfa.ko's store_updated flag: a notification's, until a
+                # read of the inventory succeeds (whoever makes it).
+                self.store_updated = False
+                # The sequence id whose ending LFA_CANCEL failed: lfa.ko
+                # owes that CANCEL and issues it before its next PRIME.
+                self.cancel_owed = None
                 self.timers = []
                 self.timer_id = 0
                 self.t0 = time.monotonic()
@@ -862,8 +868,15 @@ class Platform:
                 """Re-read the whole inventory: update in place, add, remove.
                 kind: the LFA_EVENT of changed components (extended), None
                 for none (upstream sends no component uevents)."""
+                notified = self.store_updated and not self.upstream
+                self.store_updated = False
+                if notified:
+                        kind = 'store-updated'
                 err, inv = self.read_inventory()
                 if err is not None:
+                        # What the notification announced is reported by
+                        # the next read that succeeds.
+                        self.store_updated = notified
                         # Nothing applied: the cached inventory stays, no
                         # component uevent. An activation succeeded all
                         # the same (lfa.ko logs "refresh after activating
@@ -873,7 +886,7 @@ class Platform:
                                 self.uevent('change', activated[0], EVENT='activated', ACTION='activate')
                         return err
                 seen = set()
-                added, changed = [], []
+                added, events = [], {}
                 for seq, i in inv:
                         seen.add(i['uuid'])
                         e = self.entries.get(i['uuid'])
@@ -884,24 +897,56 @@ class Platform:
                                 self._create(e)
                                 added.append(e.uuid)
                                 continue
-                        old = e.key()
+                        old, o = e.key(), e.inv
                         e.seq, e.inv = seq, i
+                        # lfa_update_locked(): "store-updated" for a new
+                        # image only (it became pending, or another
+                        # version); the component just activated counts
+                        # as notified.
+                        why = 'store-updated' if activated is not None and e.uuid == activated[0] else kind
+                        new_image = i['pending'] and (not o['pending'] or
+                                                      o['pending_version'] != i['pending_version'])
                         if e.key() != old:
                                 self._publish(e)
-                                changed.append(e.uuid)
+                        if why == 'store-updated' and new_image:
+                                events[e.uuid] = 'store-updated'
+                        elif e.key() != old:
+                                events[e.uuid] = 'changed'
                 gone = [u for u in self.entries if u not in seen]
+                # lfa_check_primes(): a primed component gone, or no longer
+                # pending, is released (LFA_CANCEL of its sequence id);
+                # one "changed" for the entry and the state together.
+                for u in gone:
+                        if self.entries[u].state == 'primed':
+                                self._release_prime(self.entries[u])
+                for e in sorted(self.entries.values(), key=lambda x: x.seq):
+                        if e.uuid not in gone and e.state == 'primed' and not e.inv['pending']:
+                                self._release_prime(e)
+                                events.setdefault(e.uuid, 'changed')
                 for u in added:
                         self.uevent('add', u)
-                for u in changed:
+                for u, ev in events.items():
                         if activated is None or u != activated[0]:
-                                self.uevent('change', u, EVENT=kind)
+                                self.uevent('change', u, EVENT=ev)
                 if activated is not None:
                         self._result('activate', activated[0], None, rendezvous=activated[1])
                         self.uevent('change', activated[0], EVENT='activated', ACTION='activate')
+                        # An image staged during the activation.
+                        if events.get(activated[0]) == 'store-updated':
+                                self.uevent('change', activated[0], EVENT='store-updated')
                 for u in gone:
                         self._destroy(u)
                         self.uevent('remove', u)
                 return None
+
+        def _release_prime(self, e):
+                """lfa_release_prime(): LFA_CANCEL of the prime, whatever it
+                answers, and the record reads idle (no uevent here)."""
+                self._call('cancel', e.uuid, e.seq)
+                e.state = 'idle'
+                self._publish(e, ['state'])
+                if self.last_activated and self.last_activated[0] == e.uuid:
+                        self.last_activated = None
 
         def notification(self):
                 """The platform's "firmware store updated" notification: the
@@ -939,6 +984,10 @@ class Platform:
                         comp = a.by_uuid(kv['uuid'])
                         if comp is None:
                                 raise ScenarioError('ctl: no component %s' % kv['uuid'])
+                if verb in ('store-update', 'notify') and not self.upstream:
+                        # lfa.ko sets its flag before it waits for the
+                        # mutex: a sequence's refresh meanwhile reports it.
+                        self.store_updated = True
                 if verb == 'store-update':
                         comp['pending'] = True
                         if 'pending_version' in kv:

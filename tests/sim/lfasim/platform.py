@@ -674,51 +674,35 @@ class Platform:
                 poll = self.budgets['poll_interval_ms'] / 1000.0
                 retried = False
                 while True:
-                        x0 = self.agent.entry_error(self.agent.seq_of(uuid))
-                        if x0 is not None and x0 != INVALID_PARAMETERS:
-                                # lfa_recheck(): the firmware's error, from
-                                # the INVENTORY call.
-                                self.record('call', call='INVENTORY', uuid=uuid, seq_id=e.seq,
-                                            result=code_name(x0), x0=x0)
-                                return self._fail_now(e, action, code_errno(x0), code_name(x0), x0, 'INVENTORY')
-                        x0, i = self.agent.get_inventory(e.seq)
-                        if x0 == SUCCESS and i['uuid'] != uuid:
-                                # lfa_recheck(): another UUID at its
-                                # sequence id: a refresh, whose failure
-                                # ends the sequence (CALL INVENTORY).
-                                self.record('call', call='INVENTORY', uuid=uuid, seq_id=e.seq, result='SUCCESS',
-                                            x0=0, other=i['uuid'])
-                                err = self.refresh('changed')
-                                if err is not None:
-                                        return self._fail_now(e, action, err, call='INVENTORY')
-                                if uuid not in self.entries:
-                                        # Gone with that refresh: -ENODEV,
-                                        # no uevent (its directory went).
-                                        self._result(action, uuid, 'ENODEV', last_error=e.last_error)
-                                        return
-                        seq, inv = self.agent.entry(uuid)
-                        self.record('call', call='INVENTORY', uuid=uuid, seq_id=seq,
-                                    result='SUCCESS' if seq is not None else 'INVALID_PARAMETERS',
-                                    x0=0 if seq is not None else INVALID_PARAMETERS)
-                        if seq is None:
-                                # Gone from the firmware: -ENODEV, no uevent
-                                # (the directory goes at the next refresh).
-                                self._result(action, uuid, 'ENODEV', last_error=e.last_error)
+                        inv = self._recheck(e, action)
+                        if inv is None:
                                 return
-                        e.seq, e.inv = seq, inv
-                        self._publish(e)
+                        seq = e.seq
+                        if inv['may_reset_cpu']:
+                                return self._fail_now(e, action, 'EPERM')
+                        if not inv['capable']:
+                                return self._fail_now(e, action, 'EOPNOTSUPP')
                         if not inv['pending']:
+                                # Nothing staged: the prime the driver
+                                # recorded is moot (released, "changed").
+                                if e.state == 'primed':
+                                        self._release_prime(e)
+                                        self.uevent('change', uuid, EVENT='changed')
                                 return self._fail_now(e, action, 'ENODATA')
                         if e.state != 'primed':
+                                if not self._drop_prime(e, action):
+                                        return
+                                self._pay_cancel()
                                 e.state = 'priming'
                                 self._publish(e, ['state'])
                                 start = time.monotonic()
+                                again = False
                                 while True:
                                         # cancel, or the writer's death (a
                                         # fatal signal), stops the priming.
                                         if e.cancel_req or self._writer_dead():
                                                 e.cancel_req = False
-                                                self._call('cancel', uuid, seq)
+                                                self._end_sequence(uuid, seq)
                                                 return self._fail_now(e, action, 'ECANCELED', call='PRIME')
                                         if delay:
                                                 yield delay
@@ -726,9 +710,14 @@ class Platform:
                                         if r == SUCCESS:
                                                 break
                                         if r != CALL_AGAIN:
+                                                # A PRIME begun in earlier
+                                                # rounds is left in progress.
+                                                if again:
+                                                        self._end_sequence(uuid, seq)
                                                 return self._fail_now(e, action, code_errno(r), code_name(r), r, 'PRIME')
+                                        again = True
                                         if (time.monotonic() - start) * 1000 >= self.budgets['prime_budget_ms']:
-                                                self._call('cancel', uuid, seq)
+                                                self._end_sequence(uuid, seq)
                                                 return self._fail_now(e, action, 'ETIMEDOUT', call='PRIME')
                                         yield poll
                         if action == 'prime':
@@ -751,10 +740,12 @@ class Platform:
                                 if r not in (CALL_AGAIN, BUSY):
                                         break
                                 if (time.monotonic() - start) * 1000 >= self.budgets['activate_budget_ms']:
-                                        self._call('cancel', uuid, seq)
+                                        self._end_sequence(uuid, seq)
                                         return self._fail_now(e, action, 'ETIMEDOUT', call='ACTIVATE')
                                 yield poll
                         if r == SUCCESS:
+                                # The firmware held nothing else: it activated.
+                                self.cancel_owed = None
                                 break
                         prev = self.last_activated
                         if (r == INVALID_PARAMETERS and not retried and prev is not None
@@ -770,11 +761,85 @@ class Platform:
                                 retried = True
                                 e.state = 'idle'
                                 continue
+                        # As Arm's lfa_fw: a failed ACTIVATE leaves nothing
+                        # in progress.
+                        self._end_sequence(uuid, seq)
                         return self._fail_now(e, action, code_errno(r), code_name(r), r, 'ACTIVATE')
                 self.last_activated = (uuid, seq)
                 e.state = 'idle'
                 self._publish(e, ['state'])
                 self.refresh('changed', activated=(uuid, not skip))
+
+        def _recheck(self, e, action):
+                """lfa_recheck(): GET_INVENTORY of the component's sequence
+                id right before PRIME. Another UUID there, or
+                INVALID_PARAMETERS (the inventory shrank past it): one
+                refresh, then again. Returns the fresh entry, or None when
+                the sequence ended."""
+                uuid = e.uuid
+                retried = False
+                while True:
+                        if uuid not in self.entries:
+                                # Gone with the refresh: -ENODEV, no uevent
+                                # (its directory went).
+                                self._result(action, uuid, 'ENODEV', last_error=e.last_error)
+                                return None
+                        x0, i = self.agent.get_inventory(e.seq)
+                        moved = x0 == INVALID_PARAMETERS if x0 != SUCCESS else i['uuid'] != uuid
+                        rec = {'other': i['uuid']} if x0 == SUCCESS and moved else {}
+                        self.record('call', call='INVENTORY', uuid=uuid, seq_id=e.seq,
+                                    result=code_name(x0) if x0 != SUCCESS else 'SUCCESS', x0=x0, **rec)
+                        if x0 != SUCCESS and (not moved or retried):
+                                self._fail_now(e, action, code_errno(x0), code_name(x0), x0, 'INVENTORY')
+                                return None
+                        if moved:
+                                if retried:
+                                        self._fail_now(e, action, 'ENODEV')
+                                        return None
+                                retried = True
+                                err = self.refresh('changed')
+                                if err is not None:
+                                        self._fail_now(e, action, err, call='INVENTORY')
+                                        return None
+                                continue
+                        e.inv = i
+                        self._publish(e)
+                        return i
+
+        def _drop_prime(self, e, action):
+                """lfa_drop_prime(): at most one component is primed. Priming
+                this one cancels another's prime ("changed"); a CANCEL that
+                fails ends the sequence with its errno, the other still
+                primed. True: go on."""
+                for o in self.entries.values():
+                        if o is e or o.state != 'primed':
+                                continue
+                        r = self._call('cancel', o.uuid, o.seq)
+                        if r != SUCCESS:
+                                self._fail_now(e, action, code_errno(r), code_name(r), r, 'CANCEL')
+                                return False
+                        o.state = 'idle'
+                        self._publish(o, ['state'])
+                        self.uevent('change', o.uuid, EVENT='changed')
+                        if self.last_activated and self.last_activated[0] == o.uuid:
+                                self.last_activated = None
+                return True
+
+        def _end_sequence(self, uuid, seq):
+                """lfa_end_sequence(): LFA_CANCEL of a sequence being ended;
+                one that fails (INVALID_PARAMETERS: nothing in progress) is
+                owed and issued again before the next PRIME."""
+                r = self._call('cancel', uuid, seq)
+                if r not in (SUCCESS, INVALID_PARAMETERS):
+                        self.cancel_owed = (uuid, seq)
+
+        def _pay_cancel(self):
+                """lfa_pay_cancel(): the CANCEL _end_sequence() could not make."""
+                if self.cancel_owed is None:
+                        return
+                r = self._call('cancel', self.cancel_owed[0], self.cancel_owed[1])
+                if r in (SUCCESS, INVALID_PARAMETERS):
+                        self.cancel_owed = None
 
         def _sequence_up(self, e, force):
                 """Arm's lfa_fw activate store(): PRIME (call-again), then
@@ -845,6 +910,9 @@ class Platform:
                 self._result('cancel', e.uuid, err)
                 if r == SUCCESS and self.last_activated and self.last_activated[0] == e.uuid:
                         self.last_activated = None
+                # A CANCEL of the id whose ending CANCEL failed pays it.
+                if r == SUCCESS and self.cancel_owed and self.cancel_owed[1] == e.seq:
+                        self.cancel_owed = None
                 if r == SUCCESS and e.state == 'primed':
                         # A CANCEL the firmware refuses leaves the prime
                         # (lfa.ko returns the errno, state untouched).

@@ -563,6 +563,22 @@ class TestStaleRecord(SimCase):
                                          ('CANCEL', 0, 'SUCCESS'), ('PRIME', 1, 'SUCCESS'),
                                          ('ACTIVATE', 1, 'SUCCESS')])
 
+        def test_a_primed_component_whose_prime_the_firmware_lost_primes_again_once(self):
+                # TF-A binds RMM's PRIME to BMC's stale record: "primed" is
+                # only the driver's record. lfa.ko primes again once, then
+                # takes the stale-record path.
+                p = self.probe
+                p.write(BMC, 'activate', '1')
+                p.event('change', BMC, EVENT='activated')
+                self.assertEqual(p.write(RMM, 'prime', '1'), 1)
+                self.assertEqual(p.write(RMM, 'activate', '1'), 1)
+                calls = [(c['call'], c['seq_id'], c['result']) for c in self.sim.records('call', uuid=RMM)
+                         if c['call'] != 'INVENTORY']
+                self.assertEqual(calls, [('PRIME', 1, 'SUCCESS'), ('ACTIVATE', 1, 'INVALID_PARAMETERS'),
+                                         ('PRIME', 1, 'SUCCESS'), ('ACTIVATE', 1, 'INVALID_PARAMETERS'),
+                                         ('CANCEL', 0, 'SUCCESS'), ('PRIME', 1, 'SUCCESS'),
+                                         ('ACTIVATE', 1, 'SUCCESS')])
+
 
 WRITE_CALLS = r'''
 import os, sys

@@ -25,7 +25,7 @@ import subprocess
 import sys
 import time
 
-from .agent import Agent, CALL_AGAIN, SUCCESS, BUSY, INVALID_PARAMETERS
+from .agent import Agent, CALL_AGAIN, SUCCESS, BUSY, COMPONENT_WRONG_STATE, INVALID_PARAMETERS
 from .scenario import ScenarioError, code_errno, code_name, parse_statement
 from .uevent import Sender
 
@@ -672,7 +672,7 @@ class Platform:
                 comp = self.agent.by_uuid(uuid)
                 delay = (comp['call_delay_ms'] if comp else 0) / 1000.0
                 poll = self.budgets['poll_interval_ms'] / 1000.0
-                retried = False
+                retried = reprimed = False
                 while True:
                         inv = self._recheck(e, action)
                         if inv is None:
@@ -689,7 +689,8 @@ class Platform:
                                         self._release_prime(e)
                                         self.uevent('change', uuid, EVENT='changed')
                                 return self._fail_now(e, action, 'ENODATA')
-                        if e.state != 'primed':
+                        was_primed = e.state == 'primed'
+                        if not was_primed:
                                 if not self._drop_prime(e, action):
                                         return
                                 self._pay_cancel()
@@ -747,8 +748,14 @@ class Platform:
                                 # The firmware held nothing else: it activated.
                                 self.cancel_owed = None
                                 break
+                        if was_primed and not reprimed and r in (INVALID_PARAMETERS, COMPONENT_WRONG_STATE):
+                                # "primed" is the driver's record: the
+                                # firmware lost that prime; prime again, once.
+                                reprimed = True
+                                e.state = 'idle'
+                                continue
                         prev = self.last_activated
-                        if (r == INVALID_PARAMETERS and not retried and prev is not None
+                        if (r == INVALID_PARAMETERS and not retried and not was_primed and prev is not None
                                         and prev[0] != uuid):
                                 # TF-A's stale in-progress record (ABI file):
                                 # cancel the previous activation's sequence

@@ -478,6 +478,21 @@ class TestPrime(SimCase):
                 self.assertEqual(p.read(RMM, 'state'), 'idle')
                 self.assertEqual(self.sim.records('result', action='cancel')[-1]['errno'], None)
 
+        def test_cancel_errno_is_the_error_tables(self):
+                # lfa.ko with its extensions: the code's errno (-EINVAL only
+                # with extensions=0, the upstream flavour); a refused CANCEL
+                # leaves the prime.
+                p = self.probe
+                self.sim.ctl('store-update uuid=%s' % RMM)
+                p.write(RMM, 'prime', '1')
+                self.sim.ctl('set uuid=%s cancel_error=DEVICE_ERROR' % RMM)
+                self.assertEqual(p.write(RMM, 'cancel', '1'), 'EIO')
+                self.assertEqual(p.read(RMM, 'state'), 'primed')
+                self.sim.ctl('set uuid=%s cancel_error=0' % RMM)
+                self.assertEqual(p.write(RMM, 'cancel', '1'), 1)
+                # Nothing in progress: INVALID_PARAMETERS.
+                self.assertEqual(p.write(RMM, 'cancel', '1'), 'EINVAL')
+
 
 class TestSequenceEnds(SimCase):
         """lfa.ko's checks before PRIME and its ending CANCEL (issue 13)."""

@@ -494,6 +494,21 @@ class TestPrime(SimCase):
                 self.assertEqual(p.write(RMM, 'cancel', '1'), 'EINVAL')
 
 
+        def test_store_update_during_an_activation_is_reported_by_its_refresh(self):
+                # lfa.ko's notification sets its flag before it waits for
+                # the mutex: the activation's own refresh reports BMC's new
+                # image, before RMM's "activated".
+                p = self.probe
+                self.sim.ctl('set uuid=%s call_delay_ms=100' % RMM, 'store-update uuid=%s' % RMM)
+                p.start_write(RMM, 'activate', '1')
+                self.sim.wait_record(is_rec('call', call='PRIME', uuid=RMM), what='the PRIME')
+                self.sim.ctl('store-update uuid=%s pending_version=4.2' % BMC)
+                self.assertEqual(p.returned(RMM, 'activate'), 1)
+                p.event('change', BMC, EVENT='store-updated')
+                kinds = [(u['uuid'], u['env'].get('LFA_EVENT')) for u in self.sim.records('uevent')]
+                self.assertEqual(kinds[1:], [(BMC, 'store-updated'), (RMM, 'activated')])
+
+
 class TestSequenceEnds(SimCase):
         """lfa.ko's checks before PRIME and its ending CANCEL (issue 13)."""
         BUDGETS = {'prime_budget_ms': 200}

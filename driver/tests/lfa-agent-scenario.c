@@ -244,7 +244,6 @@ enum lfa_key_type {
 	LFA_KEY_BOOL,
 	LFA_KEY_N,
 	LFA_KEY_VERSION,
-	LFA_KEY_CODE,
 	LFA_KEY_UUID,
 	LFA_KEY_NAME,
 	LFA_KEY_RENDEZVOUS,
@@ -274,9 +273,9 @@ static const struct {
 	LFA_KEY("activate_rounds", LFA_KEY_N, activate_rounds),
 	LFA_KEY("prime_busy", LFA_KEY_N, prime_busy),
 	LFA_KEY("activate_busy", LFA_KEY_N, activate_busy),
-	LFA_KEY("prime_error", LFA_KEY_CODE, prime_error),
-	LFA_KEY("activate_error", LFA_KEY_CODE, activate_error),
-	LFA_KEY("cancel_error", LFA_KEY_CODE, cancel_error),
+	LFA_KEY("prime_error", LFA_KEY_OPTIONAL_CODE, prime_error),
+	LFA_KEY("activate_error", LFA_KEY_OPTIONAL_CODE, activate_error),
+	LFA_KEY("cancel_error", LFA_KEY_OPTIONAL_CODE, cancel_error),
 	LFA_KEY("prime_hang", LFA_KEY_BOOL, prime_hang),
 	LFA_KEY("activate_hang", LFA_KEY_BOOL, activate_hang),
 	LFA_KEY("call_delay_ms", LFA_KEY_N, call_delay_ms),
@@ -306,8 +305,6 @@ static int lfa_set_key(struct lfa_agent_cfg *cfg, const char *key,
 			return lfa_parse_n(val, field);
 		case LFA_KEY_VERSION:
 			return lfa_parse_version(val, field);
-		case LFA_KEY_CODE:
-			return lfa_parse_code(val, field);
 		case LFA_KEY_UUID:
 			return lfa_parse_uuid(val, field);
 		case LFA_KEY_NAME:

@@ -403,21 +403,70 @@ class TestPrime(SimCase):
                 p.event('change', RMM, EVENT='activated')
                 self.assertEqual(len(self.sim.records('call', call='PRIME')), n_prime)
 
-        def test_prime_of_another_while_one_is_primed_is_tf_as(self):
-                # TF-A answers PRIME of a second component 0 and forgets the
-                # first one's prime; both ACTIVATEs then answer
-                # INVALID_PARAMETERS until CANCEL of the first's sequence id.
+        def test_priming_another_cancels_the_primed_one(self):
+                # lfa.ko keeps at most one component primed: TF-A would let
+                # the second PRIME succeed bound to the first's record, and
+                # both ACTIVATEs would answer INVALID_PARAMETERS.
                 p = self.probe
                 self.sim.ctl('store-update uuid=%s' % RMM, 'store-update uuid=%s' % BMC)
                 self.assertEqual(p.write(RMM, 'prime', '1'), 1)
-                self.assertEqual(p.write(BMC, 'activate', '1'), 'EINVAL')
-                self.assertEqual(p.read(BMC, 'last_error'), 'EINVAL INVALID_PARAMETERS -8 ACTIVATE')
-                self.assertEqual([(c['call'], c['result']) for c in self.sim.records('call', uuid=BMC)
-                                  if c['call'] != 'INVENTORY'],
-                                 [('PRIME', 'SUCCESS'), ('ACTIVATE', 'INVALID_PARAMETERS')])
-                self.assertEqual(p.write(RMM, 'activate', '1'), 'EINVAL')
-                self.assertEqual(p.write(RMM, 'cancel', '1'), 1)
+                p.event('change', RMM, EVENT='primed')
                 self.assertEqual(p.write(BMC, 'activate', '1'), 1)
+                p.event('change', RMM, EVENT='changed')
+                p.event('change', BMC, EVENT='activated')
+                self.assertEqual(p.read(RMM, 'state'), 'idle')
+                calls = [(c['call'], c['uuid']) for c in self.sim.records('call') if c['call'] != 'INVENTORY']
+                self.assertEqual(calls[-5:-2], [('CANCEL', RMM), ('PRIME', BMC), ('ACTIVATE', BMC)])
+
+        def test_failing_cancel_of_the_other_prime_fails_the_write(self):
+                p = self.probe
+                self.sim.ctl('store-update uuid=%s' % RMM, 'store-update uuid=%s' % BMC)
+                self.assertEqual(p.write(RMM, 'prime', '1'), 1)
+                self.sim.ctl('set uuid=%s cancel_error=DEVICE_ERROR' % RMM)
+                self.assertEqual(p.write(BMC, 'activate', '1'), 'EIO')
+                p.event('change', BMC, EVENT='failed', ACTION='activate', ERRNO='EIO')
+                self.assertEqual(p.read(BMC, 'last_error'), 'EIO DEVICE_ERROR -6 CANCEL')
+                self.assertEqual(p.read(RMM, 'state'), 'primed')
+                self.assertEqual(self.sim.records('call', call='PRIME', uuid=BMC), [])
+                # Once CANCEL works, the next write goes through.
+                self.sim.ctl('set uuid=%s cancel_error=0' % RMM)
+                self.assertEqual(p.write(BMC, 'activate', '1'), 1)
+                self.assertEqual(p.read(RMM, 'state'), 'idle')
+
+        def test_primed_component_no_longer_pending_is_released_by_a_write(self):
+                p = self.probe
+                self.sim.ctl('store-update uuid=%s' % RMM)
+                self.assertEqual(p.write(RMM, 'prime', '1'), 1)
+                self.sim.ctl('set uuid=%s pending=0' % RMM)
+                self.assertEqual(p.write(RMM, 'activate', '1'), 'ENODATA')
+                p.event('change', RMM, EVENT='failed', ACTION='activate', ERRNO='ENODATA')
+                self.assertEqual([r['env']['LFA_EVENT'] for r in self.sim.records('uevent', uuid=RMM)],
+                                 ['store-updated', 'primed', 'changed', 'failed'])
+                self.assertEqual(p.read(RMM, 'state'), 'idle')
+                self.assertEqual(self.sim.records('call', call='CANCEL')[-1]['uuid'], RMM)
+
+        def test_primed_component_released_by_a_refresh(self):
+                p = self.probe
+                self.sim.ctl('store-update uuid=%s' % RMM, 'store-update uuid=%s' % BMC)
+                self.assertEqual(p.write(RMM, 'prime', '1'), 1)
+                p.event('change', RMM, EVENT='primed')
+                # No longer pending: LFA_CANCEL, idle, one "changed".
+                self.sim.ctl('set uuid=%s pending=0' % RMM)
+                self.assertEqual(p.write(None, 'refresh', '1'), 1)
+                p.event('change', RMM, EVENT='changed')
+                self.assertEqual(p.read(RMM, 'state'), 'idle')
+                self.assertEqual([r['env']['LFA_EVENT'] for r in self.sim.records('uevent', uuid=RMM)
+                                  if r['action'] == 'change'], ['store-updated', 'primed', 'changed'])
+                self.assertEqual(self.sim.records('call', call='CANCEL')[-1]['uuid'], RMM)
+                # Gone: LFA_CANCEL of the sequence id it had, then removed.
+                self.assertEqual(p.write(BMC, 'prime', '1'), 1)
+                n = len(self.sim.records('call', call='CANCEL'))
+                self.sim.ctl('remove uuid=%s' % BMC)
+                self.assertEqual(p.write(None, 'refresh', '1'), 1)
+                p.event('remove', BMC)
+                c = self.sim.records('call', call='CANCEL')[n:]
+                self.assertEqual([(r['uuid'], r['seq_id']) for r in c], [(BMC, 2)])
+
 
         def test_cancel_of_a_primed_component(self):
                 p = self.probe
@@ -428,6 +477,71 @@ class TestPrime(SimCase):
                 p.event('change', RMM, EVENT='changed')
                 self.assertEqual(p.read(RMM, 'state'), 'idle')
                 self.assertEqual(self.sim.records('result', action='cancel')[-1]['errno'], None)
+
+        def test_cancel_errno_is_the_error_tables(self):
+                # lfa.ko with its extensions: the code's errno (-EINVAL only
+                # with extensions=0, the upstream flavour); a refused CANCEL
+                # leaves the prime.
+                p = self.probe
+                self.sim.ctl('store-update uuid=%s' % RMM)
+                p.write(RMM, 'prime', '1')
+                self.sim.ctl('set uuid=%s cancel_error=DEVICE_ERROR' % RMM)
+                self.assertEqual(p.write(RMM, 'cancel', '1'), 'EIO')
+                self.assertEqual(p.read(RMM, 'state'), 'primed')
+                self.sim.ctl('set uuid=%s cancel_error=0' % RMM)
+                self.assertEqual(p.write(RMM, 'cancel', '1'), 1)
+                # Nothing in progress: INVALID_PARAMETERS.
+                self.assertEqual(p.write(RMM, 'cancel', '1'), 'EINVAL')
+
+
+        def test_store_update_during_an_activation_is_reported_by_its_refresh(self):
+                # lfa.ko's notification sets its flag before it waits for
+                # the mutex: the activation's own refresh reports BMC's new
+                # image, before RMM's "activated".
+                p = self.probe
+                self.sim.ctl('set uuid=%s call_delay_ms=100' % RMM, 'store-update uuid=%s' % RMM)
+                p.start_write(RMM, 'activate', '1')
+                self.sim.wait_record(is_rec('call', call='PRIME', uuid=RMM), what='the PRIME')
+                self.sim.ctl('store-update uuid=%s pending_version=4.2' % BMC)
+                self.assertEqual(p.returned(RMM, 'activate'), 1)
+                p.event('change', BMC, EVENT='store-updated')
+                kinds = [(u['uuid'], u['env'].get('LFA_EVENT')) for u in self.sim.records('uevent')]
+                self.assertEqual(kinds[1:], [(BMC, 'store-updated'), (RMM, 'activated')])
+
+
+class TestSequenceEnds(SimCase):
+        """lfa.ko's checks before PRIME and its ending CANCEL (issue 13)."""
+        BUDGETS = {'prime_budget_ms': 200}
+
+        def test_vanished_last_component_is_removed_by_the_write(self):
+                p = self.probe
+                self.sim.ctl('store-update uuid=%s' % BMC, 'remove uuid=%s' % BMC)
+                self.assertEqual(p.write(BMC, 'activate', '1'), 'ENODEV')
+                # One refresh inside the write: the directory is gone when
+                # it returns, with its remove uevent and no "failed".
+                self.assertFalse(os.path.exists(os.path.join(self.sim.sys_lfa, BMC)))
+                p.event('remove', BMC)
+                self.assertEqual([r['env'].get('LFA_EVENT') for r in self.sim.records('uevent', uuid=BMC)],
+                                 ['store-updated', None])
+
+        def test_failed_ending_cancel_is_issued_before_the_next_prime(self):
+                p = self.probe
+                self.sim.ctl('set uuid=%s prime_hang=1 cancel_error=DEVICE_ERROR' % RMM,
+                             'store-update uuid=%s' % RMM, 'store-update uuid=%s' % BMC)
+                self.assertEqual(p.write(RMM, 'activate', '1'), 'ETIMEDOUT')
+                self.sim.ctl('set uuid=%s prime_hang=0 cancel_error=0' % RMM)
+                n = len(self.sim.records('call'))
+                self.assertEqual(p.write(BMC, 'activate', '1'), 1)
+                calls = [(c['call'], c['seq_id'], c['result']) for c in self.sim.records('call')[n:]
+                         if c['call'] != 'INVENTORY']
+                self.assertEqual(calls, [('CANCEL', 1, 'SUCCESS'), ('PRIME', 2, 'SUCCESS'),
+                                         ('ACTIVATE', 2, 'CALL_AGAIN'), ('ACTIVATE', 2, 'CALL_AGAIN'),
+                                         ('ACTIVATE', 2, 'SUCCESS')])
+                # Paid: not issued again.
+                self.sim.ctl('store-update uuid=%s' % BMC)
+                n = len(self.sim.records('call'))
+                self.assertEqual(p.write(BMC, 'prime', '1'), 1)
+                self.assertEqual(self.sim.records('call', call='CANCEL')[n:], [])
 
 
 class TestInventoryChanges(SimCase):
@@ -476,6 +590,22 @@ class TestStaleRecord(SimCase):
                 calls = [(c['call'], c['seq_id'], c['result']) for c in self.sim.records('call', uuid=RMM)
                          if c['call'] != 'INVENTORY']
                 self.assertEqual(calls, [('PRIME', 1, 'SUCCESS'), ('ACTIVATE', 1, 'INVALID_PARAMETERS'),
+                                         ('CANCEL', 0, 'SUCCESS'), ('PRIME', 1, 'SUCCESS'),
+                                         ('ACTIVATE', 1, 'SUCCESS')])
+
+        def test_a_primed_component_whose_prime_the_firmware_lost_primes_again_once(self):
+                # TF-A binds RMM's PRIME to BMC's stale record: "primed" is
+                # only the driver's record. lfa.ko primes again once, then
+                # takes the stale-record path.
+                p = self.probe
+                p.write(BMC, 'activate', '1')
+                p.event('change', BMC, EVENT='activated')
+                self.assertEqual(p.write(RMM, 'prime', '1'), 1)
+                self.assertEqual(p.write(RMM, 'activate', '1'), 1)
+                calls = [(c['call'], c['seq_id'], c['result']) for c in self.sim.records('call', uuid=RMM)
+                         if c['call'] != 'INVENTORY']
+                self.assertEqual(calls, [('PRIME', 1, 'SUCCESS'), ('ACTIVATE', 1, 'INVALID_PARAMETERS'),
+                                         ('PRIME', 1, 'SUCCESS'), ('ACTIVATE', 1, 'INVALID_PARAMETERS'),
                                          ('CANCEL', 0, 'SUCCESS'), ('PRIME', 1, 'SUCCESS'),
                                          ('ACTIVATE', 1, 'SUCCESS')])
 
@@ -973,7 +1103,9 @@ class TestFirmwareFaults(SimCase):
                 # The next good answer recovers.
                 self.sim.ctl('set-agent info_error=0')
                 self.assertEqual(self.refresh(), 1)
-                p.event('change', RMM, EVENT='changed')
+                # The failed notification's store-updated is not lost: the
+                # next read that succeeds, whoever makes it, reports it.
+                p.event('change', RMM, EVENT='store-updated')
                 self.assertEqual(p.read(RMM, 'pending_version'), '1.3')
 
         def test_get_inventory_failing_mid_refresh(self):
@@ -1264,6 +1396,10 @@ class TestScenarioParser(unittest.TestCase):
         def test_statements(self):
                 self.assertEqual(parse_statement('set uuid=%s pending=1' % RMM),
                                  ('set', {'uuid': RMM, 'pending': True}))
+                # 0 is none: a run-time statement clears a fault so.
+                self.assertEqual(parse_statement('set uuid=%s prime_error=0 activate_error=0 cancel_error=0' % RMM),
+                                 ('set', {'uuid': RMM, 'prime_error': None, 'activate_error': None,
+                                          'cancel_error': None}))
                 with self.assertRaises(ScenarioError):
                         parse_statement('notify now=1')
 

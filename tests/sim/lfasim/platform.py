@@ -25,7 +25,7 @@ import subprocess
 import sys
 import time
 
-from .agent import Agent, CALL_AGAIN, SUCCESS, BUSY, INVALID_PARAMETERS
+from .agent import Agent, CALL_AGAIN, SUCCESS, BUSY, COMPONENT_WRONG_STATE, INVALID_PARAMETERS
 from .scenario import ScenarioError, code_errno, code_name, parse_statement
 from .uevent import Sender
 
@@ -205,6 +205,12 @@ class Platform:
                 # (uuid, seq id) of the last successful activation, for
                 # lfa.ko's stale-record retry; a CANCEL of it forgets it.
                 self.last_activated = None
+                # lfa.ko's store_updated flag: a notification's, until a
+                # read of the inventory succeeds (whoever makes it).
+                self.store_updated = False
+                # The sequence id whose ending LFA_CANCEL failed: lfa.ko
+                # owes that CANCEL and issues it before its next PRIME.
+                self.cancel_owed = None
                 self.timers = []
                 self.timer_id = 0
                 self.t0 = time.monotonic()
@@ -666,53 +672,38 @@ class Platform:
                 comp = self.agent.by_uuid(uuid)
                 delay = (comp['call_delay_ms'] if comp else 0) / 1000.0
                 poll = self.budgets['poll_interval_ms'] / 1000.0
-                retried = False
+                retried = reprimed = False
                 while True:
-                        x0 = self.agent.entry_error(self.agent.seq_of(uuid))
-                        if x0 is not None and x0 != INVALID_PARAMETERS:
-                                # lfa_recheck(): the firmware's error, from
-                                # the INVENTORY call.
-                                self.record('call', call='INVENTORY', uuid=uuid, seq_id=e.seq,
-                                            result=code_name(x0), x0=x0)
-                                return self._fail_now(e, action, code_errno(x0), code_name(x0), x0, 'INVENTORY')
-                        x0, i = self.agent.get_inventory(e.seq)
-                        if x0 == SUCCESS and i['uuid'] != uuid:
-                                # lfa_recheck(): another UUID at its
-                                # sequence id: a refresh, whose failure
-                                # ends the sequence (CALL INVENTORY).
-                                self.record('call', call='INVENTORY', uuid=uuid, seq_id=e.seq, result='SUCCESS',
-                                            x0=0, other=i['uuid'])
-                                err = self.refresh('changed')
-                                if err is not None:
-                                        return self._fail_now(e, action, err, call='INVENTORY')
-                                if uuid not in self.entries:
-                                        # Gone with that refresh: -ENODEV,
-                                        # no uevent (its directory went).
-                                        self._result(action, uuid, 'ENODEV', last_error=e.last_error)
-                                        return
-                        seq, inv = self.agent.entry(uuid)
-                        self.record('call', call='INVENTORY', uuid=uuid, seq_id=seq,
-                                    result='SUCCESS' if seq is not None else 'INVALID_PARAMETERS',
-                                    x0=0 if seq is not None else INVALID_PARAMETERS)
-                        if seq is None:
-                                # Gone from the firmware: -ENODEV, no uevent
-                                # (the directory goes at the next refresh).
-                                self._result(action, uuid, 'ENODEV', last_error=e.last_error)
+                        inv = self._recheck(e, action)
+                        if inv is None:
                                 return
-                        e.seq, e.inv = seq, inv
-                        self._publish(e)
+                        seq = e.seq
+                        if inv['may_reset_cpu']:
+                                return self._fail_now(e, action, 'EPERM')
+                        if not inv['capable']:
+                                return self._fail_now(e, action, 'EOPNOTSUPP')
                         if not inv['pending']:
+                                # Nothing staged: the prime the driver
+                                # recorded is moot (released, "changed").
+                                if e.state == 'primed':
+                                        self._release_prime(e)
+                                        self.uevent('change', uuid, EVENT='changed')
                                 return self._fail_now(e, action, 'ENODATA')
-                        if e.state != 'primed':
+                        was_primed = e.state == 'primed'
+                        if not was_primed:
+                                if not self._drop_prime(e, action):
+                                        return
+                                self._pay_cancel()
                                 e.state = 'priming'
                                 self._publish(e, ['state'])
                                 start = time.monotonic()
+                                again = False
                                 while True:
                                         # cancel, or the writer's death (a
                                         # fatal signal), stops the priming.
                                         if e.cancel_req or self._writer_dead():
                                                 e.cancel_req = False
-                                                self._call('cancel', uuid, seq)
+                                                self._end_sequence(uuid, seq)
                                                 return self._fail_now(e, action, 'ECANCELED', call='PRIME')
                                         if delay:
                                                 yield delay
@@ -720,9 +711,14 @@ class Platform:
                                         if r == SUCCESS:
                                                 break
                                         if r != CALL_AGAIN:
+                                                # A PRIME begun in earlier
+                                                # rounds is left in progress.
+                                                if again:
+                                                        self._end_sequence(uuid, seq)
                                                 return self._fail_now(e, action, code_errno(r), code_name(r), r, 'PRIME')
+                                        again = True
                                         if (time.monotonic() - start) * 1000 >= self.budgets['prime_budget_ms']:
-                                                self._call('cancel', uuid, seq)
+                                                self._end_sequence(uuid, seq)
                                                 return self._fail_now(e, action, 'ETIMEDOUT', call='PRIME')
                                         yield poll
                         if action == 'prime':
@@ -745,13 +741,21 @@ class Platform:
                                 if r not in (CALL_AGAIN, BUSY):
                                         break
                                 if (time.monotonic() - start) * 1000 >= self.budgets['activate_budget_ms']:
-                                        self._call('cancel', uuid, seq)
+                                        self._end_sequence(uuid, seq)
                                         return self._fail_now(e, action, 'ETIMEDOUT', call='ACTIVATE')
                                 yield poll
                         if r == SUCCESS:
+                                # The firmware held nothing else: it activated.
+                                self.cancel_owed = None
                                 break
+                        if was_primed and not reprimed and r in (INVALID_PARAMETERS, COMPONENT_WRONG_STATE):
+                                # "primed" is the driver's record: the
+                                # firmware lost that prime; prime again, once.
+                                reprimed = True
+                                e.state = 'idle'
+                                continue
                         prev = self.last_activated
-                        if (r == INVALID_PARAMETERS and not retried and prev is not None
+                        if (r == INVALID_PARAMETERS and not retried and not was_primed and prev is not None
                                         and prev[0] != uuid):
                                 # TF-A's stale in-progress record (ABI file):
                                 # cancel the previous activation's sequence
@@ -764,11 +768,85 @@ class Platform:
                                 retried = True
                                 e.state = 'idle'
                                 continue
+                        # As Arm's lfa_fw: a failed ACTIVATE leaves nothing
+                        # in progress.
+                        self._end_sequence(uuid, seq)
                         return self._fail_now(e, action, code_errno(r), code_name(r), r, 'ACTIVATE')
                 self.last_activated = (uuid, seq)
                 e.state = 'idle'
                 self._publish(e, ['state'])
                 self.refresh('changed', activated=(uuid, not skip))
+
+        def _recheck(self, e, action):
+                """lfa_recheck(): GET_INVENTORY of the component's sequence
+                id right before PRIME. Another UUID there, or
+                INVALID_PARAMETERS (the inventory shrank past it): one
+                refresh, then again. Returns the fresh entry, or None when
+                the sequence ended."""
+                uuid = e.uuid
+                retried = False
+                while True:
+                        if uuid not in self.entries:
+                                # Gone with the refresh: -ENODEV, no uevent
+                                # (its directory went).
+                                self._result(action, uuid, 'ENODEV', last_error=e.last_error)
+                                return None
+                        x0, i = self.agent.get_inventory(e.seq)
+                        moved = x0 == INVALID_PARAMETERS if x0 != SUCCESS else i['uuid'] != uuid
+                        rec = {'other': i['uuid']} if x0 == SUCCESS and moved else {}
+                        self.record('call', call='INVENTORY', uuid=uuid, seq_id=e.seq,
+                                    result=code_name(x0) if x0 != SUCCESS else 'SUCCESS', x0=x0, **rec)
+                        if x0 != SUCCESS and (not moved or retried):
+                                self._fail_now(e, action, code_errno(x0), code_name(x0), x0, 'INVENTORY')
+                                return None
+                        if moved:
+                                if retried:
+                                        self._fail_now(e, action, 'ENODEV')
+                                        return None
+                                retried = True
+                                err = self.refresh('changed')
+                                if err is not None:
+                                        self._fail_now(e, action, err, call='INVENTORY')
+                                        return None
+                                continue
+                        e.inv = i
+                        self._publish(e)
+                        return i
+
+        def _drop_prime(self, e, action):
+                """lfa_drop_prime(): at most one component is primed. Priming
+                this one cancels another's prime ("changed"); a CANCEL that
+                fails ends the sequence with its errno, the other still
+                primed. True: go on."""
+                for o in self.entries.values():
+                        if o is e or o.state != 'primed':
+                                continue
+                        r = self._call('cancel', o.uuid, o.seq)
+                        if r != SUCCESS:
+                                self._fail_now(e, action, code_errno(r), code_name(r), r, 'CANCEL')
+                                return False
+                        o.state = 'idle'
+                        self._publish(o, ['state'])
+                        self.uevent('change', o.uuid, EVENT='changed')
+                        if self.last_activated and self.last_activated[0] == o.uuid:
+                                self.last_activated = None
+                return True
+
+        def _end_sequence(self, uuid, seq):
+                """lfa_end_sequence(): LFA_CANCEL of a sequence being ended;
+                one that fails (INVALID_PARAMETERS: nothing in progress) is
+                owed and issued again before the next PRIME."""
+                r = self._call('cancel', uuid, seq)
+                if r not in (SUCCESS, INVALID_PARAMETERS):
+                        self.cancel_owed = (uuid, seq)
+
+        def _pay_cancel(self):
+                """lfa_pay_cancel(): the CANCEL _end_sequence() could not make."""
+                if self.cancel_owed is None:
+                        return
+                r = self._call('cancel', self.cancel_owed[0], self.cancel_owed[1])
+                if r in (SUCCESS, INVALID_PARAMETERS):
+                        self.cancel_owed = None
 
         def _sequence_up(self, e, force):
                 """Arm's lfa_fw activate store(): PRIME (call-again), then
@@ -839,6 +917,9 @@ class Platform:
                 self._result('cancel', e.uuid, err)
                 if r == SUCCESS and self.last_activated and self.last_activated[0] == e.uuid:
                         self.last_activated = None
+                # A CANCEL of the id whose ending CANCEL failed pays it.
+                if r == SUCCESS and self.cancel_owed and self.cancel_owed[1] == e.seq:
+                        self.cancel_owed = None
                 if r == SUCCESS and e.state == 'primed':
                         # A CANCEL the firmware refuses leaves the prime
                         # (lfa.ko returns the errno, state untouched).
@@ -862,8 +943,15 @@ class Platform:
                 """Re-read the whole inventory: update in place, add, remove.
                 kind: the LFA_EVENT of changed components (extended), None
                 for none (upstream sends no component uevents)."""
+                notified = self.store_updated and not self.upstream
+                self.store_updated = False
+                if notified:
+                        kind = 'store-updated'
                 err, inv = self.read_inventory()
                 if err is not None:
+                        # What the notification announced is reported by
+                        # the next read that succeeds.
+                        self.store_updated = notified
                         # Nothing applied: the cached inventory stays, no
                         # component uevent. An activation succeeded all
                         # the same (lfa.ko logs "refresh after activating
@@ -873,7 +961,7 @@ class Platform:
                                 self.uevent('change', activated[0], EVENT='activated', ACTION='activate')
                         return err
                 seen = set()
-                added, changed = [], []
+                added, events = [], {}
                 for seq, i in inv:
                         seen.add(i['uuid'])
                         e = self.entries.get(i['uuid'])
@@ -884,24 +972,56 @@ class Platform:
                                 self._create(e)
                                 added.append(e.uuid)
                                 continue
-                        old = e.key()
+                        old, o = e.key(), e.inv
                         e.seq, e.inv = seq, i
+                        # lfa_update_locked(): "store-updated" for a new
+                        # image only (it became pending, or another
+                        # version); the component just activated counts
+                        # as notified.
+                        why = 'store-updated' if activated is not None and e.uuid == activated[0] else kind
+                        new_image = i['pending'] and (not o['pending'] or
+                                                      o['pending_version'] != i['pending_version'])
                         if e.key() != old:
                                 self._publish(e)
-                                changed.append(e.uuid)
+                        if why == 'store-updated' and new_image:
+                                events[e.uuid] = 'store-updated'
+                        elif e.key() != old:
+                                events[e.uuid] = 'changed'
                 gone = [u for u in self.entries if u not in seen]
+                # lfa_check_primes(): a primed component gone, or no longer
+                # pending, is released (LFA_CANCEL of its sequence id);
+                # one "changed" for the entry and the state together.
+                for u in gone:
+                        if self.entries[u].state == 'primed':
+                                self._release_prime(self.entries[u])
+                for e in sorted(self.entries.values(), key=lambda x: x.seq):
+                        if e.uuid not in gone and e.state == 'primed' and not e.inv['pending']:
+                                self._release_prime(e)
+                                events.setdefault(e.uuid, 'changed')
                 for u in added:
                         self.uevent('add', u)
-                for u in changed:
+                for u, ev in events.items():
                         if activated is None or u != activated[0]:
-                                self.uevent('change', u, EVENT=kind)
+                                self.uevent('change', u, EVENT=ev)
                 if activated is not None:
                         self._result('activate', activated[0], None, rendezvous=activated[1])
                         self.uevent('change', activated[0], EVENT='activated', ACTION='activate')
+                        # An image staged during the activation.
+                        if events.get(activated[0]) == 'store-updated':
+                                self.uevent('change', activated[0], EVENT='store-updated')
                 for u in gone:
                         self._destroy(u)
                         self.uevent('remove', u)
                 return None
+
+        def _release_prime(self, e):
+                """lfa_release_prime(): LFA_CANCEL of the prime, whatever it
+                answers, and the record reads idle (no uevent here)."""
+                self._call('cancel', e.uuid, e.seq)
+                e.state = 'idle'
+                self._publish(e, ['state'])
+                if self.last_activated and self.last_activated[0] == e.uuid:
+                        self.last_activated = None
 
         def notification(self):
                 """The platform's "firmware store updated" notification: the
@@ -939,6 +1059,10 @@ class Platform:
                         comp = a.by_uuid(kv['uuid'])
                         if comp is None:
                                 raise ScenarioError('ctl: no component %s' % kv['uuid'])
+                if verb in ('store-update', 'notify') and not self.upstream:
+                        # lfa.ko sets its flag before it waits for the
+                        # mutex: a sequence's refresh meanwhile reports it.
+                        self.store_updated = True
                 if verb == 'store-update':
                         comp['pending'] = True
                         if 'pending_version' in kv:

@@ -5,7 +5,6 @@
  * timeout, cancel while priming (-ECANCELED) and while activating (-EBUSY),
  * priming ahead, one sequence at a time, and the refusals.
  */
-#include <linux/delay.h>
 #include <linux/jiffies.h>
 #include <linux/kobject.h>
 
@@ -404,7 +403,7 @@ static void lfa_activate_stop_last_prime(struct kunit *test, bool signal)
 	KUNIT_ASSERT_TRUE(test, lfa_kunit_wait_state(comp, LFA_STATE_PRIMING,
 						     5000));
 	/* Inside the one PRIME call (it takes 400 ms). */
-	msleep(100);
+	lfa_kunit_wait_entered(test, LFA_FN_PRIME, 1, 5000);
 	if (signal)
 		lfa_kunit_kill(a);
 	else

@@ -13,6 +13,7 @@
 #include <linux/string.h>
 #include <linux/sysfs.h>
 
+#include "../lfa-drv.h"
 #include "lfa-kunit.h"
 
 int lfa_kunit_init(struct kunit *test)
@@ -227,6 +228,7 @@ static int lfa_kunit_async_fn(void *data)
 
 	/* A kthread ignores signals unless told: let SIGKILL reach @fn. */
 	allow_signal(SIGKILL);
+	complete_all(&a->started);
 	a->ret = a->fn(a->comp);
 	/* complete_all(): waiting must not consume it, the exit checks it. */
 	complete_all(&a->done);
@@ -250,6 +252,7 @@ struct lfa_kunit_async *lfa_kunit_start_async(struct kunit *test,
 	KUNIT_ASSERT_NOT_NULL(test, a);
 	a->fn = fn;
 	a->comp = comp;
+	init_completion(&a->started);
 	init_completion(&a->done);
 	/* The thread's own reference: the case's may go first. */
 	kobject_get(&comp->kobj);
@@ -285,20 +288,150 @@ int lfa_kunit_wait_async(struct kunit *test, struct lfa_kunit_async *a,
 	return a->ret;
 }
 
+/*
+ * lfa_kunit_poll() - poll @cond(@arg) every millisecond until it holds;
+ * false if it still does not after @timeout_ms. The bounded wait for a
+ * condition a test cannot be told of otherwise, never a blind sleep.
+ */
+static bool lfa_kunit_poll(bool (*cond)(void *arg), void *arg,
+			   unsigned int timeout_ms)
+{
+	unsigned long deadline = jiffies + msecs_to_jiffies(timeout_ms);
+
+	for (;;) {
+		if (cond(arg))
+			return true;
+		if (time_after(jiffies, deadline))
+			return cond(arg);
+		usleep_range(1000, 1200);
+	}
+}
+
+struct lfa_kunit_state {
+	struct lfa_component *comp;
+	enum lfa_state state;
+};
+
+static bool lfa_kunit_in_state(void *arg)
+{
+	struct lfa_kunit_state *w = arg;
+	struct lfa_component_info info;
+
+	lfa_kunit_info(w->comp, &info);
+	return info.state == w->state;
+}
+
 /* lfa_kunit_wait_state() - poll until @comp reads @state, or time out. */
 bool lfa_kunit_wait_state(struct lfa_component *comp, enum lfa_state state,
 			  unsigned int timeout_ms)
 {
-	struct lfa_component_info info;
-	unsigned int waited;
+	struct lfa_kunit_state w = { .comp = comp, .state = state };
 
-	for (waited = 0; waited <= timeout_ms; waited++) {
-		lfa_kunit_info(comp, &info);
-		if (info.state == state)
-			return true;
-		usleep_range(1000, 1200);
-	}
-	return false;
+	return lfa_kunit_poll(lfa_kunit_in_state, &w, timeout_ms);
+}
+
+/*
+ * Started, asleep and not done: the task state is read before @done, so
+ * that a thread that returned (TASK_DEAD) is seen done, not blocked.
+ */
+static bool lfa_kunit_blocked(void *arg)
+{
+	struct lfa_kunit_async *a = arg;
+	bool asleep;
+
+	if (!completion_done(&a->started))
+		return false;
+	asleep = !task_is_running(a->task);
+	/* Read @done after the state, which the thread's exit sets last. */
+	smp_rmb();
+	return asleep && !completion_done(&a->done);
+}
+
+/*
+ * lfa_kunit_wait_blocked() - wait until the thread of @a started and
+ * sleeps inside its action (e.g. on the driver's mutex); a thread that
+ * never started, returned, or still runs after @timeout_ms fails the case.
+ */
+void lfa_kunit_wait_blocked(struct kunit *test, struct lfa_kunit_async *a,
+			    unsigned int timeout_ms)
+{
+	const char *what;
+
+	if (lfa_kunit_poll(lfa_kunit_blocked, a, timeout_ms))
+		return;
+	if (!completion_done(&a->started))
+		what = "never started";
+	else if (completion_done(&a->done))
+		what = "returned";
+	else
+		what = "kept running";
+	KUNIT_ASSERT_TRUE_MSG(test, false,
+			      "thread %s instead of blocking within %u ms",
+			      what, timeout_ms);
+}
+
+static bool lfa_kunit_lock_waited(void *arg)
+{
+	return !list_empty_careful(&lfa_drv.mutex.wait_list);
+}
+
+/*
+ * lfa_kunit_wait_lock_waiter() - wait until a task sleeps on the driver's
+ * mutex (its wait list is not empty), e.g. a refresh behind a sequence.
+ * The test kernels are not PREEMPT_RT, whose mutex has no wait_list.
+ */
+void lfa_kunit_wait_lock_waiter(struct kunit *test, unsigned int timeout_ms)
+{
+	KUNIT_ASSERT_TRUE_MSG(test, lfa_kunit_poll(lfa_kunit_lock_waited, NULL,
+						   timeout_ms),
+			      "nothing waits for the driver's mutex after %u ms",
+			      timeout_ms);
+}
+
+struct lfa_kunit_count {
+	u32 fid;
+	unsigned int n;
+};
+
+static bool lfa_kunit_entered(void *arg)
+{
+	struct lfa_kunit_count *c = arg;
+
+	return lfa_agent_entered(c->fid) >= c->n;
+}
+
+/*
+ * lfa_kunit_wait_entered() - wait until @n calls of @fid entered the agent
+ * (the last may still be under way).
+ */
+void lfa_kunit_wait_entered(struct kunit *test, u32 fid, unsigned int n,
+			    unsigned int timeout_ms)
+{
+	struct lfa_kunit_count c = { .fid = fid, .n = n };
+
+	KUNIT_ASSERT_TRUE_MSG(test, lfa_kunit_poll(lfa_kunit_entered, &c,
+						   timeout_ms),
+			      "%u %s call(s) not entered the agent after %u ms",
+			      n, lfa_agent_fn_name(fid), timeout_ms);
+}
+
+static bool lfa_kunit_pen(void *arg)
+{
+	struct lfa_kunit_count *c = arg;
+
+	return lfa_agent_pen_waiting() >= c->n;
+}
+
+/* lfa_kunit_wait_pen() - wait until @n CPUs wait in the rendezvous pen. */
+void lfa_kunit_wait_pen(struct kunit *test, unsigned int n,
+			unsigned int timeout_ms)
+{
+	struct lfa_kunit_count c = { .n = n };
+
+	KUNIT_ASSERT_TRUE_MSG(test, lfa_kunit_poll(lfa_kunit_pen, &c,
+						   timeout_ms),
+			      "%u CPU(s) not in the rendezvous pen after %u ms",
+			      n, timeout_ms);
 }
 
 /* lfa_kunit_calls() - a copy of the agent's call records, oldest first. */

@@ -31,6 +31,7 @@
  * @fn: the action
  * @comp: its component
  * @ret: its return value, valid once @done completed
+ * @started: completed by the thread just before it calls @fn
  * @done: completed when @fn returned
  * @task: the thread, referenced until the suite exit (for lfa_kunit_kill())
  */
@@ -38,6 +39,7 @@ struct lfa_kunit_async {
 	int (*fn)(struct lfa_component *comp);
 	struct lfa_component *comp;
 	int ret;
+	struct completion started;
 	struct completion done;
 	struct task_struct *task;
 };
@@ -92,6 +94,13 @@ int lfa_kunit_wait_async(struct kunit *test, struct lfa_kunit_async *a,
 			 unsigned int timeout_ms);
 bool lfa_kunit_wait_state(struct lfa_component *comp, enum lfa_state state,
 			  unsigned int timeout_ms);
+void lfa_kunit_wait_blocked(struct kunit *test, struct lfa_kunit_async *a,
+			    unsigned int timeout_ms);
+void lfa_kunit_wait_lock_waiter(struct kunit *test, unsigned int timeout_ms);
+void lfa_kunit_wait_entered(struct kunit *test, u32 fid, unsigned int n,
+			    unsigned int timeout_ms);
+void lfa_kunit_wait_pen(struct kunit *test, unsigned int n,
+			unsigned int timeout_ms);
 
 struct lfa_agent_call *lfa_kunit_calls(struct kunit *test, unsigned int *n);
 unsigned int lfa_kunit_count_uevents(struct kunit *test,

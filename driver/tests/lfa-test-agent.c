@@ -46,6 +46,8 @@ static struct lfa_agent_call lfa_calls[LFA_AGENT_MAX_RECORDS];
 static unsigned int lfa_calls_head, lfa_calls_count;
 static struct lfa_agent_uevent lfa_uevents[LFA_AGENT_MAX_RECORDS];
 static unsigned int lfa_uevents_head, lfa_uevents_count;
+/* Calls that entered the agent, per function, counted before the answer. */
+static unsigned int lfa_entered[LFA_FN_CANCEL - LFA_FN_VERSION + 1];
 
 static const char * const lfa_fn_names[] = {
 	"VERSION", "FEATURES", "GET_INFO", "GET_INVENTORY", "PRIME",
@@ -57,6 +59,17 @@ const char *lfa_agent_fn_name(u32 fid)
 	if (fid >= LFA_FN_VERSION && fid <= LFA_FN_CANCEL)
 		return lfa_fn_names[fid - LFA_FN_VERSION];
 	return "UNKNOWN";
+}
+
+static void lfa_agent_record_entry(u32 fid)
+{
+	unsigned long flags;
+
+	if (fid < LFA_FN_VERSION || fid > LFA_FN_CANCEL)
+		return;
+	raw_spin_lock_irqsave(&lfa_records_lock, flags);
+	lfa_entered[fid - LFA_FN_VERSION]++;
+	raw_spin_unlock_irqrestore(&lfa_records_lock, flags);
 }
 
 static void lfa_agent_record_call(const struct lfa_agent_call *call)
@@ -141,6 +154,20 @@ unsigned int lfa_agent_count_calls(u32 fid)
 }
 EXPORT_SYMBOL_IF_KUNIT(lfa_agent_count_calls);
 
+unsigned int lfa_agent_entered(u32 fid)
+{
+	unsigned long flags;
+	unsigned int n;
+
+	if (fid < LFA_FN_VERSION || fid > LFA_FN_CANCEL)
+		return 0;
+	raw_spin_lock_irqsave(&lfa_records_lock, flags);
+	n = lfa_entered[fid - LFA_FN_VERSION];
+	raw_spin_unlock_irqrestore(&lfa_records_lock, flags);
+	return n;
+}
+EXPORT_SYMBOL_IF_KUNIT(lfa_agent_entered);
+
 void lfa_agent_clear_records(void)
 {
 	unsigned long flags;
@@ -150,6 +177,7 @@ void lfa_agent_clear_records(void)
 	lfa_calls_count = 0;
 	lfa_uevents_head = 0;
 	lfa_uevents_count = 0;
+	memset(lfa_entered, 0, sizeof(lfa_entered));
 	raw_spin_unlock_irqrestore(&lfa_records_lock, flags);
 }
 EXPORT_SYMBOL_IF_KUNIT(lfa_agent_clear_records);
@@ -451,6 +479,18 @@ static void lfa_agent_activate_skip(const struct lfa_regs *args,
 	call->stopped = false;
 }
 
+unsigned int lfa_agent_pen_waiting(void)
+{
+	unsigned long flags;
+	unsigned int n;
+
+	raw_spin_lock_irqsave(&lfa_agent_lock, flags);
+	n = lfa_pen.arrived;
+	raw_spin_unlock_irqrestore(&lfa_agent_lock, flags);
+	return n;
+}
+EXPORT_SYMBOL_IF_KUNIT(lfa_agent_pen_waiting);
+
 /*
  * The holding pen: the last CPU to arrive checks, performs and releases.
  * Returns true on the CPU that performed (it records the call).
@@ -654,6 +694,7 @@ void lfa_agent_invoke(const struct lfa_regs *args, struct lfa_regs *res)
 	unsigned long flags;
 	bool present;
 
+	lfa_agent_record_entry(args->a0);
 	/* Registers the agent does not write come back as they went in. */
 	*res = *args;
 	raw_spin_lock_irqsave(&lfa_agent_lock, flags);

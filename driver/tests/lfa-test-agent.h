@@ -169,6 +169,26 @@ void lfa_agent_clear_records(void);
 unsigned int lfa_agent_count_calls(u32 fid);
 
 /**
+ * lfa_agent_entered() - count calls of one function that entered the agent
+ * @fid: LFA_FN_*
+ *
+ * A call counts on entry, before the agent answers (and, for PRIME and
+ * ACTIVATE, before it takes its call_delay_ms): a test waits on it to know
+ * a call is under way. Cleared with the records.
+ *
+ * Return: how many calls of @fid entered the agent.
+ */
+unsigned int lfa_agent_entered(u32 fid);
+
+/**
+ * lfa_agent_pen_waiting() - CPUs waiting in the rendezvous pen
+ *
+ * Return: how many CPUs issued this round's ACTIVATE and wait for the
+ * others (0 when no round is open).
+ */
+unsigned int lfa_agent_pen_waiting(void);
+
+/**
  * lfa_agent_record_uevent() - the probe of the lfa_uevent trace event
  * @data: unused
  * @uuid: the component

@@ -4,7 +4,6 @@
  * driver must survive (research/tfa-lfa-observed.md). Each case shows the
  * quirk at the agent's call site first, then that the driver copes.
  */
-#include <linux/delay.h>
 #include <linux/jiffies.h>
 #include <linux/kthread.h>
 
@@ -228,7 +227,8 @@ static void lfa_quirk_cancel_in_pen_test(struct kunit *test)
 		kfree(pen);
 		KUNIT_ASSERT_TRUE_MSG(test, false, "kthread_run: %ld", PTR_ERR(task));
 	}
-	msleep(100);
+	/* The pen keeps a lone CPU for a second: CANCEL comes well before. */
+	lfa_kunit_wait_pen(test, 1, 900);
 	KUNIT_EXPECT_FALSE(test, completion_done(&pen->done));
 	res = lfa_quirk_call(LFA_FN_CANCEL, 0, 0, 0, 0);
 	KUNIT_EXPECT_EQ(test, res.a0, 0ULL);

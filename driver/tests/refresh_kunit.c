@@ -7,7 +7,6 @@
  * change is a uevent with the documented variables; a notification during
  * an activation waits for it.
  */
-#include <linux/delay.h>
 #include <linux/kobject.h>
 
 #include "lfa-kunit.h"
@@ -225,8 +224,9 @@ static void lfa_refresh_serialised_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, lfa_lock_sequence(), -EBUSY);
 	lfa_agent_clear_records();
 	notify = lfa_kunit_start_async(test, lfa_refresh_notify_fn, rmm);
-	msleep(200);
-	KUNIT_EXPECT_FALSE(test, completion_done(&notify->done));
+	/* It sleeps on the mutex the sequence holds. */
+	lfa_kunit_wait_blocked(test, notify, 5000);
+	lfa_kunit_wait_lock_waiter(test, 5000);
 	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_GET_INFO), 0U);
 	KUNIT_EXPECT_EQ(test, lfa_cancel(rmm), 0);
 	KUNIT_EXPECT_EQ(test, lfa_kunit_wait_async(test, act, 5000), -ECANCELED);
@@ -336,7 +336,8 @@ static void lfa_refresh_notify_async_test(struct kunit *test)
 	lfa_kunit_control(test, "set uuid=" LFA_KUNIT_BL33
 			  " pending=1 pending_version=3.0\n");
 	lfa_platform_notify_async();
-	msleep(50);
+	/* The work's refresh sleeps on the mutex the sequence holds. */
+	lfa_kunit_wait_lock_waiter(test, 5000);
 	KUNIT_EXPECT_EQ(test, lfa_kunit_changes(test, LFA_KUNIT_BL33,
 						"LFA_EVENT=store-updated"), 0U);
 	KUNIT_EXPECT_EQ(test, lfa_cancel(rmm), 0);

@@ -37,6 +37,10 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, 'tests', 'integration'))
 
 import lfatest  # noqa: E402
+# At import, not inside a test: gi's ImportWarning would otherwise split
+# unittest's "test ... ok" line that the suite counts.
+import dbus  # noqa: E402
+import dbus.exceptions  # noqa: E402
 from lfatest import LfadTestCase, POLL_POLICY, scaled, wait_for  # noqa: E402
 
 load_tests = lfatest.load_tests
@@ -126,6 +130,15 @@ def component_path(uuid):
                 else:
                         out.append('_%02x' % ord(ch))
         return PATH + '/component/' + ''.join(out)
+
+
+def reap(p):
+        """Wait for a Popen child and close its pipes (an open one is a
+        ResourceWarning that splits unittest's "test ... ok" line)."""
+        p.wait()
+        for f in (p.stdin, p.stdout, p.stderr):
+                if f:
+                        f.close()
 
 
 class SystemBus:
@@ -633,7 +646,6 @@ component uuid=%s current=1.0 cancel_error=NO_MEMORY
 
         def setUp(self):
                 super().setUp()
-                import dbus
                 from dbus.mainloop.glib import DBusGMainLoop
                 from gi.repository import GLib
                 self.glib = GLib
@@ -647,7 +659,6 @@ component uuid=%s current=1.0 cancel_error=NO_MEMORY
         def failure(self, method, *args):
                 """(name, message) of the error reply, and the ActivationFinished
                 signal lfad sent before it."""
-                import dbus
                 n = len(self.finished)
                 with self.assertRaises(dbus.exceptions.DBusException) as cm:
                         getattr(self.mgr, method)(*args, timeout=60)
@@ -706,7 +717,6 @@ component uuid=%s current=1.0 cancel_error=NO_MEMORY
         def test_cancel_keeps_the_name(self):
                 # CANCEL of an idle component: the firmware's NO_MEMORY, and
                 # TF-A's INVALID_PARAMETERS (nothing in progress).
-                import dbus
                 for uuid, code, errno in ((CANCEL_NO_MEMORY, 'NO_MEMORY', 'ENOMEM'),
                                           (code_uuid('PRIME', 0), 'INVALID_PARAMETERS', 'EINVAL')):
                         with self.subTest(code=code):
@@ -858,7 +868,6 @@ class TestWindowAndInhibit(BusTestCase):
                 self.assertEqual(self.data(self.call('ActivatePending'))[0], [])
 
         def test_inhibit_holds_off_an_automatic_activation(self):
-                import dbus
                 conn = dbus.bus.BusConnection(self.bus.address)
                 mgr = dbus.Interface(conn.get_object(NAME, PATH), IFACE)
                 fd = mgr.Inhibit('backup', 'nightly backup').take()
@@ -878,7 +887,6 @@ class TestWindowAndInhibit(BusTestCase):
                 wait_for(lambda: self.prop('Inhibitors') == [], 10, 'no inhibitors')
 
         def test_inhibit_holds_off_the_window(self):
-                import dbus
                 self.wait_nothing_due()
                 conn = dbus.bus.BusConnection(self.bus.address)
                 mgr = dbus.Interface(conn.get_object(NAME, PATH), IFACE)
@@ -1117,7 +1125,7 @@ if sys.argv[2] == 'wait':
                 p = subprocess.Popen(['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups',
                                       lfatest.PYTHON, '-c', code, self.bus.address, then],
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                self.addCleanup(p.wait)
+                self.addCleanup(reap, p)
                 self.assertEqual(p.stdout.readline().strip(), 'queued')
                 return p
 

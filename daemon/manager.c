@@ -15,6 +15,16 @@
 #include "log.h"
 #include "manager.h"
 
+static const char *const manager_state_table[_MANAGER_STATE_MAX] = {
+        [MANAGER_STATE_IDLE] = "idle",
+        [MANAGER_STATE_PRIMING] = "priming",
+        [MANAGER_STATE_ACTIVATING] = "activating",
+};
+
+const char *manager_state_to_string(ManagerState s) {
+        return s >= 0 && s < _MANAGER_STATE_MAX ? manager_state_table[s] : NULL;
+}
+
 static const char *const rendezvous_request_table[_RENDEZVOUS_REQUEST_MAX] = {
         [RENDEZVOUS_REQUEST_DEFAULT] = "default",
         [RENDEZVOUS_REQUEST_FORCE] = "force",

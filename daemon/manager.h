@@ -46,6 +46,20 @@
 #include "policy.h"
 #include "udev.h"
 
+typedef struct Manager Manager;
+
+typedef enum ManagerState {
+        MANAGER_STATE_IDLE,
+        MANAGER_STATE_PRIMING,
+        MANAGER_STATE_ACTIVATING,
+        _MANAGER_STATE_MAX,
+        _MANAGER_STATE_INVALID = -EINVAL,
+} ManagerState;
+
+/* The caller's callback of an activation, prime or window run (the
+ * ActivationResult of orchestrator.h). */
+typedef void (*ActivationDoneFn)(Manager *m, const ActivationResult *r, void *userdata);
+
 typedef enum ManagerChange {
         MANAGER_CHANGED_ABI_VERSION   = 1U << 0,
         MANAGER_CHANGED_STATE         = 1U << 1, /* state or active UUID */
@@ -257,5 +271,6 @@ void manager_send_status(Manager *m);
 void manager_handle_uevent(Manager *m, const char *action, const char *uuid,
                            const char *lfa_event, const char *lfa_errno, const char *lfa_action);
 
+const char *manager_state_to_string(ManagerState s) _pure_;
 const char *rendezvous_request_to_string(RendezvousRequest r) _pure_;
 RendezvousRequest rendezvous_request_from_string(const char *s) _pure_;

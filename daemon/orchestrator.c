@@ -12,12 +12,6 @@
 #include "log.h"
 #include "orchestrator.h"
 
-static const char *const manager_state_table[_MANAGER_STATE_MAX] = {
-        [MANAGER_STATE_IDLE] = "idle",
-        [MANAGER_STATE_PRIMING] = "priming",
-        [MANAGER_STATE_ACTIVATING] = "activating",
-};
-
 static const char *const job_action_table[_JOB_ACTION_MAX] = {
         [JOB_ACTIVATE] = "activate",
         [JOB_PRIME] = "prime",
@@ -29,10 +23,6 @@ static const char *const trigger_table[_TRIGGER_MAX] = {
         [TRIGGER_MANUAL] = "manual",
         [TRIGGER_PRIME_AHEAD] = "prime-ahead",
 };
-
-const char *manager_state_to_string(ManagerState s) {
-        return s >= 0 && s < _MANAGER_STATE_MAX ? manager_state_table[s] : NULL;
-}
 
 const char *job_action_to_string(JobAction a) {
         return a >= 0 && a < _JOB_ACTION_MAX ? job_action_table[a] : NULL;

@@ -19,16 +19,6 @@
 #include "macro.h"
 #include "policy.h"
 
-typedef struct Manager Manager;
-
-typedef enum ManagerState {
-        MANAGER_STATE_IDLE,
-        MANAGER_STATE_PRIMING,
-        MANAGER_STATE_ACTIVATING,
-        _MANAGER_STATE_MAX,
-        _MANAGER_STATE_INVALID = -EINVAL,
-} ManagerState;
-
 typedef enum JobAction {
         JOB_ACTIVATE,
         JOB_PRIME,
@@ -72,8 +62,6 @@ typedef struct ActivationResult {
         unsigned n_succeeded;
         unsigned n_failed;
 } ActivationResult;
-
-typedef void (*ActivationDoneFn)(Manager *m, const ActivationResult *r, void *userdata);
 
 /* The whole job's bound: the driver's default budgets (30 s + 20 s) and
  * slack; upstream's driver (30 s + 10 s) fits too. */
@@ -172,6 +160,5 @@ bool orchestrator_is_eligible(const Component *c, DecisionAction want, usec_t no
 /* Whether c should be primed ahead now. */
 bool orchestrator_wants_prime(const Component *c);
 
-const char *manager_state_to_string(ManagerState s) _pure_;
 const char *job_action_to_string(JobAction a) _pure_;
 const char *activation_trigger_to_string(ActivationTrigger t) _pure_;

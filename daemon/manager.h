@@ -4,7 +4,8 @@
 /*
  * The Manager ties lfad together: the inventory of components (keyed by
  * lowercase UUID), the policy in force, the udev monitor, the poll, the
- * orchestrator's current job, inhibitors and history. What the driver is
+ * orchestrator's current job, inhibitors and history. What runs next is
+ * the scheduler's (scheduler.h). What the driver is
  * (driver.h), what lfad writes to the kernel's own settings
  * (kernel-settings.h) and when it polls (pending-poll.h) live in modules of
  * their own. Everything runs on m->event; the bus
@@ -47,6 +48,7 @@
 #include "udev.h"
 
 typedef struct Manager Manager;
+typedef struct Scheduler Scheduler;     /* scheduler.h */
 
 typedef enum ManagerState {
         MANAGER_STATE_IDLE,
@@ -112,18 +114,6 @@ typedef struct ManagerConfig {
         void *job_write_userdata;
 } ManagerConfig;
 
-/* A window run in progress (manager_activate_pending()). */
-typedef struct WindowRun {
-        ActivationDoneFn cb;
-        void *userdata;
-        unsigned n_attempted;
-        unsigned n_succeeded;
-        unsigned n_failed;
-        int first_error;
-        bool first_firmware_failed;     /* first_error is a firmware failure (upstream's -ECANCELED) */
-        char **done;                    /* UUIDs already attempted in this run */
-} WindowRun;
-
 struct Manager {
         sd_event *event;
         sd_bus *bus;                    /* filled and owned by the bus layer */
@@ -148,13 +138,10 @@ struct Manager {
         Job *job;                       /* the running job, or NULL */
         ActivationDoneFn job_cb;        /* the explicit caller's callback */
         void *job_userdata;
-        WindowRun *window;
 
         InhibitorRegistry *inhibitors;
 
-        sd_event_source *retry_source;  /* wakes the orchestrator after a backoff */
-        sd_event_source *schedule_source; /* deferred "pick the next job" */
-        char *waiting_note;             /* why an automatic activation waits, as last logged */
+        Scheduler *scheduler;           /* what runs next: window runs, retries, prime ahead */
         sd_event_source *settle_source; /* settles an attempt of a previous lfad at its bound */
         bool ready;                     /* READY=1 sent */
 };
@@ -171,7 +158,30 @@ int manager_start(Manager *m);
 /* Lookup by UUID in any case; NULL if unknown or malformed. */
 Component *manager_get_component(Manager *m, const char *uuid);
 
-/* Iterate: for (size_t i = 0; i < m->n_components; i++) m->components[i]. */
+/* Iterate: for (size_t i = 0; i < manager_n_components(m); i++) manager_component_at(m, i),
+ * sorted by uuid; NULL past the end. */
+size_t manager_n_components(Manager *m);
+Component *manager_component_at(Manager *m, size_t i);
+
+sd_event *manager_get_event(Manager *m);
+const char *manager_sysfs_root(Manager *m);
+
+/* A sequence runs that lfad did not start (a previous lfad, or by hand),
+ * or an attempt of a previous lfad not yet settled may still run. */
+bool manager_sequence_running(Manager *m);
+
+/* The component the firmware holds primed, or NULL. */
+Component *manager_primed_component(Manager *m);
+
+/* Re-read one component now; observers get the changes. */
+void manager_reread_component(Manager *m, const char *uuid);
+
+/* Start a job (the scheduler's automatic work, and the explicit requests
+ * below once validated): sets force_cpu_rendezvous for an activation;
+ * cb (may be NULL) gets the outcome. 0, or a negative errno and nothing
+ * started. */
+int manager_start_job(Manager *m, Component *c, JobAction action, ActivationTrigger trigger,
+                      bool force_cpu_rendezvous, ActivationDoneFn cb, void *userdata);
 
 ManagerState manager_get_state(Manager *m, const char **ret_uuid);
 unsigned manager_pending_count(Manager *m);

@@ -27,6 +27,7 @@
 #include "fake-driver.h"
 #include "log.h"
 #include "manager.h"
+#include "scheduler.h"
 
 #define RMM  "6c0762a6-12f2-4b56-92cb-ba8f633606d9"
 #define BL31 "47d4086d-4cfe-9846-9b95-2950cbbd5a00"
@@ -460,7 +461,7 @@ static bool finished_reached(void) {
 }
 
 static bool window_over(void) {
-        return !W->manager->window;
+        return !scheduler_window_running(W->manager->scheduler);
 }
 
 static bool cb_called(void) {
@@ -623,7 +624,7 @@ static void test_activate_validation(void **state) {
         /* The window trigger waits for the running job, then runs. */
         assert_int_equal(manager_activate_pending(W->manager, NULL, NULL), 0);
         assert_int_equal(manager_activate_pending(W->manager, NULL, NULL), -EBUSY);
-        assert_non_null(W->manager->window);
+        assert_true(scheduler_window_running(W->manager->scheduler));
         assert_int_equal(manager_refresh(W->manager), -EBUSY);
         const char *uuid;
         assert_int_equal(manager_get_state(W->manager, &uuid), MANAGER_STATE_ACTIVATING);
@@ -778,7 +779,7 @@ static void test_inhibitor(void **state) {
 
         /* The unattended window trigger is held off too. */
         assert_int_equal(manager_activate_pending(W->manager, NULL, NULL), -ENOLCK);
-        assert_null(W->manager->window);
+        assert_false(scheduler_window_running(W->manager->scheduler));
         assert_attr(RMM, "activate", "");
 
         /* Released: it goes. */

@@ -113,10 +113,6 @@ typedef struct Component {
         char *kernel_override;
         bool force_written;
         bool force_written_value;
-
-        /* Bookkeeping for the orchestrator's bounded retries. */
-        unsigned failures;              /* consecutive failed automatic attempts */
-        usec_t retry_after;             /* CLOCK_MONOTONIC µs, 0: no backoff */
 } Component;
 
 Component *component_free(Component *c);
@@ -146,7 +142,7 @@ int inventory_write_attribute(const char *root, const char *uuid, const char *at
 unsigned component_diff(const Component *a, const Component *b);
 
 /* Move the attributes of src into dst, keeping dst's manager-owned fields
- * (decision, last_result, kernel_override, retry bookkeeping). src is
+ * (decision, last_result, kernel_override). src is
  * emptied. */
 void component_update_from(Component *dst, Component *src);
 

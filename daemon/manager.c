@@ -297,6 +297,7 @@ static void manager_remove_at(Manager *m, size_t i) {
         log_event(LOG_INFO, LFA_MESSAGE_COMPONENT_REMOVED, c->uuid, NULL, "%s (%s): gone.",
                   c->uuid, strna(c->name));
         notify_removed(m, c);
+        scheduler_reset_retries(m->scheduler, c->uuid);
         memmove(m->components + i, m->components + i + 1, (m->n_components - i - 1) * sizeof(Component *));
         m->n_components--;
         component_free(c);
@@ -342,8 +343,7 @@ static unsigned manager_update_one(Manager *m, const char *uuid) {
         /* A different pending image deserves fresh attempts. */
         if ((mask & COMPONENT_CHANGED_PENDING_VERSION) ||
             ((mask & COMPONENT_CHANGED_ACTIVATION_PENDING) && fresh->activation_pending)) {
-                c->failures = 0;
-                c->retry_after = 0;
+                scheduler_reset_retries(m->scheduler, c->uuid);
         }
         component_update_from(c, fresh);
         mask |= component_redecide(m, c);

@@ -67,30 +67,6 @@ bool orchestrator_result_is_retryable(const ActivationResult *r) {
         return r->error != 0 && (r->firmware_failed || orchestrator_error_is_retryable(r->error));
 }
 
-bool orchestrator_is_eligible(const Component *c, DecisionAction want, usec_t now) {
-        if (!c->decision || c->decision->action != want)
-                return false;
-        if (c->parse_error || !c->activation_pending)
-                return false;
-        /* A sequence of this component already runs (perhaps started by a
-         * previous lfad, or by hand): never start a second one. */
-        if (c->state != COMPONENT_STATE_IDLE && c->state != COMPONENT_STATE_PRIMED)
-                return false;
-        if (want == DECISION_IMMEDIATE) {
-                if (c->failures > c->decision->retry_limit)
-                        return false;
-                if (c->retry_after > now)
-                        return false;
-        }
-        return true;
-}
-
-bool orchestrator_wants_prime(const Component *c) {
-        return c->decision && c->decision->prime_ahead && !c->parse_error &&
-               c->activation_pending && c->state == COMPONENT_STATE_IDLE &&
-               c->failures == 0;
-}
-
 /* What the worker thread owns: nothing of the Job, so the job may go away
  * while the write still blocks. */
 typedef struct Worker {

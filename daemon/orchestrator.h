@@ -150,15 +150,5 @@ bool orchestrator_result_is_retryable(const ActivationResult *r) _pure_;
  * capped at one day. */
 usec_t orchestrator_backoff(usec_t delay, unsigned failures) _pure_;
 
-/*
- * Whether c may be taken now by an automatic run (want = DECISION_IMMEDIATE)
- * or the window run (want = DECISION_WINDOW), given its decision, its state,
- * its retry bookkeeping and the monotonic time now.
- */
-bool orchestrator_is_eligible(const Component *c, DecisionAction want, usec_t now);
-
-/* Whether c should be primed ahead now. */
-bool orchestrator_wants_prime(const Component *c);
-
 const char *job_action_to_string(JobAction a) _pure_;
 const char *activation_trigger_to_string(ActivationTrigger t) _pure_;

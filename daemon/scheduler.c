@@ -20,9 +20,16 @@ typedef struct WindowRun {
         char **done;                    /* UUIDs already attempted in this run */
 } WindowRun;
 
+typedef struct RetryEntry {
+        char uuid[UUID_STRING_MAX];
+        RetryState state;
+} RetryEntry;
+
 struct Scheduler {
         Manager *manager;
         WindowRun *window;
+        RetryEntry *retries;            /* the components with failed automatic attempts */
+        size_t n_retries;
         sd_event_source *retry_source;  /* wakes the scheduler after a backoff */
         sd_event_source *schedule_source; /* deferred "pick the next job" */
         char *waiting_note;             /* why an automatic activation waits, as last logged */
@@ -52,8 +59,64 @@ Scheduler *scheduler_free(Scheduler *s) {
         sd_event_source_disable_unref(s->retry_source);
         sd_event_source_disable_unref(s->schedule_source);
         free(s->waiting_note);
+        free(s->retries);
         free(s);
         return NULL;
+}
+
+static RetryState *retry_find(Scheduler *s, const char *uuid) {
+        for (size_t i = 0; i < s->n_retries; i++)
+                if (strcmp(s->retries[i].uuid, uuid) == 0)
+                        return &s->retries[i].state;
+        return NULL;
+}
+
+/* uuid's retry bookkeeping, made on first use; NULL on OOM. */
+static RetryState *retry_get(Scheduler *s, const char *uuid) {
+        RetryState *rs = retry_find(s, uuid);
+        RetryEntry *t;
+
+        if (rs)
+                return rs;
+        t = realloc(s->retries, (s->n_retries + 1) * sizeof(*t));
+        if (!t)
+                return NULL;
+        s->retries = t;
+        t[s->n_retries] = (RetryEntry) {};
+        memcpy(t[s->n_retries].uuid, uuid, UUID_STRING_MAX);
+        return &t[s->n_retries++].state;
+}
+
+void scheduler_reset_retries(Scheduler *s, const char *uuid) {
+        for (size_t i = 0; i < s->n_retries; i++)
+                if (strcmp(s->retries[i].uuid, uuid) == 0) {
+                        s->retries[i] = s->retries[--s->n_retries];
+                        return;
+                }
+}
+
+bool scheduler_is_eligible(const Component *c, const RetryState *rs, DecisionAction want, usec_t now) {
+        if (!c->decision || c->decision->action != want)
+                return false;
+        if (c->parse_error || !c->activation_pending)
+                return false;
+        /* A sequence of this component already runs (perhaps started by a
+         * previous lfad, or by hand): never start a second one. */
+        if (c->state != COMPONENT_STATE_IDLE && c->state != COMPONENT_STATE_PRIMED)
+                return false;
+        if (want == DECISION_IMMEDIATE && rs) {
+                if (rs->failures > c->decision->retry_limit)
+                        return false;
+                if (rs->retry_after > now)
+                        return false;
+        }
+        return true;
+}
+
+bool scheduler_wants_prime(const Component *c, const RetryState *rs) {
+        return c->decision && c->decision->prime_ahead && !c->parse_error &&
+               c->activation_pending && c->state == COMPONENT_STATE_IDLE &&
+               (!rs || rs->failures == 0);
 }
 
 /* lfad's own job runs. */
@@ -248,7 +311,8 @@ static int window_step(Scheduler *s) {
 
                 if (!c || (k > 0 && c == primed))
                         continue;
-                if (strv_contains(s->window->done, c->uuid) || !orchestrator_is_eligible(c, DECISION_WINDOW, now))
+                if (strv_contains(s->window->done, c->uuid) ||
+                    !scheduler_is_eligible(c, retry_find(s, c->uuid), DECISION_WINDOW, now))
                         continue;
                 r = strv_push_dup(&s->window->done, c->uuid);
                 if (r < 0)
@@ -285,8 +349,9 @@ static void pick_next(Scheduler *s) {
 
         for (size_t i = 0; i < manager_n_components(m); i++) {
                 Component *c = manager_component_at(m, i);
+                RetryState *rs;
 
-                if (orchestrator_is_eligible(c, DECISION_IMMEDIATE, now)) {
+                if (scheduler_is_eligible(c, retry_find(s, c->uuid), DECISION_IMMEDIATE, now)) {
                         /* A priming ahead gives way; one by request does not. */
                         if (scheduler_make_way_for(s, c, TRIGGER_AUTO) < 0) {
                                 note_waiting(s, c);
@@ -294,13 +359,19 @@ static void pick_next(Scheduler *s) {
                         }
                         if (start_job(s, c, JOB_ACTIVATE, TRIGGER_AUTO, c->decision->force_cpu_rendezvous) >= 0)
                                 return;
-                        c->failures++;
-                        c->retry_after = now + orchestrator_backoff(c->decision->retry_delay, c->failures);
+                        rs = retry_get(s, c->uuid);
+                        if (!rs) {
+                                log_oom();
+                                continue;
+                        }
+                        rs->failures++;
+                        rs->retry_after = now + orchestrator_backoff(c->decision->retry_delay, rs->failures);
                 }
-                if (c->decision && c->decision->action == DECISION_IMMEDIATE && c->activation_pending &&
-                    c->failures <= c->decision->retry_limit && c->retry_after > now &&
-                    (next_retry == 0 || c->retry_after < next_retry))
-                        next_retry = c->retry_after;
+                rs = retry_find(s, c->uuid);
+                if (rs && c->decision && c->decision->action == DECISION_IMMEDIATE && c->activation_pending &&
+                    rs->failures <= c->decision->retry_limit && rs->retry_after > now &&
+                    (next_retry == 0 || rs->retry_after < next_retry))
+                        next_retry = rs->retry_after;
         }
         arm_retry_timer(s, next_retry);
 
@@ -310,7 +381,8 @@ static void pick_next(Scheduler *s) {
         for (size_t i = 0; i < manager_n_components(m); i++) {
                 Component *c = manager_component_at(m, i);
 
-                if (orchestrator_wants_prime(c) && start_job(s, c, JOB_PRIME, TRIGGER_PRIME_AHEAD, true) >= 0)
+                if (scheduler_wants_prime(c, retry_find(s, c->uuid)) &&
+                    start_job(s, c, JOB_PRIME, TRIGGER_PRIME_AHEAD, true) >= 0)
                         return;
         }
 }
@@ -377,26 +449,33 @@ void scheduler_job_started(Scheduler *s) {
         s->waiting_note = mfree(s->waiting_note);
 }
 
+/* A failed attempt of c: back off before the next automatic one, or give
+ * up where the failure is not transient or the limit is reached. */
+static void retry_count_failure(Scheduler *s, const Component *c, const ActivationResult *r) {
+        RetryState *rs = retry_get(s, c->uuid);
+
+        if (!rs) {
+                log_oom();
+                return;
+        }
+        rs->failures++;
+        if (!orchestrator_result_is_retryable(r) && c->decision)
+                rs->failures = c->decision->retry_limit + 1;
+        if (c->decision && rs->failures <= c->decision->retry_limit)
+                rs->retry_after = now_usec(CLOCK_MONOTONIC) + orchestrator_backoff(c->decision->retry_delay, rs->failures);
+        else if (r->trigger == TRIGGER_AUTO || r->trigger == TRIGGER_PRIME_AHEAD)
+                log_event(LOG_ERR, LFA_MESSAGE_RETRIES_EXHAUSTED, c->uuid, "gave-up",
+                          "%s (%s): not retried automatically any more (%s).", c->uuid, strna(c->name), r->message);
+}
+
 void scheduler_job_finished(Scheduler *s, const ActivationResult *r) {
         Component *c = manager_get_component(s->manager, r->uuid);
         bool ok = r->error == 0;
 
-        if (c) {
-                if (ok)
-                        c->failures = 0, c->retry_after = 0;
-                else {
-                        c->failures++;
-                        if (!orchestrator_result_is_retryable(r) && c->decision)
-                                c->failures = c->decision->retry_limit + 1;
-                        if (c->decision && c->failures <= c->decision->retry_limit)
-                                c->retry_after = now_usec(CLOCK_MONOTONIC) +
-                                                 orchestrator_backoff(c->decision->retry_delay, c->failures);
-                        else if (r->trigger == TRIGGER_AUTO || r->trigger == TRIGGER_PRIME_AHEAD)
-                                log_event(LOG_ERR, LFA_MESSAGE_RETRIES_EXHAUSTED, c->uuid, "gave-up",
-                                          "%s (%s): not retried automatically any more (%s).", c->uuid,
-                                          strna(c->name), r->message);
-                }
-        }
+        if (c && ok)
+                scheduler_reset_retries(s, c->uuid);
+        else if (c)
+                retry_count_failure(s, c, r);
 
         if (s->window && r->trigger == TRIGGER_WINDOW) {
                 s->window->n_attempted++;

@@ -21,6 +21,13 @@
 #include "manager.h"
 #include "orchestrator.h"
 
+/* The retry bookkeeping of one component: its failed automatic attempts.
+ * A component without any has none kept. */
+typedef struct RetryState {
+        unsigned failures;              /* consecutive failed automatic attempts */
+        usec_t retry_after;             /* CLOCK_MONOTONIC µs, 0: no backoff */
+} RetryState;
+
 int scheduler_new(Manager *m, Scheduler **ret);
 Scheduler *scheduler_free(Scheduler *s);
 
@@ -46,6 +53,10 @@ void scheduler_job_started(Scheduler *s);
  * bookkeeping of its component, and the window run's counters. */
 void scheduler_job_finished(Scheduler *s, const ActivationResult *r);
 
+/* Forget the retries of uuid: the component is gone, or has another
+ * pending image, which deserves fresh attempts. */
+void scheduler_reset_retries(Scheduler *s, const char *uuid);
+
 /* The rule of the one primed component for an activation of c (trigger:
  * who asks): cancel a priming ahead of another component. -EBUSY where a
  * component stays primed. */
@@ -57,3 +68,15 @@ char *scheduler_describe_busy(Scheduler *s, const char *uuid);
 /* Add to d->reason (a decision for c, made afresh for the plan) what the
  * rule of the one primed component will do. */
 int scheduler_plan_note(Scheduler *s, const Component *c, Decision *d);
+
+/* Pure pieces, exposed for the unit tests. rs NULL: no failed attempt. */
+
+/*
+ * Whether c may be taken now by an automatic run (want = DECISION_IMMEDIATE)
+ * or the window run (want = DECISION_WINDOW), given its decision, its state,
+ * its retry bookkeeping and the monotonic time now.
+ */
+bool scheduler_is_eligible(const Component *c, const RetryState *rs, DecisionAction want, usec_t now);
+
+/* Whether c should be primed ahead now. */
+bool scheduler_wants_prime(const Component *c, const RetryState *rs);

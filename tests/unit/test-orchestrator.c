@@ -136,11 +136,12 @@ static void test_eligible(void **state) {
                         .activation_pending = cases[i].pending,
                         .state = cases[i].state,
                         .parse_error = cases[i].garbage ? (char *) "x" : NULL,
-                        .failures = cases[i].failures,
-                        .retry_after = cases[i].retry_after,
                 };
+                RetryState rs = { .failures = cases[i].failures, .retry_after = cases[i].retry_after };
 
-                if (orchestrator_is_eligible(&c, cases[i].want, now) != cases[i].expected)
+                if (scheduler_is_eligible(&c, &rs, cases[i].want, now) != cases[i].expected ||
+                    (cases[i].failures == 0 && cases[i].retry_after == 0 &&
+                     scheduler_is_eligible(&c, NULL, cases[i].want, now) != cases[i].expected))
                         fail_msg("case %zu: expected %d", i, cases[i].expected);
         }
 }
@@ -150,20 +151,19 @@ static void test_wants_prime(void **state) {
         Component c = { .decision = &d, .activation_pending = true, .state = COMPONENT_STATE_IDLE };
 
         (void) state;
-        assert_true(orchestrator_wants_prime(&c));
+        assert_true(scheduler_wants_prime(&c, NULL));
         c.state = COMPONENT_STATE_PRIMED;
-        assert_false(orchestrator_wants_prime(&c));
+        assert_false(scheduler_wants_prime(&c, NULL));
         c.state = COMPONENT_STATE_IDLE;
-        c.failures = 1;
-        assert_false(orchestrator_wants_prime(&c));
-        c.failures = 0;
+        assert_false(scheduler_wants_prime(&c, &(RetryState) { .failures = 1 }));
+        assert_true(scheduler_wants_prime(&c, &(RetryState) {}));
         d.prime_ahead = false;
-        assert_false(orchestrator_wants_prime(&c));
+        assert_false(scheduler_wants_prime(&c, NULL));
         d.prime_ahead = true;
         c.activation_pending = false;
-        assert_false(orchestrator_wants_prime(&c));
+        assert_false(scheduler_wants_prime(&c, NULL));
         c.decision = NULL;
-        assert_false(orchestrator_wants_prime(&c));
+        assert_false(scheduler_wants_prime(&c, NULL));
 }
 
 static void test_result_retryable(void **state) {

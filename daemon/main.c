@@ -176,6 +176,7 @@ static int run(int argc, char *argv[]) {
         _cleanup_(args_done) Args args = {};
         _cleanup_(sd_event_unrefp) sd_event *event = NULL;
         _cleanup_(manager_freep) Manager *m = NULL;
+        BusContext *bus = NULL;
         ManagerConfig config;
         sigset_t mask;
         int r;
@@ -225,7 +226,7 @@ static int run(int argc, char *argv[]) {
         r = manager_start(m);
         if (r < 0)
                 return log_error_errno(r, "Failed to start: %m");
-        r = bus_setup(m);
+        r = bus_setup(m, &bus);
         if (r < 0)
                 return log_error_errno(r, "Failed to set up the bus: %m");
         r = bus_request_name(m);
@@ -241,7 +242,7 @@ static int run(int argc, char *argv[]) {
 
         r = sd_event_loop(event);
         (void) sd_notify(false, "STOPPING=1\nSTATUS=Shutting down");
-        bus_shutdown(m);
+        bus = bus_shutdown(bus);
         if (r < 0)
                 return log_error_errno(r, "Event loop failed: %m");
         return 0;

@@ -116,6 +116,11 @@ int manager_new(sd_event *e, const ManagerConfig *config, Manager **ret) {
         return 0;
 }
 
+void manager_set_observer(Manager *m, const ManagerObserver *o, void *userdata) {
+        m->observer = o ? *o : (ManagerObserver) {};
+        m->observer_userdata = userdata;
+}
+
 Manager *manager_free(Manager *m) {
         if (!m)
                 return NULL;
@@ -170,6 +175,34 @@ Component *manager_component_at(Manager *m, size_t i) {
 
 sd_event *manager_get_event(Manager *m) {
         return m->event;
+}
+
+const char *manager_get_abi_version(Manager *m) {
+        return m->abi_version;
+}
+
+const DriverInfo *manager_get_driver(Manager *m) {
+        return &m->driver;
+}
+
+usec_t manager_get_poll_interval(Manager *m) {
+        return m->poll ? pending_poll_get_interval(m->poll) : 0;
+}
+
+const Policy *manager_get_policy(Manager *m) {
+        return m->policy;
+}
+
+const char *manager_get_policy_error(Manager *m) {
+        return m->policy_error;
+}
+
+InhibitorRegistry *manager_get_inhibitors(Manager *m) {
+        return m->inhibitors;
+}
+
+History *manager_get_history(Manager *m) {
+        return m->history;
 }
 
 const char *manager_sysfs_root(Manager *m) {

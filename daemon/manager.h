@@ -147,6 +147,9 @@ struct Manager {
 };
 
 int manager_new(sd_event *e, const ManagerConfig *config, Manager **ret);
+
+/* The hooks the bus layer fills (NULL: none), and their userdata. */
+void manager_set_observer(Manager *m, const ManagerObserver *o, void *userdata);
 Manager *manager_free(Manager *m);
 DEFINE_POINTER_CLEANUP_FUNC_FREE(Manager, manager_free);
 
@@ -164,6 +167,14 @@ size_t manager_n_components(Manager *m);
 Component *manager_component_at(Manager *m, size_t i);
 
 sd_event *manager_get_event(Manager *m);
+/* Read-only views for the bus layer. */
+const char *manager_get_abi_version(Manager *m);         /* NULL if unknown */
+const DriverInfo *manager_get_driver(Manager *m);
+usec_t manager_get_poll_interval(Manager *m);           /* 0: not polling */
+const Policy *manager_get_policy(Manager *m);
+const char *manager_get_policy_error(Manager *m);       /* NULL: the files load */
+InhibitorRegistry *manager_get_inhibitors(Manager *m);
+History *manager_get_history(Manager *m);               /* NULL before manager_start() */
 const char *manager_sysfs_root(Manager *m);
 
 /* A sequence runs that lfad did not start (a previous lfad, or by hand),

@@ -66,6 +66,7 @@ struct BusContext {
         size_t n_window_results;
         BusVtable *vtables;             /* registered through the authorization table */
         size_t n_vtables;
+        sd_bus *bus;
         sd_event_source *exit_source;   /* answers waiting callers when the loop ends */
         sd_event_source *refresh_source;        /* the next re-read of Refresh() */
         usec_t refresh_last;            /* CLOCK_MONOTONIC end of the last one, 0: none yet */
@@ -1081,7 +1082,7 @@ static int bus_context_add_vtable(BusContext *ctx, sd_bus *bus, const char *path
 
 int bus_add_vtable(BusContext *ctx, const char *path, const char *interface, const sd_bus_vtable *vtable,
                    sd_bus_object_find_t find) {
-        return bus_context_add_vtable(ctx, ctx->manager->bus, path, interface, vtable, find);
+        return bus_context_add_vtable(ctx, ctx->bus, path, interface, vtable, find);
 }
 
 static int bus_find_component(sd_bus *bus, const char *path, const char *interface, void *userdata,
@@ -1101,41 +1102,49 @@ static BusContext *bus_context_free(BusContext *ctx) {
                 free(ctx->vtables[i].wrapped);
         }
         free(ctx->vtables);
+        sd_bus_unref(ctx->bus);
         free(ctx);
         return NULL;
 }
 DEFINE_POINTER_CLEANUP_FUNC_FREE(BusContext, bus_context_free);
 
-/* The manager's observer hooks: turn its changes into signals. */
+/* The manager's observer hooks: turn its changes into signals. Their
+ * userdata is the context. */
 
-static void on_component_added(Manager *m, Component *c, void *userdata _unused_) {
+static sd_bus *observer_bus(void *userdata) {
+        BusContext *ctx = userdata;
+
+        return ctx->bus;
+}
+
+static void on_component_added(Manager *m _unused_, Component *c, void *userdata) {
         _cleanup_free_ char *path = NULL;
         int r;
 
         r = bus_component_path(c->uuid, &path);
         if (r >= 0)
-                r = sd_bus_emit_interfaces_added(m->bus, path, "org.lfa.Component", NULL);
+                r = sd_bus_emit_interfaces_added(observer_bus(userdata), path, "org.lfa.Component", NULL);
         if (r < 0)
                 log_warning_errno(r, "Failed to announce component %s on the bus, ignoring: %m",
                                   c->uuid);
 }
 
-static void on_component_removed(Manager *m, Component *c, void *userdata _unused_) {
+static void on_component_removed(Manager *m _unused_, Component *c, void *userdata) {
         _cleanup_free_ char *path = NULL;
         int r;
 
         r = bus_component_path(c->uuid, &path);
         if (r >= 0)
-                r = sd_bus_emit_interfaces_removed(m->bus, path, "org.lfa.Component", NULL);
+                r = sd_bus_emit_interfaces_removed(observer_bus(userdata), path, "org.lfa.Component", NULL);
         if (r < 0)
                 log_warning_errno(r, "Failed to announce removal of %s on the bus, ignoring: %m",
                                   c->uuid);
 }
 
-static void on_component_changed(Manager *m, Component *c, unsigned mask, void *userdata _unused_) {
+static void on_component_changed(Manager *m _unused_, Component *c, unsigned mask, void *userdata) {
         int r;
 
-        r = bus_component_emit_changed(m->bus, c, mask);
+        r = bus_component_emit_changed(observer_bus(userdata), c, mask);
         if (r < 0)
                 log_warning_errno(r, "Failed to emit PropertiesChanged for %s, ignoring: %m", c->uuid);
 }
@@ -1168,26 +1177,26 @@ void bus_manager_changed_names(unsigned mask, const char **ret) {
         ret[n] = NULL;
 }
 
-static void on_manager_changed(Manager *m, unsigned mask, void *userdata _unused_) {
+static void on_manager_changed(Manager *m _unused_, unsigned mask, void *userdata) {
         const char *names[BUS_MANAGER_MAX_CHANGED + 1];
         int r;
 
         bus_manager_changed_names(mask, names);
         if (!names[0])
                 return;
-        r = sd_bus_emit_properties_changed_strv(m->bus, BUS_PATH, BUS_INTERFACE, (char **) names);
+        r = sd_bus_emit_properties_changed_strv(observer_bus(userdata), BUS_PATH, BUS_INTERFACE, (char **) names);
         if (r < 0)
                 log_warning_errno(r, "Failed to emit PropertiesChanged for the manager, ignoring: %m");
 }
 
-static void on_activation_started(Manager *m, const char *uuid, JobAction action,
-                                  ActivationTrigger trigger, void *userdata _unused_) {
+static void on_activation_started(Manager *m _unused_, const char *uuid, JobAction action,
+                                  ActivationTrigger trigger, void *userdata) {
         _cleanup_free_ char *path = NULL;
         int r;
 
         r = bus_component_path(uuid, &path);
         if (r >= 0)
-                r = sd_bus_emit_signal(m->bus, BUS_PATH, BUS_INTERFACE, "ActivationStarted", "soss",
+                r = sd_bus_emit_signal(observer_bus(userdata), BUS_PATH, BUS_INTERFACE, "ActivationStarted", "soss",
                                        uuid, path, strempty(job_action_to_string(action)),
                                        strempty(activation_trigger_to_string(trigger)));
         if (r < 0)
@@ -1220,7 +1229,7 @@ static int window_results_add(BusContext *ctx, const ActivationResult *res, cons
         return 0;
 }
 
-static void on_activation_finished(Manager *m, const ActivationResult *res, void *userdata) {
+static void on_activation_finished(Manager *m _unused_, const ActivationResult *res, void *userdata) {
         _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
         _cleanup_free_ char *path = NULL, *error = NULL;
         BusContext *ctx = userdata;
@@ -1244,7 +1253,7 @@ static void on_activation_finished(Manager *m, const ActivationResult *res, void
 
         r = bus_component_path(res->uuid, &path);
         if (r >= 0)
-                r = sd_bus_emit_signal(m->bus, BUS_PATH, BUS_INTERFACE, "ActivationFinished",
+                r = sd_bus_emit_signal(ctx->bus, BUS_PATH, BUS_INTERFACE, "ActivationFinished",
                                        "sosssssbt", res->uuid, path,
                                        strempty(job_action_to_string(res->action)),
                                        strempty(activation_trigger_to_string(res->trigger)),
@@ -1298,10 +1307,10 @@ static int bus_name_acquired(sd_bus_message *reply, void *userdata, sd_bus_error
         return 0;
 }
 
-int bus_request_name(Manager *m) {
+int bus_request_name(BusContext *ctx) {
         int r;
 
-        r = sd_bus_request_name_async(m->bus, NULL, BUS_NAME, 0, bus_name_acquired, m);
+        r = sd_bus_request_name_async(ctx->bus, NULL, BUS_NAME, 0, bus_name_acquired, ctx->manager);
         if (r < 0)
                 return log_error_errno(r, "Failed to request bus name " BUS_NAME ": %m");
         return 0;
@@ -1353,7 +1362,7 @@ int bus_attach(Manager *m, sd_bus *bus, BusContext **ret) {
         if (r < 0)
                 return log_error_errno(r, "Failed to add the bus exit handler: %m");
 
-        m->bus = sd_bus_ref(bus);
+        ctx->bus = sd_bus_ref(bus);
         manager_set_observer(m, &observer, ctx);
         *ret = TAKE_PTR(ctx);
         return 0;
@@ -1372,14 +1381,18 @@ int bus_setup(Manager *m, BusContext **ret) {
 }
 
 BusContext *bus_shutdown(BusContext *ctx) {
-        Manager *m;
+        sd_bus *bus;
 
         if (!ctx)
                 return NULL;
-        m = ctx->manager;
-        manager_set_observer(m, NULL, NULL);
+        manager_set_observer(ctx->manager, NULL, NULL);
         bus_cancel_pending(ctx);
+        bus = TAKE_PTR(ctx->bus);
         bus_context_free(ctx);
-        m->bus = sd_bus_flush_close_unref(m->bus);
+        sd_bus_flush_close_unref(bus);
         return NULL;
+}
+
+sd_bus *bus_get_bus(BusContext *ctx) {
+        return ctx->bus;
 }

@@ -16,7 +16,7 @@ typedef struct BusContext BusContext;
  * Connects to the system bus (sd_bus_open_system(), so tests redirect it
  * with DBUS_SYSTEM_BUS_ADDRESS), registers the manager and component
  * objects, the ObjectManager and the error map, and attaches the bus to
- * m->event. The bus is stored in m->bus, the layer's handle in *ret.
+ * m->event. The layer's handle, which holds the bus, in *ret.
  * Negative errno on failure.
  */
 int bus_setup(Manager *m, BusContext **ret);
@@ -26,7 +26,7 @@ int bus_setup(Manager *m, BusContext **ret);
  * returns; a refusal of the name by the bus daemon is fatal (the event loop
  * is told to exit with an error).
  */
-int bus_request_name(Manager *m);
+int bus_request_name(BusContext *ctx);
 
 /* Drops pending calls (they get an error reply) and the bus. NULL-safe;
  * returns NULL. */
@@ -36,6 +36,9 @@ BusContext *bus_shutdown(BusContext *ctx);
 
 /* bus_setup() on a given connection (unit tests use a socketpair). */
 int bus_attach(Manager *m, sd_bus *bus, BusContext **ret);
+
+/* The connection bus_setup() or bus_attach() registered on. */
+sd_bus *bus_get_bus(BusContext *ctx);
 
 /* Refresh() re-reads at most once per this many µs for callers that are
  * not root (default 1 s, lfad(8)); the fuzz target sets 0 so that its

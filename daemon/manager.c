@@ -571,6 +571,10 @@ static void on_poll(void *userdata) {
         manager_resync_unless_busy(userdata);
 }
 
+void manager_set_ready(Manager *m) {
+        m->ready = true;
+}
+
 void manager_send_status(Manager *m) {
         const char *uuid;
         ManagerState s = manager_get_state(m, &uuid);

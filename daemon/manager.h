@@ -8,8 +8,9 @@
  * the scheduler's (scheduler.h). What the driver is
  * (driver.h), what lfad writes to the kernel's own settings
  * (kernel-settings.h) and when it polls (pending-poll.h) live in modules of
- * their own. Everything runs on m->event; the bus
- * layer (bus.c) reads these structures and calls the manager_*() actions.
+ * their own. Everything runs on m->event; the bus layer (bus.c) reads
+ * the model through the manager_get_*() functions and the observer hooks,
+ * and calls the manager_*() actions: it touches no field of the Manager.
  *
  * Errno convention of the actions (the bus maps them to org.lfa.Error.*):
  *   -ENOENT      NotFound              no such component
@@ -116,7 +117,6 @@ typedef struct ManagerConfig {
 
 struct Manager {
         sd_event *event;
-        sd_bus *bus;                    /* filled and owned by the bus layer */
         ManagerObserver observer;
         void *observer_userdata;
 
@@ -282,6 +282,10 @@ void manager_forget_callbacks(Manager *m, void *userdata);
 
 /* Re-evaluate what to do next (deferred to the event loop). */
 void manager_schedule(Manager *m);
+
+/* READY=1 is sent: from now on each component found is logged at info
+ * level (coldplug sums them up in one line). */
+void manager_set_ready(Manager *m);
 
 /* Send STATUS= describing what lfad does. */
 void manager_send_status(Manager *m);

@@ -42,12 +42,12 @@ int bus_component_enumerate(sd_bus *bus _unused_, const char *prefix _unused_, v
         Manager *m = userdata;
         int r;
 
-        l = calloc(m->n_components + 1, sizeof(char *));
+        l = calloc(manager_n_components(m) + 1, sizeof(char *));
         if (!l)
                 return -ENOMEM;
 
-        for (size_t i = 0; i < m->n_components; i++) {
-                r = bus_component_path(m->components[i]->uuid, &l[i]);
+        for (size_t i = 0; i < manager_n_components(m); i++) {
+                r = bus_component_path(manager_component_at(m, i)->uuid, &l[i]);
                 if (r < 0)
                         return r;
         }

@@ -66,13 +66,18 @@ struct BusContext {
         size_t n_window_results;
         BusVtable *vtables;             /* registered through the authorization table */
         size_t n_vtables;
+        sd_bus *bus;
         sd_event_source *exit_source;   /* answers waiting callers when the loop ends */
         sd_event_source *refresh_source;        /* the next re-read of Refresh() */
         usec_t refresh_last;            /* CLOCK_MONOTONIC end of the last one, 0: none yet */
 };
 
-static BusContext *bus_context(Manager *m) {
-        return m->observer_userdata;
+/* The userdata of every vtable bus.c registers (the component objects'
+ * own comes from bus_component_find()). */
+static Manager *bus_manager(void *userdata) {
+        BusContext *ctx = userdata;
+
+        return ctx->manager;
 }
 
 static void window_results_clear(BusContext *ctx) {
@@ -216,37 +221,37 @@ static int property_get_abi_version(sd_bus *bus _unused_, const char *path _unus
                                     const char *interface _unused_, const char *property _unused_,
                                     sd_bus_message *reply, void *userdata,
                                     sd_bus_error *error _unused_) {
-        Manager *m = userdata;
+        Manager *m = bus_manager(userdata);
 
-        return sd_bus_message_append(reply, "s", strempty(m->abi_version));
+        return sd_bus_message_append(reply, "s", strempty(manager_get_abi_version(m)));
 }
 
 static int property_get_driver_abi(sd_bus *bus _unused_, const char *path _unused_,
                                    const char *interface _unused_, const char *property _unused_,
                                    sd_bus_message *reply, void *userdata,
                                    sd_bus_error *error _unused_) {
-        Manager *m = userdata;
+        Manager *m = bus_manager(userdata);
 
-        return sd_bus_message_append(reply, "s", strempty(driver_abi_to_string(m->driver.abi)));
+        return sd_bus_message_append(reply, "s", strempty(driver_abi_to_string(manager_get_driver(m)->abi)));
 }
 
 static int property_get_driver_module(sd_bus *bus _unused_, const char *path _unused_,
                                       const char *interface _unused_, const char *property _unused_,
                                       sd_bus_message *reply, void *userdata,
                                       sd_bus_error *error _unused_) {
-        Manager *m = userdata;
+        Manager *m = bus_manager(userdata);
 
-        return sd_bus_message_append(reply, "s", m->driver.module);
+        return sd_bus_message_append(reply, "s", manager_get_driver(m)->module);
 }
 
 static int property_get_driver_features(sd_bus *bus _unused_, const char *path _unused_,
                                         const char *interface _unused_, const char *property _unused_,
                                         sd_bus_message *reply, void *userdata,
                                         sd_bus_error *error _unused_) {
-        Manager *m = userdata;
+        Manager *m = bus_manager(userdata);
         const char *names[9];
 
-        driver_features_to_strv(m->driver.features, names);
+        driver_features_to_strv(manager_get_driver(m)->features, names);
         return sd_bus_message_append_strv(reply, (char **) names);
 }
 
@@ -254,15 +259,15 @@ static int property_get_poll_interval(sd_bus *bus _unused_, const char *path _un
                                       const char *interface _unused_, const char *property _unused_,
                                       sd_bus_message *reply, void *userdata,
                                       sd_bus_error *error _unused_) {
-        Manager *m = userdata;
+        Manager *m = bus_manager(userdata);
 
-        return sd_bus_message_append(reply, "t", m->poll ? (uint64_t) pending_poll_get_interval(m->poll) : 0);
+        return sd_bus_message_append(reply, "t", (uint64_t) manager_get_poll_interval(m));
 }
 
 static int property_get_state(sd_bus *bus _unused_, const char *path _unused_,
                               const char *interface _unused_, const char *property,
                               sd_bus_message *reply, void *userdata, sd_bus_error *error _unused_) {
-        Manager *m = userdata;
+        Manager *m = bus_manager(userdata);
         const char *uuid = NULL;
         ManagerState s;
 
@@ -276,48 +281,48 @@ static int property_get_pending_count(sd_bus *bus _unused_, const char *path _un
                                       const char *interface _unused_, const char *property _unused_,
                                       sd_bus_message *reply, void *userdata,
                                       sd_bus_error *error _unused_) {
-        return sd_bus_message_append(reply, "u", manager_pending_count(userdata));
+        return sd_bus_message_append(reply, "u", manager_pending_count(bus_manager(userdata)));
 }
 
 static int property_get_policy_files(sd_bus *bus _unused_, const char *path _unused_,
                                      const char *interface _unused_, const char *property _unused_,
                                      sd_bus_message *reply, void *userdata,
                                      sd_bus_error *error _unused_) {
-        Manager *m = userdata;
+        const Policy *p = manager_get_policy(bus_manager(userdata));
 
-        return sd_bus_message_append_strv(reply, m->policy ? m->policy->files : NULL);
+        return sd_bus_message_append_strv(reply, p ? p->files : NULL);
 }
 
 static int property_get_policy_loaded(sd_bus *bus _unused_, const char *path _unused_,
                                       const char *interface _unused_, const char *property _unused_,
                                       sd_bus_message *reply, void *userdata,
                                       sd_bus_error *error _unused_) {
-        Manager *m = userdata;
+        const Policy *p = manager_get_policy(bus_manager(userdata));
 
-        return sd_bus_message_append(reply, "t", m->policy ? m->policy->loaded_at : 0);
+        return sd_bus_message_append(reply, "t", p ? p->loaded_at : 0);
 }
 
 static int property_get_policy_error(sd_bus *bus _unused_, const char *path _unused_,
                                      const char *interface _unused_, const char *property _unused_,
                                      sd_bus_message *reply, void *userdata,
                                      sd_bus_error *error _unused_) {
-        Manager *m = userdata;
+        Manager *m = bus_manager(userdata);
 
-        return sd_bus_message_append(reply, "s", strempty(m->policy_error));
+        return sd_bus_message_append(reply, "s", strempty(manager_get_policy_error(m)));
 }
 
 static int property_get_inhibitors(sd_bus *bus _unused_, const char *path _unused_,
                                    const char *interface _unused_, const char *property _unused_,
                                    sd_bus_message *reply, void *userdata,
                                    sd_bus_error *error _unused_) {
-        Manager *m = userdata;
+        Manager *m = bus_manager(userdata);
         const char *who, *reason;
         int r;
 
         r = sd_bus_message_open_container(reply, 'a', "(ss)");
         if (r < 0)
                 return r;
-        for (size_t i = 0; inhibitor_registry_get(m->inhibitors, i, &who, &reason); i++) {
+        for (size_t i = 0; inhibitor_registry_get(manager_get_inhibitors(m), i, &who, &reason); i++) {
                 r = sd_bus_message_append(reply, "(ss)", strempty(who), strempty(reason));
                 if (r < 0)
                         return r;
@@ -330,7 +335,7 @@ static int property_get_inhibitors(sd_bus *bus _unused_, const char *path _unuse
 static int method_list_components(sd_bus_message *message, void *userdata,
                                   sd_bus_error *error _unused_) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        Manager *m = userdata;
+        Manager *m = bus_manager(userdata);
         int r;
 
         r = sd_bus_message_new_method_return(message, &reply);
@@ -339,9 +344,9 @@ static int method_list_components(sd_bus_message *message, void *userdata,
         r = sd_bus_message_open_container(reply, 'a', "(sso)");
         if (r < 0)
                 return r;
-        for (size_t i = 0; i < m->n_components; i++) {
+        for (size_t i = 0; i < manager_n_components(m); i++) {
                 _cleanup_free_ char *path = NULL;
-                const Component *c = m->components[i];
+                const Component *c = manager_component_at(m, i);
 
                 r = bus_component_path(c->uuid, &path);
                 if (r < 0)
@@ -376,7 +381,7 @@ static int method_get_component(sd_bus_message *message, void *userdata, sd_bus_
         Component *c;
         int r;
 
-        r = bus_lookup_component(userdata, message, &c, error);
+        r = bus_lookup_component(bus_manager(userdata), message, &c, error);
         if (r < 0)
                 return r;
         r = bus_component_path(c->uuid, &path);
@@ -445,7 +450,7 @@ static int bus_refresh_schedule(BusContext *ctx, bool privileged) {
                 return sd_event_source_set_time(ctx->refresh_source, when);
         }
 
-        r = sd_event_add_time(ctx->manager->event, &ctx->refresh_source, CLOCK_MONOTONIC, when, 0,
+        r = sd_event_add_time(manager_get_event(ctx->manager), &ctx->refresh_source, CLOCK_MONOTONIC, when, 0,
                               bus_refresh_run, ctx);
         if (r < 0)
                 return r;
@@ -460,7 +465,7 @@ void bus_set_refresh_interval(uint64_t usec) {
 }
 
 static int method_refresh(sd_bus_message *message, void *userdata, sd_bus_error *error _unused_) {
-        BusContext *ctx = bus_context(userdata);
+        BusContext *ctx = userdata;
         PendingCall *p;
         int privileged, r;
 
@@ -489,7 +494,7 @@ static int method_plan(sd_bus_message *message, void *userdata, sd_bus_error *er
         size_t n = 0;
         int r;
 
-        r = manager_plan(userdata, &plan, &n);
+        r = manager_plan(bus_manager(userdata), &plan, &n);
         if (r < 0)
                 return bus_error_set(error, r, NULL, NULL);
 
@@ -524,7 +529,7 @@ static int history_append_entry(sd_bus_message *reply, const HistoryEntry *e) {
 
 static int method_history(sd_bus_message *message, void *userdata, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        Manager *m = userdata;
+        Manager *m = bus_manager(userdata);
         HistoryEntry *entries = NULL;
         size_t n = 0;
         uint32_t max;
@@ -534,8 +539,8 @@ static int method_history(sd_bus_message *message, void *userdata, sd_bus_error 
         if (r < 0)
                 return r;
 
-        if (m->history) {
-                r = history_read(m->history, max == 0 ? SIZE_MAX : max, &entries, &n);
+        if (manager_get_history(m)) {
+                r = history_read(manager_get_history(m), max == 0 ? SIZE_MAX : max, &entries, &n);
                 if (r < 0)
                         return bus_error_set(error, r, NULL, "Cannot read the history");
         }
@@ -581,8 +586,8 @@ static void activate_done(Manager *m, const ActivationResult *res, void *userdat
 }
 
 static int method_activate(sd_bus_message *message, void *userdata, sd_bus_error *error) {
-        BusContext *ctx = bus_context(userdata);
-        Manager *m = userdata;
+        BusContext *ctx = userdata;
+        Manager *m = ctx->manager;
         char uuid[UUID_STRING_MAX];
         ActivateOptions opts;
         PendingCall *p;
@@ -607,8 +612,8 @@ static int method_activate(sd_bus_message *message, void *userdata, sd_bus_error
 }
 
 static int method_prime(sd_bus_message *message, void *userdata, sd_bus_error *error) {
-        BusContext *ctx = bus_context(userdata);
-        Manager *m = userdata;
+        BusContext *ctx = userdata;
+        Manager *m = ctx->manager;
         char uuid[UUID_STRING_MAX];
         PendingCall *p;
         int r;
@@ -692,8 +697,8 @@ static void window_done(Manager *m _unused_, const ActivationResult *res, void *
 }
 
 static int method_activate_pending(sd_bus_message *message, void *userdata, sd_bus_error *error) {
-        BusContext *ctx = bus_context(userdata);
-        Manager *m = userdata;
+        BusContext *ctx = userdata;
+        Manager *m = ctx->manager;
         PendingCall *p;
         int r;
 
@@ -712,10 +717,10 @@ static int method_activate_pending(sd_bus_message *message, void *userdata, sd_b
                 const char *who = NULL, *reason = NULL;
 
                 pending_call_free(p);
-                (void) inhibitor_registry_get(m->inhibitors, 0, &who, &reason);
+                (void) inhibitor_registry_get(manager_get_inhibitors(m), 0, &who, &reason);
                 return sd_bus_error_setf(error, LFA_ERROR_INHIBITED,
                                          "The window is inhibited by %s (%s)%s.", strna(who), strna(reason),
-                                         inhibitor_registry_count(m->inhibitors) > 1 ? " and others" : "");
+                                         inhibitor_registry_count(manager_get_inhibitors(m)) > 1 ? " and others" : "");
         }
         if (r < 0) {
                 pending_call_free(p);
@@ -732,7 +737,7 @@ static int method_cancel(sd_bus_message *message, void *userdata, sd_bus_error *
         if (r < 0)
                 return r;
 
-        r = manager_cancel(userdata, uuid, &driver_error);
+        r = manager_cancel(bus_manager(userdata), uuid, &driver_error);
         if (r == -ENOENT || r == -ENOSYS)
                 return bus_error_for(error, r, uuid);
         if (r < 0) {
@@ -747,7 +752,7 @@ static int method_cancel(sd_bus_message *message, void *userdata, sd_bus_error *
                         return sd_bus_error_setf(error, LFA_ERROR_BUSY,
                                                  "%sthe firmware answered CANCEL with BUSY (EBUSY): it is busy; "
                                                  "try again later", prefix);
-                return bus_error_set_driver_write(error, r, ((Manager *) userdata)->driver.abi, prefix);
+                return bus_error_set_driver_write(error, r, manager_get_driver(bus_manager(userdata))->abi, prefix);
         }
         return sd_bus_reply_method_return(message, NULL);
 }
@@ -756,7 +761,7 @@ static int method_reload_policy(sd_bus_message *message, void *userdata, sd_bus_
         _cleanup_free_ char *why = NULL;
         int r;
 
-        r = manager_reload_policy(userdata, &why);
+        r = manager_reload_policy(bus_manager(userdata), &why);
         if (r == -ENOMEM)
                 return r;
         if (r < 0)
@@ -791,7 +796,7 @@ static int method_inhibit(sd_bus_message *message, void *userdata, sd_bus_error 
         if (r < 0)
                 return r;
 
-        r = manager_inhibit(userdata, who, reason, &fd);
+        r = manager_inhibit(bus_manager(userdata), who, reason, &fd);
         if (r < 0)
                 return bus_error_set(error, r, NULL, NULL);
         return sd_bus_reply_method_return(message, "h", fd);
@@ -990,9 +995,9 @@ static int bus_method_dispatch(sd_bus_message *message, void *userdata, sd_bus_e
         sd_bus_slot *slot = sd_bus_get_current_slot(sd_bus_message_get_bus(message));
         const char *interface = sd_bus_message_get_interface(message);
         const char *member = sd_bus_message_get_member(message);
-        /* Every vtable is registered with the manager (the component
+        /* Every vtable is registered with the context (the component
          * objects' own userdata comes from bus_component_find()). */
-        BusContext *ctx = bus_context(sd_bus_slot_get_userdata(slot));
+        BusContext *ctx = sd_bus_slot_get_userdata(slot);
         sd_bus_message_handler_t handler;
         const BusMethodAccess *a;
         int r;
@@ -1075,10 +1080,9 @@ static int bus_context_add_vtable(BusContext *ctx, sd_bus *bus, const char *path
         if (r < 0)
                 return r;
         if (find)
-                r = sd_bus_add_fallback_vtable(bus, &v->slot, path, interface, v->wrapped, find,
-                                               ctx->manager);
+                r = sd_bus_add_fallback_vtable(bus, &v->slot, path, interface, v->wrapped, find, ctx);
         else
-                r = sd_bus_add_object_vtable(bus, &v->slot, path, interface, v->wrapped, ctx->manager);
+                r = sd_bus_add_object_vtable(bus, &v->slot, path, interface, v->wrapped, ctx);
         if (r < 0) {
                 v->wrapped = mfree(v->wrapped);
                 return r;
@@ -1087,9 +1091,14 @@ static int bus_context_add_vtable(BusContext *ctx, sd_bus *bus, const char *path
         return 0;
 }
 
-int bus_add_vtable(Manager *m, const char *path, const char *interface, const sd_bus_vtable *vtable,
+int bus_add_vtable(BusContext *ctx, const char *path, const char *interface, const sd_bus_vtable *vtable,
                    sd_bus_object_find_t find) {
-        return bus_context_add_vtable(bus_context(m), m->bus, path, interface, vtable, find);
+        return bus_context_add_vtable(ctx, ctx->bus, path, interface, vtable, find);
+}
+
+static int bus_find_component(sd_bus *bus, const char *path, const char *interface, void *userdata,
+                              void **ret_found, sd_bus_error *error) {
+        return bus_component_find(bus, path, interface, bus_manager(userdata), ret_found, error);
 }
 
 static BusContext *bus_context_free(BusContext *ctx) {
@@ -1104,41 +1113,49 @@ static BusContext *bus_context_free(BusContext *ctx) {
                 free(ctx->vtables[i].wrapped);
         }
         free(ctx->vtables);
+        sd_bus_unref(ctx->bus);
         free(ctx);
         return NULL;
 }
 DEFINE_POINTER_CLEANUP_FUNC_FREE(BusContext, bus_context_free);
 
-/* The manager's observer hooks: turn its changes into signals. */
+/* The manager's observer hooks: turn its changes into signals. Their
+ * userdata is the context. */
 
-static void on_component_added(Manager *m, Component *c, void *userdata _unused_) {
+static sd_bus *observer_bus(void *userdata) {
+        BusContext *ctx = userdata;
+
+        return ctx->bus;
+}
+
+static void on_component_added(Manager *m _unused_, Component *c, void *userdata) {
         _cleanup_free_ char *path = NULL;
         int r;
 
         r = bus_component_path(c->uuid, &path);
         if (r >= 0)
-                r = sd_bus_emit_interfaces_added(m->bus, path, "org.lfa.Component", NULL);
+                r = sd_bus_emit_interfaces_added(observer_bus(userdata), path, "org.lfa.Component", NULL);
         if (r < 0)
                 log_warning_errno(r, "Failed to announce component %s on the bus, ignoring: %m",
                                   c->uuid);
 }
 
-static void on_component_removed(Manager *m, Component *c, void *userdata _unused_) {
+static void on_component_removed(Manager *m _unused_, Component *c, void *userdata) {
         _cleanup_free_ char *path = NULL;
         int r;
 
         r = bus_component_path(c->uuid, &path);
         if (r >= 0)
-                r = sd_bus_emit_interfaces_removed(m->bus, path, "org.lfa.Component", NULL);
+                r = sd_bus_emit_interfaces_removed(observer_bus(userdata), path, "org.lfa.Component", NULL);
         if (r < 0)
                 log_warning_errno(r, "Failed to announce removal of %s on the bus, ignoring: %m",
                                   c->uuid);
 }
 
-static void on_component_changed(Manager *m, Component *c, unsigned mask, void *userdata _unused_) {
+static void on_component_changed(Manager *m _unused_, Component *c, unsigned mask, void *userdata) {
         int r;
 
-        r = bus_component_emit_changed(m->bus, c, mask);
+        r = bus_component_emit_changed(observer_bus(userdata), c, mask);
         if (r < 0)
                 log_warning_errno(r, "Failed to emit PropertiesChanged for %s, ignoring: %m", c->uuid);
 }
@@ -1171,26 +1188,26 @@ void bus_manager_changed_names(unsigned mask, const char **ret) {
         ret[n] = NULL;
 }
 
-static void on_manager_changed(Manager *m, unsigned mask, void *userdata _unused_) {
+static void on_manager_changed(Manager *m _unused_, unsigned mask, void *userdata) {
         const char *names[BUS_MANAGER_MAX_CHANGED + 1];
         int r;
 
         bus_manager_changed_names(mask, names);
         if (!names[0])
                 return;
-        r = sd_bus_emit_properties_changed_strv(m->bus, BUS_PATH, BUS_INTERFACE, (char **) names);
+        r = sd_bus_emit_properties_changed_strv(observer_bus(userdata), BUS_PATH, BUS_INTERFACE, (char **) names);
         if (r < 0)
                 log_warning_errno(r, "Failed to emit PropertiesChanged for the manager, ignoring: %m");
 }
 
-static void on_activation_started(Manager *m, const char *uuid, JobAction action,
-                                  ActivationTrigger trigger, void *userdata _unused_) {
+static void on_activation_started(Manager *m _unused_, const char *uuid, JobAction action,
+                                  ActivationTrigger trigger, void *userdata) {
         _cleanup_free_ char *path = NULL;
         int r;
 
         r = bus_component_path(uuid, &path);
         if (r >= 0)
-                r = sd_bus_emit_signal(m->bus, BUS_PATH, BUS_INTERFACE, "ActivationStarted", "soss",
+                r = sd_bus_emit_signal(observer_bus(userdata), BUS_PATH, BUS_INTERFACE, "ActivationStarted", "soss",
                                        uuid, path, strempty(job_action_to_string(action)),
                                        strempty(activation_trigger_to_string(trigger)));
         if (r < 0)
@@ -1223,7 +1240,7 @@ static int window_results_add(BusContext *ctx, const ActivationResult *res, cons
         return 0;
 }
 
-static void on_activation_finished(Manager *m, const ActivationResult *res, void *userdata) {
+static void on_activation_finished(Manager *m _unused_, const ActivationResult *res, void *userdata) {
         _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
         _cleanup_free_ char *path = NULL, *error = NULL;
         BusContext *ctx = userdata;
@@ -1247,7 +1264,7 @@ static void on_activation_finished(Manager *m, const ActivationResult *res, void
 
         r = bus_component_path(res->uuid, &path);
         if (r >= 0)
-                r = sd_bus_emit_signal(m->bus, BUS_PATH, BUS_INTERFACE, "ActivationFinished",
+                r = sd_bus_emit_signal(ctx->bus, BUS_PATH, BUS_INTERFACE, "ActivationFinished",
                                        "sosssssbt", res->uuid, path,
                                        strempty(job_action_to_string(res->action)),
                                        strempty(activation_trigger_to_string(res->trigger)),
@@ -1294,23 +1311,32 @@ static int bus_name_acquired(sd_bus_message *reply, void *userdata, sd_bus_error
         if (e) {
                 /* Without the name nobody can reach lfad: stop rather than run deaf. */
                 log_error("Failed to acquire bus name " BUS_NAME ": %s", e->message ?: e->name);
-                sd_event_exit(m->event, -sd_bus_message_get_errno(reply) ?: -EACCES);
+                sd_event_exit(manager_get_event(m), -sd_bus_message_get_errno(reply) ?: -EACCES);
                 return 0;
         }
         log_debug("Acquired bus name " BUS_NAME ".");
         return 0;
 }
 
-int bus_request_name(Manager *m) {
+int bus_request_name(BusContext *ctx) {
         int r;
 
-        r = sd_bus_request_name_async(m->bus, NULL, BUS_NAME, 0, bus_name_acquired, m);
+        r = sd_bus_request_name_async(ctx->bus, NULL, BUS_NAME, 0, bus_name_acquired, ctx->manager);
         if (r < 0)
                 return log_error_errno(r, "Failed to request bus name " BUS_NAME ": %m");
         return 0;
 }
 
-int bus_attach(Manager *m, sd_bus *bus) {
+static const ManagerObserver observer = {
+        .component_added = on_component_added,
+        .component_removed = on_component_removed,
+        .component_changed = on_component_changed,
+        .manager_changed = on_manager_changed,
+        .activation_started = on_activation_started,
+        .activation_finished = on_activation_finished,
+};
+
+int bus_attach(Manager *m, sd_bus *bus, BusContext **ret) {
         _cleanup_(bus_context_freep) BusContext *ctx = NULL;
         int r;
 
@@ -1327,7 +1353,7 @@ int bus_attach(Manager *m, sd_bus *bus) {
         if (r < 0)
                 return log_error_errno(r, "Failed to register " BUS_PATH ": %m");
         r = bus_context_add_vtable(ctx, bus, BUS_COMPONENT_PREFIX, "org.lfa.Component",
-                                   bus_component_vtable, bus_component_find);
+                                   bus_component_vtable, bus_find_component);
         if (r < 0)
                 return log_error_errno(r, "Failed to register the component objects: %m");
         r = sd_bus_add_node_enumerator(bus, NULL, BUS_COMPONENT_PREFIX, bus_component_enumerate, m);
@@ -1337,30 +1363,23 @@ int bus_attach(Manager *m, sd_bus *bus) {
         if (r < 0)
                 return log_error_errno(r, "Failed to register the object manager: %m");
 
-        r = sd_bus_attach_event(bus, m->event, SD_EVENT_PRIORITY_NORMAL);
+        r = sd_bus_attach_event(bus, manager_get_event(m), SD_EVENT_PRIORITY_NORMAL);
         if (r < 0)
                 return log_error_errno(r, "Failed to attach the bus to the event loop: %m");
 
-        r = sd_event_add_exit(m->event, &ctx->exit_source, bus_on_exit, ctx);
+        r = sd_event_add_exit(manager_get_event(m), &ctx->exit_source, bus_on_exit, ctx);
         if (r >= 0)
                 r = sd_event_source_set_priority(ctx->exit_source, SD_EVENT_PRIORITY_IMPORTANT);
         if (r < 0)
                 return log_error_errno(r, "Failed to add the bus exit handler: %m");
 
-        m->bus = sd_bus_ref(bus);
-        m->observer = (ManagerObserver) {
-                .component_added = on_component_added,
-                .component_removed = on_component_removed,
-                .component_changed = on_component_changed,
-                .manager_changed = on_manager_changed,
-                .activation_started = on_activation_started,
-                .activation_finished = on_activation_finished,
-        };
-        m->observer_userdata = TAKE_PTR(ctx);
+        ctx->bus = sd_bus_ref(bus);
+        manager_set_observer(m, &observer, ctx);
+        *ret = TAKE_PTR(ctx);
         return 0;
 }
 
-int bus_setup(Manager *m) {
+int bus_setup(Manager *m, BusContext **ret) {
         _cleanup_(sd_bus_unrefp) sd_bus *bus = NULL;
         int r;
 
@@ -1369,22 +1388,22 @@ int bus_setup(Manager *m) {
         r = sd_bus_open_system_with_description(&bus, "lfad-api");
         if (r < 0)
                 return log_error_errno(r, "Failed to connect to the system bus: %m");
-        return bus_attach(m, bus);
+        return bus_attach(m, bus, ret);
 }
 
-void bus_shutdown(Manager *m) {
-        BusContext *ctx;
+BusContext *bus_shutdown(BusContext *ctx) {
+        sd_bus *bus;
 
-        if (!m)
-                return;
-        ctx = bus_context(m);
-        m->observer = (ManagerObserver) {};
-        m->observer_userdata = NULL;
+        if (!ctx)
+                return NULL;
+        manager_set_observer(ctx->manager, NULL, NULL);
+        bus_cancel_pending(ctx);
+        bus = TAKE_PTR(ctx->bus);
+        bus_context_free(ctx);
+        sd_bus_flush_close_unref(bus);
+        return NULL;
+}
 
-        if (ctx) {
-                bus_cancel_pending(ctx);
-                bus_context_free(ctx);
-        }
-
-        m->bus = sd_bus_flush_close_unref(m->bus);
+sd_bus *bus_get_bus(BusContext *ctx) {
+        return ctx->bus;
 }

@@ -8,29 +8,37 @@
  */
 
 typedef struct Manager Manager;
+/* The bus layer's state (pending calls, polkit queries, its vtables);
+ * opaque, the caller's handle to the layer. */
+typedef struct BusContext BusContext;
 
 /*
  * Connects to the system bus (sd_bus_open_system(), so tests redirect it
  * with DBUS_SYSTEM_BUS_ADDRESS), registers the manager and component
  * objects, the ObjectManager and the error map, and attaches the bus to
- * m->event. The bus is stored in m->bus. Negative errno on failure.
+ * m->event. The layer's handle, which holds the bus, in *ret.
+ * Negative errno on failure.
  */
-int bus_setup(Manager *m);
+int bus_setup(Manager *m, BusContext **ret);
 
 /*
  * Asks for org.lfa.Manager asynchronously. lfad sends READY=1 after this
  * returns; a refusal of the name by the bus daemon is fatal (the event loop
  * is told to exit with an error).
  */
-int bus_request_name(Manager *m);
+int bus_request_name(BusContext *ctx);
 
-/* Drops pending calls (they get an error reply) and the bus. NULL-safe. */
-void bus_shutdown(Manager *m);
+/* Drops pending calls (they get an error reply) and the bus. NULL-safe;
+ * returns NULL. */
+BusContext *bus_shutdown(BusContext *ctx);
 
 #include <systemd/sd-bus.h>
 
 /* bus_setup() on a given connection (unit tests use a socketpair). */
-int bus_attach(Manager *m, sd_bus *bus);
+int bus_attach(Manager *m, sd_bus *bus, BusContext **ret);
+
+/* The connection bus_setup() or bus_attach() registered on. */
+sd_bus *bus_get_bus(BusContext *ctx);
 
 /* Refresh() re-reads at most once per this many µs for callers that are
  * not root (default 1 s, lfad(8)); the fuzz target sets 0 so that its
@@ -52,11 +60,11 @@ int bus_method_access(const char *interface, const char *member, const char **re
 
 /*
  * Registers vtable for interface at path (a fallback vtable with find when
- * find is set; the vtable's userdata is m, as for find), every method
+ * find is set; the vtable's userdata is ctx, as for find), every method
  * dispatched through the authorization table. bus_attach() registers
  * lfad's with it; unit tests add their own.
  */
-int bus_add_vtable(Manager *m, const char *path, const char *interface, const sd_bus_vtable *vtable,
+int bus_add_vtable(BusContext *ctx, const char *path, const char *interface, const sd_bus_vtable *vtable,
                    sd_bus_object_find_t find);
 
 /* org.lfa.Manager's vtable, as registered at /org/lfa/Manager. */

@@ -114,9 +114,6 @@ typedef struct Component {
         bool force_written;
         bool force_written_value;
 
-        /* Bookkeeping for the orchestrator's bounded retries. */
-        unsigned failures;              /* consecutive failed automatic attempts */
-        usec_t retry_after;             /* CLOCK_MONOTONIC µs, 0: no backoff */
         /* The last activation succeeded, yet the driver shows the entry it
          * read before PRIME (still pending, same versions): its re-read
          * after the activation failed (the firmware's GET_INFO or
@@ -162,7 +159,7 @@ int inventory_refresh(const char *root);
 unsigned component_diff(const Component *a, const Component *b);
 
 /* Move the attributes of src into dst, keeping dst's manager-owned fields
- * (decision, last_result, kernel_override, retry bookkeeping). src is
+ * (decision, last_result, kernel_override). src is
  * emptied. */
 void component_update_from(Component *dst, Component *src);
 

@@ -130,13 +130,13 @@ static int verify(const Args *a) {
  * GetNameOwner (sent after RequestName) answers, RequestName was handled.
  * Without the name nobody can reach lfad: fail rather than run deaf.
  */
-static int wait_for_bus_name(Manager *m) {
+static int wait_for_bus_name(sd_bus *bus) {
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         const char *owner, *unique;
         int r;
 
-        r = sd_bus_call_method(m->bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+        r = sd_bus_call_method(bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
                                "org.freedesktop.DBus", "GetNameOwner", &error, &reply, "s",
                                "org.lfa.Manager");
         if (r < 0 && sd_bus_error_has_name(&error, "org.freedesktop.DBus.Error.NameHasNoOwner"))
@@ -147,7 +147,7 @@ static int wait_for_bus_name(Manager *m) {
         r = sd_bus_message_read(reply, "s", &owner);
         if (r < 0)
                 return log_error_errno(r, "Failed to parse GetNameOwner's reply: %m");
-        r = sd_bus_get_unique_name(m->bus, &unique);
+        r = sd_bus_get_unique_name(bus, &unique);
         if (r < 0)
                 return log_error_errno(r, "Failed to get our unique bus name: %m");
         if (strcmp(owner, unique) != 0)
@@ -176,6 +176,7 @@ static int run(int argc, char *argv[]) {
         _cleanup_(args_done) Args args = {};
         _cleanup_(sd_event_unrefp) sd_event *event = NULL;
         _cleanup_(manager_freep) Manager *m = NULL;
+        BusContext *bus = NULL;
         ManagerConfig config;
         sigset_t mask;
         int r;
@@ -225,23 +226,23 @@ static int run(int argc, char *argv[]) {
         r = manager_start(m);
         if (r < 0)
                 return log_error_errno(r, "Failed to start: %m");
-        r = bus_setup(m);
+        r = bus_setup(m, &bus);
         if (r < 0)
                 return log_error_errno(r, "Failed to set up the bus: %m");
-        r = bus_request_name(m);
+        r = bus_request_name(bus);
         if (r < 0)
                 return log_error_errno(r, "Failed to request the bus name: %m");
-        r = wait_for_bus_name(m);
+        r = wait_for_bus_name(bus_get_bus(bus));
         if (r < 0)
                 return r;
 
-        m->ready = true;
+        manager_set_ready(m);
         (void) sd_notify(false, "READY=1");
         manager_send_status(m);
 
         r = sd_event_loop(event);
         (void) sd_notify(false, "STOPPING=1\nSTATUS=Shutting down");
-        bus_shutdown(m);
+        bus = bus_shutdown(bus);
         if (r < 0)
                 return log_error_errno(r, "Event loop failed: %m");
         return 0;

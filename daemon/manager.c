@@ -14,6 +14,17 @@
 #include "lfa-messages.h"
 #include "log.h"
 #include "manager.h"
+#include "scheduler.h"
+
+static const char *const manager_state_table[_MANAGER_STATE_MAX] = {
+        [MANAGER_STATE_IDLE] = "idle",
+        [MANAGER_STATE_PRIMING] = "priming",
+        [MANAGER_STATE_ACTIVATING] = "activating",
+};
+
+const char *manager_state_to_string(ManagerState s) {
+        return s >= 0 && s < _MANAGER_STATE_MAX ? manager_state_table[s] : NULL;
+}
 
 static const char *const rendezvous_request_table[_RENDEZVOUS_REQUEST_MAX] = {
         [RENDEZVOUS_REQUEST_DEFAULT] = "default",
@@ -68,13 +79,6 @@ static void on_inhibitors_changed(void *userdata) {
         manager_schedule(m);
 }
 
-static void window_run_free(WindowRun *w) {
-        if (!w)
-                return;
-        strv_free(w->done);
-        free(w);
-}
-
 int manager_new(sd_event *e, const ManagerConfig *config, Manager **ret) {
         _cleanup_(manager_freep) Manager *m = NULL;
         static const char *const default_dirs[] = { POLICY_DIRS_DEFAULT, NULL };
@@ -85,7 +89,8 @@ int manager_new(sd_event *e, const ManagerConfig *config, Manager **ret) {
         if (!m)
                 return -ENOMEM;
         m->event = sd_event_ref(e);
-        if (inhibitor_registry_new(e, on_inhibitors_changed, m, &m->inhibitors) < 0)
+        if (inhibitor_registry_new(e, on_inhibitors_changed, m, &m->inhibitors) < 0 ||
+            scheduler_new(m, &m->scheduler) < 0)
                 return -ENOMEM;
 
         while (dirs[n])
@@ -111,11 +116,16 @@ int manager_new(sd_event *e, const ManagerConfig *config, Manager **ret) {
         return 0;
 }
 
+void manager_set_observer(Manager *m, const ManagerObserver *o, void *userdata) {
+        m->observer = o ? *o : (ManagerObserver) {};
+        m->observer_userdata = userdata;
+}
+
 Manager *manager_free(Manager *m) {
         if (!m)
                 return NULL;
         job_free(m->job);
-        window_run_free(m->window);
+        scheduler_free(m->scheduler);
         inhibitor_registry_free(m->inhibitors);
         for (size_t i = 0; i < m->n_components; i++)
                 component_free(m->components[i]);
@@ -125,10 +135,7 @@ Manager *manager_free(Manager *m) {
         history_free(m->history);
         policy_free(m->policy);
         free(m->policy_error);
-        free(m->waiting_note);
         free(m->abi_version);
-        sd_event_source_disable_unref(m->retry_source);
-        sd_event_source_disable_unref(m->schedule_source);
         sd_event_source_disable_unref(m->settle_source);
         strv_free(m->config.policy_dirs);
         free(m->config.state_dir);
@@ -156,6 +163,50 @@ static ssize_t component_index(Manager *m, const char *uuid, size_t *ret_insert)
         if (ret_insert)
                 *ret_insert = lo;
         return -1;
+}
+
+size_t manager_n_components(Manager *m) {
+        return m->n_components;
+}
+
+Component *manager_component_at(Manager *m, size_t i) {
+        return i < m->n_components ? m->components[i] : NULL;
+}
+
+sd_event *manager_get_event(Manager *m) {
+        return m->event;
+}
+
+const char *manager_get_abi_version(Manager *m) {
+        return m->abi_version;
+}
+
+const DriverInfo *manager_get_driver(Manager *m) {
+        return &m->driver;
+}
+
+usec_t manager_get_poll_interval(Manager *m) {
+        return m->poll ? pending_poll_get_interval(m->poll) : 0;
+}
+
+const Policy *manager_get_policy(Manager *m) {
+        return m->policy;
+}
+
+const char *manager_get_policy_error(Manager *m) {
+        return m->policy_error;
+}
+
+InhibitorRegistry *manager_get_inhibitors(Manager *m) {
+        return m->inhibitors;
+}
+
+History *manager_get_history(Manager *m) {
+        return m->history;
+}
+
+const char *manager_sysfs_root(Manager *m) {
+        return sysfs_root(m);
 }
 
 Component *manager_get_component(Manager *m, const char *uuid) {
@@ -279,6 +330,7 @@ static void manager_remove_at(Manager *m, size_t i) {
         log_event(LOG_INFO, LFA_MESSAGE_COMPONENT_REMOVED, c->uuid, NULL, "%s (%s): gone.",
                   c->uuid, strna(c->name));
         notify_removed(m, c);
+        scheduler_reset_retries(m->scheduler, c->uuid);
         memmove(m->components + i, m->components + i + 1, (m->n_components - i - 1) * sizeof(Component *));
         m->n_components--;
         component_free(c);
@@ -327,8 +379,7 @@ static unsigned manager_update_one(Manager *m, const char *uuid) {
         /* A different pending image deserves fresh attempts. */
         if ((mask & COMPONENT_CHANGED_PENDING_VERSION) ||
             ((mask & COMPONENT_CHANGED_ACTIVATION_PENDING) && fresh->activation_pending)) {
-                c->failures = 0;
-                c->retry_after = 0;
+                scheduler_reset_retries(m->scheduler, c->uuid);
         }
         component_update_from(c, fresh);
         mask |= component_redecide(m, c);
@@ -339,6 +390,10 @@ static unsigned manager_update_one(Manager *m, const char *uuid) {
         }
         notify_changed(m, c, mask);
         return 0;
+}
+
+void manager_reread_component(Manager *m, const char *uuid) {
+        notify_manager(m, manager_update_one(m, uuid));
 }
 
 /* The poll in force for this driver and policy; MANAGER_CHANGED_POLL if it moved. */
@@ -390,7 +445,7 @@ static int on_settle_bound(sd_event_source *s _unused_, uint64_t usec _unused_, 
 
 /* An attempt a previous lfad recorded and did not see end: settled from
  * what the driver shows once it shows the end. Until then it counts as a
- * running sequence (sequence_running()). */
+ * running sequence (manager_sequence_running()). */
 static unsigned manager_settle(Manager *m) {
         const HistoryEntry *a = m->history ? history_unsettled(m->history) : NULL;
         usec_t bound, now = now_usec(CLOCK_REALTIME);
@@ -519,6 +574,10 @@ static void on_poll(void *userdata) {
         manager_resync_unless_busy(userdata);
 }
 
+void manager_set_ready(Manager *m) {
+        m->ready = true;
+}
+
 void manager_send_status(Manager *m) {
         const char *uuid;
         ManagerState s = manager_get_state(m, &uuid);
@@ -548,28 +607,6 @@ static void component_set_result(Component *c, const ActivationResult *r) {
         (void) free_and_strdup(&c->last_result.message, r->message);
 }
 
-static void window_finish(Manager *m) {
-        WindowRun *w = TAKE_PTR(m->window);
-        char msg[128];
-        ActivationResult s = {
-                .action = JOB_ACTIVATE,
-                .trigger = TRIGGER_WINDOW,
-                .error = w->first_error,
-                .firmware_failed = w->first_firmware_failed,
-                .n_attempted = w->n_attempted,
-                .n_succeeded = w->n_succeeded,
-                .n_failed = w->n_failed,
-                .message = msg,
-        };
-
-        snprintf(msg, sizeof(msg), "window run: %u attempted, %u succeeded, %u failed",
-                 w->n_attempted, w->n_succeeded, w->n_failed);
-        log_info("%s", msg);
-        if (w->cb)
-                w->cb(m, &s, w->userdata);
-        window_run_free(w);
-}
-
 static void on_job_done(Job *j, const ActivationResult *r, void *userdata) {
         Manager *m = userdata;
         ActivationDoneFn cb = TAKE_PTR(m->job_cb);
@@ -594,21 +631,8 @@ static void on_job_done(Job *j, const ActivationResult *r, void *userdata) {
                                        .pending_version = c->pending_version,
                                        .current_version = c->current_version };
                 component_set_result(c, r);
-                if (ok)
-                        c->failures = 0, c->retry_after = 0;
-                else {
-                        c->failures++;
-                        if (!orchestrator_result_is_retryable(r) && c->decision)
-                                c->failures = c->decision->retry_limit + 1;
-                        if (c->decision && c->failures <= c->decision->retry_limit)
-                                c->retry_after = now_usec(CLOCK_MONOTONIC) +
-                                                 orchestrator_backoff(c->decision->retry_delay, c->failures);
-                        else if (r->trigger == TRIGGER_AUTO || r->trigger == TRIGGER_PRIME_AHEAD)
-                                log_event(LOG_ERR, LFA_MESSAGE_RETRIES_EXHAUSTED, c->uuid, "gave-up",
-                                          "%s (%s): not retried automatically any more (%s).", c->uuid,
-                                          strna(c->name), r->message);
-                }
         }
+        scheduler_job_finished(m->scheduler, r);
 
         /* Sysfs is the truth: the set of components and their sequence ids
          * may have changed with the activation. The re-read reports the
@@ -622,19 +646,6 @@ static void on_job_done(Job *j, const ActivationResult *r, void *userdata) {
                             c->uuid, strna(c->name));
         }
         history_record_attempt(m->history, r, j->version_before, j->version_to);
-
-        if (m->window && (r->trigger == TRIGGER_WINDOW)) {
-                m->window->n_attempted++;
-                if (ok)
-                        m->window->n_succeeded++;
-                else {
-                        m->window->n_failed++;
-                        if (m->window->first_error == 0) {
-                                m->window->first_error = r->error;
-                                m->window->first_firmware_failed = r->firmware_failed;
-                        }
-                }
-        }
 
         if (m->observer.activation_finished)
                 m->observer.activation_finished(m, r, m->observer_userdata);
@@ -653,7 +664,7 @@ static void on_job_begin(const Job *j, void *userdata) {
         history_record_begin(m->history, j);
 }
 
-static int manager_start_job(Manager *m, Component *c, JobAction action, ActivationTrigger trigger,
+int manager_start_job(Manager *m, Component *c, JobAction action, ActivationTrigger trigger,
                              bool force_cpu_rendezvous, ActivationDoneFn cb, void *userdata) {
         JobSettings settings = {
                 .root = sysfs_root(m),
@@ -682,7 +693,7 @@ static int manager_start_job(Manager *m, Component *c, JobAction action, Activat
         m->job = j;
         m->job_cb = cb;
         m->job_userdata = userdata;
-        m->waiting_note = mfree(m->waiting_note);
+        scheduler_job_started(m->scheduler);
 
         log_event(LOG_INFO, action == JOB_ACTIVATE ? LFA_MESSAGE_ACTIVATION_STARTED : LFA_MESSAGE_PRIME_STARTED,
                   c->uuid, "started", "%s (%s): %s started (%s, CPU rendezvous %s).", c->uuid, strna(c->name),
@@ -695,32 +706,10 @@ static int manager_start_job(Manager *m, Component *c, JobAction action, Activat
         return 0;
 }
 
-static bool strv_contains(char **l, const char *s) {
-        for (; l && *l; l++)
-                if (strcmp(*l, s) == 0)
-                        return true;
-        return false;
-}
-
-static int strv_push_dup(char ***l, const char *s) {
-        size_t n = 0;
-        char **t;
-
-        while (*l && (*l)[n])
-                n++;
-        t = realloc(*l, (n + 2) * sizeof(char *));
-        if (!t)
-                return -ENOMEM;
-        *l = t;
-        t[n] = strdup(s);
-        t[n + 1] = NULL;
-        return t[n] ? 0 : -ENOMEM;
-}
-
 /* A sequence runs that lfad did not start (a previous lfad, or by hand):
  * the driver would refuse a second one, so wait for its end. An attempt
  * of a previous lfad not yet settled may still run. */
-static bool sequence_running(Manager *m) {
+bool manager_sequence_running(Manager *m) {
         if (m->history && history_unsettled(m->history))
                 return true;
         for (size_t i = 0; i < m->n_components; i++)
@@ -730,243 +719,11 @@ static bool sequence_running(Manager *m) {
         return false;
 }
 
-static Component *primed_component(Manager *m) {
+Component *manager_primed_component(Manager *m) {
         for (size_t i = 0; i < m->n_components; i++)
                 if (m->components[i]->state == COMPONENT_STATE_PRIMED)
                         return m->components[i];
         return NULL;
-}
-
-/* Primed because its policy says PrimeAhead=: lfad's doing (or what lfad
- * would have done), which lfad may undo and make again. A component primed
- * by an explicit Prime, or by someone else, is someone's decision: it stays. */
-static bool primed_ahead(const Component *c) {
-        return c->state == COMPONENT_STATE_PRIMED && c->decision && c->decision->prime_ahead;
-}
-
-/*
- * The rule of lfad(8), PRIME AHEAD: an activation of c is due (automatic,
- * window or explicit) while another component sits primed ahead. The
- * firmware holds one primed component and would refuse c, so lfad cancels
- * that priming, says so, and lets c go; the scheduler primes the other again
- * once nothing runs, if it is still pending and its policy still says so.
- * -EBUSY where the primed component is not lfad's to release, or stays
- * primed.
- */
-static int make_way_for(Manager *m, const Component *c, ActivationTrigger trigger) {
-        Component *p = primed_component(m);
-        char uuid[UUID_STRING_MAX];
-        int r;
-
-        if (!p || p == c)
-                return 0;
-        if (!primed_ahead(p))
-                return -EBUSY;
-        memcpy(uuid, p->uuid, UUID_STRING_MAX);
-        r = inventory_write_attribute(sysfs_root(m), uuid, "cancel", "1");
-        if (r < 0)
-                return log_warning_errno(r, "%s (%s): cannot cancel its priming ahead for the activation of "
-                                         "%s (%s): %m", uuid, strna(p->name), c->uuid, strna(c->name));
-        log_event(LOG_INFO, LFA_MESSAGE_PRIME_RELEASED, uuid, "cancelled",
-                  "%s (%s): priming ahead cancelled so that %s (%s) can be activated (trigger %s): the "
-                  "firmware holds one primed component. Primed again after that activation if still pending.",
-                  uuid, strna(p->name), c->uuid, strna(c->name), activation_trigger_to_string(trigger));
-        /* Its state now; the driver's uevent follows. */
-        notify_manager(m, manager_update_one(m, uuid));
-        p = manager_get_component(m, uuid);
-        return p && p->state == COMPONENT_STATE_PRIMED ? -EBUSY : 0;
-}
-
-/* The component whose sequence or priming keeps an activation of c from
- * starting now, and how; NULL if none (a priming ahead gives way). */
-static Component *activation_blocker(Manager *m, const Component *c, const char **ret_how) {
-        Component *p;
-
-        if (m->job) {
-                *ret_how = m->job->action == JOB_PRIME ? "being primed by lfad" : "being activated by lfad";
-                return manager_get_component(m, m->job->uuid);
-        }
-        for (size_t i = 0; i < m->n_components; i++) {
-                p = m->components[i];
-                if (p->state == COMPONENT_STATE_PRIMING || p->state == COMPONENT_STATE_ACTIVATING) {
-                        *ret_how = p->state == COMPONENT_STATE_PRIMING ? "being primed (not by lfad)"
-                                                                       : "being activated (not by lfad)";
-                        return p;
-                }
-        }
-        p = primed_component(m);
-        if (p && p != c && !primed_ahead(p)) {
-                *ret_how = "primed, not by PrimeAhead= (the firmware holds one primed component): "
-                           "activate or cancel it first";
-                return p;
-        }
-        return NULL;
-}
-
-char *manager_describe_busy(Manager *m, const char *uuid) {
-        Component *c = manager_get_component(m, uuid), *b;
-        const char *how = NULL;
-        char *s = NULL;
-
-        b = activation_blocker(m, c, &how);
-        if (!b && c && primed_component(m) && primed_component(m) != c) {
-                /* A Prime: the firmware holds one primed component. */
-                b = primed_component(m);
-                how = "primed (the firmware holds one primed component)";
-        }
-        if (b) {
-                if (asprintf(&s, "%s%s (%s) is %s",
-                             m->job || sequence_running(m) ? "another prime or activation is running: " : "",
-                             b->uuid, strna(b->name), how) < 0)
-                        s = NULL;
-        } else if (m->window)
-                s = strdup("another prime or activation is running (the maintenance-window run)");
-        else if (m->job)
-                s = strdup("another prime or activation is running");
-        return s;
-}
-
-/* An automatic activation of c waits for b: said once, not at every look. */
-static void note_waiting(Manager *m, const Component *c) {
-        _cleanup_free_ char *why = manager_describe_busy(m, c->uuid);
-
-        if (!why || (m->waiting_note && strcmp(m->waiting_note, why) == 0))
-                return;
-        log_info("%s (%s): activation waits: %s.", c->uuid, strna(c->name), why);
-        (void) free_and_strdup(&m->waiting_note, why);
-}
-
-static int on_retry(sd_event_source *s, uint64_t usec, void *userdata) {
-        (void) s;
-        (void) usec;
-        manager_schedule(userdata);
-        return 0;
-}
-
-static void arm_retry_timer(Manager *m, usec_t when) {
-        int r;
-
-        m->retry_source = sd_event_source_disable_unref(m->retry_source);
-        if (when == 0)
-                return;
-        /* RetryDelaySec= is a promise to the second: sd-event would let a
-         * 1 s accuracy slip up to a second (the 1.7/3.0/5.0 s of issue 10). */
-        r = sd_event_add_time(m->event, &m->retry_source, CLOCK_MONOTONIC, when, USEC_PER_MSEC, on_retry, m);
-        if (r < 0)
-                log_warning_errno(r, "Failed to arm the retry timer, ignoring: %m");
-}
-
-static int window_step(Manager *m) {
-        usec_t now = now_usec(CLOCK_MONOTONIC);
-        Component *primed = primed_component(m);
-        int r;
-
-        /* The firmware holds one primed component and refuses to prime any
-         * other until it is activated: take it first (k == 0). */
-        for (size_t k = 0; k <= m->n_components; k++) {
-                Component *c = k == 0 ? primed : m->components[k - 1];
-
-                if (!c || (k > 0 && c == primed))
-                        continue;
-                if (strv_contains(m->window->done, c->uuid) || !orchestrator_is_eligible(c, DECISION_WINDOW, now))
-                        continue;
-                r = strv_push_dup(&m->window->done, c->uuid);
-                if (r < 0)
-                        return log_oom();
-                r = make_way_for(m, c, TRIGGER_WINDOW);
-                if (r < 0)
-                        note_waiting(m, c);
-                else
-                        r = manager_start_job(m, c, JOB_ACTIVATE, TRIGGER_WINDOW,
-                                              c->decision->force_cpu_rendezvous, NULL, NULL);
-                if (r >= 0)
-                        return 1;
-                /* Could not even start: count it and go on with the next. */
-                m->window->n_attempted++;
-                m->window->n_failed++;
-                if (m->window->first_error == 0)
-                        m->window->first_error = r;
-        }
-        window_finish(m);
-        return 0;
-}
-
-static void manager_pick_next(Manager *m) {
-        usec_t now = now_usec(CLOCK_MONOTONIC), next_retry = 0;
-
-        if (m->job || sequence_running(m))
-                return;
-        /* A window run that ends here lets what waited for it go now. */
-        if (m->window && window_step(m) > 0)
-                return;
-        /* An inhibitor holds off everything automatic. */
-        if (manager_is_inhibited(m))
-                return;
-
-        for (size_t i = 0; i < m->n_components; i++) {
-                Component *c = m->components[i];
-
-                if (orchestrator_is_eligible(c, DECISION_IMMEDIATE, now)) {
-                        /* A priming ahead gives way; one by request does not. */
-                        if (make_way_for(m, c, TRIGGER_AUTO) < 0) {
-                                note_waiting(m, c);
-                                continue;
-                        }
-                        if (manager_start_job(m, c, JOB_ACTIVATE, TRIGGER_AUTO,
-                                              c->decision->force_cpu_rendezvous, NULL, NULL) >= 0)
-                                return;
-                        c->failures++;
-                        c->retry_after = now + orchestrator_backoff(c->decision->retry_delay, c->failures);
-                }
-                if (c->decision && c->decision->action == DECISION_IMMEDIATE && c->activation_pending &&
-                    c->failures <= c->decision->retry_limit && c->retry_after > now &&
-                    (next_retry == 0 || c->retry_after < next_retry))
-                        next_retry = c->retry_after;
-        }
-        arm_retry_timer(m, next_retry);
-
-        /* Prime ahead, one at a time: the firmware holds one priming. */
-        if (primed_component(m))
-                return;
-        for (size_t i = 0; i < m->n_components; i++) {
-                Component *c = m->components[i];
-
-                if (orchestrator_wants_prime(c) &&
-                    manager_start_job(m, c, JOB_PRIME, TRIGGER_PRIME_AHEAD, true, NULL, NULL) >= 0)
-                        return;
-        }
-}
-
-static int on_schedule(sd_event_source *s, void *userdata) {
-        Manager *m = userdata;
-
-        (void) s;
-        m->schedule_source = sd_event_source_disable_unref(m->schedule_source);
-        manager_pick_next(m);
-        return 0;
-}
-
-void manager_forget_callbacks(Manager *m, void *userdata) {
-        if (m->window && m->window->userdata == userdata)
-                m->window->cb = NULL;
-        if (m->job_userdata == userdata) {
-                m->job_cb = NULL;
-                m->job_userdata = NULL;
-        }
-}
-
-void manager_schedule(Manager *m) {
-        int r;
-
-        if (m->schedule_source)
-                return;
-        /* Deferred, so a burst of uevents is handled before deciding. */
-        r = sd_event_add_defer(m->event, &m->schedule_source, on_schedule, m);
-        if (r < 0) {
-                log_warning_errno(r, "Failed to schedule the orchestrator, ignoring: %m");
-                return;
-        }
-        (void) sd_event_source_set_priority(m->schedule_source, SD_EVENT_PRIORITY_IDLE);
 }
 
 /* The checks shared by activate and prime; a negative errno of the table in
@@ -988,7 +745,7 @@ static int manager_validate(Manager *m, const char *uuid, Component **ret) {
                 return -EOPNOTSUPP;
         if (!c->activation_pending)
                 return -ENODATA;
-        if (m->job || m->window || sequence_running(m))
+        if (m->job || scheduler_window_running(m->scheduler) || manager_sequence_running(m))
                 return -EBUSY;
         *ret = c;
         return 0;
@@ -1004,7 +761,7 @@ static int manager_validate(Manager *m, const char *uuid, Component **ret) {
 static bool manager_reads_live(Manager *m) {
         return m->driver.abi != DRIVER_ABI_NONE &&
                 !driver_has(&m->driver, DRIVER_FEATURE_COMPONENT_UEVENTS) &&
-                !m->job && !sequence_running(m);
+                !m->job && !manager_sequence_running(m);
 }
 
 static void manager_read_live_one(Manager *m, const char *uuid) {
@@ -1012,7 +769,7 @@ static void manager_read_live_one(Manager *m, const char *uuid) {
 
         if (!manager_reads_live(m) || uuid_normalize(uuid, u) < 0)
                 return;
-        notify_manager(m, manager_update_one(m, u));
+        manager_reread_component(m, u);
 }
 
 int manager_activate(Manager *m, const char *uuid, const ActivateOptions *opts,
@@ -1044,7 +801,7 @@ int manager_activate(Manager *m, const char *uuid, const ActivateOptions *opts,
                 force = c->decision ? c->decision->force_cpu_rendezvous : true;
         }
         /* Another component primed: the firmware would refuse this one. */
-        r = make_way_for(m, c, TRIGGER_MANUAL);
+        r = scheduler_make_way_for(m->scheduler, c, TRIGGER_MANUAL);
         if (r < 0)
                 return -EBUSY;
         return manager_start_job(m, c, JOB_ACTIVATE, TRIGGER_MANUAL, force, cb, userdata);
@@ -1062,15 +819,13 @@ int manager_prime(Manager *m, const char *uuid, ActivationDoneFn cb, void *userd
         if (r < 0)
                 return r;
         /* The firmware holds one primed component at a time. */
-        if (primed_component(m))
+        if (manager_primed_component(m))
                 return -EBUSY;
         return manager_start_job(m, c, JOB_PRIME, TRIGGER_MANUAL, true, cb, userdata);
 }
 
 int manager_activate_pending(Manager *m, ActivationDoneFn cb, void *userdata) {
-        WindowRun *w;
-
-        if (m->window)
+        if (scheduler_window_running(m->scheduler))
                 return -EBUSY;
         /* The timer opens the window whenever the admin said; a workload
          * that holds an inhibitor then (a backup, a benchmark) must not see
@@ -1085,24 +840,7 @@ int manager_activate_pending(Manager *m, ActivationDoneFn cb, void *userdata) {
         }
         if (manager_reads_live(m))
                 (void) manager_resync(m);
-        w = calloc(1, sizeof(*w));
-        if (!w)
-                return -ENOMEM;
-        w->cb = cb;
-        w->userdata = userdata;
-        m->window = w;
-
-        /* The timer fires whenever the admin said; an automatic activation
-         * running then is no reason to skip the window: start after it. */
-        if (m->job || sequence_running(m)) {
-                log_info("Window trigger: queued until the running sequence ends.");
-                return 0;
-        }
-        log_info("Window trigger: activating what the policy leaves for the maintenance window.");
-        /* Synchronous first step: with nothing to do, the summary comes at
-         * once, before this returns. */
-        (void) window_step(m);
-        return 0;
+        return scheduler_start_window(m->scheduler, cb, userdata);
 }
 
 int manager_cancel(Manager *m, const char *uuid, int *ret_driver_error) {
@@ -1126,7 +864,7 @@ int manager_cancel(Manager *m, const char *uuid, int *ret_driver_error) {
                 /* The driver's own EBUSY (a sequence runs) and ENODEV (gone)
                  * are its; otherwise the firmware refused the CANCEL (lfa.ko
                  * maps its code, BUSY to EBUSY too; Arm's driver: EINVAL). */
-                if (ret_driver_error && r != -ENODEV && !(r == -EBUSY && (m->job || sequence_running(m))))
+                if (ret_driver_error && r != -ENODEV && !(r == -EBUSY && (m->job || manager_sequence_running(m))))
                         *ret_driver_error = r;
                 return log_warning_errno(r, "%s: cancel failed: %m (%s)", c->uuid, strna(errno_name(r)));
         }
@@ -1142,7 +880,7 @@ int manager_refresh(Manager *m, int *ret_driver_error) {
                 *ret_driver_error = 0;
         /* The driver's refresh blocks while a sequence runs; the event loop
          * must not. */
-        if (m->job || sequence_running(m))
+        if (m->job || manager_sequence_running(m))
                 return -EBUSY;
         if (driver_has(&m->driver, DRIVER_FEATURE_REFRESH)) {
                 r = inventory_refresh(sysfs_root(m));
@@ -1198,29 +936,6 @@ int manager_reload_policy(Manager *m, char **ret_error) {
         return 0;
 }
 
-/* The plan of an activation due while another component is primed: what
- * the rule of make_way_for() will do. */
-static int plan_note_primed(Manager *m, const Component *c, Decision *d) {
-        Component *p = primed_component(m);
-        bool ahead;
-        char *s;
-
-        if (!p || p == c || !c->activation_pending ||
-            (d->action != DECISION_IMMEDIATE && d->action != DECISION_WINDOW))
-                return 0;
-        /* The window run activates a primed component of its own first. */
-        if (d->action == DECISION_WINDOW && p->decision && p->decision->action == DECISION_WINDOW)
-                return 0;
-        ahead = primed_ahead(p);
-        if (asprintf(&s, "%s; %s %s (%s)%s", d->reason, ahead ? "first cancels the priming ahead of" : "waits:",
-                     p->uuid, strna(p->name),
-                     ahead ? ", primed again after it" : " is primed, not by PrimeAhead= (activate or cancel it)") < 0)
-                return -ENOMEM;
-        free(d->reason);
-        d->reason = s;
-        return 0;
-}
-
 void plan_entries_free(PlanEntry *p, size_t n) {
         for (size_t i = 0; i < n; i++) {
                 free(p[i].name);
@@ -1244,7 +959,7 @@ int manager_plan(Manager *m, PlanEntry **ret, size_t *ret_n) {
                  * whose stored decision predates a reload. */
                 r = manager_decide(m, c, &d);
                 if (r >= 0)
-                        r = plan_note_primed(m, c, d);
+                        r = scheduler_plan_note(m->scheduler, c, d);
                 if (r < 0) {
                         decision_free(d);
                         plan_entries_free(p, i);
@@ -1265,6 +980,22 @@ int manager_plan(Manager *m, PlanEntry **ret, size_t *ret_n) {
         *ret = p;
         *ret_n = m->n_components;
         return 0;
+}
+
+void manager_forget_callbacks(Manager *m, void *userdata) {
+        scheduler_forget_callbacks(m->scheduler, userdata);
+        if (m->job_userdata == userdata) {
+                m->job_cb = NULL;
+                m->job_userdata = NULL;
+        }
+}
+
+void manager_schedule(Manager *m) {
+        scheduler_schedule(m->scheduler);
+}
+
+char *manager_describe_busy(Manager *m, const char *uuid) {
+        return scheduler_describe_busy(m->scheduler, uuid);
 }
 
 int manager_inhibit(Manager *m, const char *who, const char *reason, int *ret_fd) {

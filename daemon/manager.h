@@ -4,11 +4,13 @@
 /*
  * The Manager ties lfad together: the inventory of components (keyed by
  * lowercase UUID), the policy in force, the udev monitor, the poll, the
- * orchestrator's current job, inhibitors and history. What the driver is
+ * orchestrator's current job, inhibitors and history. What runs next is
+ * the scheduler's (scheduler.h). What the driver is
  * (driver.h), what lfad writes to the kernel's own settings
  * (kernel-settings.h) and when it polls (pending-poll.h) live in modules of
- * their own. Everything runs on m->event; the bus
- * layer (bus.c) reads these structures and calls the manager_*() actions.
+ * their own. Everything runs on m->event; the bus layer (bus.c) reads
+ * the model through the manager_get_*() functions and the observer hooks,
+ * and calls the manager_*() actions: it touches no field of the Manager.
  *
  * Errno convention of the actions (the bus maps them to org.lfa.Error.*):
  *   -ENOENT      NotFound              no such component
@@ -45,6 +47,21 @@
 #include "pending-poll.h"
 #include "policy.h"
 #include "udev.h"
+
+typedef struct Manager Manager;
+typedef struct Scheduler Scheduler;     /* scheduler.h */
+
+typedef enum ManagerState {
+        MANAGER_STATE_IDLE,
+        MANAGER_STATE_PRIMING,
+        MANAGER_STATE_ACTIVATING,
+        _MANAGER_STATE_MAX,
+        _MANAGER_STATE_INVALID = -EINVAL,
+} ManagerState;
+
+/* The caller's callback of an activation, prime or window run (the
+ * ActivationResult of orchestrator.h). */
+typedef void (*ActivationDoneFn)(Manager *m, const ActivationResult *r, void *userdata);
 
 typedef enum ManagerChange {
         MANAGER_CHANGED_ABI_VERSION   = 1U << 0,
@@ -98,21 +115,8 @@ typedef struct ManagerConfig {
         void *job_write_userdata;
 } ManagerConfig;
 
-/* A window run in progress (manager_activate_pending()). */
-typedef struct WindowRun {
-        ActivationDoneFn cb;
-        void *userdata;
-        unsigned n_attempted;
-        unsigned n_succeeded;
-        unsigned n_failed;
-        int first_error;
-        bool first_firmware_failed;     /* first_error is a firmware failure (upstream's -ECANCELED) */
-        char **done;                    /* UUIDs already attempted in this run */
-} WindowRun;
-
 struct Manager {
         sd_event *event;
-        sd_bus *bus;                    /* filled and owned by the bus layer */
         ManagerObserver observer;
         void *observer_userdata;
 
@@ -134,18 +138,18 @@ struct Manager {
         Job *job;                       /* the running job, or NULL */
         ActivationDoneFn job_cb;        /* the explicit caller's callback */
         void *job_userdata;
-        WindowRun *window;
 
         InhibitorRegistry *inhibitors;
 
-        sd_event_source *retry_source;  /* wakes the orchestrator after a backoff */
-        sd_event_source *schedule_source; /* deferred "pick the next job" */
-        char *waiting_note;             /* why an automatic activation waits, as last logged */
+        Scheduler *scheduler;           /* what runs next: window runs, retries, prime ahead */
         sd_event_source *settle_source; /* settles an attempt of a previous lfad at its bound */
         bool ready;                     /* READY=1 sent */
 };
 
 int manager_new(sd_event *e, const ManagerConfig *config, Manager **ret);
+
+/* The hooks the bus layer fills (NULL: none), and their userdata. */
+void manager_set_observer(Manager *m, const ManagerObserver *o, void *userdata);
 Manager *manager_free(Manager *m);
 DEFINE_POINTER_CLEANUP_FUNC_FREE(Manager, manager_free);
 
@@ -157,7 +161,38 @@ int manager_start(Manager *m);
 /* Lookup by UUID in any case; NULL if unknown or malformed. */
 Component *manager_get_component(Manager *m, const char *uuid);
 
-/* Iterate: for (size_t i = 0; i < m->n_components; i++) m->components[i]. */
+/* Iterate: for (size_t i = 0; i < manager_n_components(m); i++) manager_component_at(m, i),
+ * sorted by uuid; NULL past the end. */
+size_t manager_n_components(Manager *m);
+Component *manager_component_at(Manager *m, size_t i);
+
+sd_event *manager_get_event(Manager *m);
+/* Read-only views for the bus layer. */
+const char *manager_get_abi_version(Manager *m);         /* NULL if unknown */
+const DriverInfo *manager_get_driver(Manager *m);
+usec_t manager_get_poll_interval(Manager *m);           /* 0: not polling */
+const Policy *manager_get_policy(Manager *m);
+const char *manager_get_policy_error(Manager *m);       /* NULL: the files load */
+InhibitorRegistry *manager_get_inhibitors(Manager *m);
+History *manager_get_history(Manager *m);               /* NULL before manager_start() */
+const char *manager_sysfs_root(Manager *m);
+
+/* A sequence runs that lfad did not start (a previous lfad, or by hand),
+ * or an attempt of a previous lfad not yet settled may still run. */
+bool manager_sequence_running(Manager *m);
+
+/* The component the firmware holds primed, or NULL. */
+Component *manager_primed_component(Manager *m);
+
+/* Re-read one component now; observers get the changes. */
+void manager_reread_component(Manager *m, const char *uuid);
+
+/* Start a job (the scheduler's automatic work, and the explicit requests
+ * below once validated): sets force_cpu_rendezvous for an activation;
+ * cb (may be NULL) gets the outcome. 0, or a negative errno and nothing
+ * started. */
+int manager_start_job(Manager *m, Component *c, JobAction action, ActivationTrigger trigger,
+                      bool force_cpu_rendezvous, ActivationDoneFn cb, void *userdata);
 
 ManagerState manager_get_state(Manager *m, const char **ret_uuid);
 unsigned manager_pending_count(Manager *m);
@@ -252,6 +287,10 @@ void manager_forget_callbacks(Manager *m, void *userdata);
 /* Re-evaluate what to do next (deferred to the event loop). */
 void manager_schedule(Manager *m);
 
+/* READY=1 is sent: from now on each component found is logged at info
+ * level (coldplug sums them up in one line). */
+void manager_set_ready(Manager *m);
+
 /* Send STATUS= describing what lfad does. */
 void manager_send_status(Manager *m);
 
@@ -261,5 +300,6 @@ void manager_send_status(Manager *m);
 void manager_handle_uevent(Manager *m, const char *action, const char *uuid,
                            const char *lfa_event, const char *lfa_errno, const char *lfa_action);
 
+const char *manager_state_to_string(ManagerState s) _pure_;
 const char *rendezvous_request_to_string(RendezvousRequest r) _pure_;
 RendezvousRequest rendezvous_request_from_string(const char *s) _pure_;

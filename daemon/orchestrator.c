@@ -12,12 +12,6 @@
 #include "log.h"
 #include "orchestrator.h"
 
-static const char *const manager_state_table[_MANAGER_STATE_MAX] = {
-        [MANAGER_STATE_IDLE] = "idle",
-        [MANAGER_STATE_PRIMING] = "priming",
-        [MANAGER_STATE_ACTIVATING] = "activating",
-};
-
 static const char *const job_action_table[_JOB_ACTION_MAX] = {
         [JOB_ACTIVATE] = "activate",
         [JOB_PRIME] = "prime",
@@ -29,10 +23,6 @@ static const char *const trigger_table[_TRIGGER_MAX] = {
         [TRIGGER_MANUAL] = "manual",
         [TRIGGER_PRIME_AHEAD] = "prime-ahead",
 };
-
-const char *manager_state_to_string(ManagerState s) {
-        return s >= 0 && s < _MANAGER_STATE_MAX ? manager_state_table[s] : NULL;
-}
 
 const char *job_action_to_string(JobAction a) {
         return a >= 0 && a < _JOB_ACTION_MAX ? job_action_table[a] : NULL;
@@ -75,30 +65,6 @@ usec_t orchestrator_backoff(usec_t delay, unsigned failures) {
 
 bool orchestrator_result_is_retryable(const ActivationResult *r) {
         return r->error != 0 && (r->firmware_failed || orchestrator_error_is_retryable(r->error));
-}
-
-bool orchestrator_is_eligible(const Component *c, DecisionAction want, usec_t now) {
-        if (!c->decision || c->decision->action != want)
-                return false;
-        if (c->parse_error || !c->activation_pending || c->activated_unconfirmed)
-                return false;
-        /* A sequence of this component already runs (perhaps started by a
-         * previous lfad, or by hand): never start a second one. */
-        if (c->state != COMPONENT_STATE_IDLE && c->state != COMPONENT_STATE_PRIMED)
-                return false;
-        if (want == DECISION_IMMEDIATE) {
-                if (c->failures > c->decision->retry_limit)
-                        return false;
-                if (c->retry_after > now)
-                        return false;
-        }
-        return true;
-}
-
-bool orchestrator_wants_prime(const Component *c) {
-        return c->decision && c->decision->prime_ahead && !c->parse_error &&
-               c->activation_pending && !c->activated_unconfirmed && c->state == COMPONENT_STATE_IDLE &&
-               c->failures == 0;
 }
 
 /* What the worker thread owns: nothing of the Job, so the job may go away

@@ -19,16 +19,6 @@
 #include "macro.h"
 #include "policy.h"
 
-typedef struct Manager Manager;
-
-typedef enum ManagerState {
-        MANAGER_STATE_IDLE,
-        MANAGER_STATE_PRIMING,
-        MANAGER_STATE_ACTIVATING,
-        _MANAGER_STATE_MAX,
-        _MANAGER_STATE_INVALID = -EINVAL,
-} ManagerState;
-
 typedef enum JobAction {
         JOB_ACTIVATE,
         JOB_PRIME,
@@ -72,8 +62,6 @@ typedef struct ActivationResult {
         unsigned n_succeeded;
         unsigned n_failed;
 } ActivationResult;
-
-typedef void (*ActivationDoneFn)(Manager *m, const ActivationResult *r, void *userdata);
 
 /* The whole job's bound: the driver's default budgets (30 s + 20 s) and
  * slack; upstream's driver (30 s + 10 s) fits too. */
@@ -162,16 +150,5 @@ bool orchestrator_result_is_retryable(const ActivationResult *r) _pure_;
  * capped at one day. */
 usec_t orchestrator_backoff(usec_t delay, unsigned failures) _pure_;
 
-/*
- * Whether c may be taken now by an automatic run (want = DECISION_IMMEDIATE)
- * or the window run (want = DECISION_WINDOW), given its decision, its state,
- * its retry bookkeeping and the monotonic time now.
- */
-bool orchestrator_is_eligible(const Component *c, DecisionAction want, usec_t now);
-
-/* Whether c should be primed ahead now. */
-bool orchestrator_wants_prime(const Component *c);
-
-const char *manager_state_to_string(ManagerState s) _pure_;
 const char *job_action_to_string(JobAction a) _pure_;
 const char *activation_trigger_to_string(ActivationTrigger t) _pure_;

@@ -67,6 +67,7 @@ static const struct {
 typedef struct World {
         sd_event *event;
         Manager *manager;
+        BusContext *bus;
         sd_bus *server, *client;
 } World;
 
@@ -170,7 +171,7 @@ static World *world(unsigned k) {
                 abort();
         if (sd_bus_new(&w.server) < 0 || sd_bus_set_fd(w.server, pair[0], pair[0]) < 0 ||
             sd_bus_set_server(w.server, 1, id) < 0 || sd_bus_negotiate_fds(w.server, 1) < 0 ||
-            sd_bus_start(w.server) < 0 || bus_attach(w.manager, w.server) < 0)
+            sd_bus_start(w.server) < 0 || bus_attach(w.manager, w.server, &w.bus) < 0)
                 abort();
         if (sd_bus_new(&w.client) < 0 || sd_bus_set_fd(w.client, pair[1], pair[1]) < 0 ||
             sd_bus_negotiate_fds(w.client, 1) < 0 || sd_bus_start(w.client) < 0 ||

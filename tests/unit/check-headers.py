@@ -6,8 +6,7 @@ A header depends on the headers it #includes and on the header that
 defines a type it only forward-declares (`typedef struct Decision
 Decision;` uses policy.h's type as surely as an #include would). A cycle
 in that graph means two modules that cannot be changed or tested apart
-(issue 12). Cycles known today are listed in KNOWN, each to be broken by
-issue 12; a new one fails.
+(issue 12): any cycle fails.
 
 The output has cmocka's lines, which scripts/suites/10-unit counts.
 
@@ -18,12 +17,6 @@ import os
 import re
 import subprocess
 import sys
-
-# Cycles that exist and are being removed (issue 12: the scheduler's
-# split); a cycle is named by its sorted headers.
-KNOWN = {
-        ('manager.h', 'orchestrator.h'),
-}
 
 CFLAGS = ['-std=gnu11', '-D_GNU_SOURCE', '-Wall', '-Wextra', '-Werror', '-fsyntax-only']
 
@@ -80,11 +73,8 @@ def main():
                 results.append(('%s builds alone' % h, r.returncode == 0, r.stderr.strip()))
 
         found = cycles(deps)
-        new = {k: c for k, c in found.items() if k not in KNOWN}
-        why = '\n'.join(' -> '.join('%s (%s)' % s for s in c) + ' -> ' + c[0][0] for c in new.values())
-        results.append(('no include cycle between daemon/ headers', not new, why))
-        for k in sorted(KNOWN - set(found)):
-                print('note: known cycle %s is gone: remove it from KNOWN' % ' <-> '.join(k))
+        why = '\n'.join(' -> '.join('%s (%s)' % s for s in c) + ' -> ' + c[0][0] for c in found.values())
+        results.append(('no include cycle between daemon/ headers', not found, why))
 
         print('[==========] Running %d test(s).' % len(results))
         for name, ok, detail in results:

@@ -50,6 +50,7 @@ typedef struct World {
         char state[128];
         sd_event *event;
         Manager *manager;
+        BusContext *bus;
         sd_bus *server;
         sd_bus *client;
         sd_bus_message *signals[64];
@@ -181,7 +182,7 @@ static int setup(void **state _unused_) {
         assert_int_equal(sd_bus_set_server(W->server, 1, id), 0);
         assert_int_equal(sd_bus_negotiate_fds(W->server, 1), 0);
         assert_int_equal(sd_bus_start(W->server), 0);
-        assert_int_equal(bus_attach(W->manager, W->server), 0);
+        assert_int_equal(bus_attach(W->manager, W->server, &W->bus), 0);
 
         assert_int_equal(sd_bus_new(&W->client), 0);
         assert_int_equal(sd_bus_set_fd(W->client, pair[1], pair[1]), 0);
@@ -198,7 +199,7 @@ static int teardown(void **state _unused_) {
         signals_clear();
         fake_driver_release_all();
         W->client = sd_bus_flush_close_unref(W->client);
-        bus_shutdown(W->manager);
+        W->bus = bus_shutdown(W->bus);
         W->server = sd_bus_unref(W->server);
         W->manager = manager_free(W->manager);
         W->event = sd_event_unref(W->event);
@@ -1039,8 +1040,8 @@ static void test_method_without_entry_is_refused(void **state _unused_) {
         /* The same handlers as org.lfa.Manager (ListComponents has an open
          * entry, Unlisted none) and as an interface the table does not know.
          * The caller has our uid: root, whom polkit is never asked about. */
-        assert_int_equal(bus_add_vtable(W->manager, "/org/lfa/Test", MANAGER_IFACE, test_vtable, NULL), 0);
-        assert_int_equal(bus_add_vtable(W->manager, "/org/lfa/Test", "org.lfa.Test", test_vtable, NULL), 0);
+        assert_int_equal(bus_add_vtable(W->bus, "/org/lfa/Test", MANAGER_IFACE, test_vtable, NULL), 0);
+        assert_int_equal(bus_add_vtable(W->bus, "/org/lfa/Test", "org.lfa.Test", test_vtable, NULL), 0);
         test_handler_calls = 0;
 
         r = call_logged("/org/lfa/Test", MANAGER_IFACE, "Unlisted", &log1);

@@ -421,9 +421,9 @@ static void test_write_and_diff(void **state) {
                          COMPONENT_CHANGED_STATE);
         assert_int_equal(component_diff(a, a), 0);
 
-        a->failures = 3;
+        a->last_result.error = -EIO;
         component_update_from(a, b);
-        assert_int_equal(a->failures, 3);
+        assert_int_equal(a->last_result.error, -EIO);
         assert_int_equal(a->state, COMPONENT_STATE_ACTIVATING);
         assert_null(b->name);
 

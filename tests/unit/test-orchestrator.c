@@ -27,6 +27,7 @@
 #include "fake-driver.h"
 #include "log.h"
 #include "manager.h"
+#include "scheduler.h"
 
 #define RMM  "6c0762a6-12f2-4b56-92cb-ba8f633606d9"
 #define BL31 "47d4086d-4cfe-9846-9b95-2950cbbd5a00"
@@ -135,11 +136,12 @@ static void test_eligible(void **state) {
                         .activation_pending = cases[i].pending,
                         .state = cases[i].state,
                         .parse_error = cases[i].garbage ? (char *) "x" : NULL,
-                        .failures = cases[i].failures,
-                        .retry_after = cases[i].retry_after,
                 };
+                RetryState rs = { .failures = cases[i].failures, .retry_after = cases[i].retry_after };
 
-                if (orchestrator_is_eligible(&c, cases[i].want, now) != cases[i].expected)
+                if (scheduler_is_eligible(&c, &rs, cases[i].want, now) != cases[i].expected ||
+                    (cases[i].failures == 0 && cases[i].retry_after == 0 &&
+                     scheduler_is_eligible(&c, NULL, cases[i].want, now) != cases[i].expected))
                         fail_msg("case %zu: expected %d", i, cases[i].expected);
         }
 }
@@ -149,20 +151,19 @@ static void test_wants_prime(void **state) {
         Component c = { .decision = &d, .activation_pending = true, .state = COMPONENT_STATE_IDLE };
 
         (void) state;
-        assert_true(orchestrator_wants_prime(&c));
+        assert_true(scheduler_wants_prime(&c, NULL));
         c.state = COMPONENT_STATE_PRIMED;
-        assert_false(orchestrator_wants_prime(&c));
+        assert_false(scheduler_wants_prime(&c, NULL));
         c.state = COMPONENT_STATE_IDLE;
-        c.failures = 1;
-        assert_false(orchestrator_wants_prime(&c));
-        c.failures = 0;
+        assert_false(scheduler_wants_prime(&c, &(RetryState) { .failures = 1 }));
+        assert_true(scheduler_wants_prime(&c, &(RetryState) {}));
         d.prime_ahead = false;
-        assert_false(orchestrator_wants_prime(&c));
+        assert_false(scheduler_wants_prime(&c, NULL));
         d.prime_ahead = true;
         c.activation_pending = false;
-        assert_false(orchestrator_wants_prime(&c));
+        assert_false(scheduler_wants_prime(&c, NULL));
         c.decision = NULL;
-        assert_false(orchestrator_wants_prime(&c));
+        assert_false(scheduler_wants_prime(&c, NULL));
 }
 
 static void test_result_retryable(void **state) {
@@ -460,7 +461,7 @@ static bool finished_reached(void) {
 }
 
 static bool window_over(void) {
-        return !W->manager->window;
+        return !scheduler_window_running(W->manager->scheduler);
 }
 
 static bool cb_called(void) {
@@ -623,7 +624,7 @@ static void test_activate_validation(void **state) {
         /* The window trigger waits for the running job, then runs. */
         assert_int_equal(manager_activate_pending(W->manager, NULL, NULL), 0);
         assert_int_equal(manager_activate_pending(W->manager, NULL, NULL), -EBUSY);
-        assert_non_null(W->manager->window);
+        assert_true(scheduler_window_running(W->manager->scheduler));
         assert_int_equal(manager_refresh(W->manager, NULL), -EBUSY);
         const char *uuid;
         assert_int_equal(manager_get_state(W->manager, &uuid), MANAGER_STATE_ACTIVATING);
@@ -778,7 +779,7 @@ static void test_inhibitor(void **state) {
 
         /* The unattended window trigger is held off too. */
         assert_int_equal(manager_activate_pending(W->manager, NULL, NULL), -ENOLCK);
-        assert_null(W->manager->window);
+        assert_false(scheduler_window_running(W->manager->scheduler));
         assert_attr(RMM, "activate", "");
 
         /* Released: it goes. */

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/*
+ * What runs next. The scheduler looks at the inventory and the decisions
+ * (manager.h) and starts the automatic work through the manager: an
+ * "immediate" activation of a pending component, the window run one
+ * component after another, a priming ahead, a retry after its backoff.
+ * It keeps the rule of the one primed component: the firmware holds one,
+ * so a priming ahead gives way to any activation of another and is made
+ * again after it (lfad(8), PRIME AHEAD). It decides on the event loop,
+ * deferred, so that a burst of uevents is handled first.
+ *
+ * The scheduler is the manager's: one per Manager, freed with it.
+ */
+
+#include <stdbool.h>
+
+#include "decision.h"
+#include "inventory.h"
+#include "manager.h"
+#include "orchestrator.h"
+
+/* The retry bookkeeping of one component: its failed automatic attempts.
+ * A component without any has none kept. */
+typedef struct RetryState {
+        unsigned failures;              /* consecutive failed automatic attempts */
+        usec_t retry_after;             /* CLOCK_MONOTONIC µs, 0: no backoff */
+} RetryState;
+
+int scheduler_new(Manager *m, Scheduler **ret);
+Scheduler *scheduler_free(Scheduler *s);
+
+/* Re-evaluate what to do next (deferred to the event loop). */
+void scheduler_schedule(Scheduler *s);
+
+/* Start a window run (the checks of manager_activate_pending() are the
+ * caller's): -EBUSY if one is active; cb gets one summary, before this
+ * returns where nothing is left for the window and no sequence runs. */
+int scheduler_start_window(Scheduler *s, ActivationDoneFn cb, void *userdata);
+
+/* Whether a window run is in progress. */
+bool scheduler_window_running(Scheduler *s);
+
+/* The caller that passed userdata goes away: its window callback is not
+ * called (the run goes on). */
+void scheduler_forget_callbacks(Scheduler *s, void *userdata);
+
+/* A job started (whoever asked): what waited is said again when it waits again. */
+void scheduler_job_started(Scheduler *s);
+
+/* A job ended with r (called before the inventory is re-read): the retry
+ * bookkeeping of its component, and the window run's counters. */
+void scheduler_job_finished(Scheduler *s, const ActivationResult *r);
+
+/* Forget the retries of uuid: the component is gone, or has another
+ * pending image, which deserves fresh attempts. */
+void scheduler_reset_retries(Scheduler *s, const char *uuid);
+
+/* The rule of the one primed component for an activation of c (trigger:
+ * who asks): cancel a priming ahead of another component. -EBUSY where a
+ * component stays primed. */
+int scheduler_make_way_for(Scheduler *s, const Component *c, ActivationTrigger trigger);
+
+/* Why an activation or prime of uuid gets -EBUSY now (manager_describe_busy()). */
+char *scheduler_describe_busy(Scheduler *s, const char *uuid);
+
+/* Add to d->reason (a decision for c, made afresh for the plan) what the
+ * rule of the one primed component will do. */
+int scheduler_plan_note(Scheduler *s, const Component *c, Decision *d);
+
+/* Pure pieces, exposed for the unit tests. rs NULL: no failed attempt. */
+
+/*
+ * Whether c may be taken now by an automatic run (want = DECISION_IMMEDIATE)
+ * or the window run (want = DECISION_WINDOW), given its decision, its state,
+ * its retry bookkeeping and the monotonic time now.
+ */
+bool scheduler_is_eligible(const Component *c, const RetryState *rs, DecisionAction want, usec_t now);
+
+/* Whether c should be primed ahead now. */
+bool scheduler_wants_prime(const Component *c, const RetryState *rs);

@@ -414,7 +414,13 @@ static int bus_refresh_run(sd_event_source *s _unused_, uint64_t usec _unused_, 
                 (void) bus_error_set_firmware(&e, driver_error,
                                               "The driver could not re-read the inventory from the firmware; "
                                               "the last good inventory stays");
-        else if (r < 0)
+        else if (r == -EBUSY) {
+                /* lfad's own Busy: name what is in the way, as Activate's does. */
+                _cleanup_free_ char *why = manager_describe_busy(bus_manager(ctx), "");
+
+                (void) sd_bus_error_setf(&e, LFA_ERROR_BUSY, "Refresh: %s.",
+                                         why ?: "another prime or activation is running");
+        } else if (r < 0)
                 (void) bus_error_set(&e, r, NULL, NULL);
 
         for (PendingCall *p = ctx->pending; p; p = next) {
@@ -661,6 +667,9 @@ static int window_reply(PendingCall *p, const ActivationResult *res) {
                 /* The first failure's name, as its Activate would have had. */
                 if (name)
                         sd_bus_error_setf(&e, name, "%s", msg);
+                else if (res->detail && res->error == -EBUSY)
+                        /* None started: lfad's own refusal, naming what is in the way. */
+                        sd_bus_error_setf(&e, LFA_ERROR_BUSY, "%s %s", msg, res->detail);
                 else {
                         ActivationResult summary = *res;
                         summary.error = res->error ?: -EIO;

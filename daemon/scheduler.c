@@ -17,6 +17,8 @@ typedef struct WindowRun {
         unsigned n_failed;
         int first_error;
         bool first_firmware_failed;     /* first_error is a firmware failure (upstream's -ECANCELED) */
+        char *first_refusal;            /* why the first one that could not start did not: lfad's
+                                         * own Busy, naming the component in the way */
         char **done;                    /* UUIDs already attempted in this run */
 } WindowRun;
 
@@ -49,6 +51,7 @@ static void window_run_free(WindowRun *w) {
         if (!w)
                 return;
         strv_free(w->done);
+        free(w->first_refusal);
         free(w);
 }
 
@@ -136,6 +139,7 @@ static void window_finish(Scheduler *sch) {
                 .n_succeeded = w->n_succeeded,
                 .n_failed = w->n_failed,
                 .message = msg,
+                .detail = w->first_refusal,
         };
 
         snprintf(msg, sizeof(msg), "window run: %u attempted, %u succeeded, %u failed",
@@ -327,8 +331,14 @@ static int window_step(Scheduler *s) {
                 /* Could not even start: count it and go on with the next. */
                 s->window->n_attempted++;
                 s->window->n_failed++;
-                if (s->window->first_error == 0)
+                if (s->window->first_error == 0) {
+                        _cleanup_free_ char *why = scheduler_describe_busy(s, c->uuid);
+
                         s->window->first_error = r;
+                        if (asprintf(&s->window->first_refusal, "%s (%s): %s", c->uuid, strna(c->name),
+                                     why ?: strerror(-r)) < 0)
+                                s->window->first_refusal = NULL;
+                }
         }
         window_finish(s);
         return 0;

@@ -1153,8 +1153,9 @@ if sys.argv[2] == 'wait':
                                      stderr=subprocess.PIPE, text=True)
                 self.addCleanup(p.wait)
                 wait_for(lambda: self.activate_writes(SLOW), 10, 'the activate write')
-                self.assertError(self.send('Refresh'), 'org.lfa.Error.Busy')
-                self.assertError(self.send('Refresh', user='nobody'), 'org.lfa.Error.Busy')
+                # Busy names the component in the way, as Activate's does.
+                self.assertError(self.send('Refresh'), 'org.lfa.Error.Busy', SLOW)
+                self.assertError(self.send('Refresh', user='nobody'), 'org.lfa.Error.Busy', SLOW)
                 self.assertEqual((self.rereads(), self.sim.writes('refresh')), (0, []))
                 out, err = p.communicate(timeout=scaled(60))
                 self.assertEqual(p.returncode, 0, err)

@@ -548,6 +548,25 @@ class TestPrimeByRequestKept(LfadTestCase):
                 self.assertIsNone(self.wait_result(RMM)['errno'])
                 self.assertEqual(self.sim.writes('refresh'), [])
 
+        def test_a_window_run_that_cannot_start_names_the_prime_in_the_way(self):
+                # BMC (window) cannot start while NEW (never) is primed by
+                # request: the window run's refusal is lfad's own Busy and
+                # names NEW, not "the kernel reported busy".
+                self.sim.ctl('store-update uuid=%s pending_version=0.5' % NEW)
+                wait_for(lambda: self.cprop(NEW, 'ActivationPending'), 10, 'NEW pending')
+                self.busctl('call', 'org.lfa.Manager', '/org/lfa/Manager', 'org.lfa.Manager', 'Prime', 's', NEW)
+                wait_for(lambda: self.cprop(NEW, 'State') == 'primed', 10, 'NEW primed on the bus')
+                self.sim.ctl('store-update uuid=%s pending_version=4.2' % BMC)
+                wait_for(lambda: self.cprop(BMC, 'ActivationPending'), 10, 'BMC pending')
+                r = self.busctl('call', 'org.lfa.Manager', '/org/lfa/Manager', 'org.lfa.Manager', 'ActivatePending',
+                                check=False)
+                self.assertNotEqual(r.returncode, 0)
+                self.assertIn(NEW, r.stderr)
+                self.assertIn('primed', r.stderr)
+                self.assertNotIn('kernel', r.stderr)
+                self.assertEqual(self.activate_writes(), [])
+                self.assertEqual(self.sim.writes('cancel'), [])
+
 
 class TestWindowThenImmediate(LfadTestCase):
         """issue 10 item 1: what waits for a window run runs when it ends,

@@ -40,7 +40,10 @@ import lfatest  # noqa: E402
 # At import, not inside a test: gi's ImportWarning would otherwise split
 # unittest's "test ... ok" line that the suite counts.
 import dbus  # noqa: E402
+import dbus.bus  # noqa: E402
 import dbus.exceptions  # noqa: E402
+from dbus.mainloop.glib import DBusGMainLoop  # noqa: E402
+from gi.repository import GLib  # noqa: E402
 from lfatest import LfadTestCase, POLL_POLICY, scaled, wait_for  # noqa: E402
 
 load_tests = lfatest.load_tests
@@ -646,8 +649,6 @@ component uuid=%s current=1.0 cancel_error=NO_MEMORY
 
         def setUp(self):
                 super().setUp()
-                from dbus.mainloop.glib import DBusGMainLoop
-                from gi.repository import GLib
                 self.glib = GLib
                 self.conn = dbus.bus.BusConnection(self.bus.address, mainloop=DBusGMainLoop())
                 self.addCleanup(self.conn.close)

@@ -615,6 +615,11 @@ static void on_job_done(Job *j, const ActivationResult *r, void *userdata) {
         const char *id;
         Component *c, before = {};
 
+        /* The attempt is in the history before anything reports or acts
+         * on its outcome (the journal event, a retry, "gave up", the bus
+         * signal): whoever sees those finds the row. */
+        history_record_attempt(m->history, r, j->version_before, j->version_to);
+
         if (r->action == JOB_ACTIVATE)
                 id = ok ? LFA_MESSAGE_ACTIVATION_SUCCESS : LFA_MESSAGE_ACTIVATION_FAILED;
         else
@@ -645,8 +650,6 @@ static void on_job_done(Job *j, const ActivationResult *r, void *userdata) {
                             "the inventory failed?): not activated again until the driver's values change.",
                             c->uuid, strna(c->name));
         }
-        history_record_attempt(m->history, r, j->version_before, j->version_to);
-
         if (m->observer.activation_finished)
                 m->observer.activation_finished(m, r, m->observer_userdata);
         if (cb)

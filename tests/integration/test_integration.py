@@ -283,8 +283,9 @@ class TestFailureUpstream(LfadTestCase):
                 self.assertEqual(len(writes), 3)
                 gaps = [b['t'] - a['t'] for a, b in zip(writes, writes[1:])]
                 self.assertTrue(gaps[0] >= 0.9 and gaps[1] >= 1.9, gaps)
-                self.assertEqual(len(self.wait_history(lambda h: h['uuid'] == RMM and h['error'] == -125,
-                                                       what='three failed attempts in the history')), 3)
+                # The rows are written before lfad logs "gave up" (it did
+                # after: under valgrind the third row was still missing).
+                self.assertEqual(len([h for h in self.history() if h['uuid'] == RMM and h['error'] == -125]), 3)
                 # The driver has no last_error (org.lfa.Manager(5)).
                 self.assertEqual(self.cprop(RMM, 'LastError'), '')
                 self.assertEqual(self.cprop(RMM, 'LastResult'), 'failed')

@@ -8,7 +8,13 @@
  * With --reflex it also writes "1" to a component's activate file on each
  * LFA_EVENT=store-updated uevent, at once and without reading anything: the
  * floor of the store-update -> activate latency on the same platform.
+ *
+ * With --read=DIR it first reads, once, every attribute lfad reads of every
+ * component directory under DIR (open, read, close each, relative to the
+ * component's directory as lfad does): the floor of lfad's start-to-READY
+ * with that inventory.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libudev.h>
@@ -37,6 +43,47 @@ static const sd_bus_vtable floor_vtable[] = {
 };
 
 static bool reflex;
+
+/* The files inventory_read_component() reads (daemon/inventory.c). */
+static const char *const attributes[] = {
+        "name", "seq_id", "current_version", "pending_version", "activation_capable",
+        "activation_pending", "may_reset_cpu", "cpu_rendezvous", "force_cpu_rendezvous",
+        "auto_activate", "state", "last_error",
+};
+
+static int read_tree(const char *root)
+{
+        struct dirent *de;
+        char buf[256];
+        DIR *d;
+
+        d = opendir(root);
+        if (!d)
+                return -errno;
+        while ((de = readdir(d))) {
+                int dir_fd;
+
+                /* Component directories are named by a UUID (36 characters). */
+                if (strlen(de->d_name) != 36)
+                        continue;
+                dir_fd = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                if (dir_fd < 0)
+                        continue;
+                for (size_t i = 0; i < sizeof(attributes) / sizeof(attributes[0]); i++) {
+                        int fd = openat(dir_fd, attributes[i], O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+                        if (fd < 0)
+                                continue;
+                        if (read(fd, buf, sizeof(buf)) < 0)
+                                fprintf(stderr, "lfa-floor: %s/%s: %s\n", de->d_name, attributes[i],
+                                        strerror(errno));
+                        close(fd);
+                }
+                close(dir_fd);
+        }
+        closedir(d);
+        return 0;
+}
 
 static void activate(struct udev_device *d)
 {
@@ -85,6 +132,11 @@ int main(int argc, char *argv[])
         int r;
 
         reflex = argc > 1 && strcmp(argv[1], "--reflex") == 0;
+        if (argc > 1 && strncmp(argv[1], "--read=", 7) == 0) {
+                r = read_tree(argv[1] + 7);
+                if (r < 0)
+                        return fail(argv[1] + 7, r);
+        }
         sigemptyset(&mask);
         sigaddset(&mask, SIGTERM);
         sigaddset(&mask, SIGINT);

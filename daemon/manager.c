@@ -1018,8 +1018,12 @@ void manager_handle_uevent(Manager *m, const char *action, const char *uuid,
         }
         /* lfa.ko reloaded with other parameters: the first uevent of the new
          * instance finds another ABI. Everything is read again (the ABI
-         * version, every component), and the driver's change reported. */
-        mask = manager_probe_driver(m);
+         * version, every component), and the driver's change reported.
+         * That first uevent is an add or a remove (a new instance adds its
+         * components before anything of theirs changes; a lost one makes
+         * lfad re-read everything), so a change, such as a store update,
+         * need not probe again: the store re-reads only its component. */
+        mask = strcmp(action, "change") != 0 ? manager_probe_driver(m) : 0;
         if (mask & MANAGER_CHANGED_DRIVER) {
                 log_info("The LFA driver changed (now: %s ABI): re-reading everything.",
                          driver_abi_to_string(m->driver.abi));

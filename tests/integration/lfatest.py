@@ -268,6 +268,7 @@ class LfadTestCase(unittest.TestCase):
                 self.tmpobj = tempfile.TemporaryDirectory(prefix='lfa-it-')
                 self.tmp = self.tmpobj.name
                 self.sim = Sim(self.SCENARIO, flavour=self.flavour, **self.SIM_OPTIONS).start()
+                self.sim.time_scale = SCALE
                 self.bus = Bus(self.tmp)
                 self.notify = Notify(self.tmp)
                 self.state_dir = os.path.join(self.tmp, 'state')

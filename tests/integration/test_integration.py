@@ -615,6 +615,8 @@ class TestRetryBackoff(LfadTestCase):
                 self.wait_activate_write(RMM, 4, timeout=20)
                 self.wait_result(RMM, n=3, timeout=10)
                 writes = self.activate_writes(RMM)
+                # lfa-sim records a sequence's result before its write returns.
+                wait_for(lambda: len(self.sim.records('return', file='activate', uuid=RMM)) >= 4, 10, 'the 4th return')
                 ends = self.sim.records('return', file='activate', uuid=RMM)
                 self.assertEqual(len(ends), 4)
                 waits = [round(w['t'] - e['t'], 2) for e, w in zip(ends, writes[1:])]

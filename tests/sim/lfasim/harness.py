@@ -40,6 +40,9 @@ class Sim:
                 else extended); smccc_uevents: NVIDIA's device uevents
                 (upstream)."""
                 self.start_timeout = start_timeout
+                # wait_record()'s timeouts are multiplied by it: a slow
+                # client (lfad under valgrind) sets LFA_TIME_SCALE (lfatest).
+                self.time_scale = 1
                 self.flavour = flavour or os.environ.get('LFA_SIM_FLAVOUR') or 'extended'
                 if self.flavour not in ('extended', 'upstream'):
                         raise SimError('unknown flavour %r (extended, upstream)' % self.flavour)
@@ -202,6 +205,7 @@ class Sim:
                 return self.records('write', **m)
 
         def wait_record(self, pred, timeout=10, what='a record'):
+                timeout *= self.time_scale
                 deadline = time.monotonic() + timeout
                 while True:
                         for r in self.records():

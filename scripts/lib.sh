@@ -71,6 +71,39 @@ lfa_finish() {
         [ "$lfa_failed" -eq 0 ]
 }
 
+# lfa_tap_pass NAME DIR SECONDS CMD...: one run of a TAP producer (a Python
+# suite through tests/lfatap.py, a cmocka binary with
+# CMOCKA_MESSAGE_OUTPUT=TAP): its TAP stream to DIR/NAME.tap, all else it
+# prints to DIR/NAME.log. scripts/tap-count counts the stream (its rules are
+# in that file); the counts are added to lfa_passed/lfa_failed. A failure
+# shows the end of the log and the failed lines; known bugs are named.
+lfa_tap_pass() {
+        local name=$1 dir=$2 limit=$3 tap log rc=0 p f x
+        shift 3
+        tap=$dir/$name.tap
+        log=$dir/$name.log
+        echo "--- $name"
+        timeout "$limit" "$@" >"$tap" 2>"$log" || rc=$?
+        "$LFA_ROOT/scripts/tap-count" "$tap" >"$dir/$name.count"
+        read -r p f x <"$dir/$name.count"
+        # A non-zero exit with every line "ok" (it should not happen) fails.
+        if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+                f=1
+                echo "not ok - $name: exit status $rc" >>"$dir/$name.count"
+        fi
+        if [ "$f" -ne 0 ]; then
+                tail -n 200 "$log"
+                echo "$name: exit status $rc"
+        fi
+        if [ "$f" -ne 0 ] || [ "$x" -ne 0 ]; then
+                echo "$name: failed, or known bugs (# TODO):"
+                tail -n +2 "$dir/$name.count" | sed 's/^/  /'
+        fi
+        echo "$name: $p passed, $f failed"
+        lfa_passed=$((lfa_passed + p))
+        lfa_failed=$((lfa_failed + f))
+}
+
 # lfa_install_deps FILE...: apt-get install the Debian packages listed in the
 # deps files (one per line, '#' comments) that are not installed yet. Files
 # that do not exist are skipped (a suite may need nothing of its own).

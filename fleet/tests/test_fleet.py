@@ -26,6 +26,8 @@ import urllib.request
 
 HERE = os.path.dirname(os.path.realpath(__file__))
 sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(HERE)), 'tests', 'integration'))
+import lfatap  # noqa: E402
 
 import fleetlab  # noqa: E402
 from fleetlab import LFACTL, LFAD, RMM, wait_for  # noqa: E402
@@ -411,4 +413,5 @@ class TestFleet(unittest.TestCase):
 
 
 if __name__ == '__main__':
-        unittest.main(verbosity=2)
+        # One TAP line per case (tests/integration/lfatap.py).
+        lfatap.main()

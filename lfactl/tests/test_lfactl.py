@@ -23,6 +23,7 @@ import unittest
 HERE = os.path.dirname(os.path.realpath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, 'tests', 'integration'))
+import lfatap  # noqa: E402
 
 from lfatest import LfadTestCase, lfad_binary, scaled, wait_for  # noqa: E402
 
@@ -589,4 +590,5 @@ class TestUnreachable(LfactlCase):
 
 
 if __name__ == '__main__':
-        unittest.main(verbosity=2)
+        # One TAP line per case (tests/integration/lfatap.py).
+        lfatap.main()

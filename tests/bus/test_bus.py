@@ -35,6 +35,7 @@ import xml.etree.ElementTree as ET
 HERE = os.path.dirname(os.path.realpath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, 'tests', 'integration'))
+import lfatap  # noqa: E402
 
 import lfatest  # noqa: E402
 # At import, not inside a test: gi's ImportWarning would otherwise split
@@ -1403,4 +1404,5 @@ class TestWithoutPolkit(BusTestCase):
 
 
 if __name__ == '__main__':
-        unittest.main(verbosity=2)
+        # One TAP line per case (tests/integration/lfatap.py).
+        lfatap.main()

@@ -25,6 +25,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
+import lfatap  # noqa: E402
 
 import lfatest  # noqa: E402
 # At import, not inside a test: gi's ImportWarning would otherwise split
@@ -2209,4 +2210,5 @@ class TestVerifyUpstreamTree(LfadTestCase):
 
 
 if __name__ == '__main__':
-        unittest.main(verbosity=2)
+        # One TAP line per case (tests/integration/lfatap.py).
+        lfatap.main()

@@ -20,6 +20,8 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.realpath(__file__))), 'integration'))
+import lfatap  # noqa: E402
 
 from lfasim.harness import Sim, SimError, LFA_SIM, PYTHON  # noqa: E402
 from lfasim.platform import EXTENDED_FILES, UPSTREAM_FILES  # noqa: E402
@@ -1420,4 +1422,5 @@ class TestScenarioParser(unittest.TestCase):
 
 
 if __name__ == '__main__':
-        unittest.main(verbosity=2)
+        # One TAP line per case (tests/integration/lfatap.py).
+        lfatap.main()

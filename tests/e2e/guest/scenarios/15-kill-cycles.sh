@@ -55,32 +55,6 @@ history_count() {
                 print scalar(@$h), " $n\n";' "$1" "$2" "$3"
 }
 
-# bus_model: one line per component of GetManagedObjects: uuid seq_id
-# current_version pending_version activation_pending state
-# force_cpu_rendezvous auto_activate, in the driver's notation.
-bus_model() {
-        busctl --json=short call "$BUS_NAME" "$BUS_PATH" org.freedesktop.DBus.ObjectManager \
-                GetManagedObjects | perl -MJSON::PP -e '
-                local $/;
-                my $objs = decode_json(<STDIN>)->{data}[0];
-                for my $c (map { $_->{"org.lfa.Component"} || () } values %$objs) {
-                        print join(" ", map {
-                                my $v = $c->{$_}{data};
-                                JSON::PP::is_bool($v) ? ($v ? 1 : 0) : $v
-                        } qw(Uuid SeqId CurrentVersion PendingVersion ActivationPending State
-                             ForceCpuRendezvous KernelAutoActivate)), "\n";
-                }' | sort
-}
-
-sysfs_model() {
-        local d
-        for d in "$SYSFS"/*-*; do
-                echo "$(basename "$d") $(cat "$d/seq_id" "$d/current_version" "$d/pending_version" \
-                        "$d/activation_pending" "$d/state" "$d/force_cpu_rendezvous" \
-                        "$d/auto_activate" | paste -sd' ')"
-        done | sort
-}
-
 # activated UUID VERSION: the driver shows VERSION running, nothing
 # pending, idle (read with builtins: the calibration polls it closely).
 activated() {

@@ -416,7 +416,7 @@ static int bus_refresh_run(sd_event_source *s _unused_, uint64_t usec _unused_, 
                                               "the last good inventory stays");
         else if (r == -EBUSY) {
                 /* lfad's own Busy: name what is in the way, as Activate's does. */
-                _cleanup_free_ char *why = manager_describe_busy(bus_manager(ctx), "");
+                _cleanup_free_ char *why = manager_describe_running(bus_manager(ctx));
 
                 (void) sd_bus_error_setf(&e, LFA_ERROR_BUSY, "Refresh: %s.",
                                          why ?: "another prime or activation is running");
@@ -755,13 +755,8 @@ static int method_cancel(sd_bus_message *message, void *userdata, sd_bus_error *
                 /* The driver's cancel write: its errno, never lfad's. */
                 if (asprintf(&prefix, "%s: cancel failed: ", uuid) < 0)
                         return -ENOMEM;
-                /* lfa.ko's EBUSY with no sequence running is the firmware's
-                 * BUSY answer to CANCEL, not the kernel's. */
-                if (driver_error == -EBUSY)
-                        return sd_bus_error_setf(error, LFA_ERROR_BUSY,
-                                                 "%sthe firmware answered CANCEL with BUSY (EBUSY): it is busy; "
-                                                 "try again later", prefix);
-                return bus_error_set_driver_write(error, r, manager_get_driver(bus_manager(userdata))->abi, prefix);
+                return bus_error_set_driver_write(error, r, driver_error < 0,
+                                                  manager_get_driver(bus_manager(userdata))->abi, prefix);
         }
         return sd_bus_reply_method_return(message, NULL);
 }

@@ -1308,26 +1308,20 @@ static int bus_on_exit(sd_event_source *s _unused_, void *userdata) {
         return 0;
 }
 
-static int bus_name_acquired(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error _unused_) {
-        const sd_bus_error *e = sd_bus_message_get_error(reply);
-        Manager *m = userdata;
-
-        if (e) {
-                /* Without the name nobody can reach lfad: stop rather than run deaf. */
-                log_error("Failed to acquire bus name " BUS_NAME ": %s", e->message ?: e->name);
-                sd_event_exit(manager_get_event(m), -sd_bus_message_get_errno(reply) ?: -EACCES);
-                return 0;
-        }
-        log_debug("Acquired bus name " BUS_NAME ".");
-        return 0;
-}
-
+/*
+ * Synchronous, before READY=1: an asynchronous request's reply, read but not
+ * yet dispatched when lfad stalls past the method call timeout (SIGSTOP, a
+ * loaded host), would be dropped for a synthesized timeout and end lfad.
+ */
 int bus_request_name(BusContext *ctx) {
         int r;
 
-        r = sd_bus_request_name_async(ctx->bus, NULL, BUS_NAME, 0, bus_name_acquired, ctx->manager);
+        r = sd_bus_request_name(ctx->bus, BUS_NAME, 0);
+        if (r == -EEXIST)
+                return log_error_errno(r, BUS_NAME " is owned by another peer already: is another lfad running?");
         if (r < 0)
-                return log_error_errno(r, "Failed to request bus name " BUS_NAME ": %m");
+                return log_error_errno(r, "Failed to acquire bus name " BUS_NAME " (see the bus policy): %m");
+        log_debug("Acquired bus name " BUS_NAME ".");
         return 0;
 }
 
@@ -1406,8 +1400,4 @@ BusContext *bus_shutdown(BusContext *ctx) {
         bus_context_free(ctx);
         sd_bus_flush_close_unref(bus);
         return NULL;
-}
-
-sd_bus *bus_get_bus(BusContext *ctx) {
-        return ctx->bus;
 }

@@ -1552,6 +1552,8 @@ component uuid=%s current=1.0 prime_rounds=2 activate_rounds=2 call_delay_ms=10
         CYCLES = 'LFA_CRASH_CYCLES', 200
 
         def kill_point(self, rng, writes_before):
+                # The random kill point itself (the behaviour under test),
+                # not a wait for anything.
                 time.sleep(rng.uniform(0, self.KILL_WITHIN))
 
         def history_strict(self):
@@ -1662,6 +1664,7 @@ class TestCrashCyclesUpstream(TestCrashCycles):
 
         def kill_point(self, rng, writes_before):
                 wait_for(lambda: len(self.attempt_writes()) > writes_before, 10, 'the activate write')
+                # The random kill point in the sequence: the behaviour under test.
                 time.sleep(rng.uniform(0, self.KILL_WITHIN))
 
 

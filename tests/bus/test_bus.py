@@ -1207,8 +1207,9 @@ class TestStalledAfterReady(BusTestCase):
         call timeout (a SIGSTOP, a loaded host) keeps its name and serves
         when it runs again: no reply it already got may time out."""
         # sd-bus's method call timeout for lfad ($SYSTEMD_BUS_TIMEOUT,
-        # 25 s by default), in seconds.
-        BUS_TIMEOUT = 2
+        # 25 s by default), in whole seconds: short, but stretched with
+        # every other wait under a slow lfad (LFA_TIME_SCALE).
+        BUS_TIMEOUT = max(2, round(scaled(2)))
         notify_path = None
 
         def lfad_env(self):

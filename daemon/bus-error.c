@@ -210,13 +210,18 @@ int bus_error_set_result(sd_bus_error *e, const ActivationResult *r) {
         return -abs(r->error);
 }
 
-int bus_error_set_driver_write(sd_bus_error *e, int error, DriverAbi abi, const char *prefix) {
+int bus_error_set_driver_write(sd_bus_error *e, int error, bool firmware, DriverAbi abi, const char *prefix) {
         const char *ename = errno_name(error) ?: "EIO", *code = lfa_code_from_errno(error);
 
         prefix = prefix ?: "";
         error = abs(error);
         if (bus_error_name_from_errno(error) && error != EBUSY && error != EOPNOTSUPP)
                 sd_bus_error_setf(e, bus_error_name_from_errno(error), "%s%s", prefix, bus_error_describe(error));
+        else if (error == EBUSY && firmware)
+                /* lfa.ko's EBUSY with no sequence running is the firmware's
+                 * BUSY answer (to CANCEL), not the kernel's. */
+                sd_bus_error_setf(e, LFA_ERROR_BUSY, "%sthe firmware answered CANCEL with BUSY (EBUSY): it is busy; "
+                                  "try again later", prefix);
         else if (error == EBUSY)
                 sd_bus_error_setf(e, LFA_ERROR_BUSY, "%sthe kernel reported busy (EBUSY): a sequence runs in the "
                                   "driver (or, for cancel, this one is activating)", prefix);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
 
+#include <stdbool.h>
 #include <systemd/sd-bus.h>
 
 #include "driver.h"
@@ -66,7 +67,9 @@ int bus_error_set_result(sd_bus_error *e, const ActivationResult *r);
  * Sets e for a failed write to one of the driver's control files outside a
  * prime or activation ("cancel"): the manager's names where the errno means
  * what it means there, else FirmwareError naming the LFA code the driver's
- * ERRNO TABLE gives for the errno. prefix (may be NULL) starts the message.
- * Returns -abs(error).
+ * ERRNO TABLE gives for the errno. firmware: the manager found the errno to
+ * be the firmware's answer, not the kernel's own (for EBUSY: the firmware's
+ * BUSY, not "a sequence runs in the driver"). prefix (may be NULL) starts
+ * the message. Returns -abs(error).
  */
-int bus_error_set_driver_write(sd_bus_error *e, int error, DriverAbi abi, const char *prefix);
+int bus_error_set_driver_write(sd_bus_error *e, int error, bool firmware, DriverAbi abi, const char *prefix);

@@ -416,7 +416,7 @@ static int bus_refresh_run(sd_event_source *s _unused_, uint64_t usec _unused_, 
                                               "the last good inventory stays");
         else if (r == -EBUSY) {
                 /* lfad's own Busy: name what is in the way, as Activate's does. */
-                _cleanup_free_ char *why = manager_describe_busy(bus_manager(ctx), "");
+                _cleanup_free_ char *why = manager_describe_running(bus_manager(ctx));
 
                 (void) sd_bus_error_setf(&e, LFA_ERROR_BUSY, "Refresh: %s.",
                                          why ?: "another prime or activation is running");
@@ -755,13 +755,8 @@ static int method_cancel(sd_bus_message *message, void *userdata, sd_bus_error *
                 /* The driver's cancel write: its errno, never lfad's. */
                 if (asprintf(&prefix, "%s: cancel failed: ", uuid) < 0)
                         return -ENOMEM;
-                /* lfa.ko's EBUSY with no sequence running is the firmware's
-                 * BUSY answer to CANCEL, not the kernel's. */
-                if (driver_error == -EBUSY)
-                        return sd_bus_error_setf(error, LFA_ERROR_BUSY,
-                                                 "%sthe firmware answered CANCEL with BUSY (EBUSY): it is busy; "
-                                                 "try again later", prefix);
-                return bus_error_set_driver_write(error, r, manager_get_driver(bus_manager(userdata))->abi, prefix);
+                return bus_error_set_driver_write(error, r, driver_error < 0,
+                                                  manager_get_driver(bus_manager(userdata))->abi, prefix);
         }
         return sd_bus_reply_method_return(message, NULL);
 }
@@ -1313,26 +1308,20 @@ static int bus_on_exit(sd_event_source *s _unused_, void *userdata) {
         return 0;
 }
 
-static int bus_name_acquired(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error _unused_) {
-        const sd_bus_error *e = sd_bus_message_get_error(reply);
-        Manager *m = userdata;
-
-        if (e) {
-                /* Without the name nobody can reach lfad: stop rather than run deaf. */
-                log_error("Failed to acquire bus name " BUS_NAME ": %s", e->message ?: e->name);
-                sd_event_exit(manager_get_event(m), -sd_bus_message_get_errno(reply) ?: -EACCES);
-                return 0;
-        }
-        log_debug("Acquired bus name " BUS_NAME ".");
-        return 0;
-}
-
+/*
+ * Synchronous, before READY=1: an asynchronous request's reply, read but not
+ * yet dispatched when lfad stalls past the method call timeout (SIGSTOP, a
+ * loaded host), would be dropped for a synthesized timeout and end lfad.
+ */
 int bus_request_name(BusContext *ctx) {
         int r;
 
-        r = sd_bus_request_name_async(ctx->bus, NULL, BUS_NAME, 0, bus_name_acquired, ctx->manager);
+        r = sd_bus_request_name(ctx->bus, BUS_NAME, 0);
+        if (r == -EEXIST)
+                return log_error_errno(r, BUS_NAME " is owned by another peer already: is another lfad running?");
         if (r < 0)
-                return log_error_errno(r, "Failed to request bus name " BUS_NAME ": %m");
+                return log_error_errno(r, "Failed to acquire bus name " BUS_NAME " (see the bus policy): %m");
+        log_debug("Acquired bus name " BUS_NAME ".");
         return 0;
 }
 
@@ -1411,8 +1400,4 @@ BusContext *bus_shutdown(BusContext *ctx) {
         bus_context_free(ctx);
         sd_bus_flush_close_unref(bus);
         return NULL;
-}
-
-sd_bus *bus_get_bus(BusContext *ctx) {
-        return ctx->bus;
 }

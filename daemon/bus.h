@@ -22,9 +22,9 @@ typedef struct BusContext BusContext;
 int bus_setup(Manager *m, BusContext **ret);
 
 /*
- * Asks for org.lfa.Manager asynchronously. lfad sends READY=1 after this
- * returns; a refusal of the name by the bus daemon is fatal (the event loop
- * is told to exit with an error).
+ * Takes org.lfa.Manager and returns when the bus answered: after it lfad is
+ * reachable, and READY=1 may say so. A refusal (another owner: -EEXIST, the
+ * bus policy: -EACCES) is fatal: without the name nobody can reach lfad.
  */
 int bus_request_name(BusContext *ctx);
 
@@ -36,9 +36,6 @@ BusContext *bus_shutdown(BusContext *ctx);
 
 /* bus_setup() on a given connection (unit tests use a socketpair). */
 int bus_attach(Manager *m, sd_bus *bus, BusContext **ret);
-
-/* The connection bus_setup() or bus_attach() registered on. */
-sd_bus *bus_get_bus(BusContext *ctx);
 
 /* Refresh() re-reads at most once per this many µs for callers that are
  * not root (default 1 s, lfad(8)); the fuzz target sets 0 so that its

@@ -124,38 +124,6 @@ static int verify(const Args *a) {
                           stdout, stderr);
 }
 
-/*
- * READY=1 must mean "reachable": a client started after it must find the
- * name. The bus daemon handles one connection's messages in order, so once
- * GetNameOwner (sent after RequestName) answers, RequestName was handled.
- * Without the name nobody can reach lfad: fail rather than run deaf.
- */
-static int wait_for_bus_name(sd_bus *bus) {
-        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        const char *owner, *unique;
-        int r;
-
-        r = sd_bus_call_method(bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                               "org.freedesktop.DBus", "GetNameOwner", &error, &reply, "s",
-                               "org.lfa.Manager");
-        if (r < 0 && sd_bus_error_has_name(&error, "org.freedesktop.DBus.Error.NameHasNoOwner"))
-                return log_error_errno(EACCES, "The bus did not give us org.lfa.Manager (see its policy).");
-        if (r < 0)
-                return log_error_errno(r, "Failed to ask the bus for the owner of org.lfa.Manager: %s",
-                                       error.message ?: strerror(-r));
-        r = sd_bus_message_read(reply, "s", &owner);
-        if (r < 0)
-                return log_error_errno(r, "Failed to parse GetNameOwner's reply: %m");
-        r = sd_bus_get_unique_name(bus, &unique);
-        if (r < 0)
-                return log_error_errno(r, "Failed to get our unique bus name: %m");
-        if (strcmp(owner, unique) != 0)
-                return log_error_errno(EEXIST, "org.lfa.Manager is owned by %s already: is another lfad running?",
-                                       owner);
-        return 0;
-}
-
 static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
         Manager *m = userdata;
         _cleanup_free_ char *error = NULL;
@@ -229,10 +197,9 @@ static int run(int argc, char *argv[]) {
         r = bus_setup(m, &bus);
         if (r < 0)
                 return log_error_errno(r, "Failed to set up the bus: %m");
+        /* READY=1 must mean "reachable": a client started after it finds
+         * the name. */
         r = bus_request_name(bus);
-        if (r < 0)
-                return log_error_errno(r, "Failed to request the bus name: %m");
-        r = wait_for_bus_name(bus_get_bus(bus));
         if (r < 0)
                 return r;
 

@@ -1001,6 +1001,10 @@ char *manager_describe_busy(Manager *m, const char *uuid) {
         return scheduler_describe_busy(m->scheduler, uuid);
 }
 
+char *manager_describe_running(Manager *m) {
+        return scheduler_describe_running(m->scheduler);
+}
+
 int manager_inhibit(Manager *m, const char *who, const char *reason, int *ret_fd) {
         return inhibitor_registry_add(m->inhibitors, who, reason, ret_fd);
 }

@@ -230,6 +230,11 @@ int manager_cancel(Manager *m, const char *uuid, int *ret_driver_error);
  * nothing is in the way. The caller frees it. */
 char *manager_describe_busy(Manager *m, const char *uuid);
 
+/* What runs now (the component being primed or activated, by lfad or not,
+ * or lfad's run): a sentence for a Busy that concerns no component
+ * (Refresh); NULL on OOM or when nothing runs. The caller frees it. */
+char *manager_describe_running(Manager *m);
+
 /* Prime one component (the driver's `prime`); same validation as activate;
  * -ENOSYS where the component has no `prime` file. */
 int manager_prime(Manager *m, const char *uuid, ActivationDoneFn cb, void *userdata);

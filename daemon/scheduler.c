@@ -213,9 +213,9 @@ int scheduler_make_way_for(Scheduler *s, const Component *c, ActivationTrigger t
         return p && p->state == COMPONENT_STATE_PRIMED ? -EBUSY : 0;
 }
 
-/* The component whose sequence or priming keeps an activation of c from
- * starting now, and how; NULL if none (a priming ahead gives way). */
-static Component *activation_blocker(Manager *m, const Component *c, const char **ret_how) {
+/* The component being primed or activated now (by lfad or not), and how;
+ * NULL if none. */
+static Component *running_component(Manager *m, const char **ret_how) {
         const char *job_uuid;
         ManagerState state = manager_get_state(m, &job_uuid);
         Component *p;
@@ -232,6 +232,16 @@ static Component *activation_blocker(Manager *m, const Component *c, const char 
                         return p;
                 }
         }
+        return NULL;
+}
+
+/* The component whose sequence or priming keeps an activation of c from
+ * starting now, and how; NULL if none (a priming ahead gives way). */
+static Component *activation_blocker(Manager *m, const Component *c, const char **ret_how) {
+        Component *p = running_component(m, ret_how);
+
+        if (p)
+                return p;
         p = manager_primed_component(m);
         if (p && p != c && !primed_ahead(p)) {
                 *ret_how = "primed, not by PrimeAhead= (the firmware holds one primed component): "
@@ -241,18 +251,12 @@ static Component *activation_blocker(Manager *m, const Component *c, const char 
         return NULL;
 }
 
-char *scheduler_describe_busy(Scheduler *sch, const char *uuid) {
+/* "[another prime or activation is running: ]B (name) is HOW", or what
+ * runs when no component is named; NULL when nothing is in the way. */
+static char *describe_blocker(Scheduler *sch, const Component *b, const char *how) {
         Manager *m = sch->manager;
-        Component *c = manager_get_component(m, uuid), *b;
-        const char *how = NULL;
         char *s = NULL;
 
-        b = activation_blocker(m, c, &how);
-        if (!b && c && manager_primed_component(m) && manager_primed_component(m) != c) {
-                /* A Prime: the firmware holds one primed component. */
-                b = manager_primed_component(m);
-                how = "primed (the firmware holds one primed component)";
-        }
         if (b) {
                 if (asprintf(&s, "%s%s (%s) is %s",
                              job_running(m) || manager_sequence_running(m) ? "another prime or activation is running: " : "",
@@ -263,6 +267,27 @@ char *scheduler_describe_busy(Scheduler *sch, const char *uuid) {
         else if (job_running(m))
                 s = strdup("another prime or activation is running");
         return s;
+}
+
+char *scheduler_describe_busy(Scheduler *sch, const char *uuid) {
+        Manager *m = sch->manager;
+        Component *c = manager_get_component(m, uuid), *b;
+        const char *how = NULL;
+
+        b = activation_blocker(m, c, &how);
+        if (!b && c && manager_primed_component(m) && manager_primed_component(m) != c) {
+                /* A Prime: the firmware holds one primed component. */
+                b = manager_primed_component(m);
+                how = "primed (the firmware holds one primed component)";
+        }
+        return describe_blocker(sch, b, how);
+}
+
+char *scheduler_describe_running(Scheduler *sch) {
+        const char *how = NULL;
+        Component *b = running_component(sch->manager, &how);
+
+        return describe_blocker(sch, b, how);
 }
 
 /* An automatic activation of c waits for b: said once, not at every look. */

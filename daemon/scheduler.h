@@ -65,6 +65,10 @@ int scheduler_make_way_for(Scheduler *s, const Component *c, ActivationTrigger t
 /* Why an activation or prime of uuid gets -EBUSY now (manager_describe_busy()). */
 char *scheduler_describe_busy(Scheduler *s, const char *uuid);
 
+/* What prime or activation runs now, for a request that concerns no
+ * component (Refresh): manager_describe_running(). */
+char *scheduler_describe_running(Scheduler *s);
+
 /* Add to d->reason (a decision for c, made afresh for the plan) what the
  * rule of the one primed component will do. */
 int scheduler_plan_note(Scheduler *s, const Component *c, Decision *d);

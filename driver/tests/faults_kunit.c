@@ -73,6 +73,30 @@ static void lfa_faults_expect_idle(struct kunit *test, unsigned int count)
 	lfa_unlock_sequence();
 }
 
+/*
+ * LFA_FAULTS_SCENARIO bound, no call recorded yet, then @fault played:
+ * returns the component @uuid.
+ */
+static struct lfa_component *lfa_faults_start(struct kunit *test,
+					      const char *uuid,
+					      const char *fault)
+{
+	struct lfa_component *comp;
+
+	lfa_kunit_start(test, LFA_FAULTS_SCENARIO);
+	comp = lfa_kunit_get(test, uuid);
+	lfa_agent_clear_records();
+	lfa_kunit_control(test, fault);
+	return comp;
+}
+
+/* The fault left no state behind; then @clear lifts it. */
+static void lfa_faults_lift(struct kunit *test, const char *clear)
+{
+	lfa_faults_expect_idle(test, 3);
+	lfa_kunit_control(test, clear);
+}
+
 /**
  * struct lfa_missing_case - a function the firmware lacks
  * @fn: its name in "agent missing="
@@ -285,10 +309,7 @@ static void lfa_faults_count_shrank_test(struct kunit *test)
 {
 	struct lfa_component *bl33;
 
-	lfa_kunit_start(test, LFA_FAULTS_SCENARIO);
-	bl33 = lfa_kunit_get(test, LFA_KUNIT_BL33);
-	lfa_agent_clear_records();
-	lfa_kunit_control(test, "set-agent info_skew=-1\n");
+	bl33 = lfa_faults_start(test, LFA_KUNIT_BL33, "set-agent info_skew=-1\n");
 	KUNIT_EXPECT_EQ(test, lfa_refresh(LFA_EVENT_CHANGED), 0);
 	lfa_flush_removals();
 	KUNIT_EXPECT_EQ(test, lfa_component_count(), 2U);
@@ -316,11 +337,9 @@ static void lfa_faults_recheck_test(struct kunit *test)
 {
 	struct lfa_component *rmm;
 
-	lfa_kunit_start(test, LFA_FAULTS_SCENARIO);
-	rmm = lfa_kunit_get(test, LFA_KUNIT_RMM);
-	lfa_agent_clear_records();
-	lfa_kunit_control(test,
-			  "set uuid=" LFA_KUNIT_RMM " inventory_error=DEVICE_ERROR\n");
+	rmm = lfa_faults_start(test, LFA_KUNIT_RMM,
+			       "set uuid=" LFA_KUNIT_RMM
+			       " inventory_error=DEVICE_ERROR\n");
 	KUNIT_EXPECT_EQ(test, lfa_activate(rmm), -EIO);
 	KUNIT_EXPECT_STREQ(test, lfa_kunit_last_error(test, rmm),
 			   "EIO DEVICE_ERROR -6 INVENTORY");
@@ -331,9 +350,8 @@ static void lfa_faults_recheck_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_PRIME), 0U);
 	KUNIT_EXPECT_STREQ(test, lfa_kunit_read(test, rmm, "pending_version"),
 			   "2.0\n");
-	lfa_faults_expect_idle(test, 3);
 
-	lfa_kunit_control(test, "set uuid=" LFA_KUNIT_RMM " inventory_error=0\n");
+	lfa_faults_lift(test, "set uuid=" LFA_KUNIT_RMM " inventory_error=0\n");
 	KUNIT_EXPECT_EQ(test, lfa_activate(rmm), 0);
 	KUNIT_EXPECT_STREQ(test, lfa_kunit_last_error(test, rmm), "");
 	KUNIT_EXPECT_STREQ(test, lfa_kunit_read(test, rmm, "current_version"),
@@ -381,11 +399,9 @@ static void lfa_faults_refresh_after_activate_test(struct kunit *test)
 {
 	struct lfa_component *rmm;
 
-	lfa_kunit_start(test, LFA_FAULTS_SCENARIO);
-	rmm = lfa_kunit_get(test, LFA_KUNIT_RMM);
-	lfa_agent_clear_records();
-	lfa_kunit_control(test,
-			  "set uuid=" LFA_KUNIT_BL33 " inventory_error=DEVICE_ERROR\n");
+	rmm = lfa_faults_start(test, LFA_KUNIT_RMM,
+			       "set uuid=" LFA_KUNIT_BL33
+			       " inventory_error=DEVICE_ERROR\n");
 	KUNIT_EXPECT_EQ(test, lfa_activate(rmm), 0);
 	KUNIT_EXPECT_EQ(test, lfa_kunit_changes(test, LFA_KUNIT_RMM,
 						"LFA_EVENT=activated"), 1U);
@@ -393,9 +409,8 @@ static void lfa_faults_refresh_after_activate_test(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, lfa_kunit_last_error(test, rmm), "");
 	KUNIT_EXPECT_STREQ(test, lfa_kunit_read(test, rmm, "current_version"),
 			   "1.0\n");
-	lfa_faults_expect_idle(test, 3);
 
-	lfa_kunit_control(test, "set uuid=" LFA_KUNIT_BL33 " inventory_error=0\n");
+	lfa_faults_lift(test, "set uuid=" LFA_KUNIT_BL33 " inventory_error=0\n");
 	KUNIT_EXPECT_EQ(test, lfa_refresh(LFA_EVENT_CHANGED), 0);
 	KUNIT_EXPECT_STREQ(test, lfa_kunit_read(test, rmm, "current_version"),
 			   "2.0\n");

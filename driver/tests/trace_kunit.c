@@ -86,12 +86,13 @@ static void lfa_trace_enter_probe(void *data, u32 seq_id, unsigned int cpus)
 	lfa_trace_add(&rec);
 }
 
-static void lfa_trace_exit_probe(void *data, u32 seq_id, unsigned int cpus,
-				 s64 x0, bool again, u64 duration_ns)
+/* A firmware call's record: "exit" of the rendezvous, or one CPU's "call". */
+static void lfa_trace_add_call(const char *name, unsigned int value, s64 x0,
+			       bool again, u64 duration_ns)
 {
 	struct lfa_trace_rec rec = {
-		.name = "exit",
-		.value = cpus,
+		.name = name,
+		.value = value,
 		.x0 = x0,
 		.again = again,
 		.duration_ns = duration_ns,
@@ -100,18 +101,16 @@ static void lfa_trace_exit_probe(void *data, u32 seq_id, unsigned int cpus,
 	lfa_trace_add(&rec);
 }
 
+static void lfa_trace_exit_probe(void *data, u32 seq_id, unsigned int cpus,
+				 s64 x0, bool again, u64 duration_ns)
+{
+	lfa_trace_add_call("exit", cpus, x0, again, duration_ns);
+}
+
 static void lfa_trace_call_probe(void *data, u32 seq_id, unsigned int cpu,
 				 bool skip, s64 x0, u64 x1, u64 duration_ns)
 {
-	struct lfa_trace_rec rec = {
-		.name = "call",
-		.value = cpu,
-		.x0 = x0,
-		.again = skip,
-		.duration_ns = duration_ns,
-	};
-
-	lfa_trace_add(&rec);
+	lfa_trace_add_call("call", cpu, x0, skip, duration_ns);
 }
 
 static void lfa_trace_notify_probe(void *data, const uuid_t *uuid,

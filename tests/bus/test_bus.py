@@ -26,6 +26,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -1200,6 +1201,53 @@ INVALID_ARGS = 'org.freedesktop.DBus.Error.InvalidArgs'
 UNKNOWN_OBJECT = 'org.freedesktop.DBus.Error.UnknownObject'
 PROPS = 'org.freedesktop.DBus.Properties'
 MIB = 1 << 20
+
+
+class TestStalledAfterReady(BusTestCase):
+        """lfad stalled right after READY=1 for longer than sd-bus's method
+        call timeout (a SIGSTOP, a loaded host) keeps its name and serves
+        when it runs again: no reply it already got may time out."""
+        # sd-bus's method call timeout for lfad ($SYSTEMD_BUS_TIMEOUT,
+        # 25 s by default), in whole seconds: short, but stretched with
+        # every other wait under a slow lfad (LFA_TIME_SCALE).
+        BUS_TIMEOUT = max(2, round(scaled(2)))
+        notify_path = None
+
+        def lfad_env(self):
+                env = super().lfad_env()
+                env['SYSTEMD_BUS_TIMEOUT'] = str(self.BUS_TIMEOUT)
+                if self.notify_path:
+                        env['NOTIFY_SOCKET'] = self.notify_path
+                return env
+
+        def test_serves_after_a_stall_past_the_bus_timeout(self):
+                # The stall is lfad's sd_notify("READY=1") blocking on a
+                # NOTIFY_SOCKET whose queue is full, as deterministic as a
+                # SIGSTOP at that instruction: the datagrams lfad sends
+                # before READY=1 (setUp's run) fit, READY=1 does not.
+                sent = next(i for i, m in enumerate(self.notify.messages) if 'READY=1' in m.split('\n'))
+                self.assertEqual(self.stop_lfad(), 0)
+                with open('/proc/sys/net/unix/max_dgram_qlen', encoding='ascii') as f:
+                        room = int(f.read()) + 1
+                self.notify_path = os.path.join(self.tmp, 'notify-full')
+                sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+                self.addCleanup(sock.close)
+                sock.bind(self.notify_path)
+                for _ in range(room - sent):
+                        sock.sendto(b'X-FILLER=1', socket.MSG_DONTWAIT, self.notify_path)
+                self.start_lfad(wait_ready=False)
+                wait_for(lambda: self.name_has_owner(NAME), 10, 'org.lfa.Manager on the bus')
+                # The stall itself, the behaviour under test: lfad sent
+                # RequestName before its name was owned, and stays blocked
+                # in READY=1 until this test reads.
+                time.sleep(self.BUS_TIMEOUT + 1)
+                sock.settimeout(scaled(10))
+                while b'READY=1' not in sock.recv(4096).split(b'\n'):
+                        pass
+                sock.close()
+                self.assertTrue(self.data(self.call('ListComponents'))[0])
+                self.assertIsNone(self.lfad.poll(), 'lfad exited')
+                self.assertTrue(self.name_has_owner(NAME))
 
 
 class TestMalformedCalls(BusTestCase):

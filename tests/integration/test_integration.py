@@ -721,6 +721,27 @@ class TestFaultRefresh(FaultCase):
                 self.assertEqual(self.cprop(RMM, 'CurrentVersion'), '1.2')
                 self.assertEqual(self.cprop(BMC, 'CurrentVersion'), '4.1')
 
+        def fault(self, errno_name, *statements):
+                """The simulator's statements set a fault: Refresh fails
+                naming errno_name, the last good values stay."""
+                self.sim.ctl(*statements)
+                self.refresh_fails(errno_name)
+                self.last_good()
+
+        def recovery(self, *statements):
+                """The statements clear the fault: the next Refresh reads
+                TF-RMM's pending 1.3, and its activation works."""
+                self.sim.ctl(*statements)
+                self.assertEqual(self.call('Refresh'), (None, '()'))
+                wait_for(lambda: self.cprop(RMM, 'ActivationPending'), 10, 'TF-RMM pending on the bus')
+                self.recovers(RMM, '1.3')
+
+        def fault_then_recovery(self, errno_name, fault, clear):
+                """fault (statements, with TF-RMM's store update) fails
+                Refresh with errno_name; clear recovers."""
+                self.fault(errno_name, *fault, 'store-update uuid=%s pending_version=1.3' % RMM)
+                self.recovery(clear)
+
         def test_get_info_failing(self):
                 self.sim.ctl('set-agent info_error=WRONG_STATE', 'store-update uuid=%s pending_version=1.3' % RMM)
                 self.sim.wait_record(lambda r: r['type'] == 'call' and r.get('function') == 'GET_INFO',
@@ -728,33 +749,16 @@ class TestFaultRefresh(FaultCase):
                 for code, errno_name in (('WRONG_STATE', 'EPROTO'), ('NOT_SUPPORTED', 'EOPNOTSUPP'),
                                          ('BUSY', 'EBUSY'), ('NO_MEMORY', 'ENOMEM'), ('-35', 'EIO')):
                         with self.subTest(code=code):
-                                self.sim.ctl('set-agent info_error=' + code)
-                                self.refresh_fails(errno_name)
-                                self.last_good()
-                self.sim.ctl('set-agent info_error=0')
-                self.assertEqual(self.call('Refresh'), (None, '()'))
-                wait_for(lambda: self.cprop(RMM, 'ActivationPending'), 10, 'TF-RMM pending on the bus')
-                self.recovers(RMM, '1.3')
+                                self.fault(errno_name, 'set-agent info_error=' + code)
+                self.recovery('set-agent info_error=0')
 
         def test_get_inventory_failing_mid_refresh(self):
-                self.sim.ctl('set uuid=%s inventory_error=DEVICE_ERROR' % BMC,
-                             'store-update uuid=%s pending_version=1.3' % RMM)
-                self.refresh_fails('EIO')
-                self.last_good()
-                self.sim.ctl('set uuid=%s inventory_error=0' % BMC)
-                self.assertEqual(self.call('Refresh'), (None, '()'))
-                wait_for(lambda: self.cprop(RMM, 'ActivationPending'), 10, 'TF-RMM pending on the bus')
-                self.recovers(RMM, '1.3')
+                self.fault_then_recovery('EIO', ('set uuid=%s inventory_error=DEVICE_ERROR' % BMC,),
+                                         'set uuid=%s inventory_error=0' % BMC)
 
         def test_get_inventory_answering_a_uuid_twice(self):
-                self.sim.ctl('set uuid=%s inventory_uuid=%s' % (BMC, RMM),
-                             'store-update uuid=%s pending_version=1.3' % RMM)
-                self.refresh_fails('EIO')
-                self.last_good()
-                self.sim.ctl('set uuid=%s inventory_uuid=0' % BMC)
-                self.assertEqual(self.call('Refresh'), (None, '()'))
-                wait_for(lambda: self.cprop(RMM, 'ActivationPending'), 10, 'TF-RMM pending on the bus')
-                self.recovers(RMM, '1.3')
+                self.fault_then_recovery('EIO', ('set uuid=%s inventory_uuid=%s' % (BMC, RMM),),
+                                         'set uuid=%s inventory_uuid=0' % BMC)
 
         def test_count_changing_between_get_info_and_get_inventory(self):
                 self.sim.ctl('store-update uuid=%s pending_version=4.2' % BMC)
@@ -1553,6 +1557,8 @@ component uuid=%s current=1.0 prime_rounds=2 activate_rounds=2 call_delay_ms=10
         CYCLES = 'LFA_CRASH_CYCLES', 200
 
         def kill_point(self, rng, writes_before):
+                # The random kill point itself (the behaviour under test),
+                # not a wait for anything.
                 time.sleep(rng.uniform(0, self.KILL_WITHIN))
 
         def history_strict(self):
@@ -1663,6 +1669,7 @@ class TestCrashCyclesUpstream(TestCrashCycles):
 
         def kill_point(self, rng, writes_before):
                 wait_for(lambda: len(self.attempt_writes()) > writes_before, 10, 'the activate write')
+                # The random kill point in the sequence: the behaviour under test.
                 time.sleep(rng.uniform(0, self.KILL_WITHIN))
 
 

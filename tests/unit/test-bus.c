@@ -1230,19 +1230,25 @@ static void test_error_set_result(void **state _unused_) {
         /* The driver's cancel write. */
         static const struct {
                 int error;
+                bool firmware;
                 DriverAbi abi;
                 const char *name, *text;
         } writes[] = {
-                { -ENOMEM, DRIVER_ABI_EXTENDED, LFA_ERROR_FIRMWARE_ERROR,
+                { -ENOMEM, true, DRIVER_ABI_EXTENDED, LFA_ERROR_FIRMWARE_ERROR,
                   "c: the driver returned ENOMEM (NO_MEMORY in its ERRNO TABLE: it is out of memory)" },
-                { -EINVAL, DRIVER_ABI_UPSTREAM, LFA_ERROR_FIRMWARE_ERROR, "does not say why" },
-                { -ENOENT, DRIVER_ABI_EXTENDED, LFA_ERROR_NOT_FOUND, "c: No such component" },
+                { -EINVAL, true, DRIVER_ABI_UPSTREAM, LFA_ERROR_FIRMWARE_ERROR, "does not say why" },
+                { -ENOENT, false, DRIVER_ABI_EXTENDED, LFA_ERROR_NOT_FOUND, "c: No such component" },
+                /* The same EBUSY: the firmware's BUSY, or a sequence in the driver. */
+                { -EBUSY, true, DRIVER_ABI_EXTENDED, LFA_ERROR_BUSY,
+                  "c: the firmware answered CANCEL with BUSY (EBUSY)" },
+                { -EBUSY, false, DRIVER_ABI_EXTENDED, LFA_ERROR_BUSY, "c: the kernel reported busy (EBUSY)" },
         };
 
         for (size_t i = 0; i < ELEMENTSOF(writes); i++) {
                 _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
 
-                assert_int_equal(bus_error_set_driver_write(&e, writes[i].error, writes[i].abi, "c: "),
+                assert_int_equal(bus_error_set_driver_write(&e, writes[i].error, writes[i].firmware, writes[i].abi,
+                                                            "c: "),
                                  writes[i].error);
                 assert_string_equal(e.name, writes[i].name);
                 if (!strstr(e.message, writes[i].text))

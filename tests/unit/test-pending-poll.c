@@ -107,6 +107,8 @@ static void test_fires_and_restarts(void **state) {
         /* A re-read (Refresh, a device uevent) postpones the next poll
          * rather than adding one. */
         before = next_time(p);
+        /* Time passing is what is tested here (a later re-read moves the
+         * poll later), not a wait for an event. */
         struct timespec ts = { .tv_nsec = 30 * 1000000 };
         nanosleep(&ts, NULL);
         /* Restarts happen in a dispatch, after the loop took the time.

@@ -165,21 +165,6 @@ wait_sysfs() {
         fi
 }
 
-# wait_for SECONDS MSG CODE: a bounded retry of CODE every 0.2 s, only for
-# what sends no event (systemd's WatchdogTimestamp: no PropertiesChanged,
-# no journal entry per ping). Every other wait uses the helpers above.
-wait_for() {
-        local secs=$1 msg=$2 code=$3 end
-        end=$(( $(date +%s) + secs ))
-        until eval "$code" >/dev/null 2>&1; do
-                if [ "$(date +%s)" -ge "$end" ]; then
-                        fail "$msg: not within ${secs}s (waited for: $code)"
-                fi
-                sleep 0.2
-        done
-        pass "$msg"
-}
-
 # bench NAME VALUE UNIT: a figure for bench/e2e-figures (printed, never
 # asserted).
 bench() {

@@ -57,13 +57,7 @@ class Lfactl:
                               rc)
         if rc != 0:
             if isinstance(doc, dict) and 'error' in doc:
-                name = doc['error']
-                # lfactl(1) names its own timeout org.lfa.lfactl.Timeout, but
-                # passes sd-bus's D-Bus error through when the reply is late:
-                # one name for one condition.
-                if name == 'org.freedesktop.DBus.Error.Timeout':
-                    name = 'org.lfa.lfactl.Timeout'
-                raise LfactlError(name, doc.get('message', ''), doc.get('exit_code', rc))
+                raise LfactlError(doc['error'], doc.get('message', ''), doc.get('exit_code', rc))
             raise LfactlError('org.lfa.lfactl.Failed', 'lfactl %s exited %d: %s' % (' '.join(args), rc, err.strip()), rc)
         return doc
 

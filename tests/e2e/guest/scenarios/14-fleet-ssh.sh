@@ -13,7 +13,7 @@ platform demo.scn 3
 rmm_before=$(cat "$SYSFS/$RMM/current_version")
 check_eq "RMM runs 1.2" 1.2 "$rmm_before"
 agent_ctl "store-update uuid=$RMM pending_version=1.3"
-wait_for 30 "RMM 1.3 pending" \
+wait_bus 30 "RMM 1.3 pending" \
         'test "$(prop_component "$RMM" ActivationPending)" = true && test "$(prop_component "$RMM" PendingVersion)" = 1.3'
 check "python3 for the modules" test -x /usr/bin/python3
 check "lfactl for the modules" test -x /usr/bin/lfactl
@@ -25,11 +25,17 @@ install -m 0600 "$E2E/fleet/authorized_keys" /root/.ssh/authorized_keys
 agent_calls_clear
 hist_before=$(lfad_call History u 0 | awk '{ print $2 }')
 
-rm -f /run/lfa-e2e/fleet-host
+# The host writes its report into a FIFO over ssh once its playbook runs
+# exited: reading it blocks until then, and ends at the host's EOF.
+fifo=/run/lfa-e2e/fleet-host.fifo
+mkdir -p /run/lfa-e2e
+rm -f /run/lfa-e2e/fleet-host "$fifo"
+mkfifo -m 0600 "$fifo"
 host_request "fleet-ready $RMM 1.3"
 # Two playbook runs under TCG: 30-40 s each on a quiet machine.
-wait_for 420 "the host ran the playbook twice and reported back over ssh" \
-        'test -e /run/lfa-e2e/fleet-host'
+check "the host ran the playbook twice and reported back over ssh" \
+        timeout 420 sh -c 'exec cat "$1" >/run/lfa-e2e/fleet-host' sh "$fifo"
+rm -f "$fifo"
 sed 's/^/    host: /' /run/lfa-e2e/fleet-host
 grep '^bench: ' /run/lfa-e2e/fleet-host || true
 check "the host's report is whole" grep -qx end /run/lfa-e2e/fleet-host

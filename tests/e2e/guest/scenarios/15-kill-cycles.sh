@@ -66,18 +66,21 @@ activated() {
 }
 
 # One store update of each, activated with lfad left alone: how long the
-# update takes to be activated here (the driver's files polled every
-# 10 ms); the kill points are drawn from 0 to 1.25 times that.
+# update takes to be activated here (to the journal's time of lfad's
+# "activation succeeded" entry); the kill points are drawn from 0 to 1.25
+# times that.
 declare -A span_ms=()
 calibrate() {
-        local t0 ms
-        t0=$(now_us)
+        local t0 ts ms cursor
+        cursor=$(journal_cursor)
+        t0=$(date +%s%6N)
         agent_ctl "store-update uuid=$1 pending_version=$2"
-        until activated "$1" "$2"; do
-                [ $(( $(now_us) - t0 )) -lt 60000000 ] || fail "calibration: $1 not activated to $2 within 60 s"
-                sleep 0.01
-        done
-        ms=$(( ($(now_us) - t0) / 1000 ))
+        wait_journal 60 "calibration: lfad activated $1" "$cursor" \
+                MESSAGE_ID=cb3cc80d9428450f9e0200d5f39cb04d "LFA_UUID=$1"
+        ts=$(sed -n 's/.*"__REALTIME_TIMESTAMP"[[:space:]]*:[[:space:]]*"\([0-9]*\)".*/\1/p' <<<"$JOURNAL_ENTRY")
+        [ -n "$ts" ] || fail "calibration: no __REALTIME_TIMESTAMP in $JOURNAL_ENTRY"
+        wait_bus 60 "calibration: the driver shows $1 at $2" "activated $1 $2"
+        ms=$(( (ts - t0) / 1000 ))
         span_ms[$1]=$(( ms * 5 / 4 + 1 ))
         pass "calibration: $1 activated to $2 in $ms ms; kill points 0-${span_ms[$1]} ms after its updates"
 }
@@ -98,7 +101,8 @@ for ((i = 1; i <= cycles; i++)); do
                 rmm_minor=$((rmm_minor + 1))
                 ver=1.$rmm_minor
         fi
-        wait_for 60 "cycle $i: lfad up" 'test "$(lfad_pid)" != 0 && lfad_ready'
+        # Up since the calibration or the previous cycle's restart.
+        check "cycle $i: lfad up" lfad_ready
         pid=$(lfad_pid)
         since=$(now_us)
         counts=$(history_count "$uuid" "$ver" "$since") || fail "cycle $i: lfactl --json history does not parse"
@@ -111,6 +115,7 @@ for ((i = 1; i <= cycles; i++)); do
         agent_ctl "store-update uuid=$uuid pending_version=$ver"
         # The random point itself, not a wait for anything.
         sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
+        cursor=$(journal_cursor)
         systemctl kill -s KILL lfad.service
         # Where the kill landed, as the driver shows it.
         if activated "$uuid" "$ver"; then
@@ -122,10 +127,14 @@ for ((i = 1; i <= cycles; i++)); do
         points[$point]=$(( ${points[$point]:-0} + 1 ))
         echo "  cycle $i: $uuid -> $ver, killed $delay ms after the update: $point"
 
-        wait_for 60 "cycle $i: systemd restarted lfad" \
-                'p=$(lfad_pid); test "$p" != 0 && test "$p" != "$pid" && lfad_ready'
-        wait_for 60 "cycle $i: activated to $ver" 'activated "$uuid" "$ver"'
-        wait_for 60 "cycle $i: History() has lfad's attempt (auto, success, $ver)" \
+        # systemd logs "Started" once the new lfad sent READY=1.
+        wait_journal 60 "cycle $i: systemd restarted lfad" "$cursor" \
+                MESSAGE_ID=39f53479d3a045ac8e11786248231fbf UNIT=lfad.service
+        check "cycle $i: a new lfad, ready" \
+                bash -c 'p=$(systemctl show -P MainPID lfad.service); test "$p" != 0 && test "$p" != "$1"' sh "$pid"
+        check "cycle $i: it is on the bus" lfad_ready
+        wait_bus 60 "cycle $i: activated to $ver" 'activated "$uuid" "$ver"'
+        wait_bus 60 "cycle $i: History() has lfad's attempt (auto, success, $ver)" \
                 'test "$(history_count "$uuid" "$ver" "$since" | cut -d" " -f2)" -ge 1'
         # Barrier: Refresh() returns after lfad re-read the inventory and
         # scheduled; nothing is pending, so nothing may start.

@@ -123,13 +123,17 @@ journal_cursor() {
 # with every FIELD=VALUE is logged; journalctl -f wakes on the journal's
 # inotify. The entry (journalctl -o json) is left in JOURNAL_ENTRY. The
 # fields are matched here, not by journalctl: systemd 252's --after-cursor
-# with matches skips the first matching entry.
+# with matches skips the first matching entry. --no-tail: -f alone means
+# -n 10, and systemd 252's journalctl then shows only the first ten
+# entries after the cursor until the journal changes again; an entry
+# further on waited for the next write (01-boot failed: "Started
+# lfad.service" was logged, nothing after it, and the wait saw nothing).
 wait_journal() {
         local secs=$1 msg=$2 cursor=$3 fd pid end m re ok=0
         shift 3
         end=$(( $(date +%s) + secs ))
         JOURNAL_ENTRY=
-        exec {fd}< <(exec journalctl -q -f --no-pager -o json --after-cursor="$cursor")
+        exec {fd}< <(exec journalctl -q -f --no-tail --no-pager -o json --after-cursor="$cursor")
         pid=$!
         while [ "$ok" -eq 0 ] && read_line_by "$end" "$fd"; do
                 ok=1

@@ -18,7 +18,7 @@ started=$(systemctl show -P ExecMainStartTimestampMonotonic lfad.service)
 # entry, PID 1 at debug for the two pings only.
 cursor=$(journal_cursor)
 check "PID 1 logs at debug" systemd-analyze log-level debug
-exec {jfd}< <(exec journalctl -q -f --no-pager -o cat --after-cursor="$cursor")
+exec {jfd}< <(exec journalctl -q -f --no-tail --no-pager -o cat --after-cursor="$cursor")
 jpid=$!
 ping="Got notification message from PID $pid \\(WATCHDOG=1\\)"
 check "lfad pinged the watchdog (PID 1: $ping)" pipe_until "$jfd" 15 "$ping"

@@ -113,13 +113,6 @@ typedef struct Component {
         char *kernel_override;
         bool force_written;
         bool force_written_value;
-
-        /* The last activation succeeded, yet the driver shows the entry it
-         * read before PRIME (still pending, same versions): its re-read
-         * after the activation failed (the firmware's GET_INFO or
-         * GET_INVENTORY). Not activated automatically again until the
-         * driver's values change or the store is updated. */
-        bool activated_unconfirmed;
 } Component;
 
 /* Whether the activation just done left the driver showing the entry as it

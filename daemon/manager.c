@@ -375,7 +375,7 @@ static unsigned manager_update_one(Manager *m, const char *uuid) {
                           "%s: invalid sysfs data, never activated automatically: %s", c->uuid, fresh->parse_error);
         if (mask & (COMPONENT_CHANGED_SEQ_ID | COMPONENT_CHANGED_CURRENT_VERSION |
                     COMPONENT_CHANGED_PENDING_VERSION | COMPONENT_CHANGED_ACTIVATION_PENDING))
-                c->activated_unconfirmed = false;
+                scheduler_set_activation_unconfirmed(m->scheduler, c->uuid, false);
         /* A different pending image deserves fresh attempts. */
         if ((mask & COMPONENT_CHANGED_PENDING_VERSION) ||
             ((mask & COMPONENT_CHANGED_ACTIVATION_PENDING) && fresh->activation_pending)) {
@@ -645,7 +645,7 @@ static void on_job_done(Job *j, const ActivationResult *r, void *userdata) {
         (void) manager_resync(m);
         c = manager_get_component(m, r->uuid);
         if (c && ok && r->action == JOB_ACTIVATE && component_activation_unconfirmed(&before, c)) {
-                c->activated_unconfirmed = true;
+                scheduler_set_activation_unconfirmed(m->scheduler, c->uuid, true);
                 log_warning("%s (%s): activated, but the driver still shows the image pending (its re-read of "
                             "the inventory failed?): not activated again until the driver's values change.",
                             c->uuid, strna(c->name));
@@ -1040,11 +1040,8 @@ void manager_handle_uevent(Manager *m, const char *action, const char *uuid,
         ours = m->job && strcmp(m->job->uuid, u) == 0;
 
         if (lfa_event && strcmp(lfa_event, "store-updated") == 0) {
-                Component *sc = manager_get_component(m, u);
-
                 log_event(LOG_INFO, LFA_MESSAGE_STORE_UPDATED, u, NULL, "%s: firmware store updated.", u);
-                if (sc)
-                        sc->activated_unconfirmed = false;
+                scheduler_set_activation_unconfirmed(m->scheduler, u, false);
         }
 
         if (strcmp(action, "remove") == 0) {

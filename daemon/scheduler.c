@@ -90,6 +90,15 @@ static RetryState *retry_get(Scheduler *s, const char *uuid) {
         return &t[s->n_retries++].state;
 }
 
+void scheduler_set_activation_unconfirmed(Scheduler *s, const char *uuid, bool unconfirmed) {
+        RetryState *rs = unconfirmed ? retry_get(s, uuid) : retry_find(s, uuid);
+
+        if (rs)
+                rs->activated_unconfirmed = unconfirmed;
+        else if (unconfirmed)
+                log_oom();
+}
+
 void scheduler_reset_retries(Scheduler *s, const char *uuid) {
         for (size_t i = 0; i < s->n_retries; i++)
                 if (strcmp(s->retries[i].uuid, uuid) == 0) {
@@ -101,7 +110,7 @@ void scheduler_reset_retries(Scheduler *s, const char *uuid) {
 bool scheduler_is_eligible(const Component *c, const RetryState *rs, DecisionAction want, usec_t now) {
         if (!c->decision || c->decision->action != want)
                 return false;
-        if (c->parse_error || !c->activation_pending || c->activated_unconfirmed)
+        if (c->parse_error || !c->activation_pending || (rs && rs->activated_unconfirmed))
                 return false;
         /* A sequence of this component already runs (perhaps started by a
          * previous lfad, or by hand): never start a second one. */
@@ -118,8 +127,8 @@ bool scheduler_is_eligible(const Component *c, const RetryState *rs, DecisionAct
 
 bool scheduler_wants_prime(const Component *c, const RetryState *rs) {
         return c->decision && c->decision->prime_ahead && !c->parse_error &&
-               c->activation_pending && !c->activated_unconfirmed && c->state == COMPONENT_STATE_IDLE &&
-               (!rs || rs->failures == 0);
+               c->activation_pending && c->state == COMPONENT_STATE_IDLE &&
+               (!rs || (rs->failures == 0 && !rs->activated_unconfirmed));
 }
 
 /* lfad's own job runs. */

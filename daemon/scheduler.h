@@ -21,14 +21,25 @@
 #include "manager.h"
 #include "orchestrator.h"
 
-/* The retry bookkeeping of one component: its failed automatic attempts.
- * A component without any has none kept. */
+/* The scheduler's bookkeeping of one component: its failed automatic
+ * attempts, and an activation the driver did not confirm. A component
+ * with neither has none kept. */
 typedef struct RetryState {
         unsigned failures;              /* consecutive failed automatic attempts */
         usec_t retry_after;             /* CLOCK_MONOTONIC µs, 0: no backoff */
+        /* The last activation succeeded, yet the driver shows the entry it
+         * read before PRIME (still pending, same versions): its re-read
+         * after the activation failed (the firmware's GET_INFO or
+         * GET_INVENTORY). Not activated automatically again until the
+         * driver's values change or the store is updated. */
+        bool activated_unconfirmed;
 } RetryState;
 
 int scheduler_new(Manager *m, Scheduler **ret);
+
+/* uuid's activation succeeded but the driver does not show it (true), or
+ * the driver's values of uuid changed or its store was updated (false). */
+void scheduler_set_activation_unconfirmed(Scheduler *s, const char *uuid, bool unconfirmed);
 Scheduler *scheduler_free(Scheduler *s);
 
 /* Re-evaluate what to do next (deferred to the event loop). */

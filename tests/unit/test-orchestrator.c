@@ -143,6 +143,11 @@ static void test_eligible(void **state) {
                     (cases[i].failures == 0 && cases[i].retry_after == 0 &&
                      scheduler_is_eligible(&c, NULL, cases[i].want, now) != cases[i].expected))
                         fail_msg("case %zu: expected %d", i, cases[i].expected);
+                /* An activation the driver did not confirm: never again
+                 * automatically, in the window neither. */
+                rs.activated_unconfirmed = true;
+                if (scheduler_is_eligible(&c, &rs, cases[i].want, now))
+                        fail_msg("case %zu: eligible though unconfirmed", i);
         }
 }
 
@@ -157,6 +162,7 @@ static void test_wants_prime(void **state) {
         c.state = COMPONENT_STATE_IDLE;
         assert_false(scheduler_wants_prime(&c, &(RetryState) { .failures = 1 }));
         assert_true(scheduler_wants_prime(&c, &(RetryState) {}));
+        assert_false(scheduler_wants_prime(&c, &(RetryState) { .activated_unconfirmed = true }));
         d.prime_ahead = false;
         assert_false(scheduler_wants_prime(&c, NULL));
         d.prime_ahead = true;

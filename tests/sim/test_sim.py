@@ -8,10 +8,12 @@ file (driver/Documentation/ABI/testing/sysfs-firmware-lfa) promises: files,
 values, uevents with their variables, last_error, and the record.
 """
 
+import ctypes
 import errno
 import os
 import queue
 import re
+import struct
 import subprocess
 import sys
 import tempfile
@@ -24,7 +26,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.realpath
 import lfatap  # noqa: E402
 
 from lfasim.harness import Sim, SimError, LFA_SIM, PYTHON  # noqa: E402
-from lfasim.platform import EXTENDED_FILES, UPSTREAM_FILES  # noqa: E402
+from lfasim.platform import EXTENDED_FILES, READ_ORDER, UPSTREAM_FILES  # noqa: E402
 from lfasim.scenario import ScenarioError, parse_statement, parse_text  # noqa: E402
 from lfasim.uevent import murmur2  # noqa: E402
 
@@ -35,6 +37,7 @@ NEW = '11111111-2222-3333-4444-555555555555'
 HERE = os.path.dirname(os.path.realpath(__file__))
 SCENARIOS = os.path.join(HERE, '..', 'scenarios')
 ABI = os.path.join(HERE, '..', '..', 'driver', 'Documentation', 'ABI', 'testing', 'sysfs-firmware-lfa')
+INVENTORY_C = os.path.join(HERE, '..', '..', 'daemon', 'inventory.c')
 
 _probe = None
 
@@ -1302,6 +1305,73 @@ class TestUpstreamFirmwareFaults(UpstreamCase):
                 self.sim.wait_record(lambda r: r['type'] == 'call' and r['call'] == 'INVENTORY'
                                      and r.get('skipped') == [], what='a good read')
                 self.assertEqual(sorted(os.listdir(self.sim.sys_lfa)), sorted([RMM, BMC]))
+
+
+class DirWatch:
+        """The files replaced in a directory, in the order lfa-sim replaced
+        them (inotify's IN_MOVED_TO: lfa-sim renames each file in)."""
+        IN_MOVED_TO = 0x80
+        HEADER = struct.Struct('iIII')
+
+        def __init__(self, path):
+                libc = ctypes.CDLL(None, use_errno=True)
+                self.fd = libc.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC)
+                if self.fd < 0 or libc.inotify_add_watch(self.fd, path.encode(), self.IN_MOVED_TO) < 0:
+                        raise OSError(ctypes.get_errno(), 'inotify on %s' % path)
+
+        def names(self):
+                out = []
+                while True:
+                        try:
+                                buf = os.read(self.fd, 65536)
+                        except BlockingIOError:
+                                return out
+                        at = 0
+                        while at < len(buf):
+                                _, _, _, n = self.HEADER.unpack_from(buf, at)
+                                at += self.HEADER.size
+                                out.append(buf[at:at + n].rstrip(b'\0').decode())
+                                at += n
+
+        def close(self):
+                os.close(self.fd)
+
+
+class PublishOrder:
+        """The kernel changes a component's values at once, and Arm's driver
+        reads activation_pending live: a reader in lfad's order
+        (inventory.c) never sees a new current_version beside an old
+        activation_pending. lfa-sim replaces a file at a time, last read
+        first (platform.py, READ_ORDER), so such a reader sees what the
+        kernel shows it. Found by TestCrashCyclesUpstream: lfad read the
+        new version with the old pending flag and activated again."""
+
+        def test_an_activation_ends_last_read_first(self):
+                self.sim.ctl('store-update uuid=%s pending_version=1.3' % RMM)
+                watch = DirWatch(os.path.join(self.sim.sys_lfa, RMM))
+                try:
+                        self.probe.write(RMM, 'activate', '1')
+                        self.assertIsNone(self.result(RMM)['errno'])
+                        names = watch.names()
+                finally:
+                        watch.close()
+                last = {n: i for i, n in enumerate(names)}
+                self.assertIn('current_version', last, names)
+                for n in ('activation_pending', 'pending_version'):
+                        self.assertLess(last[n], last['current_version'], names)
+
+
+class TestPublishOrder(PublishOrder, SimCase):
+        def test_read_order_is_lfads(self):
+                with open(INVENTORY_C, encoding='utf-8') as f:
+                        text = f.read()
+                table = text[text.index('} attrs[] = {'):]
+                table = table[:table.index('};')]
+                self.assertEqual(tuple(re.findall(r'\{ "(\w+)", ATTR_', table)), READ_ORDER)
+
+
+class TestPublishOrderUpstream(PublishOrder, UpstreamCase):
+        pass
 
 
 class TestControl(SimCase):

@@ -48,6 +48,17 @@ UPSTREAM_FILES = {
 }
 EXTENDED_FILES = dict(UPSTREAM_FILES, seq_id=RO, state=RO, last_error=RO, prime=WO)
 FILES = {'extended': EXTENDED_FILES, 'upstream': UPSTREAM_FILES}
+# The order in which lfad reads a component's files (daemon/inventory.c;
+# test_sim.py checks it). The kernel changes a component's values at once
+# (lfa.ko under its lock), and Arm's driver reads activation_pending and
+# pending_version live, so the firmware's new values come before the
+# driver's refreshed ones: whoever reads in this order sees old values,
+# then new ones, never a new value before an old one. lfa-sim replaces a
+# file at a time; it publishes one update in the reverse of this order,
+# which gives such a reader exactly what the kernel gives it.
+READ_ORDER = ('name', 'seq_id', 'current_version', 'pending_version', 'activation_capable',
+              'activation_pending', 'may_reset_cpu', 'cpu_rendezvous', 'force_cpu_rendezvous',
+              'auto_activate', 'state', 'last_error')
 # /sys/module/<module>/parameters/ of each flavour.
 MODULE = {'extended': 'lfa', 'upstream': 'lfa_fw'}
 PARAMS = {'extended': {'prime_budget_ms': RW, 'activate_budget_ms': RW,
@@ -175,6 +186,12 @@ class Entry:
                 }
 
 
+def publish_rank(name):
+        """Where a file comes when one update is published: the reverse
+        of READ_ORDER (write-only files have no content)."""
+        return -READ_ORDER.index(name) if name in READ_ORDER else 0
+
+
 class Platform:
         def __init__(self, root, scenario, record_path, budgets=None, verbose=False,
                      flavour='extended', smccc_uevents=False):
@@ -245,7 +262,8 @@ class Platform:
                 are rewritten. Write-only files have no content."""
                 vals = e.values(self.flavour)
                 d = os.path.join(self.sys_lfa, e.uuid)
-                for n in names or self.files:
+                # Last read first (READ_ORDER).
+                for n in sorted(names or self.files, key=publish_rank):
                         mode = self.files.get(n)
                         if mode is None or mode == WO or e.shown.get(n) == vals[n]:
                                 continue

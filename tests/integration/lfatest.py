@@ -132,6 +132,10 @@ def message_id(name):
 
 
 def wait_for(pred, timeout, what):
+        """pred()'s first true value, checked every 20 ms for up to
+        scaled(timeout) seconds. Its predicates mostly read lfad's bus
+        properties and files; a wait for lfa-sim's records alone uses
+        Sim.wait_until(), which inotify wakes instead."""
         deadline = time.monotonic() + scaled(timeout)
         while True:
                 v = pred()
@@ -458,8 +462,8 @@ class LfadTestCase(unittest.TestCase):
                 return [w for w in self.sim.writes('activate', uuid) if w['errno'] is None]
 
         def wait_activate_write(self, uuid, count=1, timeout=10):
-                return wait_for(lambda: len(self.activate_writes(uuid)) >= count and self.activate_writes(uuid),
-                                timeout, '%d activate write(s) of %s' % (count, uuid))
+                return self.sim.wait_until(lambda: len(self.activate_writes(uuid)) >= count and self.activate_writes(uuid),
+                                          scaled(timeout), '%d activate write(s) of %s' % (count, uuid))
 
         def wait_result(self, uuid, action='activate', n=0, timeout=10):
                 return self.sim.wait_result(uuid, action, timeout=scaled(timeout), start=n)

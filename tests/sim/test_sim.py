@@ -8,12 +8,10 @@ file (driver/Documentation/ABI/testing/sysfs-firmware-lfa) promises: files,
 values, uevents with their variables, last_error, and the record.
 """
 
-import ctypes
 import errno
 import os
 import queue
 import re
-import struct
 import subprocess
 import sys
 import tempfile
@@ -26,6 +24,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.realpath
 import lfatap  # noqa: E402
 
 from lfasim.harness import Sim, SimError, LFA_SIM, PYTHON  # noqa: E402
+from lfasim.inotify import IN_MOVED_TO, Inotify  # noqa: E402
 from lfasim.platform import EXTENDED_FILES, READ_ORDER, UPSTREAM_FILES  # noqa: E402
 from lfasim.scenario import ScenarioError, parse_statement, parse_text  # noqa: E402
 from lfasim.uevent import murmur2  # noqa: E402
@@ -1307,36 +1306,6 @@ class TestUpstreamFirmwareFaults(UpstreamCase):
                 self.assertEqual(sorted(os.listdir(self.sim.sys_lfa)), sorted([RMM, BMC]))
 
 
-class DirWatch:
-        """The files replaced in a directory, in the order lfa-sim replaced
-        them (inotify's IN_MOVED_TO: lfa-sim renames each file in)."""
-        IN_MOVED_TO = 0x80
-        HEADER = struct.Struct('iIII')
-
-        def __init__(self, path):
-                libc = ctypes.CDLL(None, use_errno=True)
-                self.fd = libc.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC)
-                if self.fd < 0 or libc.inotify_add_watch(self.fd, path.encode(), self.IN_MOVED_TO) < 0:
-                        raise OSError(ctypes.get_errno(), 'inotify on %s' % path)
-
-        def names(self):
-                out = []
-                while True:
-                        try:
-                                buf = os.read(self.fd, 65536)
-                        except BlockingIOError:
-                                return out
-                        at = 0
-                        while at < len(buf):
-                                _, _, _, n = self.HEADER.unpack_from(buf, at)
-                                at += self.HEADER.size
-                                out.append(buf[at:at + n].rstrip(b'\0').decode())
-                                at += n
-
-        def close(self):
-                os.close(self.fd)
-
-
 class PublishOrder:
         """The kernel changes a component's values at once, and Arm's driver
         reads activation_pending live: a reader in lfad's order
@@ -1348,11 +1317,12 @@ class PublishOrder:
 
         def test_an_activation_ends_last_read_first(self):
                 self.sim.ctl('store-update uuid=%s pending_version=1.3' % RMM)
-                watch = DirWatch(os.path.join(self.sim.sys_lfa, RMM))
+                # lfa-sim renames each file in (platform.py, _write).
+                watch = Inotify(os.path.join(self.sim.sys_lfa, RMM), IN_MOVED_TO)
                 try:
                         self.probe.write(RMM, 'activate', '1')
                         self.assertIsNone(self.result(RMM)['errno'])
-                        names = watch.names()
+                        names = [name for _, name in watch.events()]
                 finally:
                         watch.close()
                 last = {n: i for i, n in enumerate(names)}

@@ -21,6 +21,8 @@ import subprocess
 import tempfile
 import time
 
+from .inotify import IN_CREATE, IN_MODIFY, Inotify
+
 SIM_DIR = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
 LFA_SIM = os.path.join(SIM_DIR, 'lfa-sim')
 PYTHON = '/usr/bin/python3'
@@ -70,6 +72,9 @@ class Sim:
                 self.env = {}
                 self._offset = 0
                 self._records = []
+                # Every record lfa-sim writes wakes wait_until(): the record
+                # file is its event log (and its log file changes too).
+                self._watch = Inotify(self.tmp.name, IN_MODIFY | IN_CREATE)
 
         def start(self, timeout=None):
                 timeout = timeout or self.start_timeout
@@ -116,6 +121,7 @@ class Sim:
 
         def cleanup(self):
                 self.stop()
+                self._watch.close()
                 self.tmp.cleanup()
 
         def log_text(self):
@@ -204,26 +210,29 @@ class Sim:
                         m['uuid'] = uuid
                 return self.records('write', **m)
 
-        def wait_record(self, pred, timeout=10, what='a record'):
-                timeout *= self.time_scale
+        def wait_until(self, cond, timeout, what):
+                """cond()'s first true value, checked again after each change
+                in lfa-sim's files (inotify: no polling); SimError after
+                timeout seconds. The watch exists before the first check, so
+                a record written meanwhile still wakes the next wait."""
                 deadline = time.monotonic() + timeout
                 while True:
-                        for r in self.records():
-                                if pred(r):
-                                        return r
-                        if time.monotonic() > deadline:
+                        v = cond()
+                        if v:
+                                return v
+                        left = deadline - time.monotonic()
+                        if left <= 0:
                                 raise SimError('timed out after %ss waiting for %s' % (timeout, what))
-                        time.sleep(0.02)
+                        self._watch.wait(left)
+
+        def wait_record(self, pred, timeout=10, what='a record'):
+                return self.wait_until(lambda: next((r for r in self.records() if pred(r)), None),
+                                       timeout * self.time_scale, what)
 
         def wait_result(self, uuid, action='activate', timeout=10, start=0):
                 """The n-th (start) sequence result of uuid: the end of what an
                 "activate"/"prime" write started."""
-                deadline = time.monotonic() + timeout
-                while True:
+                def nth():
                         rs = self.records('result', uuid=uuid, action=action)
-                        if len(rs) > start:
-                                return rs[start]
-                        if time.monotonic() > deadline:
-                                raise SimError('timed out after %ss waiting for the %s result of %s'
-                                               % (timeout, action, uuid))
-                        time.sleep(0.02)
+                        return rs[start] if len(rs) > start else None
+                return self.wait_until(nth, timeout, 'the %s result of %s' % (action, uuid))

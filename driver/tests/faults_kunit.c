@@ -3,10 +3,11 @@
  * KUnit suite lfa_faults: firmware that answers badly (issue 13 item 2),
  * through the fault keys of the scenario language (tests/scenarios/
  * FORMAT.md: agent missing=, info_error=, info_skew=; component
- * inventory_error=, reserved_flags=, reserved_x1=; set-agent), which the
- * user-space simulation answers the same way. For each fault: the errno the
- * driver returns, the last good inventory kept, no state left behind (idle,
- * the lock free), and the next good answer recovers.
+ * inventory_error=, inventory_uuid=, reserved_flags=, reserved_x1=;
+ * set-agent), which the user-space simulation answers the same way. For
+ * each fault: the errno the driver returns, the last good inventory kept,
+ * no state left behind (idle, the lock free), and the next good answer
+ * recovers.
  */
 #include <linux/kobject.h>
 
@@ -188,6 +189,9 @@ static const struct lfa_read_case lfa_read_cases[] = {
 	{ "GET_INVENTORY BUSY", NULL,
 	  "set uuid=" LFA_KUNIT_BMC " inventory_error=BUSY\n",
 	  "set uuid=" LFA_KUNIT_BMC " inventory_error=0\n", -EBUSY },
+	{ "GET_INVENTORY lists a UUID twice", NULL,
+	  "set uuid=" LFA_KUNIT_BL33 " inventory_uuid=" LFA_KUNIT_RMM "\n",
+	  "set uuid=" LFA_KUNIT_BL33 " inventory_uuid=0\n", -EIO },
 	{ "count grew after GET_INFO", "info_skew=1",
 	  "set-agent info_skew=1\n", "set-agent info_skew=0\n", -EINVAL },
 	{ "count is garbage", "info_skew=5000",

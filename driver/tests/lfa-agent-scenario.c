@@ -213,6 +213,19 @@ static int lfa_parse_uuid(const char *v, uuid_t *out)
 	return 0;
 }
 
+/* "inventory_uuid": a UUID, or 0: none. */
+static int lfa_parse_inventory_uuid(const char *v, struct lfa_agent_cfg *cfg)
+{
+	if (!strcmp(v, "0")) {
+		cfg->has_inventory_uuid = false;
+		return 0;
+	}
+	if (lfa_parse_uuid(v, &cfg->inventory_uuid))
+		return -EINVAL;
+	cfg->has_inventory_uuid = true;
+	return 0;
+}
+
 static int lfa_parse_after(const char *v, struct lfa_agent_cfg *cfg)
 {
 	char buf[LFA_LINE_MAX + 1], *cur = buf, *tok;
@@ -249,6 +262,7 @@ enum lfa_key_type {
 	LFA_KEY_RENDEZVOUS,
 	LFA_KEY_AFTER,
 	LFA_KEY_OPTIONAL_CODE,
+	LFA_KEY_INVENTORY_UUID,
 	LFA_KEY_RESERVED_FLAGS,
 	LFA_KEY_RESERVED_X1,
 };
@@ -282,6 +296,7 @@ static const struct {
 	LFA_KEY("resets_record", LFA_KEY_BOOL, resets_record),
 	LFA_KEY("after_activate", LFA_KEY_AFTER, vanish),
 	LFA_KEY("inventory_error", LFA_KEY_OPTIONAL_CODE, inventory_error),
+	LFA_KEY("inventory_uuid", LFA_KEY_INVENTORY_UUID, inventory_uuid),
 	LFA_KEY("reserved_flags", LFA_KEY_RESERVED_FLAGS, reserved_flags),
 	LFA_KEY("reserved_x1", LFA_KEY_RESERVED_X1, reserved_x1),
 };
@@ -321,6 +336,8 @@ static int lfa_set_key(struct lfa_agent_cfg *cfg, const char *key,
 			return lfa_parse_after(val, cfg);
 		case LFA_KEY_OPTIONAL_CODE:
 			return lfa_parse_optional_code(val, field);
+		case LFA_KEY_INVENTORY_UUID:
+			return lfa_parse_inventory_uuid(val, cfg);
 		case LFA_KEY_RESERVED_FLAGS:
 			return lfa_parse_reserved(val, LFA_INV_CAPABLE |
 						  LFA_INV_PENDING |

@@ -37,23 +37,29 @@ HERE = os.path.dirname(os.path.realpath(__file__))
 SCENARIOS = os.path.join(HERE, '..', 'scenarios')
 ABI = os.path.join(HERE, '..', '..', 'driver', 'Documentation', 'ABI', 'testing', 'sysfs-firmware-lfa')
 INVENTORY_C = os.path.join(HERE, '..', '..', 'daemon', 'inventory.c')
+KSHIM = os.path.join(HERE, '..', 'fuzz', 'kshim')
+AGENT = os.path.join(HERE, '..', '..', 'driver', 'tests')
 
-_probe = None
+_built = {}
+
+
+def c_program(env, name, sources, flags=()):
+        """$env (the meson build's program), else built here with cc
+        once: name from sources (paths under tests/sim or absolute)."""
+        if os.environ.get(env):
+                return os.environ[env]
+        if name not in _built:
+                path = os.path.join(tempfile.mkdtemp(prefix='lfa-' + name + '-'), name)
+                subprocess.run(['cc', '-std=gnu11', '-Wall', '-Wextra', '-Werror', '-o', path]
+                               + [os.path.join(HERE, src) for src in sources] + list(flags), check=True)
+                _built[name] = path
+        return _built[name]
 
 
 def probe_binary():
-        """$LFA_SIM_PROBE (the meson build's), else built here with cc."""
-        global _probe
-        if os.environ.get('LFA_SIM_PROBE'):
-                return os.environ['LFA_SIM_PROBE']
-        if _probe is None:
-                d = tempfile.mkdtemp(prefix='lfa-sim-probe-')
-                _probe = os.path.join(d, 'lfa-sim-probe')
-                flags = subprocess.run(['pkg-config', '--cflags', '--libs', 'libudev'],
-                                       check=True, capture_output=True, text=True).stdout.split()
-                subprocess.run(['cc', '-std=gnu11', '-Wall', '-Wextra', '-Werror', '-pthread', '-o', _probe,
-                                os.path.join(HERE, 'lfa-sim-probe.c')] + flags, check=True)
-        return _probe
+        libudev = subprocess.run(['pkg-config', '--cflags', '--libs', 'libudev'],
+                                 check=True, capture_output=True, text=True).stdout.split()
+        return c_program('LFA_SIM_PROBE', 'lfa-sim-probe', ['lfa-sim-probe.c'], ['-pthread'] + libudev)
 
 
 class Probe:
@@ -1304,6 +1310,134 @@ class TestUpstreamFirmwareFaults(UpstreamCase):
                 self.sim.wait_record(lambda r: r['type'] == 'call' and r['call'] == 'INVENTORY'
                                      and r.get('skipped') == [], what='a good read')
                 self.assertEqual(sorted(os.listdir(self.sim.sys_lfa)), sorted([RMM, BMC]))
+
+
+def scenario_dump_binary():
+        # Kernel code: the kernel's warning set, as meson builds it.
+        return c_program('LFA_SCENARIO_DUMP', 'scenario-dump',
+                         ['scenario-dump.c', os.path.join(AGENT, 'lfa-agent-scenario.c')],
+                         ['-D_GNU_SOURCE', '-Wno-sign-compare', '-Wno-unused-parameter', '-I', KSHIM, '-I', AGENT])
+
+# scenario-dump's "missing": the agent's LFA_AGENT_FN_BIT() of each function.
+FN_BITS = {'GET_INFO': 1 << 2, 'GET_INVENTORY': 1 << 3, 'PRIME': 1 << 4, 'ACTIVATE': 1 << 5, 'CANCEL': 1 << 6}
+
+
+def canonical(text):
+        """lfasim/scenario.py's reading of a scenario, printed as
+        scenario-dump prints the kernel agent's."""
+        try:
+                sc = parse_text(text, 'x')
+        except ScenarioError as e:
+                return 'error line %s\n' % re.match(r'x:(\d+): ', str(e)).group(1)
+        a = sc.agent
+        out = ['agent present=%d version=%d.%d stale_record=%d missing=%d info_error=%d info_skew=%d' % (
+                a['present'], a['version'][0], a['version'][1], a['stale_record'],
+                sum(FN_BITS[f] for f in a['missing']), a['info_error'] or 0, a['info_skew'])]
+        for c in sc.components:
+                fx = [e for e, _ in c['after_activate']]
+                out.append(' '.join([
+                        'component uuid=%s' % c['uuid'],
+                        'capable=%d pending=%d may_reset_cpu=%d rendezvous=%s' % (
+                                c['capable'], c['pending'], c['may_reset_cpu'], c['rendezvous']),
+                        'current=%d.%d pending_version=%d.%d' % (c['current'] + c['pending_version']),
+                        'prime_rounds=%d activate_rounds=%d prime_busy=%d activate_busy=%d' % (
+                                c['prime_rounds'], c['activate_rounds'], c['prime_busy'], c['activate_busy']),
+                        'prime_error=%d activate_error=%d cancel_error=%d' % (
+                                c['prime_error'] or 0, c['activate_error'] or 0, c['cancel_error'] or 0),
+                        'prime_hang=%d activate_hang=%d call_delay_ms=%d resets_record=%d' % (
+                                c['prime_hang'], c['activate_hang'], c['call_delay_ms'], c['resets_record']),
+                        'inventory_error=%d reserved_flags=%d reserved_x1=%d' % (
+                                c['inventory_error'] or 0, c['reserved_flags'], c['reserved_x1']),
+                        'inventory_uuid=%s' % (c['inventory_uuid'] or '0'),
+                        'vanish=%d reverse=%d adds=%s' % ('vanish' in fx, 'reverse' in fx,
+                                                          ','.join(u for e, u in c['after_activate'] if e == 'add'))]))
+        return '\n'.join(out) + '\n'
+
+
+class TestScenarioParsers(unittest.TestCase):
+        """One language, two readers: the kernel agent's
+        (driver/tests/lfa-agent-scenario.c, run as tests/sim/scenario-dump)
+        and lfasim/scenario.py read every input alike: the same platform,
+        or an error on the same line (issue 12: one model, checked). The
+        inputs: every scenario file in the tree, the fuzz corpus of the C
+        reader, and EDGES, cases at each rule of FORMAT.md."""
+        U = '6c0762a6-12f2-4b56-92cb-ba8f633606d9'
+        C = 'component uuid=' + U
+        EDGES = [
+                '', '# only a comment\n', 'agent\n', 'agent version=1.0 version=1.0\n',
+                C + ' pending=1 pending=1\n', C + ' name=\n', C + ' name=x\n',
+                C + '\r\ncomponent uuid=3f7c2d9a-8b1e-4c55-9a60-5d2e7b41c0aa\r\n',
+                C + '\tpending=1\n', C + '\x0bpending=1\n', C + '\x0cpending=1\n', C + '\xa0pending=1\n',
+                'agent\x1ccomponent uuid=' + U + '\n', C + '\u2028' + C + '\n',
+                C + ' prime_rounds=+5\n', C + ' prime_rounds=1_0\n', C + ' prime_rounds=1000001\n',
+                C + ' prime_rounds=0010\n', C + ' current=4294967295.4294967295\n', C + ' current=4294967296.0\n',
+                C + ' current=1.2.3\n', C + ' current=.1\n', C + ' current=1.\n', C + ' current=+1.2\n',
+                C + ' prime_error=0\n', C + ' prime_error=00\n', C + ' prime_error=-0\n', C + ' prime_error=SUCCESS\n',
+                C + ' prime_error=-35\n', C + ' prime_error=+35\n', C + ' prime_error=-9223372036854775808\n',
+                C + ' prime_error=9223372036854775807\n', C + ' prime_error=-9223372036854775809\n',
+                C + ' prime_error=busy\n', C + ' reserved_flags=0x10\n', C + ' reserved_flags=0X10\n',
+                C + ' reserved_flags=0x\n', C + ' reserved_flags=0x_10\n', C + ' reserved_flags=1_6\n',
+                C + ' reserved_flags=18446744073709551615\n', C + ' reserved_flags=18446744073709551616\n',
+                C + ' reserved_flags=0x1\n', C + ' reserved_x1=2\n', C + ' reserved_x1=1\n',
+                C + ' reserved_flags=-16\n', C + ' reserved_flags=+16\n',
+                C + ' after_activate=vanish,reverse\n', C + ' after_activate=\n', C + ' after_activate=vanish,\n',
+                C + ' after_activate=' + ','.join(['add:' + U] * 5) + '\n',
+                C + ' after_activate=add:' + U.upper() + '\n',
+                'agent missing=PRIME,PRIME\n', 'agent missing=\n', 'agent missing=VERSION\n',
+                'agent version=32767.65535\n', 'agent version=32768.0\n', 'agent version=1.65536\n',
+                'agent info_skew=-1000000\n', 'agent info_skew=-1000001\n', 'agent info_skew=-0\n',
+                'agent info_skew=+1\n', 'agent info_skew=--1\n',
+                C + '\n' + C + '\n', C.upper().replace('COMPONENT UUID', 'component uuid') + '\n',
+                C + '\nagent\n', 'agent\nagent\n', 'frob\n', C + ' =1\n', C + ' x\n', C + ' frob=1\n',
+                'component pending=1\n', 'component uuid=' + U[:-1] + '\n', 'component uuid={' + U + '}\n',
+                C + ' inventory_uuid=0\n', C + ' inventory_uuid=' + U + '\n',
+                C + ' rendezvous=Optional\n', C + ' # comment pending=1\n', C + '#pending=1\n',
+                C + ' ' + 'x' * 480 + '=1\n', C + ' pending=1 ' + ' ' * 520 + '\n',
+                ''.join('component uuid=%08x-0000-4000-8000-000000000000\n' % i for i in range(64)),
+                'agent present=0 stale_record=0 info_error=BUSY\n' + C + '\n',
+        ]
+
+        def sources(self):
+                root = os.path.join(HERE, '..', '..')
+                for d, skip in ((SCENARIOS, 0), (os.path.join(root, 'tests', 'fuzz', 'scenario'), 1)):
+                        for name in sorted(os.listdir(d)):
+                                with open(os.path.join(d, name), 'rb') as f:
+                                        data = f.read()
+                                # The fuzz corpus: byte 0 bit 0 set is run-time control text.
+                                if skip and (not data or data[0] & 1):
+                                        continue
+                                yield name, data[skip:]
+                for i, text in enumerate(self.EDGES):
+                        yield 'edge %d %r' % (i, text[:70]), text.encode()
+
+        def test_both_readers_agree(self):
+                dump = scenario_dump_binary()
+                differ = []
+                with tempfile.TemporaryDirectory(prefix='lfa-scn-') as tmp:
+                        path = os.path.join(tmp, 'in.scn')
+                        for name, data in self.sources():
+                                with open(path, 'wb') as f:
+                                        f.write(data)
+                                kernel = subprocess.run([dump, path], check=True, capture_output=True,
+                                                        text=True).stdout
+                                sim = canonical(data.decode('utf-8', errors='surrogateescape'))
+                                if kernel != sim:
+                                        differ.append('%s:\n  kernel agent: %s  lfa-sim:      %s' % (
+                                                name, kernel.replace('\n', '\n                ', kernel.count('\n') - 1),
+                                                sim.replace('\n', '\n                ', sim.count('\n') - 1)))
+                self.assertEqual(differ, [], '\n'.join(differ))
+
+        def test_only_the_kernel_agent_holds_at_most_64_components(self):
+                # FORMAT.md: the kernel agent's platform is a fixed array;
+                # lfa-sim's benchmarks play thousands.
+                text = ''.join('component uuid=%08x-0000-4000-8000-000000000000\n' % i for i in range(65))
+                with tempfile.NamedTemporaryFile('w', suffix='.scn') as f:
+                        f.write(text)
+                        f.flush()
+                        kernel = subprocess.run([scenario_dump_binary(), f.name], check=True, capture_output=True,
+                                                text=True).stdout
+                self.assertEqual(kernel, 'error line 65\n')
+                self.assertEqual(len(parse_text(text).components), 65)
 
 
 class PublishOrder:

@@ -86,9 +86,10 @@ def parse_version(v):
 def parse_code(v):
         if v in LFA_CODES and v != 'SUCCESS':
                 return LFA_CODES[v]
-        if re.fullmatch(r'-?[0-9]+', v) and abs(int(v)) < 2**63:
+        # A raw value, e.g. TF-A's leaked -EAGAIN (-35): 64 bits, not 0.
+        if re.fullmatch(r'-?[0-9]+', v) and -2**63 <= int(v) < 2**63 and int(v) != 0:
                 return int(v)
-        raise ValueError('expected an LFA code name or a signed integer')
+        raise ValueError('expected an LFA code name or a signed integer other than 0')
 
 
 def parse_uuid(v):
@@ -117,11 +118,10 @@ def parse_optional_uuid(v):
 
 def parse_reserved(v):
         """A register's reserved bits: decimal or 0x hex, 64 bits."""
-        try:
-                n = int(v, 16) if v.lower().startswith('0x') else int(v, 10)
-        except ValueError:
-                raise ValueError('expected an integer (decimal or 0x hex)') from None
-        if n < 0 or n >= 2**64:
+        if not re.fullmatch(r'0[xX][0-9a-fA-F]+|[0-9]+', v):
+                raise ValueError('expected an integer (decimal or 0x hex)')
+        n = int(v, 0 if v[:2] in ('0x', '0X') else 10)
+        if n >= 2**64:
                 raise ValueError('expected 0 to 2^64-1')
         return n
 
@@ -163,7 +163,13 @@ def parse_rendezvous(v):
 
 
 def parse_name(v):
+        if not v:
+                raise ValueError('expected a name')
         return v
+
+
+# The kernel agent's room for "add:UUID" effects of one component.
+MAX_ADDS = 4
 
 
 def parse_effects(v):
@@ -172,15 +178,25 @@ def parse_effects(v):
                 if e in ('vanish', 'reverse'):
                         out.append((e, None))
                 elif e.startswith('add:'):
+                        if sum(k == 'add' for k, _ in out) == MAX_ADDS:
+                                raise ValueError('at most %d add:UUID effects' % MAX_ADDS)
                         out.append(('add', parse_uuid(e[4:])))
                 else:
                         raise ValueError("unknown effect '%s' (vanish, reverse, add:UUID)" % e)
         return out
 
 
+def parse_abi_version(v):
+        """LFA_VERSION's x0: major in bits 30:16, minor in 15:0."""
+        major, minor = parse_version(v)
+        if major > 0x7fff or minor > 0xffff:
+                raise ValueError('LFA_VERSION holds a major up to 32767 and a minor up to 65535')
+        return (major, minor)
+
+
 AGENT_KEYS = {
         'present': (parse_bool, True),
-        'version': (parse_version, (1, 0)),
+        'version': (parse_abi_version, (1, 0)),
         'stale_record': (parse_bool, True),
         'missing': (parse_functions, []),
         'info_error': (parse_optional_code, None),
@@ -229,10 +245,12 @@ def tokenize(line, where):
         """Split one statement into (verb, [(key, value)...]); None if empty."""
         if len(line.encode()) > MAX_LINE:
                 raise ScenarioError('%s: line longer than %d bytes' % (where, MAX_LINE))
-        line = line.split('#', 1)[0].strip()
-        if not line:
+        # Tokens are separated by spaces or tabs (a CR too: a file with
+        # CRLF line ends), never by other whitespace (the kernel agent's
+        # reader, lfa-agent-scenario.c, splits the same way).
+        words = [w for w in re.split(r'[ \t\r]', line.split('#', 1)[0]) if w]
+        if not words:
                 return None
-        words = line.split()
         pairs = []
         for w in words[1:]:
                 if '=' not in w or w.startswith('='):
@@ -279,7 +297,9 @@ class Scenario:
 def parse_text(text, origin='<scenario>'):
         sc = Scenario()
         seen_agent = False
-        for n, line in enumerate(text.splitlines(), 1):
+        # Lines end at \n only (str.splitlines() would end them at \v,
+        # \f, \x1c, U+2028 ... too).
+        for n, line in enumerate(text.split('\n'), 1):
                 where = '%s:%d' % (origin, n)
                 t = tokenize(line, where)
                 if t is None:

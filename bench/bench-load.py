@@ -9,7 +9,10 @@ at a smaller size).
             sent as fast as lfa-sim takes them, while CLIENTS C clients
             (bench/bus-client) make CALLS Properties.Get State calls each:
             the notification rate, how long until lfad's model equals the
-            platform's, the calls' throughput and p50/p99/max, errors
+            platform's, the calls' throughput and p50/p99/max, errors;
+            with --burst=US, lfa-sim's burst statement instead (one update
+            every US microseconds, notifications coalesced as the kernel
+            coalesces them: tests/sim/README.md, "Bursts")
   window    then ActivatePending: every pending component activated once,
             how long it took
   memory    lfad's VmRSS and open fds before (after a warm-up), during the
@@ -41,12 +44,18 @@ def main():
         ap.add_argument('--components', type=int, default=50)
         ap.add_argument('--clients', type=int, default=8)
         ap.add_argument('--calls', type=int, default=10000)
+        ap.add_argument('--burst', type=int, metavar='US', default=None)
         a = ap.parse_args()
         build = os.environ.get('LFA_BUILD', os.path.join(ROOT, 'build'))
         flavour = os.environ.get('LFA_SIM_FLAVOUR') or 'extended'
         uuids = ['%08x-1000-4000-8000-%012x' % (i, i) for i in range(a.components)]
         scenario = ''.join('component uuid=%s current=1.0\n' % u for u in uuids)
-        last = '2.%d' % ((a.updates - 1) // a.components)
+        if a.burst is None:
+                last = ['2.%d' % ((a.updates - 1) // a.components)] * a.components
+        else:
+                # Update k is 2.k, on component k % components.
+                last = ['2.%d' % k for k in range(a.updates)][-a.components:]
+                last = last[a.updates % a.components:] + last[:a.updates % a.components]
 
         with tempfile.TemporaryDirectory(prefix='lfa-load-bench-') as tmp, \
                         Sim(scenario, flavour=flavour, verbose=False, prime_budget_ms=10000,
@@ -91,10 +100,16 @@ def main():
 
                         t0 = time.monotonic()
                         ps = [client(a.calls) for _ in range(a.clients)]
-                        sim.ctl(*['store-update uuid=%s pending_version=2.%d' % (uuids[i % a.components],
-                                                                                  i // a.components)
-                                  for i in range(a.updates)])
-                        t_sent = time.monotonic() - t0
+                        if a.burst is None:
+                                sim.ctl(*['store-update uuid=%s pending_version=2.%d'
+                                          % (uuids[i % a.components], i // a.components)
+                                          for i in range(a.updates)])
+                                t_sent = time.monotonic() - t0
+                        else:
+                                sim.ctl('burst count=%d major=2 spacing_us=%d' % (a.updates, a.burst))
+                                end = sim.wait_record(lambda r: r['type'] == 'burst' and r['phase'] == 'end',
+                                                      120, 'the end of the burst')
+                                t_sent = end['duration_s']
                         during = sample(lfad.pid)
                         def pending_versions():
                                 objs = json.loads(busctl('call', 'org.lfa.Manager', '/org/lfa/Manager',
@@ -103,7 +118,7 @@ def main():
                                 return [objs.get(component_path(u), {}).get('org.lfa.Component', {})
                                         .get('PendingVersion', {}).get('data') for u in uuids]
 
-                        wait(lambda: pending_versions() == [last] * a.components, 120,
+                        wait(lambda: pending_versions() == last, 120,
                              "lfad's model to equal the platform's")
                         t_model = time.monotonic() - t0
                         res = collect(ps)
@@ -126,8 +141,11 @@ def main():
         calls = sum(r['calls'] for r in ok)
         print('== load (%s flavour): %d store-updates over %d components (window policy) while %d clients '
               'make %d Properties.Get State calls each' % (flavour, a.updates, a.components, a.clients, a.calls))
-        print('notifications: %d sent in %.2f s (%.0f/s, lfa-sim\'s pace); lfad\'s model equal to the '
-              'platform\'s %.2f s after the first' % (a.updates, t_sent, a.updates / t_sent, t_model))
+        pace = ("lfa-sim's pace" if a.burst is None else
+                'a burst, one every %d us: %d refreshes, %d notifications coalesced'
+                % (a.burst, end['refreshes'], end['coalesced']))
+        print('notifications: %d sent in %.2f s (%.0f/s, %s); lfad\'s model equal to the '
+              'platform\'s %.2f s after the first' % (a.updates, t_sent, a.updates / t_sent, pace, t_model))
         print('calls: %d answered, %d client(s) failed%s; %.0f calls/s over %.2f s; p50 %.0f us, '
               'p99 %.0f us (worst client), max %.0f us'
               % (calls, len(res) - len(ok), (': ' + res[0].get('error', '')) if len(ok) < len(res) else '',

@@ -1478,6 +1478,105 @@ class TestPublishOrderUpstream(PublishOrder, UpstreamCase):
         pass
 
 
+class Burst:
+        """The burst statement (README.md, "Bursts"): store updates with
+        the kernel's coalescing of notifications while its work is queued;
+        nothing lost."""
+
+        def final_tree_is_the_stores(self, end):
+                for u, v in end['final'].items():
+                        self.assertEqual(self.sim.attr(u, 'pending_version'), v, u)
+                        self.assertEqual(self.sim.attr(u, 'activation_pending'), '1', u)
+
+        def coalesced_only_while_queued(self, end):
+                notes = self.sim.records('notification', burst=end['burst'])
+                self.assertEqual(len(notes), end['count'])
+                self.assertEqual([n['n'] for n in notes], list(range(end['count'])))
+                for n in notes:
+                        self.assertEqual(n['queued'], n['work'] != 'pending', n)
+                self.assertEqual(sum(n['queued'] for n in notes), end['queued'])
+                self.assertEqual(end['queued'] + end['coalesced'], end['count'])
+
+        def test_at_kernel_speed_a_burst_is_one_refresh(self):
+                start = len(self.sim.records())
+                end = self.sim.burst(200)
+                self.assertEqual((end['queued'], end['coalesced'], end['refreshes']), (1, 199, 1))
+                self.coalesced_only_while_queued(end)
+                self.assertEqual(end['final'], {BL31: '9.198', RMM: '9.199', BMC: '9.197'})
+                reads = [r for r in self.sim.records()[start:] if is_rec('call', call='INVENTORY')(r)]
+                self.assertEqual(len(reads), 1)
+                self.final_tree_is_the_stores(end)
+
+        def test_bad_bursts_are_refused(self):
+                for st, msg in (('burst', 'needs count='), ('burst count=0', 'needs count='),
+                                ('burst count=3 uuid=%s' % NEW, 'no component'),
+                                ('burst count=3 spacing=1', "unknown key 'spacing'")):
+                        with self.assertRaises(SimError) as cm:
+                                self.sim.ctl(st)
+                        self.assertIn(msg, str(cm.exception))
+
+
+class TestBurst(Burst, SimCase):
+        BUDGETS = {'prime_budget_ms': 600000}
+
+        def store_updated_after_last_change(self, end):
+                """At least one store-updated uevent per component after the
+                burst's last change of it."""
+                recs = self.sim.records()
+                for u in end['final']:
+                        last = max(i for i, r in enumerate(recs)
+                                   if is_rec('notification', burst=end['burst'], uuid=u)(r))
+                        self.assertTrue([r for r in recs[last:] if r['type'] == 'uevent' and r['uuid'] == u
+                                         and r['env'].get('LFA_EVENT') == 'store-updated'], u)
+                        self.probe.event('change', u, EVENT='store-updated')
+                self.assertEqual(self.sim.records('dropped'), [])
+
+        def test_a_paced_burst_loses_nothing(self):
+                end = self.sim.burst(300, spacing_us=500, timeout=120)
+                self.coalesced_only_while_queued(end)
+                self.assertEqual(end['refreshes'], end['queued'])
+                self.assertEqual(len(self.sim.records('work', phase='start')), end['refreshes'])
+                self.store_updated_after_last_change(end)
+                self.final_tree_is_the_stores(end)
+
+        def test_a_running_work_is_queued_again(self):
+                # RMM primes until cancelled: the mutex is held, the work
+                # waits for it (running, no longer queued).
+                self.sim.ctl('set uuid=%s pending=1 prime_rounds=1000000' % RMM)
+                self.probe.start_write(RMM, 'activate', '1')
+                self.sim.wait_record(is_rec('call', call='PRIME', uuid=RMM))
+                self.sim.ctl('burst count=1 uuid=%s' % BMC)
+                self.sim.wait_record(is_rec('work', phase='start'))
+                self.sim.ctl('burst count=5 uuid=%s' % BMC)
+                notes = self.sim.records('notification', burst=2)
+                self.assertEqual([(n['work'], n['queued']) for n in notes],
+                                 [('running', True)] + [('pending', False)] * 4)
+                # Nothing refreshed yet: the store has 9.4, the tree not.
+                self.assertEqual(self.sim.attr(BMC, 'pending_version'), 'N/A')
+                self.assertEqual(self.probe.write(RMM, 'cancel', '1'), 1)
+                self.assertEqual(self.probe.returned(RMM, 'activate'), 'ECANCELED')
+                first = self.sim.wait_record(is_rec('burst', phase='end', burst=1))
+                end = self.sim.wait_record(is_rec('burst', phase='end', burst=2))
+                self.assertEqual(first['refreshes'], 2)
+                self.assertEqual((end['queued'], end['coalesced'], end['refreshes']), (1, 4, 1))
+                self.store_updated_after_last_change(end)
+                self.final_tree_is_the_stores(end)
+                # The second refresh found nothing new: one uevent.
+                self.assertEqual(len(self.sim.records('uevent', uuid=BMC)), 1)
+
+
+class TestBurstUpstream(Burst, UpstreamCase):
+        def test_live_values_change_at_once_without_uevents(self):
+                self.sim.ctl('burst count=200')
+                # Arm's driver reads them from the firmware: the store's
+                # values before the handler runs (and no uevent: tearDown).
+                for u, v in ((BL31, '9.198'), (RMM, '9.199'), (BMC, '9.197')):
+                        self.assertEqual(self.sim.attr(u, 'pending_version'), v, u)
+                end = self.sim.wait_record(is_rec('burst', phase='end'))
+                self.assertEqual((end['queued'], end['refreshes']), (1, 1))
+                self.final_tree_is_the_stores(end)
+
+
 class TestControl(SimCase):
         def test_bad_statements_are_refused_with_a_reason(self):
                 for st, msg in (('store-update uuid=%s' % NEW, 'no component'),

@@ -184,6 +184,17 @@ class Sim:
                                 if reply != 'ok':
                                         raise SimError(reply)
 
+        def burst(self, count, uuid=None, spacing_us=0, major=None, timeout=60):
+                """Play a burst statement (README.md, "Bursts") and wait for
+                its end: the "burst" record of phase "end"."""
+                st = 'burst count=%d spacing_us=%d' % (count, spacing_us)
+                st += '' if uuid is None else ' uuid=' + uuid
+                st += '' if major is None else ' major=%d' % major
+                self.ctl(st)
+                bid = self.records('burst', phase='start')[-1]['burst']
+                return self.wait_record(lambda r: r['type'] == 'burst' and r['phase'] == 'end'
+                                        and r['burst'] == bid, timeout, 'the end of burst %d' % bid)
+
         def records(self, kind=None, **match):
                 """Every record so far, optionally only those of a type whose
                 fields equal the keyword arguments."""

@@ -137,6 +137,23 @@ class Run:
                 self.errno = None
 
 
+class Burst:
+        """A burst statement being played."""
+
+        def __init__(self, bid, targets, count, major, spacing, runs0):
+                self.id = bid
+                self.targets = targets
+                self.count = count
+                self.major = major
+                self.spacing = spacing
+                self.runs0 = runs0
+                self.t0 = time.monotonic()
+                self.next = 0
+                self.queued = 0
+                self.final = {}
+                self.injected = None
+
+
 class Entry:
         """What the driver keeps for one component (its kobject)."""
 
@@ -228,6 +245,18 @@ class Platform:
                 # The sequence id whose ending LFA_CANCEL failed: lfa.ko
                 # owes that CANCEL and issues it before its next PRIME.
                 self.cancel_owed = None
+                # The notification's work item (lfa.ko's notify_work, Arm's
+                # threaded interrupt handler) of the burst statement:
+                # pending (queued, not started: a notification meanwhile
+                # is one with it) and running (refreshing, or waiting for
+                # the mutex: a notification meanwhile queues it again).
+                self.work_pending = False
+                self.work_running = False
+                # Running through the auto-activations of its refresh.
+                self.work_auto = False
+                self.work_runs = 0
+                self.bursts = []
+                self.burst_id = 0
                 self.timers = []
                 self.timer_id = 0
                 self.t0 = time.monotonic()
@@ -270,10 +299,13 @@ class Platform:
                         self._write(os.path.join(d, n), vals[n] + '\n', mode)
                         e.shown[n] = vals[n]
 
-        def _publish_live(self):
+        def _publish_live(self, uuids=None):
                 """Upstream reads activation_pending and pending_version with
-                a fresh GET_INVENTORY: show what the firmware holds now."""
+                a fresh GET_INVENTORY: show what the firmware holds now (of
+                uuids only, when given)."""
                 for e in self.entries.values():
+                        if uuids is not None and e.uuid not in uuids:
+                                continue
                         c = self.agent.by_uuid(e.uuid)
                         if c is None:
                                 continue
@@ -1066,12 +1098,121 @@ class Platform:
                                 self.log('kernel auto-activates %s', e.uuid)
                                 return self._start(e, 'activate', auto=True)
                 self.auto_round = None
+                if self.work_auto:
+                        self.work_auto = False
+                        self._notify_work_done()
+
+        # -- burst: store updates at the platform's pace ---------------------
+        def _burst(self, kv):
+                """The burst statement (README.md, "Bursts"): count store
+                updates, each a change in the store and the notification,
+                injected on the loop's turns at t0 + k * spacing; every
+                update already due when a turn comes is injected in it."""
+                a = self.agent
+                if kv.get('uuid'):
+                        if a.by_uuid(kv['uuid']) is None:
+                                raise ScenarioError('ctl: no component %s' % kv['uuid'])
+                        targets = [kv['uuid']]
+                else:
+                        targets = [c['uuid'] for c in a.components]
+                if not targets:
+                        raise ScenarioError('ctl: burst: the firmware has no component')
+                if not kv.get('count'):
+                        raise ScenarioError('ctl: burst needs count= (1 or more)')
+                self.burst_id += 1
+                b = Burst(self.burst_id, targets, kv['count'], kv.get('major', 9),
+                          kv.get('spacing_us', 0) / 1e6, self.work_runs)
+                self.bursts.append(b)
+                self.record('burst', phase='start', burst=b.id, count=b.count, uuids=targets,
+                            spacing_us=kv.get('spacing_us', 0))
+                self._burst_turn(b)
+                return 'ok'
+
+        def _burst_turn(self, b):
+                now = time.monotonic()
+                due = b.count if not b.spacing else min(b.count, int((now - b.t0) / b.spacing) + 1)
+                for k in range(b.next, max(due, b.next + 1)):
+                        self._burst_update(b, k)
+                b.next = max(due, b.next + 1)
+                if b.next < b.count:
+                        self.later(max(0.0, b.t0 + b.next * b.spacing - time.monotonic()),
+                                   lambda: self._burst_turn(b))
+                else:
+                        b.injected = time.monotonic()
+                        self._burst_check()
+
+        def _burst_update(self, b, k):
+                uuid = b.targets[k % len(b.targets)]
+                c = self.agent.by_uuid(uuid)
+                # A component removed meanwhile: the notification alone.
+                if c is not None:
+                        c['pending'] = True
+                        c['pending_version'] = (b.major, k)
+                        b.final[uuid] = '%d.%d' % (b.major, k)
+                        if self.upstream:
+                                self._publish_live([uuid])
+                work = 'pending' if self.work_pending else 'running' if self.work_running else 'idle'
+                queued = self._queue_notify_work()
+                b.queued += queued
+                self.record('notification', burst=b.id, n=k, uuid=uuid,
+                            pending_version=b.final.get(uuid), work=work, queued=queued)
+
+        def _queue_notify_work(self):
+                """queue_work(): False while the work is pending."""
+                if self.work_pending:
+                        return False
+                self.work_pending = True
+                if not self.work_running:
+                        self.later(0, self._notify_work)
+                return True
+
+        def _notify_work(self):
+                """The work item runs: lfa_notify_store_updated() (lfa.ko
+                sets its flag, then waits for the mutex), or Arm's handler."""
+                self.work_pending = False
+                self.work_running = True
+                self.work_runs += 1
+                self.record('work', phase='start', run=self.work_runs)
+                if not self.upstream:
+                        self.store_updated = True
+                self._when_idle(self._notify_work_refresh)
+
+        def _notify_work_refresh(self):
+                self.notification()
+                if self.auto_round is None:
+                        self._notify_work_done()
+                else:
+                        # The kernel's activations run in the work item.
+                        self.work_auto = True
+
+        def _notify_work_done(self):
+                self.work_running = False
+                self.record('work', phase='end', run=self.work_runs)
+                if self.work_pending:
+                        self.later(0, self._notify_work)
+                else:
+                        self._burst_check()
+
+        def _burst_check(self):
+                """A burst ends when every update is injected and the work
+                has run for the last one."""
+                if self.work_pending or self.work_running:
+                        return
+                for b in [b for b in self.bursts if b.injected is not None]:
+                        self.bursts.remove(b)
+                        self.record('burst', phase='end', burst=b.id, count=b.count, notifications=b.count,
+                                    queued=b.queued, coalesced=b.count - b.queued,
+                                    refreshes=self.work_runs - b.runs0, final=b.final,
+                                    inject_s=round(b.injected - b.t0, 6),
+                                    duration_s=round(time.monotonic() - b.t0, 6))
 
         # -- run-time statements (lfa-sim ctl) -----------------------------
         def statement(self, line):
                 verb, kv = parse_statement(line)
                 self.record('ctl', statement=line)
                 self.log('ctl %s', line)
+                if verb == 'burst':
+                        return self._burst(kv)
                 a = self.agent
                 if verb in ('store-update', 'remove', 'set'):
                         comp = a.by_uuid(kv['uuid'])

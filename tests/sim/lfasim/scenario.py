@@ -240,6 +240,14 @@ STORE_UPDATE_KEYS = {
 
 REMOVE_KEYS = {'uuid': (parse_uuid, None)}
 
+# The user-space simulation's burst (tests/sim/README.md, "Bursts").
+BURST_KEYS = {
+        'count': (parse_n, 0),
+        'uuid': (parse_optional_uuid, 0),
+        'major': (parse_n, 9),
+        'spacing_us': (parse_n, 0),
+}
+
 
 def tokenize(line, where):
         """Split one statement into (verb, [(key, value)...]); None if empty."""
@@ -344,6 +352,8 @@ def parse_statement(line, where='ctl'):
                 return verb, parse_keys(verb, pairs, COMPONENT_KEYS, where)
         if verb == 'remove':
                 return verb, parse_keys(verb, pairs, REMOVE_KEYS, where, defaults=False)
+        if verb == 'burst':
+                return verb, parse_keys(verb, pairs, BURST_KEYS, where, defaults=False)
         if verb == 'set-agent':
                 kv = parse_keys(verb, pairs, AGENT_RUNTIME_KEYS, where, defaults=False)
                 if not kv:
@@ -355,4 +365,4 @@ def parse_statement(line, where='ctl'):
                 if len(kv) < 2:
                         raise ScenarioError('%s: set needs uuid= and at least one key' % where)
                 return verb, kv
-        raise ScenarioError("%s: unknown verb '%s' (store-update, notify, component, remove, set, set-agent)" % (where, verb))
+        raise ScenarioError("%s: unknown verb '%s' (store-update, notify, component, remove, set, set-agent, burst)" % (where, verb))

@@ -46,6 +46,7 @@ typedef struct PendingCall {
         struct PendingCall *next;
         BusContext *context;
         sd_bus_message *message;
+        ManagerRequest *request;        /* the manager's handle of its activation, prime or window run */
         bool refresh;                   /* waits for the next re-read of Refresh() */
 } PendingCall;
 
@@ -116,6 +117,8 @@ static void pending_call_free(PendingCall *p) {
                 }
         if (ctx->window_call == p)
                 ctx->window_call = NULL;
+        /* Its callback must not run for a freed call. */
+        manager_request_cancel_unref(p->request);
         sd_bus_message_unref(p->message);
         free(p);
 }
@@ -567,9 +570,10 @@ static int method_history(sd_bus_message *message, void *userdata, sd_bus_error 
 /* Methods that change state. bus_method_dispatch() validated their arguments
  * (the table's .check) and authorized the caller before they run. */
 
-static void activate_done(Manager *m, const ActivationResult *res, void *userdata) {
+static void activate_done(ManagerRequest *req _unused_, const ActivationResult *res, void *userdata) {
         _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
         PendingCall *p = userdata;
+        Manager *m = p->context->manager;
         int r;
 
         if (res->error != 0) {
@@ -609,7 +613,7 @@ static int method_activate(sd_bus_message *message, void *userdata, sd_bus_error
         r = pending_call_new(ctx, message, &p);
         if (r < 0)
                 return r;
-        r = manager_activate(m, uuid, &opts, activate_done, p);
+        r = manager_activate(m, uuid, &opts, activate_done, p, &p->request);
         if (r < 0) {
                 pending_call_free(p);
                 return r == -EBUSY ? bus_error_busy_for(error, m, uuid) : bus_error_for(error, r, uuid);
@@ -631,7 +635,7 @@ static int method_prime(sd_bus_message *message, void *userdata, sd_bus_error *e
         r = pending_call_new(ctx, message, &p);
         if (r < 0)
                 return r;
-        r = manager_prime(m, uuid, activate_done, p);
+        r = manager_prime(m, uuid, activate_done, p, &p->request);
         if (r < 0) {
                 pending_call_free(p);
                 return r == -EBUSY ? bus_error_busy_for(error, m, uuid) : bus_error_for(error, r, uuid);
@@ -693,7 +697,7 @@ static int window_reply(PendingCall *p, const ActivationResult *res) {
         return sd_bus_send(NULL, reply, NULL);
 }
 
-static void window_done(Manager *m _unused_, const ActivationResult *res, void *userdata) {
+static void window_done(ManagerRequest *req _unused_, const ActivationResult *res, void *userdata) {
         PendingCall *p = userdata;
         BusContext *ctx = p->context;
         int r;
@@ -720,8 +724,9 @@ static int method_activate_pending(sd_bus_message *message, void *userdata, sd_b
         window_results_clear(ctx);
         ctx->window_call = p;
 
-        /* window_done() may run before this returns, when nothing is left. */
-        r = manager_activate_pending(m, window_done, p);
+        /* window_done() may run (and free p) before this returns, when
+         * nothing is left: p->request is set before that. */
+        r = manager_activate_pending(m, window_done, p, &p->request);
         if (r == -ENOLCK) {
                 const char *who = NULL, *reason = NULL;
 
@@ -1283,16 +1288,13 @@ static void on_activation_finished(Manager *m _unused_, const ActivationResult *
 
 /* Set-up and tear-down. */
 
-/* Every caller still waiting gets an answer, and the manager forgets our
- * callbacks, which would otherwise point at freed calls. */
+/* Every caller still waiting gets an answer; freeing its call cancels its
+ * request, whose job or window run goes on without it. */
 static void bus_cancel_pending(BusContext *ctx) {
-        Manager *m = ctx->manager;
-
         while (ctx->pending) {
                 PendingCall *p = ctx->pending;
                 int r;
 
-                manager_forget_callbacks(m, p);
                 r = sd_bus_reply_method_errorf(p->message, LFA_ERROR_CANCELLED, "lfad is shutting down.");
                 if (r < 0)
                         log_debug_errno(r, "Failed to answer %s at shutdown, ignoring: %m",

@@ -125,6 +125,7 @@ Manager *manager_free(Manager *m) {
         if (!m)
                 return NULL;
         job_free(m->job);
+        manager_request_unref(m->job_request);
         scheduler_free(m->scheduler);
         inhibitor_registry_free(m->inhibitors);
         for (size_t i = 0; i < m->n_components; i++)
@@ -609,8 +610,7 @@ static void component_set_result(Component *c, const ActivationResult *r) {
 
 static void on_job_done(Job *j, const ActivationResult *r, void *userdata) {
         Manager *m = userdata;
-        ActivationDoneFn cb = TAKE_PTR(m->job_cb);
-        void *cb_userdata = TAKE_PTR(m->job_userdata);
+        _cleanup_(manager_request_unrefp) ManagerRequest *req = TAKE_PTR(m->job_request);
         bool ok = r->error == 0;
         const char *id;
         Component *c, before = {};
@@ -652,8 +652,7 @@ static void on_job_done(Job *j, const ActivationResult *r, void *userdata) {
         }
         if (m->observer.activation_finished)
                 m->observer.activation_finished(m, r, m->observer_userdata);
-        if (cb)
-                cb(m, r, cb_userdata);
+        manager_request_complete(req, r);
 
         job_free(j);
         notify_manager(m, MANAGER_CHANGED_STATE);
@@ -668,7 +667,7 @@ static void on_job_begin(const Job *j, void *userdata) {
 }
 
 int manager_start_job(Manager *m, Component *c, JobAction action, ActivationTrigger trigger,
-                             bool force_cpu_rendezvous, ActivationDoneFn cb, void *userdata) {
+                             bool force_cpu_rendezvous, ManagerRequest *req) {
         JobSettings settings = {
                 .root = sysfs_root(m),
                 .abi = m->driver.abi,
@@ -694,8 +693,7 @@ int manager_start_job(Manager *m, Component *c, JobAction action, ActivationTrig
         if (r < 0)
                 return r;
         m->job = j;
-        m->job_cb = cb;
-        m->job_userdata = userdata;
+        m->job_request = manager_request_ref(req);
         scheduler_job_started(m->scheduler);
 
         log_event(LOG_INFO, action == JOB_ACTIVATE ? LFA_MESSAGE_ACTIVATION_STARTED : LFA_MESSAGE_PRIME_STARTED,
@@ -775,8 +773,30 @@ static void manager_read_live_one(Manager *m, const char *uuid) {
         manager_reread_component(m, u);
 }
 
+/* The request of an explicit caller, its handle in *ret (may be NULL)
+ * before anything can complete it. */
+static int request_begin(ManagerRequestFn cb, void *userdata, ManagerRequest **ret,
+                         ManagerRequest **ret_own) {
+        int r;
+
+        r = manager_request_new(cb, userdata, ret_own);
+        if (r < 0)
+                return r;
+        if (ret)
+                *ret = manager_request_ref(*ret_own);
+        return 0;
+}
+
+/* Nothing started: the caller gets no handle. */
+static int request_abort(ManagerRequest **ret, int error) {
+        if (ret)
+                *ret = manager_request_unref(*ret);
+        return error;
+}
+
 int manager_activate(Manager *m, const char *uuid, const ActivateOptions *opts,
-                     ActivationDoneFn cb, void *userdata) {
+                     ManagerRequestFn cb, void *userdata, ManagerRequest **ret) {
+        _cleanup_(manager_request_unrefp) ManagerRequest *req = NULL;
         RendezvousRequest rq = opts ? opts->rendezvous : RENDEZVOUS_REQUEST_DEFAULT;
         Component *c = NULL;
         bool force;
@@ -807,10 +827,15 @@ int manager_activate(Manager *m, const char *uuid, const ActivateOptions *opts,
         r = scheduler_make_way_for(m->scheduler, c, TRIGGER_MANUAL);
         if (r < 0)
                 return -EBUSY;
-        return manager_start_job(m, c, JOB_ACTIVATE, TRIGGER_MANUAL, force, cb, userdata);
+        r = request_begin(cb, userdata, ret, &req);
+        if (r < 0)
+                return r;
+        r = manager_start_job(m, c, JOB_ACTIVATE, TRIGGER_MANUAL, force, req);
+        return r < 0 ? request_abort(ret, r) : 0;
 }
 
-int manager_prime(Manager *m, const char *uuid, ActivationDoneFn cb, void *userdata) {
+int manager_prime(Manager *m, const char *uuid, ManagerRequestFn cb, void *userdata, ManagerRequest **ret) {
+        _cleanup_(manager_request_unrefp) ManagerRequest *req = NULL;
         Component *c = manager_get_component(m, uuid);
         int r;
 
@@ -824,10 +849,17 @@ int manager_prime(Manager *m, const char *uuid, ActivationDoneFn cb, void *userd
         /* The firmware holds one primed component at a time. */
         if (manager_primed_component(m))
                 return -EBUSY;
-        return manager_start_job(m, c, JOB_PRIME, TRIGGER_MANUAL, true, cb, userdata);
+        r = request_begin(cb, userdata, ret, &req);
+        if (r < 0)
+                return r;
+        r = manager_start_job(m, c, JOB_PRIME, TRIGGER_MANUAL, true, req);
+        return r < 0 ? request_abort(ret, r) : 0;
 }
 
-int manager_activate_pending(Manager *m, ActivationDoneFn cb, void *userdata) {
+int manager_activate_pending(Manager *m, ManagerRequestFn cb, void *userdata, ManagerRequest **ret) {
+        _cleanup_(manager_request_unrefp) ManagerRequest *req = NULL;
+        int r;
+
         if (scheduler_window_running(m->scheduler))
                 return -EBUSY;
         /* The timer opens the window whenever the admin said; a workload
@@ -843,7 +875,13 @@ int manager_activate_pending(Manager *m, ActivationDoneFn cb, void *userdata) {
         }
         if (manager_reads_live(m))
                 (void) manager_resync(m);
-        return scheduler_start_window(m->scheduler, cb, userdata);
+        r = request_begin(cb, userdata, ret, &req);
+        if (r < 0)
+                return r;
+        /* The summary may come before this returns, when nothing is left:
+         * *ret is the caller's already. */
+        r = scheduler_start_window(m->scheduler, req);
+        return r < 0 ? request_abort(ret, r) : 0;
 }
 
 int manager_cancel(Manager *m, const char *uuid, int *ret_driver_error) {
@@ -983,14 +1021,6 @@ int manager_plan(Manager *m, PlanEntry **ret, size_t *ret_n) {
         *ret = p;
         *ret_n = m->n_components;
         return 0;
-}
-
-void manager_forget_callbacks(Manager *m, void *userdata) {
-        scheduler_forget_callbacks(m->scheduler, userdata);
-        if (m->job_userdata == userdata) {
-                m->job_cb = NULL;
-                m->job_userdata = NULL;
-        }
 }
 
 void manager_schedule(Manager *m) {

@@ -358,8 +358,8 @@ static void on_policy(Manager *m, void *u) {
         W->policy_reloads++;
 }
 
-static void on_done(Manager *m, const ActivationResult *r, void *u) {
-        (void) m;
+static void on_done(ManagerRequest *req, const ActivationResult *r, void *u) {
+        (void) req;
         assert_ptr_equal(u, W);
         W->cb_calls++;
         W->cb_result = *r;
@@ -601,8 +601,8 @@ static void test_may_reset_cpu_never(void **state) {
         assert_attr(BL31, "activate", "");
         assert_int_equal(W->started, 0);
         assert_int_equal(manager_get_component(W->manager, BL31)->decision->action, DECISION_REFUSED);
-        assert_int_equal(manager_activate(W->manager, BL31, &o, NULL, NULL), -EPERM);
-        assert_int_equal(manager_prime(W->manager, BL31, NULL, NULL), -EPERM);
+        assert_int_equal(manager_activate(W->manager, BL31, &o, NULL, NULL, NULL), -EPERM);
+        assert_int_equal(manager_prime(W->manager, BL31, NULL, NULL, NULL), -EPERM);
 }
 
 static void test_activate_validation(void **state) {
@@ -614,22 +614,22 @@ static void test_activate_validation(void **state) {
         component(BMC, true, false, false, false);      /* not pending */
         component(NEW, false, true, false, false);      /* not capable */
         world_start(0);
-        assert_int_equal(manager_activate(W->manager, "nonsense", NULL, NULL, NULL), -EINVAL);
-        assert_int_equal(manager_activate(W->manager, BL31, NULL, NULL, NULL), -ENOENT);
-        assert_int_equal(manager_activate(W->manager, BMC, NULL, NULL, NULL), -ENODATA);
-        assert_int_equal(manager_activate(W->manager, NEW, NULL, NULL, NULL), -EOPNOTSUPP);
-        assert_int_equal(manager_activate(W->manager, RMM, &skip, NULL, NULL), -EXDEV);
-        assert_int_equal(manager_activate(W->manager, RMM, &bad, NULL, NULL), -EINVAL);
+        assert_int_equal(manager_activate(W->manager, "nonsense", NULL, NULL, NULL, NULL), -EINVAL);
+        assert_int_equal(manager_activate(W->manager, BL31, NULL, NULL, NULL, NULL), -ENOENT);
+        assert_int_equal(manager_activate(W->manager, BMC, NULL, NULL, NULL, NULL), -ENODATA);
+        assert_int_equal(manager_activate(W->manager, NEW, NULL, NULL, NULL, NULL), -EOPNOTSUPP);
+        assert_int_equal(manager_activate(W->manager, RMM, &skip, NULL, NULL, NULL), -EXDEV);
+        assert_int_equal(manager_activate(W->manager, RMM, &bad, NULL, NULL, NULL), -EINVAL);
         assert_int_equal(manager_cancel(W->manager, BL31, NULL), -ENOENT);
         assert_int_equal(manager_cancel(W->manager, "x", NULL), -EINVAL);
         assert_int_equal(W->started, 0);
 
         /* The default policy does nothing by itself; an explicit call does. */
-        assert_int_equal(manager_activate(W->manager, RMM, NULL, on_done, W), 0);
-        assert_int_equal(manager_activate(W->manager, RMM, NULL, NULL, NULL), -EBUSY);
+        assert_int_equal(manager_activate(W->manager, RMM, NULL, on_done, W, NULL), 0);
+        assert_int_equal(manager_activate(W->manager, RMM, NULL, NULL, NULL, NULL), -EBUSY);
         /* The window trigger waits for the running job, then runs. */
-        assert_int_equal(manager_activate_pending(W->manager, NULL, NULL), 0);
-        assert_int_equal(manager_activate_pending(W->manager, NULL, NULL), -EBUSY);
+        assert_int_equal(manager_activate_pending(W->manager, NULL, NULL, NULL), 0);
+        assert_int_equal(manager_activate_pending(W->manager, NULL, NULL, NULL), -EBUSY);
         assert_true(scheduler_window_running(W->manager->scheduler));
         assert_int_equal(manager_refresh(W->manager, NULL), -EBUSY);
         const char *uuid;
@@ -650,6 +650,56 @@ static void test_activate_validation(void **state) {
         /* Refresh writes refresh and re-reads. */
         assert_int_equal(manager_refresh(W->manager, NULL), 0);
         assert_attr(NULL, "refresh", "1");
+}
+
+/* A caller gone cancels its request: its callback never runs, the job or
+ * window run goes on, and the outcome still reaches the observer (the
+ * ActivationFinished signal). */
+static void test_request_cancelled(void **state) {
+        ManagerRequest *req = NULL;
+
+        (void) state;
+        write_policy("10.conf", "[Defaults]\nAutoActivate=window\n");
+        component(RMM, true, true, false, true);
+        component(NEW, true, true, false, true);
+        world_start(0);
+
+        assert_int_equal(manager_activate(W->manager, RMM, NULL, on_done, W, &req), 0);
+        assert_non_null(req);
+        assert_false(manager_request_is_done(req));
+        manager_request_cancel(req);
+        expect_activate(RMM);
+        driver_activated(RMM);
+        assert_int_equal(W->finished, 1);
+        assert_string_equal(W->last.uuid, RMM);
+        assert_int_equal(W->last.trigger, TRIGGER_MANUAL);
+        assert_int_equal(W->last.error, 0);
+        assert_int_equal(W->cb_calls, 0);
+        assert_true(manager_request_is_done(req));
+        req = manager_request_unref(req);
+
+        /* The window run: the caller drops its handle at once. */
+        assert_int_equal(manager_activate_pending(W->manager, on_done, W, &req), 0);
+        assert_non_null(req);
+        req = manager_request_cancel_unref(req);
+        expect_activate(NEW);
+        driver_activated(NEW);
+        if (!run_until(window_over, USEC_PER_SEC))
+                fail_msg("the window run did not end");
+        assert_int_equal(W->finished, 2);
+        assert_string_equal(W->last.uuid, NEW);
+        assert_int_equal(W->last.trigger, TRIGGER_WINDOW);
+        assert_int_equal(W->cb_calls, 0);
+
+        /* A request kept, not cancelled: its callback runs once, after the
+         * observer's, and the handle outlives the run. */
+        assert_int_equal(manager_activate_pending(W->manager, on_done, W, &req), 0);
+        assert_int_equal(W->cb_calls, 1);
+        assert_int_equal(W->cb_result.n_attempted, 0);
+        assert_true(manager_request_is_done(req));
+        manager_request_cancel(req);
+        req = manager_request_unref(req);
+        assert_int_equal(W->cb_calls, 1);
 }
 
 static void test_failure_not_retried_forever(void **state) {
@@ -710,7 +760,7 @@ static void test_window_mode(void **state) {
         run_for(300 * USEC_PER_MSEC);
         assert_int_equal(W->started, 0);
 
-        assert_int_equal(manager_activate_pending(W->manager, on_done, W), 0);
+        assert_int_equal(manager_activate_pending(W->manager, on_done, W, NULL), 0);
         /* One after another, in UUID order, never the "never" one. */
         expect_activate(NEW);
         assert_attr(RMM, "activate", "");
@@ -729,7 +779,7 @@ static void test_window_mode(void **state) {
 
         /* Nothing left: the summary comes at once. */
         W->cb_calls = 0;
-        assert_int_equal(manager_activate_pending(W->manager, on_done, W), 0);
+        assert_int_equal(manager_activate_pending(W->manager, on_done, W, NULL), 0);
         assert_int_equal(W->cb_calls, 1);
         assert_int_equal(W->cb_result.n_attempted, 0);
 }
@@ -754,8 +804,8 @@ static void test_prime_ahead_one_at_a_time(void **state) {
         /* The firmware holds one primed component: no second prime. */
         run_for(300 * USEC_PER_MSEC);
         assert_attr(RMM, "prime", "");
-        assert_int_equal(manager_prime(W->manager, RMM, NULL, NULL), -EBUSY);
-        assert_int_equal(manager_activate(W->manager, RMM, NULL, NULL, NULL), -EBUSY);
+        assert_int_equal(manager_prime(W->manager, RMM, NULL, NULL, NULL), -EBUSY);
+        assert_int_equal(manager_activate(W->manager, RMM, NULL, NULL, NULL, NULL), -EBUSY);
 }
 
 static void test_inhibitor(void **state) {
@@ -784,7 +834,7 @@ static void test_inhibitor(void **state) {
         assert_int_equal(manager_pending_count(W->manager), 1);
 
         /* The unattended window trigger is held off too. */
-        assert_int_equal(manager_activate_pending(W->manager, NULL, NULL), -ENOLCK);
+        assert_int_equal(manager_activate_pending(W->manager, NULL, NULL, NULL), -ENOLCK);
         assert_false(scheduler_window_running(W->manager->scheduler));
         assert_attr(RMM, "activate", "");
 
@@ -835,7 +885,7 @@ static void test_external_sequence_waits(void **state) {
         world_start(0);
         run_for(300 * USEC_PER_MSEC);
         assert_attr(RMM, "activate", "");
-        assert_int_equal(manager_activate(W->manager, RMM, NULL, NULL, NULL), -EBUSY);
+        assert_int_equal(manager_activate(W->manager, RMM, NULL, NULL, NULL, NULL), -EBUSY);
 
         /* It ends: pending cleared, nothing to do. */
         put(RMM, "state", "idle\n");
@@ -949,7 +999,7 @@ static void test_garbage_component_hides_nothing(void **state) {
         driver_activated(RMM);
         run_for(300 * USEC_PER_MSEC);
         assert_attr(NEW, "activate", "");
-        assert_int_equal(manager_activate(W->manager, NEW, NULL, NULL, NULL), -EOPNOTSUPP);
+        assert_int_equal(manager_activate(W->manager, NEW, NULL, NULL, NULL, NULL), -EOPNOTSUPP);
 }
 
 static void test_job_write_fails(void **state) {
@@ -1161,7 +1211,7 @@ static void test_upstream_what_it_cannot(void **state) {
         run_for(200 * USEC_PER_MSEC);
         assert_int_equal(W->started, 0);
 
-        assert_int_equal(manager_prime(W->manager, RMM, NULL, NULL), -ENOSYS);
+        assert_int_equal(manager_prime(W->manager, RMM, NULL, NULL, NULL), -ENOSYS);
         /* Refresh: a re-read, no refresh file to write. */
         assert_int_equal(manager_refresh(W->manager, NULL), 0);
         char path[256];
@@ -1169,7 +1219,7 @@ static void test_upstream_what_it_cannot(void **state) {
         assert_int_equal(access(path, F_OK), -1);
 
         /* Cancel of lfad's own activation: the driver would prime again. */
-        assert_int_equal(manager_activate(W->manager, RMM, NULL, on_done, W), 0);
+        assert_int_equal(manager_activate(W->manager, RMM, NULL, on_done, W, NULL), 0);
         expect_activate(RMM);
         assert_int_equal(manager_cancel(W->manager, RMM, NULL), -ENOSYS);
         assert_attr(RMM, "cancel", "");
@@ -1217,7 +1267,7 @@ static void test_upstream_window_failure(void **state) {
         upstream_world();
         upstream_component(RMM, true, false);
         world_start(0);
-        assert_int_equal(manager_activate_pending(W->manager, on_done, W), 0);
+        assert_int_equal(manager_activate_pending(W->manager, on_done, W, NULL), 0);
         expect_activate(RMM);
         driver_end(RMM, -ECANCELED);
         if (!run_until(cb_called, USEC_PER_SEC))
@@ -1254,6 +1304,7 @@ int main(void) {
                 WORLD_TEST(test_skip_where_required_is_forced),
                 WORLD_TEST(test_may_reset_cpu_never),
                 WORLD_TEST(test_activate_validation),
+                WORLD_TEST(test_request_cancelled),
                 WORLD_TEST(test_failure_not_retried_forever),
                 WORLD_TEST(test_permanent_failure_not_retried),
                 WORLD_TEST(test_window_mode),

@@ -13,8 +13,41 @@
 #include "kernel-settings.h"
 #include "lfa-messages.h"
 #include "log.h"
+#include "manager-test.h"
 #include "manager.h"
+#include "pending-poll.h"
 #include "scheduler.h"
+#include "udev.h"
+
+struct Manager {
+        sd_event *event;
+        ManagerObserver observer;
+        void *observer_userdata;
+
+        ManagerConfig config;
+
+        /* The inventory, sorted by uuid; use manager_get_component(). */
+        Component **components;
+        size_t n_components;
+        char *abi_version;              /* /sys/firmware/lfa/version, NULL if unknown */
+        DriverInfo driver;              /* probed again on every re-read */
+        PendingPoll *poll;              /* activation_pending, upstream's driver only */
+
+        Policy *policy;                 /* last good policy, never NULL after start */
+        char *policy_error;             /* why the policy files do not load, or NULL */
+
+        History *history;
+        UdevWatch *udev;
+
+        Job *job;                       /* the running job, or NULL */
+        ManagerRequest *job_request;    /* the explicit caller's request, or NULL */
+
+        InhibitorRegistry *inhibitors;
+
+        Scheduler *scheduler;           /* what runs next: window runs, retries, prime ahead */
+        sd_event_source *settle_source; /* settles an attempt of a previous lfad at its bound */
+        bool ready;                     /* READY=1 sent */
+};
 
 static const char *const manager_state_table[_MANAGER_STATE_MAX] = {
         [MANAGER_STATE_IDLE] = "idle",
@@ -184,6 +217,14 @@ const char *manager_get_abi_version(Manager *m) {
 
 const DriverInfo *manager_get_driver(Manager *m) {
         return &m->driver;
+}
+
+PendingPoll *manager_get_poll(Manager *m) {
+        return m->poll;
+}
+
+Scheduler *manager_get_scheduler(Manager *m) {
+        return m->scheduler;
 }
 
 usec_t manager_get_poll_interval(Manager *m) {

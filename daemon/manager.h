@@ -10,7 +10,8 @@
  * (kernel-settings.h) and when it polls (pending-poll.h) live in modules of
  * their own. Everything runs on m->event; the bus layer (bus.c) reads
  * the model through the manager_get_*() functions and the observer hooks,
- * and calls the manager_*() actions: it touches no field of the Manager.
+ * and calls the manager_*() actions. The Manager's fields are manager.c's
+ * (the unit tests' few extra views are in manager-test.h).
  * An explicit request's outcome comes back on its handle (request.h);
  * every outcome goes to the observer's activation_finished.
  *
@@ -46,10 +47,8 @@
 #include "inventory.h"
 #include "macro.h"
 #include "orchestrator.h"
-#include "pending-poll.h"
 #include "policy.h"
 #include "request.h"
-#include "udev.h"
 
 typedef struct Manager Manager;
 typedef struct Scheduler Scheduler;     /* scheduler.h */
@@ -113,36 +112,6 @@ typedef struct ManagerConfig {
         JobWriteFn job_write;           /* NULL: write(2); tests stand in a driver */
         void *job_write_userdata;
 } ManagerConfig;
-
-struct Manager {
-        sd_event *event;
-        ManagerObserver observer;
-        void *observer_userdata;
-
-        ManagerConfig config;
-
-        /* The inventory, sorted by uuid; use manager_get_component(). */
-        Component **components;
-        size_t n_components;
-        char *abi_version;              /* /sys/firmware/lfa/version, NULL if unknown */
-        DriverInfo driver;              /* probed again on every re-read */
-        PendingPoll *poll;              /* activation_pending, upstream's driver only */
-
-        Policy *policy;                 /* last good policy, never NULL after start */
-        char *policy_error;             /* why the policy files do not load, or NULL */
-
-        History *history;
-        UdevWatch *udev;
-
-        Job *job;                       /* the running job, or NULL */
-        ManagerRequest *job_request;    /* the explicit caller's request, or NULL */
-
-        InhibitorRegistry *inhibitors;
-
-        Scheduler *scheduler;           /* what runs next: window runs, retries, prime ahead */
-        sd_event_source *settle_source; /* settles an attempt of a previous lfad at its bound */
-        bool ready;                     /* READY=1 sent */
-};
 
 int manager_new(sd_event *e, const ManagerConfig *config, Manager **ret);
 

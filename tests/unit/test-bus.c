@@ -851,7 +851,7 @@ static void test_plan(void **state _unused_) {
 }
 
 static bool no_inhibitors(void *userdata _unused_) {
-        return inhibitor_registry_count(W->manager->inhibitors) == 0;
+        return inhibitor_registry_count(manager_get_inhibitors(W->manager)) == 0;
 }
 
 static void test_inhibit(void **state _unused_) {

@@ -26,6 +26,7 @@
 
 #include "fake-driver.h"
 #include "log.h"
+#include "manager-test.h"
 #include "manager.h"
 #include "scheduler.h"
 
@@ -413,7 +414,7 @@ static void world_start(usec_t job_timeout) {
         };
 
         assert_int_equal(manager_new(W->event, &config, &W->manager), 0);
-        W->manager->observer = (ManagerObserver) {
+        manager_set_observer(W->manager, &(const ManagerObserver) {
                 .component_added = on_added,
                 .component_removed = on_removed,
                 .component_changed = on_changed,
@@ -421,7 +422,7 @@ static void world_start(usec_t job_timeout) {
                 .activation_started = on_started,
                 .activation_finished = on_finished,
                 .policy_reloaded = on_policy,
-        };
+        }, NULL);
         assert_int_equal(manager_start(W->manager), 0);
 }
 
@@ -467,7 +468,7 @@ static bool finished_reached(void) {
 }
 
 static bool window_over(void) {
-        return !scheduler_window_running(W->manager->scheduler);
+        return !scheduler_window_running(manager_get_scheduler(W->manager));
 }
 
 static bool cb_called(void) {
@@ -498,7 +499,7 @@ static void driver_activated(const char *uuid) {
         put(uuid, "current_version", "1.1\n");
         put(uuid, "state", "idle\n");
         manager_handle_uevent(W->manager, "change", uuid, "activated", NULL, "activate");
-        assert_non_null(W->manager->job);
+        assert_int_not_equal(manager_get_state(W->manager, NULL), MANAGER_STATE_IDLE);
         driver_end(uuid, 0);
 }
 
@@ -521,7 +522,7 @@ static size_t history_count(void) {
         HistoryEntry *e = NULL;
         size_t n = 0;
 
-        assert_int_equal(history_read(W->manager->history, 0, &e, &n), 0);
+        assert_int_equal(history_read(manager_get_history(W->manager), 0, &e, &n), 0);
         history_entries_free(e, n);
         return n;
 }
@@ -561,7 +562,7 @@ static void test_immediate_skip_allowed(void **state) {
         /* Recorded: versions before and after, rendezvous, trigger. */
         HistoryEntry *e = NULL;
         size_t n = 0;
-        assert_int_equal(history_read(W->manager->history, 0, &e, &n), 0);
+        assert_int_equal(history_read(manager_get_history(W->manager), 0, &e, &n), 0);
         assert_int_equal(n, 1);
         assert_string_equal(e[0].uuid, RMM);
         assert_string_equal(e[0].version_before, "1.0");
@@ -630,7 +631,7 @@ static void test_activate_validation(void **state) {
         /* The window trigger waits for the running job, then runs. */
         assert_int_equal(manager_activate_pending(W->manager, NULL, NULL, NULL), 0);
         assert_int_equal(manager_activate_pending(W->manager, NULL, NULL, NULL), -EBUSY);
-        assert_true(scheduler_window_running(W->manager->scheduler));
+        assert_true(scheduler_window_running(manager_get_scheduler(W->manager)));
         assert_int_equal(manager_refresh(W->manager, NULL), -EBUSY);
         const char *uuid;
         assert_int_equal(manager_get_state(W->manager, &uuid), MANAGER_STATE_ACTIVATING);
@@ -819,11 +820,11 @@ static void test_inhibitor(void **state) {
         assert_true(fd >= 0);
         assert_true(manager_is_inhibited(W->manager));
         const char *who = NULL, *reason = NULL;
-        assert_int_equal(inhibitor_registry_count(W->manager->inhibitors), 1);
-        assert_true(inhibitor_registry_get(W->manager->inhibitors, 0, &who, &reason));
+        assert_int_equal(inhibitor_registry_count(manager_get_inhibitors(W->manager)), 1);
+        assert_true(inhibitor_registry_get(manager_get_inhibitors(W->manager), 0, &who, &reason));
         assert_string_equal(who, "test");
         assert_string_equal(reason, "benchmark running");
-        assert_false(inhibitor_registry_get(W->manager->inhibitors, 1, &who, &reason));
+        assert_false(inhibitor_registry_get(manager_get_inhibitors(W->manager), 1, &who, &reason));
 
         /* A store update while inhibited: nothing happens. */
         put(RMM, "activation_pending", "1\n");
@@ -835,7 +836,7 @@ static void test_inhibitor(void **state) {
 
         /* The unattended window trigger is held off too. */
         assert_int_equal(manager_activate_pending(W->manager, NULL, NULL, NULL), -ENOLCK);
-        assert_false(scheduler_window_running(W->manager->scheduler));
+        assert_false(scheduler_window_running(manager_get_scheduler(W->manager)));
         assert_attr(RMM, "activate", "");
 
         /* Released: it goes. */
@@ -898,7 +899,7 @@ static void test_external_sequence_waits(void **state) {
         /* Its outcome is in the history all the same. */
         HistoryEntry *e = NULL;
         size_t n = 0;
-        assert_int_equal(history_read(W->manager->history, 0, &e, &n), 0);
+        assert_int_equal(history_read(manager_get_history(W->manager), 0, &e, &n), 0);
         assert_int_equal(n, 1);
         assert_string_equal(e[0].trigger, "external");
         assert_string_equal(e[0].action, "activate");
@@ -922,7 +923,7 @@ static void test_external_failure_names_its_action(void **state) {
 
         HistoryEntry *e = NULL;
         size_t n = 0;
-        assert_int_equal(history_read(W->manager->history, 0, &e, &n), 0);
+        assert_int_equal(history_read(manager_get_history(W->manager), 0, &e, &n), 0);
         assert_int_equal(n, 1);
         assert_string_equal(e[0].trigger, "external");
         assert_string_equal(e[0].action, "prime");
@@ -945,7 +946,7 @@ static void test_reload_keeps_last_good(void **state) {
         assert_int_equal(manager_reload_policy(W->manager, &error), -EBADMSG);
         snprintf(path, sizeof(path), "%s/20.conf:3: unknown key 'Bogus' in [Defaults]", W->policy);
         assert_string_equal(error, path);
-        assert_string_equal(W->manager->policy_error, path);
+        assert_string_equal(manager_get_policy_error(W->manager), path);
         assert_int_equal(manager_get_component(W->manager, RMM)->decision->action, DECISION_WINDOW);
         assert_int_equal(W->policy_reloads, 0);
 
@@ -953,10 +954,10 @@ static void test_reload_keeps_last_good(void **state) {
         unsigned changed = W->changed;
         assert_int_equal(manager_reload_policy(W->manager, NULL), 0);
         assert_int_equal(W->policy_reloads, 1);
-        assert_null(W->manager->policy_error);
+        assert_null(manager_get_policy_error(W->manager));
         assert_int_equal(manager_get_component(W->manager, RMM)->decision->action, DECISION_NEVER);
         assert_int_equal(W->changed, changed + 1);
-        assert_int_equal(strv_length(W->manager->policy->files), 2);
+        assert_int_equal(strv_length(manager_get_policy(W->manager)->files), 2);
 
         PlanEntry *plan = NULL;
         size_t n = 0;
@@ -978,12 +979,12 @@ static void test_start_on_safe_defaults(void **state) {
         write_policy("10.conf", "[Defaults]\nAutoActivate=often\n");
         assert_int_equal(manager_new(W->event, &config, &W->manager), 0);
         assert_int_equal(manager_start(W->manager), 0);
-        assert_true(W->manager->policy->safe_defaults);
-        assert_int_equal(W->manager->policy->defaults.auto_activate, AUTO_ACTIVATE_NEVER);
-        assert_int_equal(W->manager->policy->defaults.cpu_rendezvous, CPU_RENDEZVOUS_FORCE);
+        assert_true(manager_get_policy(W->manager)->safe_defaults);
+        assert_int_equal(manager_get_policy(W->manager)->defaults.auto_activate, AUTO_ACTIVATE_NEVER);
+        assert_int_equal(manager_get_policy(W->manager)->defaults.cpu_rendezvous, CPU_RENDEZVOUS_FORCE);
         snprintf(path, sizeof(path), "%s/10.conf:2: ", W->policy);
-        assert_non_null(W->manager->policy_error);
-        assert_true(strncmp(W->manager->policy_error, path, strlen(path)) == 0);
+        assert_non_null(manager_get_policy_error(W->manager));
+        assert_true(strncmp(manager_get_policy_error(W->manager), path, strlen(path)) == 0);
 }
 
 static void test_garbage_component_hides_nothing(void **state) {
@@ -993,7 +994,7 @@ static void test_garbage_component_hides_nothing(void **state) {
         component(NEW, true, true, false, true);
         put(NEW, "seq_id", "minus one\n");
         world_start(0);
-        assert_int_equal(W->manager->n_components, 2);
+        assert_int_equal(manager_n_components(W->manager), 2);
         assert_non_null(manager_get_component(W->manager, NEW)->parse_error);
         expect_activate(RMM);
         driver_activated(RMM);
@@ -1116,10 +1117,10 @@ static void test_upstream_activation(void **state) {
         upstream_world();
         upstream_component(RMM, true, true);
         world_start(0);
-        assert_int_equal(W->manager->driver.abi, DRIVER_ABI_UPSTREAM);
-        assert_int_equal(W->manager->driver.features, DRIVER_FEATURE_AUTO_ACTIVATE);
+        assert_int_equal(manager_get_driver(W->manager)->abi, DRIVER_ABI_UPSTREAM);
+        assert_int_equal(manager_get_driver(W->manager)->features, DRIVER_FEATURE_AUTO_ACTIVATE);
         /* No component uevents: the poll runs, at the default interval. */
-        assert_int_equal(pending_poll_get_interval(W->manager->poll), 60 * USEC_PER_SEC);
+        assert_int_equal(pending_poll_get_interval(manager_get_poll(W->manager)), 60 * USEC_PER_SEC);
 
         /* The kernel would have activated it by itself: lfad took it back. */
         Component *c = manager_get_component(W->manager, RMM);
@@ -1185,7 +1186,7 @@ static void test_upstream_errnos(void **state) {
 
         HistoryEntry *e = NULL;
         size_t n = 0;
-        assert_int_equal(history_read(W->manager->history, 0, &e, &n), 0);
+        assert_int_equal(history_read(manager_get_history(W->manager), 0, &e, &n), 0);
         assert_int_equal(n, 2);
         assert_int_equal(e[1].error, -ECANCELED);
         assert_string_equal(e[1].lfa_code, "UNKNOWN");
@@ -1238,7 +1239,7 @@ static void test_upstream_poll_finds_image(void **state) {
         upstream_world();
         upstream_component(RMM, false, false);
         world_start(0);
-        assert_int_equal(pending_poll_get_interval(W->manager->poll), USEC_PER_SEC);
+        assert_int_equal(pending_poll_get_interval(manager_get_poll(W->manager)), USEC_PER_SEC);
 
         /* A new image, and no uevent: the next poll finds it. */
         put(RMM, "activation_pending", "1\n");
@@ -1249,8 +1250,8 @@ static void test_upstream_poll_finds_image(void **state) {
         /* Polling off: only a device uevent (or Refresh) tells. */
         write_policy("10.conf", "[Manager]\nPollIntervalSec=0\n[Defaults]\nAutoActivate=immediate\n");
         assert_int_equal(manager_reload_policy(W->manager, NULL), 0);
-        assert_int_equal(pending_poll_get_interval(W->manager->poll), 0);
-        assert_null(pending_poll_get_source(W->manager->poll));
+        assert_int_equal(pending_poll_get_interval(manager_get_poll(W->manager)), 0);
+        assert_null(pending_poll_get_source(manager_get_poll(W->manager)));
         put(RMM, "activation_pending", "1\n");
         run_for(1500 * USEC_PER_MSEC);
         assert_attr(RMM, "activate", "");
@@ -1282,11 +1283,12 @@ static void test_extended_no_poll(void **state) {
         (void) state;
         component(RMM, true, false, false, true);
         world_start(0);
-        assert_int_equal(W->manager->driver.abi, DRIVER_ABI_EXTENDED);
-        assert_true(driver_has(&W->manager->driver, DRIVER_FEATURE_COMPONENT_UEVENTS | DRIVER_FEATURE_PRIME |
-                                                    DRIVER_FEATURE_STATE | DRIVER_FEATURE_REFRESH));
-        assert_int_equal(pending_poll_get_interval(W->manager->poll), 0);
-        assert_null(pending_poll_get_source(W->manager->poll));
+        assert_int_equal(manager_get_driver(W->manager)->abi, DRIVER_ABI_EXTENDED);
+        assert_true(driver_has(manager_get_driver(W->manager),
+                               DRIVER_FEATURE_COMPONENT_UEVENTS | DRIVER_FEATURE_PRIME |
+                               DRIVER_FEATURE_STATE | DRIVER_FEATURE_REFRESH));
+        assert_int_equal(pending_poll_get_interval(manager_get_poll(W->manager)), 0);
+        assert_null(pending_poll_get_source(manager_get_poll(W->manager)));
 }
 
 #define WORLD_TEST(t) cmocka_unit_test_setup_teardown(t, world_setup, world_teardown)

@@ -50,21 +50,11 @@ typedef struct PendingCall {
         bool refresh;                   /* waits for the next re-read of Refresh() */
 } PendingCall;
 
-/* One outcome of a window run, collected for ActivatePending's reply. */
-typedef struct WindowResult {
-        char *uuid;
-        char *result;
-        char *error;            /* "NAME: message", empty on success */
-        char *error_name;       /* NAME, NULL on success */
-} WindowResult;
-
 struct BusContext {
         Manager *manager;
         PolkitQuery *polkit;
         PendingCall *pending;
         PendingCall *window_call;       /* the ActivatePending call being served */
-        WindowResult *window_results;
-        size_t n_window_results;
         BusVtable *vtables;             /* registered through the authorization table */
         size_t n_vtables;
         sd_bus *bus;
@@ -79,18 +69,6 @@ static Manager *bus_manager(void *userdata) {
         BusContext *ctx = userdata;
 
         return ctx->manager;
-}
-
-static void window_results_clear(BusContext *ctx) {
-        for (size_t i = 0; i < ctx->n_window_results; i++) {
-                free(ctx->window_results[i].uuid);
-                free(ctx->window_results[i].result);
-                free(ctx->window_results[i].error);
-                free(ctx->window_results[i].error_name);
-        }
-        free(ctx->window_results);
-        ctx->window_results = NULL;
-        ctx->n_window_results = 0;
 }
 
 static int pending_call_new(BusContext *ctx, sd_bus_message *message, PendingCall **ret) {
@@ -643,15 +621,25 @@ static int method_prime(sd_bus_message *message, void *userdata, sd_bus_error *e
         return 1;
 }
 
-static int window_reply(PendingCall *p, const ActivationResult *res) {
+/* A failed outcome as ActivatePending's reply names it: "NAME: message"
+ * (NULL on OOM), the error itself in *e. */
+static char *result_error_string(const ActivationResult *res, sd_bus_error *e) {
+        char *s;
+
+        bus_error_set_result(e, res);
+        if (asprintf(&s, "%s: %s", e->name, e->message) < 0)
+                return NULL;
+        return s;
+}
+
+static int window_reply(PendingCall *p, ManagerRequest *req, const ActivationResult *res) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
-        BusContext *ctx = p->context;
+        size_t n = manager_request_n_results(req);
         int r;
 
         if (res->n_failed > 0) {
-                _cleanup_free_ char *msg = NULL;
-                const char *name = NULL;
+                _cleanup_free_ char *msg = NULL, *name = NULL;
                 size_t size = 0;
                 FILE *f;
 
@@ -660,12 +648,18 @@ static int window_reply(PendingCall *p, const ActivationResult *res) {
                 if (!f)
                         return -ENOMEM;
                 fprintf(f, "%u of %u activations failed:", res->n_failed, res->n_attempted);
-                for (size_t i = 0; i < ctx->n_window_results; i++)
-                        if (strcmp(ctx->window_results[i].result, "success") != 0) {
-                                fprintf(f, " %s: %s;", ctx->window_results[i].uuid,
-                                        ctx->window_results[i].error);
-                                name = name ?: ctx->window_results[i].error_name;
-                        }
+                for (size_t i = 0; i < n; i++) {
+                        const ActivationResult *o = manager_request_result_at(req, i);
+                        _cleanup_(sd_bus_error_free) sd_bus_error oe = SD_BUS_ERROR_NULL;
+                        _cleanup_free_ char *error = NULL;
+
+                        if (o->error == 0)
+                                continue;
+                        error = result_error_string(o, &oe);
+                        fprintf(f, " %s: %s;", o->uuid, strempty(error));
+                        if (!name && oe.name)
+                                name = strdup(oe.name);
+                }
                 if (fclose(f) != 0)
                         return -ENOMEM;
                 /* The first failure's name, as its Activate would have had. */
@@ -686,10 +680,14 @@ static int window_reply(PendingCall *p, const ActivationResult *res) {
         r = sd_bus_message_new_method_return(p->message, &reply);
         if (r >= 0)
                 r = sd_bus_message_open_container(reply, 'a', "(sss)");
-        for (size_t i = 0; r >= 0 && i < ctx->n_window_results; i++)
-                r = sd_bus_message_append(reply, "(sss)", ctx->window_results[i].uuid,
-                                          ctx->window_results[i].result,
-                                          ctx->window_results[i].error);
+        for (size_t i = 0; r >= 0 && i < n; i++) {
+                const ActivationResult *o = manager_request_result_at(req, i);
+                _cleanup_(sd_bus_error_free) sd_bus_error oe = SD_BUS_ERROR_NULL;
+                _cleanup_free_ char *error = o->error == 0 ? NULL : result_error_string(o, &oe);
+
+                r = sd_bus_message_append(reply, "(sss)", o->uuid, o->error == 0 ? "success" : "failed",
+                                          strempty(error));
+        }
         if (r >= 0)
                 r = sd_bus_message_close_container(reply);
         if (r < 0)
@@ -697,15 +695,13 @@ static int window_reply(PendingCall *p, const ActivationResult *res) {
         return sd_bus_send(NULL, reply, NULL);
 }
 
-static void window_done(ManagerRequest *req _unused_, const ActivationResult *res, void *userdata) {
+static void window_done(ManagerRequest *req, const ActivationResult *res, void *userdata) {
         PendingCall *p = userdata;
-        BusContext *ctx = p->context;
         int r;
 
-        r = window_reply(p, res);
+        r = window_reply(p, req, res);
         if (r < 0)
                 log_warning_errno(r, "Failed to reply to ActivatePending, ignoring: %m");
-        window_results_clear(ctx);
         pending_call_free(p);
 }
 
@@ -721,7 +717,6 @@ static int method_activate_pending(sd_bus_message *message, void *userdata, sd_b
         r = pending_call_new(ctx, message, &p);
         if (r < 0)
                 return r;
-        window_results_clear(ctx);
         ctx->window_call = p;
 
         /* window_done() may run (and free p) before this returns, when
@@ -1223,53 +1218,17 @@ static void on_activation_started(Manager *m _unused_, const char *uuid, JobActi
                 log_warning_errno(r, "Failed to emit ActivationStarted for %s, ignoring: %m", uuid);
 }
 
-static int window_results_add(BusContext *ctx, const ActivationResult *res, const sd_bus_error *e,
-                              const char *error) {
-        WindowResult *w;
-
-        w = realloc(ctx->window_results, (ctx->n_window_results + 1) * sizeof(*w));
-        if (!w)
-                return -ENOMEM;
-        ctx->window_results = w;
-        w = &w[ctx->n_window_results];
-        *w = (WindowResult) {
-                .uuid = strdup(res->uuid),
-                .result = strdup(res->error == 0 ? "success" : "failed"),
-                .error = strdup(error),
-                .error_name = e->name ? strdup(e->name) : NULL,
-        };
-        if (!w->uuid || !w->result || !w->error || (e->name && !w->error_name)) {
-                free(w->uuid);
-                free(w->result);
-                free(w->error);
-                free(w->error_name);
-                return -ENOMEM;
-        }
-        ctx->n_window_results++;
-        return 0;
-}
-
 static void on_activation_finished(Manager *m _unused_, const ActivationResult *res, void *userdata) {
         _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
-        _cleanup_free_ char *path = NULL, *error = NULL;
+        _cleanup_free_ char *path = NULL;
         BusContext *ctx = userdata;
         int r;
 
         if (!res->uuid)
                 return;
 
-        if (res->error != 0) {
+        if (res->error != 0)
                 bus_error_set_result(&e, res);
-                if (asprintf(&error, "%s: %s", e.name, e.message) < 0)
-                        error = NULL;
-        }
-
-        if (ctx->window_call && res->trigger == TRIGGER_WINDOW) {
-                r = window_results_add(ctx, res, &e, strempty(error));
-                if (r < 0)
-                        log_warning_errno(r, "Failed to record %s for ActivatePending, ignoring: %m",
-                                          res->uuid);
-        }
 
         r = bus_component_path(res->uuid, &path);
         if (r >= 0)
@@ -1301,7 +1260,6 @@ static void bus_cancel_pending(BusContext *ctx) {
                                         sd_bus_message_get_member(p->message));
                 pending_call_free(p);
         }
-        window_results_clear(ctx);
 }
 
 /* Runs before sd-bus's own exit handler, which closes the connection. */

@@ -16,6 +16,7 @@
  */
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "macro.h"
 #include "orchestrator.h"
@@ -46,3 +47,10 @@ bool manager_request_is_done(const ManagerRequest *req) _pure_;
 /* The manager's side: deliver the outcome, once (NULL-safe). The callback
  * runs unless the request was cancelled. */
 void manager_request_complete(ManagerRequest *req, const ActivationResult *r);
+
+/* A window run's request also keeps each activation's outcome, in the
+ * order they ended (the summary counts them): the manager adds a copy
+ * (NULL-safe), the caller reads them while it holds the request. */
+int manager_request_add_result(ManagerRequest *req, const ActivationResult *r);
+size_t manager_request_n_results(const ManagerRequest *req) _pure_;
+const ActivationResult *manager_request_result_at(const ManagerRequest *req, size_t i) _pure_;

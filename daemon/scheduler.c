@@ -515,6 +515,10 @@ void scheduler_job_finished(Scheduler *s, const ActivationResult *r) {
                 retry_count_failure(s, c, r);
 
         if (s->window && r->trigger == TRIGGER_WINDOW) {
+                /* The caller's reply names each outcome. */
+                if (manager_request_add_result(s->window->request, r) < 0)
+                        log_warning("%s: cannot keep its outcome for the window run's caller, ignoring: "
+                                    "out of memory", r->uuid);
                 s->window->n_attempted++;
                 if (ok)
                         s->window->n_succeeded++;

@@ -244,6 +244,11 @@ typedef struct World {
         char last_code[32];
         int cb_calls;
         ActivationResult cb_result;
+        /* A window run's outcomes, as its request keeps them: uuids in the
+         * order they ended, and the first failure. */
+        char cb_uuids[256];
+        int cb_first_error;
+        bool cb_first_firmware_failed;
 } World;
 
 static World *W;
@@ -360,8 +365,21 @@ static void on_policy(Manager *m, void *u) {
 }
 
 static void on_done(ManagerRequest *req, const ActivationResult *r, void *u) {
-        (void) req;
         assert_ptr_equal(u, W);
+        W->cb_uuids[0] = '\0';
+        W->cb_first_error = 0;
+        W->cb_first_firmware_failed = false;
+        for (size_t i = 0; i < manager_request_n_results(req); i++) {
+                const ActivationResult *o = manager_request_result_at(req, i);
+
+                strncat(W->cb_uuids, o->uuid, sizeof(W->cb_uuids) - strlen(W->cb_uuids) - 2);
+                strcat(W->cb_uuids, " ");
+                if (o->error != 0 && W->cb_first_error == 0) {
+                        W->cb_first_error = o->error;
+                        W->cb_first_firmware_failed = o->firmware_failed;
+                }
+        }
+        assert_null(manager_request_result_at(req, manager_request_n_results(req)));
         W->cb_calls++;
         W->cb_result = *r;
         W->cb_result.uuid = NULL;
@@ -775,6 +793,8 @@ static void test_window_mode(void **state) {
         assert_int_equal(W->cb_result.n_attempted, 2);
         assert_int_equal(W->cb_result.n_succeeded, 2);
         assert_int_equal(W->cb_result.n_failed, 0);
+        /* Each outcome, in the order they ended, for the caller's reply. */
+        assert_string_equal(W->cb_uuids, NEW " " RMM " ");
         assert_attr(BMC, "activate", "");
         assert_true(manager_get_component(W->manager, BMC)->activation_pending);
 
@@ -783,6 +803,7 @@ static void test_window_mode(void **state) {
         assert_int_equal(manager_activate_pending(W->manager, on_done, W, NULL), 0);
         assert_int_equal(W->cb_calls, 1);
         assert_int_equal(W->cb_result.n_attempted, 0);
+        assert_string_equal(W->cb_uuids, "");
 }
 
 static void test_prime_ahead_one_at_a_time(void **state) {
@@ -1277,6 +1298,9 @@ static void test_upstream_window_failure(void **state) {
         assert_int_equal(W->cb_result.n_failed, 1);
         assert_int_equal(W->cb_result.error, -ECANCELED);
         assert_true(W->cb_result.firmware_failed);
+        assert_string_equal(W->cb_uuids, RMM " ");
+        assert_int_equal(W->cb_first_error, -ECANCELED);
+        assert_true(W->cb_first_firmware_failed);
 }
 
 static void test_extended_no_poll(void **state) {

@@ -173,18 +173,20 @@ bool manager_is_inhibited(Manager *m);
  * Returns 0 when started; cb (may be NULL) gets the outcome later, after
  * the observer's activation_finished. The explicit requests hand their
  * handle (request.h) to *ret (may be NULL: nobody can cancel it) before
- * anything can complete it; it stays untouched on failure.
+ * anything can complete it; on failure the caller holds none.
  */
 int manager_activate(Manager *m, const char *uuid, const ActivateOptions *opts,
                      ManagerRequestFn cb, void *userdata, ManagerRequest **ret);
 
 /* The window trigger: everything whose decision is DECISION_WINDOW, one
  * after another (re-reading the inventory between them). cb gets one
- * summary (each component's outcome goes to activation_finished). Returns -EBUSY if a window run is already active. A job that
- * runs already is finished first, then the window run starts. With nothing
- * left for the window, cb gets a summary with n_attempted 0 before this
- * returns. -ENOLCK while any inhibitor is held: the timer opens the window
- * unattended, and an inhibitor means "do not stop this machine now". */
+ * summary; each activation's outcome is in the request too
+ * (manager_request_result_at()). Returns -EBUSY if a window run is
+ * already active. A job that runs already is finished first, then the
+ * window run starts. With nothing left for the window, cb gets a summary
+ * with n_attempted 0 before this returns. -ENOLCK while any inhibitor is
+ * held: the timer opens the window unattended, and an inhibitor means "do
+ * not stop this machine now". */
 int manager_activate_pending(Manager *m, ManagerRequestFn cb, void *userdata, ManagerRequest **ret);
 
 /* Write the component's `cancel`. -ENOENT, or the driver's errno (-EBUSY

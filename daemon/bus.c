@@ -46,24 +46,15 @@ typedef struct PendingCall {
         struct PendingCall *next;
         BusContext *context;
         sd_bus_message *message;
+        ManagerRequest *request;        /* the manager's handle of its activation, prime or window run */
         bool refresh;                   /* waits for the next re-read of Refresh() */
 } PendingCall;
-
-/* One outcome of a window run, collected for ActivatePending's reply. */
-typedef struct WindowResult {
-        char *uuid;
-        char *result;
-        char *error;            /* "NAME: message", empty on success */
-        char *error_name;       /* NAME, NULL on success */
-} WindowResult;
 
 struct BusContext {
         Manager *manager;
         PolkitQuery *polkit;
         PendingCall *pending;
         PendingCall *window_call;       /* the ActivatePending call being served */
-        WindowResult *window_results;
-        size_t n_window_results;
         BusVtable *vtables;             /* registered through the authorization table */
         size_t n_vtables;
         sd_bus *bus;
@@ -78,18 +69,6 @@ static Manager *bus_manager(void *userdata) {
         BusContext *ctx = userdata;
 
         return ctx->manager;
-}
-
-static void window_results_clear(BusContext *ctx) {
-        for (size_t i = 0; i < ctx->n_window_results; i++) {
-                free(ctx->window_results[i].uuid);
-                free(ctx->window_results[i].result);
-                free(ctx->window_results[i].error);
-                free(ctx->window_results[i].error_name);
-        }
-        free(ctx->window_results);
-        ctx->window_results = NULL;
-        ctx->n_window_results = 0;
 }
 
 static int pending_call_new(BusContext *ctx, sd_bus_message *message, PendingCall **ret) {
@@ -116,6 +95,8 @@ static void pending_call_free(PendingCall *p) {
                 }
         if (ctx->window_call == p)
                 ctx->window_call = NULL;
+        /* Its callback must not run for a freed call. */
+        manager_request_cancel_unref(p->request);
         sd_bus_message_unref(p->message);
         free(p);
 }
@@ -567,9 +548,10 @@ static int method_history(sd_bus_message *message, void *userdata, sd_bus_error 
 /* Methods that change state. bus_method_dispatch() validated their arguments
  * (the table's .check) and authorized the caller before they run. */
 
-static void activate_done(Manager *m, const ActivationResult *res, void *userdata) {
+static void activate_done(ManagerRequest *req _unused_, const ActivationResult *res, void *userdata) {
         _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
         PendingCall *p = userdata;
+        Manager *m = p->context->manager;
         int r;
 
         if (res->error != 0) {
@@ -609,7 +591,7 @@ static int method_activate(sd_bus_message *message, void *userdata, sd_bus_error
         r = pending_call_new(ctx, message, &p);
         if (r < 0)
                 return r;
-        r = manager_activate(m, uuid, &opts, activate_done, p);
+        r = manager_activate(m, uuid, &opts, activate_done, p, &p->request);
         if (r < 0) {
                 pending_call_free(p);
                 return r == -EBUSY ? bus_error_busy_for(error, m, uuid) : bus_error_for(error, r, uuid);
@@ -631,7 +613,7 @@ static int method_prime(sd_bus_message *message, void *userdata, sd_bus_error *e
         r = pending_call_new(ctx, message, &p);
         if (r < 0)
                 return r;
-        r = manager_prime(m, uuid, activate_done, p);
+        r = manager_prime(m, uuid, activate_done, p, &p->request);
         if (r < 0) {
                 pending_call_free(p);
                 return r == -EBUSY ? bus_error_busy_for(error, m, uuid) : bus_error_for(error, r, uuid);
@@ -639,15 +621,25 @@ static int method_prime(sd_bus_message *message, void *userdata, sd_bus_error *e
         return 1;
 }
 
-static int window_reply(PendingCall *p, const ActivationResult *res) {
+/* A failed outcome as ActivatePending's reply names it: "NAME: message"
+ * (NULL on OOM), the error itself in *e. */
+static char *result_error_string(const ActivationResult *res, sd_bus_error *e) {
+        char *s;
+
+        bus_error_set_result(e, res);
+        if (asprintf(&s, "%s: %s", e->name, e->message) < 0)
+                return NULL;
+        return s;
+}
+
+static int window_reply(PendingCall *p, ManagerRequest *req, const ActivationResult *res) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
-        BusContext *ctx = p->context;
+        size_t n = manager_request_n_results(req);
         int r;
 
         if (res->n_failed > 0) {
-                _cleanup_free_ char *msg = NULL;
-                const char *name = NULL;
+                _cleanup_free_ char *msg = NULL, *name = NULL;
                 size_t size = 0;
                 FILE *f;
 
@@ -656,12 +648,18 @@ static int window_reply(PendingCall *p, const ActivationResult *res) {
                 if (!f)
                         return -ENOMEM;
                 fprintf(f, "%u of %u activations failed:", res->n_failed, res->n_attempted);
-                for (size_t i = 0; i < ctx->n_window_results; i++)
-                        if (strcmp(ctx->window_results[i].result, "success") != 0) {
-                                fprintf(f, " %s: %s;", ctx->window_results[i].uuid,
-                                        ctx->window_results[i].error);
-                                name = name ?: ctx->window_results[i].error_name;
-                        }
+                for (size_t i = 0; i < n; i++) {
+                        const ActivationResult *o = manager_request_result_at(req, i);
+                        _cleanup_(sd_bus_error_free) sd_bus_error oe = SD_BUS_ERROR_NULL;
+                        _cleanup_free_ char *error = NULL;
+
+                        if (o->error == 0)
+                                continue;
+                        error = result_error_string(o, &oe);
+                        fprintf(f, " %s: %s;", o->uuid, strempty(error));
+                        if (!name && oe.name)
+                                name = strdup(oe.name);
+                }
                 if (fclose(f) != 0)
                         return -ENOMEM;
                 /* The first failure's name, as its Activate would have had. */
@@ -682,10 +680,14 @@ static int window_reply(PendingCall *p, const ActivationResult *res) {
         r = sd_bus_message_new_method_return(p->message, &reply);
         if (r >= 0)
                 r = sd_bus_message_open_container(reply, 'a', "(sss)");
-        for (size_t i = 0; r >= 0 && i < ctx->n_window_results; i++)
-                r = sd_bus_message_append(reply, "(sss)", ctx->window_results[i].uuid,
-                                          ctx->window_results[i].result,
-                                          ctx->window_results[i].error);
+        for (size_t i = 0; r >= 0 && i < n; i++) {
+                const ActivationResult *o = manager_request_result_at(req, i);
+                _cleanup_(sd_bus_error_free) sd_bus_error oe = SD_BUS_ERROR_NULL;
+                _cleanup_free_ char *error = o->error == 0 ? NULL : result_error_string(o, &oe);
+
+                r = sd_bus_message_append(reply, "(sss)", o->uuid, o->error == 0 ? "success" : "failed",
+                                          strempty(error));
+        }
         if (r >= 0)
                 r = sd_bus_message_close_container(reply);
         if (r < 0)
@@ -693,15 +695,13 @@ static int window_reply(PendingCall *p, const ActivationResult *res) {
         return sd_bus_send(NULL, reply, NULL);
 }
 
-static void window_done(Manager *m _unused_, const ActivationResult *res, void *userdata) {
+static void window_done(ManagerRequest *req, const ActivationResult *res, void *userdata) {
         PendingCall *p = userdata;
-        BusContext *ctx = p->context;
         int r;
 
-        r = window_reply(p, res);
+        r = window_reply(p, req, res);
         if (r < 0)
                 log_warning_errno(r, "Failed to reply to ActivatePending, ignoring: %m");
-        window_results_clear(ctx);
         pending_call_free(p);
 }
 
@@ -717,11 +717,11 @@ static int method_activate_pending(sd_bus_message *message, void *userdata, sd_b
         r = pending_call_new(ctx, message, &p);
         if (r < 0)
                 return r;
-        window_results_clear(ctx);
         ctx->window_call = p;
 
-        /* window_done() may run before this returns, when nothing is left. */
-        r = manager_activate_pending(m, window_done, p);
+        /* window_done() may run (and free p) before this returns, when
+         * nothing is left: p->request is set before that. */
+        r = manager_activate_pending(m, window_done, p, &p->request);
         if (r == -ENOLCK) {
                 const char *who = NULL, *reason = NULL;
 
@@ -1218,53 +1218,17 @@ static void on_activation_started(Manager *m _unused_, const char *uuid, JobActi
                 log_warning_errno(r, "Failed to emit ActivationStarted for %s, ignoring: %m", uuid);
 }
 
-static int window_results_add(BusContext *ctx, const ActivationResult *res, const sd_bus_error *e,
-                              const char *error) {
-        WindowResult *w;
-
-        w = realloc(ctx->window_results, (ctx->n_window_results + 1) * sizeof(*w));
-        if (!w)
-                return -ENOMEM;
-        ctx->window_results = w;
-        w = &w[ctx->n_window_results];
-        *w = (WindowResult) {
-                .uuid = strdup(res->uuid),
-                .result = strdup(res->error == 0 ? "success" : "failed"),
-                .error = strdup(error),
-                .error_name = e->name ? strdup(e->name) : NULL,
-        };
-        if (!w->uuid || !w->result || !w->error || (e->name && !w->error_name)) {
-                free(w->uuid);
-                free(w->result);
-                free(w->error);
-                free(w->error_name);
-                return -ENOMEM;
-        }
-        ctx->n_window_results++;
-        return 0;
-}
-
 static void on_activation_finished(Manager *m _unused_, const ActivationResult *res, void *userdata) {
         _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
-        _cleanup_free_ char *path = NULL, *error = NULL;
+        _cleanup_free_ char *path = NULL;
         BusContext *ctx = userdata;
         int r;
 
         if (!res->uuid)
                 return;
 
-        if (res->error != 0) {
+        if (res->error != 0)
                 bus_error_set_result(&e, res);
-                if (asprintf(&error, "%s: %s", e.name, e.message) < 0)
-                        error = NULL;
-        }
-
-        if (ctx->window_call && res->trigger == TRIGGER_WINDOW) {
-                r = window_results_add(ctx, res, &e, strempty(error));
-                if (r < 0)
-                        log_warning_errno(r, "Failed to record %s for ActivatePending, ignoring: %m",
-                                          res->uuid);
-        }
 
         r = bus_component_path(res->uuid, &path);
         if (r >= 0)
@@ -1283,23 +1247,19 @@ static void on_activation_finished(Manager *m _unused_, const ActivationResult *
 
 /* Set-up and tear-down. */
 
-/* Every caller still waiting gets an answer, and the manager forgets our
- * callbacks, which would otherwise point at freed calls. */
+/* Every caller still waiting gets an answer; freeing its call cancels its
+ * request, whose job or window run goes on without it. */
 static void bus_cancel_pending(BusContext *ctx) {
-        Manager *m = ctx->manager;
-
         while (ctx->pending) {
                 PendingCall *p = ctx->pending;
                 int r;
 
-                manager_forget_callbacks(m, p);
                 r = sd_bus_reply_method_errorf(p->message, LFA_ERROR_CANCELLED, "lfad is shutting down.");
                 if (r < 0)
                         log_debug_errno(r, "Failed to answer %s at shutdown, ignoring: %m",
                                         sd_bus_message_get_member(p->message));
                 pending_call_free(p);
         }
-        window_results_clear(ctx);
 }
 
 /* Runs before sd-bus's own exit handler, which closes the connection. */

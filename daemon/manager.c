@@ -13,8 +13,41 @@
 #include "kernel-settings.h"
 #include "lfa-messages.h"
 #include "log.h"
+#include "manager-test.h"
 #include "manager.h"
+#include "pending-poll.h"
 #include "scheduler.h"
+#include "udev.h"
+
+struct Manager {
+        sd_event *event;
+        ManagerObserver observer;
+        void *observer_userdata;
+
+        ManagerConfig config;
+
+        /* The inventory, sorted by uuid; use manager_get_component(). */
+        Component **components;
+        size_t n_components;
+        char *abi_version;              /* /sys/firmware/lfa/version, NULL if unknown */
+        DriverInfo driver;              /* probed again on every re-read */
+        PendingPoll *poll;              /* activation_pending, upstream's driver only */
+
+        Policy *policy;                 /* last good policy, never NULL after start */
+        char *policy_error;             /* why the policy files do not load, or NULL */
+
+        History *history;
+        UdevWatch *udev;
+
+        Job *job;                       /* the running job, or NULL */
+        ManagerRequest *job_request;    /* the explicit caller's request, or NULL */
+
+        InhibitorRegistry *inhibitors;
+
+        Scheduler *scheduler;           /* what runs next: window runs, retries, prime ahead */
+        sd_event_source *settle_source; /* settles an attempt of a previous lfad at its bound */
+        bool ready;                     /* READY=1 sent */
+};
 
 static const char *const manager_state_table[_MANAGER_STATE_MAX] = {
         [MANAGER_STATE_IDLE] = "idle",
@@ -125,6 +158,7 @@ Manager *manager_free(Manager *m) {
         if (!m)
                 return NULL;
         job_free(m->job);
+        manager_request_unref(m->job_request);
         scheduler_free(m->scheduler);
         inhibitor_registry_free(m->inhibitors);
         for (size_t i = 0; i < m->n_components; i++)
@@ -183,6 +217,14 @@ const char *manager_get_abi_version(Manager *m) {
 
 const DriverInfo *manager_get_driver(Manager *m) {
         return &m->driver;
+}
+
+PendingPoll *manager_get_poll(Manager *m) {
+        return m->poll;
+}
+
+Scheduler *manager_get_scheduler(Manager *m) {
+        return m->scheduler;
 }
 
 usec_t manager_get_poll_interval(Manager *m) {
@@ -609,8 +651,7 @@ static void component_set_result(Component *c, const ActivationResult *r) {
 
 static void on_job_done(Job *j, const ActivationResult *r, void *userdata) {
         Manager *m = userdata;
-        ActivationDoneFn cb = TAKE_PTR(m->job_cb);
-        void *cb_userdata = TAKE_PTR(m->job_userdata);
+        _cleanup_(manager_request_unrefp) ManagerRequest *req = TAKE_PTR(m->job_request);
         bool ok = r->error == 0;
         const char *id;
         Component *c, before = {};
@@ -652,8 +693,7 @@ static void on_job_done(Job *j, const ActivationResult *r, void *userdata) {
         }
         if (m->observer.activation_finished)
                 m->observer.activation_finished(m, r, m->observer_userdata);
-        if (cb)
-                cb(m, r, cb_userdata);
+        manager_request_complete(req, r);
 
         job_free(j);
         notify_manager(m, MANAGER_CHANGED_STATE);
@@ -668,7 +708,7 @@ static void on_job_begin(const Job *j, void *userdata) {
 }
 
 int manager_start_job(Manager *m, Component *c, JobAction action, ActivationTrigger trigger,
-                             bool force_cpu_rendezvous, ActivationDoneFn cb, void *userdata) {
+                             bool force_cpu_rendezvous, ManagerRequest *req) {
         JobSettings settings = {
                 .root = sysfs_root(m),
                 .abi = m->driver.abi,
@@ -694,8 +734,7 @@ int manager_start_job(Manager *m, Component *c, JobAction action, ActivationTrig
         if (r < 0)
                 return r;
         m->job = j;
-        m->job_cb = cb;
-        m->job_userdata = userdata;
+        m->job_request = manager_request_ref(req);
         scheduler_job_started(m->scheduler);
 
         log_event(LOG_INFO, action == JOB_ACTIVATE ? LFA_MESSAGE_ACTIVATION_STARTED : LFA_MESSAGE_PRIME_STARTED,
@@ -775,8 +814,30 @@ static void manager_read_live_one(Manager *m, const char *uuid) {
         manager_reread_component(m, u);
 }
 
+/* The request of an explicit caller, its handle in *ret (may be NULL)
+ * before anything can complete it. */
+static int request_begin(ManagerRequestFn cb, void *userdata, ManagerRequest **ret,
+                         ManagerRequest **ret_own) {
+        int r;
+
+        r = manager_request_new(cb, userdata, ret_own);
+        if (r < 0)
+                return r;
+        if (ret)
+                *ret = manager_request_ref(*ret_own);
+        return 0;
+}
+
+/* Nothing started: the caller gets no handle. */
+static int request_abort(ManagerRequest **ret, int error) {
+        if (ret)
+                *ret = manager_request_unref(*ret);
+        return error;
+}
+
 int manager_activate(Manager *m, const char *uuid, const ActivateOptions *opts,
-                     ActivationDoneFn cb, void *userdata) {
+                     ManagerRequestFn cb, void *userdata, ManagerRequest **ret) {
+        _cleanup_(manager_request_unrefp) ManagerRequest *req = NULL;
         RendezvousRequest rq = opts ? opts->rendezvous : RENDEZVOUS_REQUEST_DEFAULT;
         Component *c = NULL;
         bool force;
@@ -807,10 +868,15 @@ int manager_activate(Manager *m, const char *uuid, const ActivateOptions *opts,
         r = scheduler_make_way_for(m->scheduler, c, TRIGGER_MANUAL);
         if (r < 0)
                 return -EBUSY;
-        return manager_start_job(m, c, JOB_ACTIVATE, TRIGGER_MANUAL, force, cb, userdata);
+        r = request_begin(cb, userdata, ret, &req);
+        if (r < 0)
+                return r;
+        r = manager_start_job(m, c, JOB_ACTIVATE, TRIGGER_MANUAL, force, req);
+        return r < 0 ? request_abort(ret, r) : 0;
 }
 
-int manager_prime(Manager *m, const char *uuid, ActivationDoneFn cb, void *userdata) {
+int manager_prime(Manager *m, const char *uuid, ManagerRequestFn cb, void *userdata, ManagerRequest **ret) {
+        _cleanup_(manager_request_unrefp) ManagerRequest *req = NULL;
         Component *c = manager_get_component(m, uuid);
         int r;
 
@@ -824,10 +890,17 @@ int manager_prime(Manager *m, const char *uuid, ActivationDoneFn cb, void *userd
         /* The firmware holds one primed component at a time. */
         if (manager_primed_component(m))
                 return -EBUSY;
-        return manager_start_job(m, c, JOB_PRIME, TRIGGER_MANUAL, true, cb, userdata);
+        r = request_begin(cb, userdata, ret, &req);
+        if (r < 0)
+                return r;
+        r = manager_start_job(m, c, JOB_PRIME, TRIGGER_MANUAL, true, req);
+        return r < 0 ? request_abort(ret, r) : 0;
 }
 
-int manager_activate_pending(Manager *m, ActivationDoneFn cb, void *userdata) {
+int manager_activate_pending(Manager *m, ManagerRequestFn cb, void *userdata, ManagerRequest **ret) {
+        _cleanup_(manager_request_unrefp) ManagerRequest *req = NULL;
+        int r;
+
         if (scheduler_window_running(m->scheduler))
                 return -EBUSY;
         /* The timer opens the window whenever the admin said; a workload
@@ -843,7 +916,13 @@ int manager_activate_pending(Manager *m, ActivationDoneFn cb, void *userdata) {
         }
         if (manager_reads_live(m))
                 (void) manager_resync(m);
-        return scheduler_start_window(m->scheduler, cb, userdata);
+        r = request_begin(cb, userdata, ret, &req);
+        if (r < 0)
+                return r;
+        /* The summary may come before this returns, when nothing is left:
+         * *ret is the caller's already. */
+        r = scheduler_start_window(m->scheduler, req);
+        return r < 0 ? request_abort(ret, r) : 0;
 }
 
 int manager_cancel(Manager *m, const char *uuid, int *ret_driver_error) {
@@ -983,14 +1062,6 @@ int manager_plan(Manager *m, PlanEntry **ret, size_t *ret_n) {
         *ret = p;
         *ret_n = m->n_components;
         return 0;
-}
-
-void manager_forget_callbacks(Manager *m, void *userdata) {
-        scheduler_forget_callbacks(m->scheduler, userdata);
-        if (m->job_userdata == userdata) {
-                m->job_cb = NULL;
-                m->job_userdata = NULL;
-        }
 }
 
 void manager_schedule(Manager *m) {

@@ -10,7 +10,10 @@
  * (kernel-settings.h) and when it polls (pending-poll.h) live in modules of
  * their own. Everything runs on m->event; the bus layer (bus.c) reads
  * the model through the manager_get_*() functions and the observer hooks,
- * and calls the manager_*() actions: it touches no field of the Manager.
+ * and calls the manager_*() actions. The Manager's fields are manager.c's
+ * (the unit tests' few extra views are in manager-test.h).
+ * An explicit request's outcome comes back on its handle (request.h);
+ * every outcome goes to the observer's activation_finished.
  *
  * Errno convention of the actions (the bus maps them to org.lfa.Error.*):
  *   -ENOENT      NotFound              no such component
@@ -44,9 +47,8 @@
 #include "inventory.h"
 #include "macro.h"
 #include "orchestrator.h"
-#include "pending-poll.h"
 #include "policy.h"
-#include "udev.h"
+#include "request.h"
 
 typedef struct Manager Manager;
 typedef struct Scheduler Scheduler;     /* scheduler.h */
@@ -58,10 +60,6 @@ typedef enum ManagerState {
         _MANAGER_STATE_MAX,
         _MANAGER_STATE_INVALID = -EINVAL,
 } ManagerState;
-
-/* The caller's callback of an activation, prime or window run (the
- * ActivationResult of orchestrator.h). */
-typedef void (*ActivationDoneFn)(Manager *m, const ActivationResult *r, void *userdata);
 
 typedef enum ManagerChange {
         MANAGER_CHANGED_ABI_VERSION   = 1U << 0,
@@ -115,37 +113,6 @@ typedef struct ManagerConfig {
         void *job_write_userdata;
 } ManagerConfig;
 
-struct Manager {
-        sd_event *event;
-        ManagerObserver observer;
-        void *observer_userdata;
-
-        ManagerConfig config;
-
-        /* The inventory, sorted by uuid; use manager_get_component(). */
-        Component **components;
-        size_t n_components;
-        char *abi_version;              /* /sys/firmware/lfa/version, NULL if unknown */
-        DriverInfo driver;              /* probed again on every re-read */
-        PendingPoll *poll;              /* activation_pending, upstream's driver only */
-
-        Policy *policy;                 /* last good policy, never NULL after start */
-        char *policy_error;             /* why the policy files do not load, or NULL */
-
-        History *history;
-        UdevWatch *udev;
-
-        Job *job;                       /* the running job, or NULL */
-        ActivationDoneFn job_cb;        /* the explicit caller's callback */
-        void *job_userdata;
-
-        InhibitorRegistry *inhibitors;
-
-        Scheduler *scheduler;           /* what runs next: window runs, retries, prime ahead */
-        sd_event_source *settle_source; /* settles an attempt of a previous lfad at its bound */
-        bool ready;                     /* READY=1 sent */
-};
-
 int manager_new(sd_event *e, const ManagerConfig *config, Manager **ret);
 
 /* The hooks the bus layer fills (NULL: none), and their userdata. */
@@ -189,10 +156,10 @@ void manager_reread_component(Manager *m, const char *uuid);
 
 /* Start a job (the scheduler's automatic work, and the explicit requests
  * below once validated): sets force_cpu_rendezvous for an activation;
- * cb (may be NULL) gets the outcome. 0, or a negative errno and nothing
- * started. */
+ * req (may be NULL; the job takes a reference) is completed with the
+ * outcome. 0, or a negative errno and nothing started. */
 int manager_start_job(Manager *m, Component *c, JobAction action, ActivationTrigger trigger,
-                      bool force_cpu_rendezvous, ActivationDoneFn cb, void *userdata);
+                      bool force_cpu_rendezvous, ManagerRequest *req);
 
 ManagerState manager_get_state(Manager *m, const char **ret_uuid);
 unsigned manager_pending_count(Manager *m);
@@ -203,19 +170,24 @@ bool manager_is_inhibited(Manager *m);
  * synchronous: a negative errno from the table above, nothing started.
  * Another component primed ahead (PrimeAhead=) is cancelled first and
  * primed again later; one primed otherwise is -EBUSY.
- * Returns 0 when started; cb (may be NULL) gets the outcome later.
+ * Returns 0 when started; cb (may be NULL) gets the outcome later, after
+ * the observer's activation_finished. The explicit requests hand their
+ * handle (request.h) to *ret (may be NULL: nobody can cancel it) before
+ * anything can complete it; on failure the caller holds none.
  */
 int manager_activate(Manager *m, const char *uuid, const ActivateOptions *opts,
-                     ActivationDoneFn cb, void *userdata);
+                     ManagerRequestFn cb, void *userdata, ManagerRequest **ret);
 
 /* The window trigger: everything whose decision is DECISION_WINDOW, one
  * after another (re-reading the inventory between them). cb gets one
- * summary. Returns -EBUSY if a window run is already active. A job that
- * runs already is finished first, then the window run starts. With nothing
- * left for the window, cb gets a summary with n_attempted 0 before this
- * returns. -ENOLCK while any inhibitor is held: the timer opens the window
- * unattended, and an inhibitor means "do not stop this machine now". */
-int manager_activate_pending(Manager *m, ActivationDoneFn cb, void *userdata);
+ * summary; each activation's outcome is in the request too
+ * (manager_request_result_at()). Returns -EBUSY if a window run is
+ * already active. A job that runs already is finished first, then the
+ * window run starts. With nothing left for the window, cb gets a summary
+ * with n_attempted 0 before this returns. -ENOLCK while any inhibitor is
+ * held: the timer opens the window unattended, and an inhibitor means "do
+ * not stop this machine now". */
+int manager_activate_pending(Manager *m, ManagerRequestFn cb, void *userdata, ManagerRequest **ret);
 
 /* Write the component's `cancel`. -ENOENT, or the driver's errno (-EBUSY
  * once ACTIVATE began). A running job for it then ends with -ECANCELED.
@@ -237,7 +209,7 @@ char *manager_describe_running(Manager *m);
 
 /* Prime one component (the driver's `prime`); same validation as activate;
  * -ENOSYS where the component has no `prime` file. */
-int manager_prime(Manager *m, const char *uuid, ActivationDoneFn cb, void *userdata);
+int manager_prime(Manager *m, const char *uuid, ManagerRequestFn cb, void *userdata, ManagerRequest **ret);
 
 /* Write /sys/firmware/lfa/refresh where it exists, and re-read everything
  * (upstream's driver reads the firmware's inventory on every read). */
@@ -283,11 +255,6 @@ void plan_entries_free(PlanEntry *p, size_t n);
  * and close it.
  */
 int manager_inhibit(Manager *m, const char *who, const char *reason, int *ret_fd);
-
-/* The caller of manager_activate(), _prime() or _activate_pending() that
- * passed userdata goes away: its callback is not called (the job or window
- * run goes on). */
-void manager_forget_callbacks(Manager *m, void *userdata);
 
 /* Re-evaluate what to do next (deferred to the event loop). */
 void manager_schedule(Manager *m);

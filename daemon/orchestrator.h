@@ -38,7 +38,8 @@ typedef enum ActivationTrigger {
 /*
  * What an activation, prime, or window run ended with. Pointers are valid
  * only during the callback. For manager_activate_pending() the callback
- * gets one summary: uuid NULL, the counters set, error the first failure.
+ * gets one summary: uuid NULL, the counters set, error the first failure
+ * (each activation's own outcome: manager_request_result_at(), request.h).
  */
 typedef struct ActivationResult {
         const char *uuid;

@@ -10,8 +10,7 @@
 
 /* A window run in progress (manager_activate_pending()). */
 typedef struct WindowRun {
-        ActivationDoneFn cb;
-        void *userdata;
+        ManagerRequest *request;        /* completed with the summary */
         unsigned n_attempted;
         unsigned n_succeeded;
         unsigned n_failed;
@@ -52,6 +51,7 @@ static void window_run_free(WindowRun *w) {
                 return;
         strv_free(w->done);
         free(w->first_refusal);
+        manager_request_unref(w->request);
         free(w);
 }
 
@@ -154,8 +154,7 @@ static void window_finish(Scheduler *sch) {
         snprintf(msg, sizeof(msg), "window run: %u attempted, %u succeeded, %u failed",
                  w->n_attempted, w->n_succeeded, w->n_failed);
         log_info("%s", msg);
-        if (w->cb)
-                w->cb(sch->manager, &s, w->userdata);
+        manager_request_complete(w->request, &s);
         window_run_free(w);
 }
 
@@ -333,7 +332,7 @@ static void arm_retry_timer(Scheduler *s, usec_t when) {
 /* Start an automatic job (no caller waits for it). */
 static int start_job(Scheduler *s, Component *c, JobAction action, ActivationTrigger trigger,
                      bool force_cpu_rendezvous) {
-        return manager_start_job(s->manager, c, action, trigger, force_cpu_rendezvous, NULL, NULL);
+        return manager_start_job(s->manager, c, action, trigger, force_cpu_rendezvous, NULL);
 }
 
 static int window_step(Scheduler *s) {
@@ -454,7 +453,7 @@ void scheduler_schedule(Scheduler *s) {
         (void) sd_event_source_set_priority(s->schedule_source, SD_EVENT_PRIORITY_IDLE);
 }
 
-int scheduler_start_window(Scheduler *s, ActivationDoneFn cb, void *userdata) {
+int scheduler_start_window(Scheduler *s, ManagerRequest *req) {
         Manager *m = s->manager;
         WindowRun *w;
 
@@ -463,8 +462,7 @@ int scheduler_start_window(Scheduler *s, ActivationDoneFn cb, void *userdata) {
         w = calloc(1, sizeof(*w));
         if (!w)
                 return -ENOMEM;
-        w->cb = cb;
-        w->userdata = userdata;
+        w->request = manager_request_ref(req);
         s->window = w;
 
         /* The timer fires whenever the admin said; an automatic activation
@@ -482,11 +480,6 @@ int scheduler_start_window(Scheduler *s, ActivationDoneFn cb, void *userdata) {
 
 bool scheduler_window_running(Scheduler *s) {
         return s->window;
-}
-
-void scheduler_forget_callbacks(Scheduler *s, void *userdata) {
-        if (s->window && s->window->userdata == userdata)
-                s->window->cb = NULL;
 }
 
 void scheduler_job_started(Scheduler *s) {
@@ -522,6 +515,10 @@ void scheduler_job_finished(Scheduler *s, const ActivationResult *r) {
                 retry_count_failure(s, c, r);
 
         if (s->window && r->trigger == TRIGGER_WINDOW) {
+                /* The caller's reply names each outcome. */
+                if (manager_request_add_result(s->window->request, r) < 0)
+                        log_warning("%s: cannot keep its outcome for the window run's caller, ignoring: "
+                                    "out of memory", r->uuid);
                 s->window->n_attempted++;
                 if (ok)
                         s->window->n_succeeded++;

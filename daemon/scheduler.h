@@ -46,16 +46,13 @@ Scheduler *scheduler_free(Scheduler *s);
 void scheduler_schedule(Scheduler *s);
 
 /* Start a window run (the checks of manager_activate_pending() are the
- * caller's): -EBUSY if one is active; cb gets one summary, before this
- * returns where nothing is left for the window and no sequence runs. */
-int scheduler_start_window(Scheduler *s, ActivationDoneFn cb, void *userdata);
+ * caller's): -EBUSY if one is active; req (the run takes a reference) is
+ * completed with one summary, before this returns where nothing is left
+ * for the window and no sequence runs. */
+int scheduler_start_window(Scheduler *s, ManagerRequest *req);
 
 /* Whether a window run is in progress. */
 bool scheduler_window_running(Scheduler *s);
-
-/* The caller that passed userdata goes away: its window callback is not
- * called (the run goes on). */
-void scheduler_forget_callbacks(Scheduler *s, void *userdata);
 
 /* A job started (whoever asked): what waited is said again when it waits again. */
 void scheduler_job_started(Scheduler *s);

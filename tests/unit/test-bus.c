@@ -414,6 +414,10 @@ static void driver_failed(const char *uuid, const char *file, const char *last_e
         fake_driver_end(-errno_from_name(errname));
 }
 
+static bool manager_idle(void *userdata _unused_) {
+        return manager_get_state(W->manager, NULL) == MANAGER_STATE_IDLE;
+}
+
 /* The tests. */
 
 static void test_manager_properties(void **state _unused_) {
@@ -799,6 +803,37 @@ static void test_activate_pending_failure(void **state _unused_) {
         assert_error(r, LFA_ERROR_FIRMWARE_ERROR, "1 of 1");
 }
 
+/* lfad stops while callers wait: each is told, and the outcome that comes
+ * after reaches no freed call (bus_shutdown() cancelled their requests;
+ * ASan and memcheck would see a callback into one). The job and the window
+ * run go on. */
+static void shutdown_while_waiting(Call *c) {
+        wait_control(RMM, "activate");
+        W->bus = bus_shutdown(W->bus);
+        assert_error(call_wait(c), LFA_ERROR_CANCELLED, "shutting down");
+        driver_activated(RMM, "1.3");
+        run_until(manager_idle, NULL);
+        run_idle();
+        assert_string_equal(attr_get(RMM, "current_version"), "1.3");
+        /* The window run ended: another starts, with nothing left. */
+        assert_int_equal(manager_activate_pending(W->manager, NULL, NULL, NULL), 0);
+        sd_bus_message_unref(c->reply);
+}
+
+static void test_shutdown_with_activate_waiting(void **state _unused_) {
+        Call c;
+
+        call_start(&c, MANAGER_PATH, MANAGER_IFACE, "Activate", "sa{sv}", RMM, 0);
+        shutdown_while_waiting(&c);
+}
+
+static void test_shutdown_with_window_waiting(void **state _unused_) {
+        Call c;
+
+        call_start(&c, MANAGER_PATH, MANAGER_IFACE, "ActivatePending", NULL);
+        shutdown_while_waiting(&c);
+}
+
 static void test_reload_policy(void **state _unused_) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *bad = NULL, *good = NULL, *plan = NULL;
         char path[256], where[300];
@@ -851,7 +886,7 @@ static void test_plan(void **state _unused_) {
 }
 
 static bool no_inhibitors(void *userdata _unused_) {
-        return inhibitor_registry_count(W->manager->inhibitors) == 0;
+        return inhibitor_registry_count(manager_get_inhibitors(W->manager)) == 0;
 }
 
 static void test_inhibit(void **state _unused_) {
@@ -1329,6 +1364,8 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_prime, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_activate_pending, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_activate_pending_failure, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_shutdown_with_activate_waiting, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_shutdown_with_window_waiting, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_reload_policy, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_plan, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_inhibit, setup, teardown),

@@ -26,6 +26,7 @@
 
 #include "fake-driver.h"
 #include "log.h"
+#include "manager-test.h"
 #include "manager.h"
 #include "scheduler.h"
 
@@ -243,6 +244,11 @@ typedef struct World {
         char last_code[32];
         int cb_calls;
         ActivationResult cb_result;
+        /* A window run's outcomes, as its request keeps them: uuids in the
+         * order they ended, and the first failure. */
+        char cb_uuids[256];
+        int cb_first_error;
+        bool cb_first_firmware_failed;
 } World;
 
 static World *W;
@@ -358,9 +364,22 @@ static void on_policy(Manager *m, void *u) {
         W->policy_reloads++;
 }
 
-static void on_done(Manager *m, const ActivationResult *r, void *u) {
-        (void) m;
+static void on_done(ManagerRequest *req, const ActivationResult *r, void *u) {
         assert_ptr_equal(u, W);
+        W->cb_uuids[0] = '\0';
+        W->cb_first_error = 0;
+        W->cb_first_firmware_failed = false;
+        for (size_t i = 0; i < manager_request_n_results(req); i++) {
+                const ActivationResult *o = manager_request_result_at(req, i);
+
+                strncat(W->cb_uuids, o->uuid, sizeof(W->cb_uuids) - strlen(W->cb_uuids) - 2);
+                strcat(W->cb_uuids, " ");
+                if (o->error != 0 && W->cb_first_error == 0) {
+                        W->cb_first_error = o->error;
+                        W->cb_first_firmware_failed = o->firmware_failed;
+                }
+        }
+        assert_null(manager_request_result_at(req, manager_request_n_results(req)));
         W->cb_calls++;
         W->cb_result = *r;
         W->cb_result.uuid = NULL;
@@ -413,7 +432,7 @@ static void world_start(usec_t job_timeout) {
         };
 
         assert_int_equal(manager_new(W->event, &config, &W->manager), 0);
-        W->manager->observer = (ManagerObserver) {
+        manager_set_observer(W->manager, &(const ManagerObserver) {
                 .component_added = on_added,
                 .component_removed = on_removed,
                 .component_changed = on_changed,
@@ -421,7 +440,7 @@ static void world_start(usec_t job_timeout) {
                 .activation_started = on_started,
                 .activation_finished = on_finished,
                 .policy_reloaded = on_policy,
-        };
+        }, NULL);
         assert_int_equal(manager_start(W->manager), 0);
 }
 
@@ -467,7 +486,7 @@ static bool finished_reached(void) {
 }
 
 static bool window_over(void) {
-        return !scheduler_window_running(W->manager->scheduler);
+        return !scheduler_window_running(manager_get_scheduler(W->manager));
 }
 
 static bool cb_called(void) {
@@ -498,7 +517,7 @@ static void driver_activated(const char *uuid) {
         put(uuid, "current_version", "1.1\n");
         put(uuid, "state", "idle\n");
         manager_handle_uevent(W->manager, "change", uuid, "activated", NULL, "activate");
-        assert_non_null(W->manager->job);
+        assert_int_not_equal(manager_get_state(W->manager, NULL), MANAGER_STATE_IDLE);
         driver_end(uuid, 0);
 }
 
@@ -521,7 +540,7 @@ static size_t history_count(void) {
         HistoryEntry *e = NULL;
         size_t n = 0;
 
-        assert_int_equal(history_read(W->manager->history, 0, &e, &n), 0);
+        assert_int_equal(history_read(manager_get_history(W->manager), 0, &e, &n), 0);
         history_entries_free(e, n);
         return n;
 }
@@ -561,7 +580,7 @@ static void test_immediate_skip_allowed(void **state) {
         /* Recorded: versions before and after, rendezvous, trigger. */
         HistoryEntry *e = NULL;
         size_t n = 0;
-        assert_int_equal(history_read(W->manager->history, 0, &e, &n), 0);
+        assert_int_equal(history_read(manager_get_history(W->manager), 0, &e, &n), 0);
         assert_int_equal(n, 1);
         assert_string_equal(e[0].uuid, RMM);
         assert_string_equal(e[0].version_before, "1.0");
@@ -601,8 +620,8 @@ static void test_may_reset_cpu_never(void **state) {
         assert_attr(BL31, "activate", "");
         assert_int_equal(W->started, 0);
         assert_int_equal(manager_get_component(W->manager, BL31)->decision->action, DECISION_REFUSED);
-        assert_int_equal(manager_activate(W->manager, BL31, &o, NULL, NULL), -EPERM);
-        assert_int_equal(manager_prime(W->manager, BL31, NULL, NULL), -EPERM);
+        assert_int_equal(manager_activate(W->manager, BL31, &o, NULL, NULL, NULL), -EPERM);
+        assert_int_equal(manager_prime(W->manager, BL31, NULL, NULL, NULL), -EPERM);
 }
 
 static void test_activate_validation(void **state) {
@@ -614,23 +633,23 @@ static void test_activate_validation(void **state) {
         component(BMC, true, false, false, false);      /* not pending */
         component(NEW, false, true, false, false);      /* not capable */
         world_start(0);
-        assert_int_equal(manager_activate(W->manager, "nonsense", NULL, NULL, NULL), -EINVAL);
-        assert_int_equal(manager_activate(W->manager, BL31, NULL, NULL, NULL), -ENOENT);
-        assert_int_equal(manager_activate(W->manager, BMC, NULL, NULL, NULL), -ENODATA);
-        assert_int_equal(manager_activate(W->manager, NEW, NULL, NULL, NULL), -EOPNOTSUPP);
-        assert_int_equal(manager_activate(W->manager, RMM, &skip, NULL, NULL), -EXDEV);
-        assert_int_equal(manager_activate(W->manager, RMM, &bad, NULL, NULL), -EINVAL);
+        assert_int_equal(manager_activate(W->manager, "nonsense", NULL, NULL, NULL, NULL), -EINVAL);
+        assert_int_equal(manager_activate(W->manager, BL31, NULL, NULL, NULL, NULL), -ENOENT);
+        assert_int_equal(manager_activate(W->manager, BMC, NULL, NULL, NULL, NULL), -ENODATA);
+        assert_int_equal(manager_activate(W->manager, NEW, NULL, NULL, NULL, NULL), -EOPNOTSUPP);
+        assert_int_equal(manager_activate(W->manager, RMM, &skip, NULL, NULL, NULL), -EXDEV);
+        assert_int_equal(manager_activate(W->manager, RMM, &bad, NULL, NULL, NULL), -EINVAL);
         assert_int_equal(manager_cancel(W->manager, BL31, NULL), -ENOENT);
         assert_int_equal(manager_cancel(W->manager, "x", NULL), -EINVAL);
         assert_int_equal(W->started, 0);
 
         /* The default policy does nothing by itself; an explicit call does. */
-        assert_int_equal(manager_activate(W->manager, RMM, NULL, on_done, W), 0);
-        assert_int_equal(manager_activate(W->manager, RMM, NULL, NULL, NULL), -EBUSY);
+        assert_int_equal(manager_activate(W->manager, RMM, NULL, on_done, W, NULL), 0);
+        assert_int_equal(manager_activate(W->manager, RMM, NULL, NULL, NULL, NULL), -EBUSY);
         /* The window trigger waits for the running job, then runs. */
-        assert_int_equal(manager_activate_pending(W->manager, NULL, NULL), 0);
-        assert_int_equal(manager_activate_pending(W->manager, NULL, NULL), -EBUSY);
-        assert_true(scheduler_window_running(W->manager->scheduler));
+        assert_int_equal(manager_activate_pending(W->manager, NULL, NULL, NULL), 0);
+        assert_int_equal(manager_activate_pending(W->manager, NULL, NULL, NULL), -EBUSY);
+        assert_true(scheduler_window_running(manager_get_scheduler(W->manager)));
         assert_int_equal(manager_refresh(W->manager, NULL), -EBUSY);
         const char *uuid;
         assert_int_equal(manager_get_state(W->manager, &uuid), MANAGER_STATE_ACTIVATING);
@@ -650,6 +669,56 @@ static void test_activate_validation(void **state) {
         /* Refresh writes refresh and re-reads. */
         assert_int_equal(manager_refresh(W->manager, NULL), 0);
         assert_attr(NULL, "refresh", "1");
+}
+
+/* A caller gone cancels its request: its callback never runs, the job or
+ * window run goes on, and the outcome still reaches the observer (the
+ * ActivationFinished signal). */
+static void test_request_cancelled(void **state) {
+        ManagerRequest *req = NULL;
+
+        (void) state;
+        write_policy("10.conf", "[Defaults]\nAutoActivate=window\n");
+        component(RMM, true, true, false, true);
+        component(NEW, true, true, false, true);
+        world_start(0);
+
+        assert_int_equal(manager_activate(W->manager, RMM, NULL, on_done, W, &req), 0);
+        assert_non_null(req);
+        assert_false(manager_request_is_done(req));
+        manager_request_cancel(req);
+        expect_activate(RMM);
+        driver_activated(RMM);
+        assert_int_equal(W->finished, 1);
+        assert_string_equal(W->last.uuid, RMM);
+        assert_int_equal(W->last.trigger, TRIGGER_MANUAL);
+        assert_int_equal(W->last.error, 0);
+        assert_int_equal(W->cb_calls, 0);
+        assert_true(manager_request_is_done(req));
+        req = manager_request_unref(req);
+
+        /* The window run: the caller drops its handle at once. */
+        assert_int_equal(manager_activate_pending(W->manager, on_done, W, &req), 0);
+        assert_non_null(req);
+        req = manager_request_cancel_unref(req);
+        expect_activate(NEW);
+        driver_activated(NEW);
+        if (!run_until(window_over, USEC_PER_SEC))
+                fail_msg("the window run did not end");
+        assert_int_equal(W->finished, 2);
+        assert_string_equal(W->last.uuid, NEW);
+        assert_int_equal(W->last.trigger, TRIGGER_WINDOW);
+        assert_int_equal(W->cb_calls, 0);
+
+        /* A request kept, not cancelled: its callback runs once, after the
+         * observer's, and the handle outlives the run. */
+        assert_int_equal(manager_activate_pending(W->manager, on_done, W, &req), 0);
+        assert_int_equal(W->cb_calls, 1);
+        assert_int_equal(W->cb_result.n_attempted, 0);
+        assert_true(manager_request_is_done(req));
+        manager_request_cancel(req);
+        req = manager_request_unref(req);
+        assert_int_equal(W->cb_calls, 1);
 }
 
 static void test_failure_not_retried_forever(void **state) {
@@ -710,7 +779,7 @@ static void test_window_mode(void **state) {
         run_for(300 * USEC_PER_MSEC);
         assert_int_equal(W->started, 0);
 
-        assert_int_equal(manager_activate_pending(W->manager, on_done, W), 0);
+        assert_int_equal(manager_activate_pending(W->manager, on_done, W, NULL), 0);
         /* One after another, in UUID order, never the "never" one. */
         expect_activate(NEW);
         assert_attr(RMM, "activate", "");
@@ -724,14 +793,17 @@ static void test_window_mode(void **state) {
         assert_int_equal(W->cb_result.n_attempted, 2);
         assert_int_equal(W->cb_result.n_succeeded, 2);
         assert_int_equal(W->cb_result.n_failed, 0);
+        /* Each outcome, in the order they ended, for the caller's reply. */
+        assert_string_equal(W->cb_uuids, NEW " " RMM " ");
         assert_attr(BMC, "activate", "");
         assert_true(manager_get_component(W->manager, BMC)->activation_pending);
 
         /* Nothing left: the summary comes at once. */
         W->cb_calls = 0;
-        assert_int_equal(manager_activate_pending(W->manager, on_done, W), 0);
+        assert_int_equal(manager_activate_pending(W->manager, on_done, W, NULL), 0);
         assert_int_equal(W->cb_calls, 1);
         assert_int_equal(W->cb_result.n_attempted, 0);
+        assert_string_equal(W->cb_uuids, "");
 }
 
 static void test_prime_ahead_one_at_a_time(void **state) {
@@ -754,8 +826,8 @@ static void test_prime_ahead_one_at_a_time(void **state) {
         /* The firmware holds one primed component: no second prime. */
         run_for(300 * USEC_PER_MSEC);
         assert_attr(RMM, "prime", "");
-        assert_int_equal(manager_prime(W->manager, RMM, NULL, NULL), -EBUSY);
-        assert_int_equal(manager_activate(W->manager, RMM, NULL, NULL, NULL), -EBUSY);
+        assert_int_equal(manager_prime(W->manager, RMM, NULL, NULL, NULL), -EBUSY);
+        assert_int_equal(manager_activate(W->manager, RMM, NULL, NULL, NULL, NULL), -EBUSY);
 }
 
 static void test_inhibitor(void **state) {
@@ -769,11 +841,11 @@ static void test_inhibitor(void **state) {
         assert_true(fd >= 0);
         assert_true(manager_is_inhibited(W->manager));
         const char *who = NULL, *reason = NULL;
-        assert_int_equal(inhibitor_registry_count(W->manager->inhibitors), 1);
-        assert_true(inhibitor_registry_get(W->manager->inhibitors, 0, &who, &reason));
+        assert_int_equal(inhibitor_registry_count(manager_get_inhibitors(W->manager)), 1);
+        assert_true(inhibitor_registry_get(manager_get_inhibitors(W->manager), 0, &who, &reason));
         assert_string_equal(who, "test");
         assert_string_equal(reason, "benchmark running");
-        assert_false(inhibitor_registry_get(W->manager->inhibitors, 1, &who, &reason));
+        assert_false(inhibitor_registry_get(manager_get_inhibitors(W->manager), 1, &who, &reason));
 
         /* A store update while inhibited: nothing happens. */
         put(RMM, "activation_pending", "1\n");
@@ -784,8 +856,8 @@ static void test_inhibitor(void **state) {
         assert_int_equal(manager_pending_count(W->manager), 1);
 
         /* The unattended window trigger is held off too. */
-        assert_int_equal(manager_activate_pending(W->manager, NULL, NULL), -ENOLCK);
-        assert_false(scheduler_window_running(W->manager->scheduler));
+        assert_int_equal(manager_activate_pending(W->manager, NULL, NULL, NULL), -ENOLCK);
+        assert_false(scheduler_window_running(manager_get_scheduler(W->manager)));
         assert_attr(RMM, "activate", "");
 
         /* Released: it goes. */
@@ -835,7 +907,7 @@ static void test_external_sequence_waits(void **state) {
         world_start(0);
         run_for(300 * USEC_PER_MSEC);
         assert_attr(RMM, "activate", "");
-        assert_int_equal(manager_activate(W->manager, RMM, NULL, NULL, NULL), -EBUSY);
+        assert_int_equal(manager_activate(W->manager, RMM, NULL, NULL, NULL, NULL), -EBUSY);
 
         /* It ends: pending cleared, nothing to do. */
         put(RMM, "state", "idle\n");
@@ -848,7 +920,7 @@ static void test_external_sequence_waits(void **state) {
         /* Its outcome is in the history all the same. */
         HistoryEntry *e = NULL;
         size_t n = 0;
-        assert_int_equal(history_read(W->manager->history, 0, &e, &n), 0);
+        assert_int_equal(history_read(manager_get_history(W->manager), 0, &e, &n), 0);
         assert_int_equal(n, 1);
         assert_string_equal(e[0].trigger, "external");
         assert_string_equal(e[0].action, "activate");
@@ -872,7 +944,7 @@ static void test_external_failure_names_its_action(void **state) {
 
         HistoryEntry *e = NULL;
         size_t n = 0;
-        assert_int_equal(history_read(W->manager->history, 0, &e, &n), 0);
+        assert_int_equal(history_read(manager_get_history(W->manager), 0, &e, &n), 0);
         assert_int_equal(n, 1);
         assert_string_equal(e[0].trigger, "external");
         assert_string_equal(e[0].action, "prime");
@@ -895,7 +967,7 @@ static void test_reload_keeps_last_good(void **state) {
         assert_int_equal(manager_reload_policy(W->manager, &error), -EBADMSG);
         snprintf(path, sizeof(path), "%s/20.conf:3: unknown key 'Bogus' in [Defaults]", W->policy);
         assert_string_equal(error, path);
-        assert_string_equal(W->manager->policy_error, path);
+        assert_string_equal(manager_get_policy_error(W->manager), path);
         assert_int_equal(manager_get_component(W->manager, RMM)->decision->action, DECISION_WINDOW);
         assert_int_equal(W->policy_reloads, 0);
 
@@ -903,10 +975,10 @@ static void test_reload_keeps_last_good(void **state) {
         unsigned changed = W->changed;
         assert_int_equal(manager_reload_policy(W->manager, NULL), 0);
         assert_int_equal(W->policy_reloads, 1);
-        assert_null(W->manager->policy_error);
+        assert_null(manager_get_policy_error(W->manager));
         assert_int_equal(manager_get_component(W->manager, RMM)->decision->action, DECISION_NEVER);
         assert_int_equal(W->changed, changed + 1);
-        assert_int_equal(strv_length(W->manager->policy->files), 2);
+        assert_int_equal(strv_length(manager_get_policy(W->manager)->files), 2);
 
         PlanEntry *plan = NULL;
         size_t n = 0;
@@ -928,12 +1000,12 @@ static void test_start_on_safe_defaults(void **state) {
         write_policy("10.conf", "[Defaults]\nAutoActivate=often\n");
         assert_int_equal(manager_new(W->event, &config, &W->manager), 0);
         assert_int_equal(manager_start(W->manager), 0);
-        assert_true(W->manager->policy->safe_defaults);
-        assert_int_equal(W->manager->policy->defaults.auto_activate, AUTO_ACTIVATE_NEVER);
-        assert_int_equal(W->manager->policy->defaults.cpu_rendezvous, CPU_RENDEZVOUS_FORCE);
+        assert_true(manager_get_policy(W->manager)->safe_defaults);
+        assert_int_equal(manager_get_policy(W->manager)->defaults.auto_activate, AUTO_ACTIVATE_NEVER);
+        assert_int_equal(manager_get_policy(W->manager)->defaults.cpu_rendezvous, CPU_RENDEZVOUS_FORCE);
         snprintf(path, sizeof(path), "%s/10.conf:2: ", W->policy);
-        assert_non_null(W->manager->policy_error);
-        assert_true(strncmp(W->manager->policy_error, path, strlen(path)) == 0);
+        assert_non_null(manager_get_policy_error(W->manager));
+        assert_true(strncmp(manager_get_policy_error(W->manager), path, strlen(path)) == 0);
 }
 
 static void test_garbage_component_hides_nothing(void **state) {
@@ -943,13 +1015,13 @@ static void test_garbage_component_hides_nothing(void **state) {
         component(NEW, true, true, false, true);
         put(NEW, "seq_id", "minus one\n");
         world_start(0);
-        assert_int_equal(W->manager->n_components, 2);
+        assert_int_equal(manager_n_components(W->manager), 2);
         assert_non_null(manager_get_component(W->manager, NEW)->parse_error);
         expect_activate(RMM);
         driver_activated(RMM);
         run_for(300 * USEC_PER_MSEC);
         assert_attr(NEW, "activate", "");
-        assert_int_equal(manager_activate(W->manager, NEW, NULL, NULL, NULL), -EOPNOTSUPP);
+        assert_int_equal(manager_activate(W->manager, NEW, NULL, NULL, NULL, NULL), -EOPNOTSUPP);
 }
 
 static void test_job_write_fails(void **state) {
@@ -1066,10 +1138,10 @@ static void test_upstream_activation(void **state) {
         upstream_world();
         upstream_component(RMM, true, true);
         world_start(0);
-        assert_int_equal(W->manager->driver.abi, DRIVER_ABI_UPSTREAM);
-        assert_int_equal(W->manager->driver.features, DRIVER_FEATURE_AUTO_ACTIVATE);
+        assert_int_equal(manager_get_driver(W->manager)->abi, DRIVER_ABI_UPSTREAM);
+        assert_int_equal(manager_get_driver(W->manager)->features, DRIVER_FEATURE_AUTO_ACTIVATE);
         /* No component uevents: the poll runs, at the default interval. */
-        assert_int_equal(pending_poll_get_interval(W->manager->poll), 60 * USEC_PER_SEC);
+        assert_int_equal(pending_poll_get_interval(manager_get_poll(W->manager)), 60 * USEC_PER_SEC);
 
         /* The kernel would have activated it by itself: lfad took it back. */
         Component *c = manager_get_component(W->manager, RMM);
@@ -1135,7 +1207,7 @@ static void test_upstream_errnos(void **state) {
 
         HistoryEntry *e = NULL;
         size_t n = 0;
-        assert_int_equal(history_read(W->manager->history, 0, &e, &n), 0);
+        assert_int_equal(history_read(manager_get_history(W->manager), 0, &e, &n), 0);
         assert_int_equal(n, 2);
         assert_int_equal(e[1].error, -ECANCELED);
         assert_string_equal(e[1].lfa_code, "UNKNOWN");
@@ -1161,7 +1233,7 @@ static void test_upstream_what_it_cannot(void **state) {
         run_for(200 * USEC_PER_MSEC);
         assert_int_equal(W->started, 0);
 
-        assert_int_equal(manager_prime(W->manager, RMM, NULL, NULL), -ENOSYS);
+        assert_int_equal(manager_prime(W->manager, RMM, NULL, NULL, NULL), -ENOSYS);
         /* Refresh: a re-read, no refresh file to write. */
         assert_int_equal(manager_refresh(W->manager, NULL), 0);
         char path[256];
@@ -1169,7 +1241,7 @@ static void test_upstream_what_it_cannot(void **state) {
         assert_int_equal(access(path, F_OK), -1);
 
         /* Cancel of lfad's own activation: the driver would prime again. */
-        assert_int_equal(manager_activate(W->manager, RMM, NULL, on_done, W), 0);
+        assert_int_equal(manager_activate(W->manager, RMM, NULL, on_done, W, NULL), 0);
         expect_activate(RMM);
         assert_int_equal(manager_cancel(W->manager, RMM, NULL), -ENOSYS);
         assert_attr(RMM, "cancel", "");
@@ -1188,7 +1260,7 @@ static void test_upstream_poll_finds_image(void **state) {
         upstream_world();
         upstream_component(RMM, false, false);
         world_start(0);
-        assert_int_equal(pending_poll_get_interval(W->manager->poll), USEC_PER_SEC);
+        assert_int_equal(pending_poll_get_interval(manager_get_poll(W->manager)), USEC_PER_SEC);
 
         /* A new image, and no uevent: the next poll finds it. */
         put(RMM, "activation_pending", "1\n");
@@ -1199,8 +1271,8 @@ static void test_upstream_poll_finds_image(void **state) {
         /* Polling off: only a device uevent (or Refresh) tells. */
         write_policy("10.conf", "[Manager]\nPollIntervalSec=0\n[Defaults]\nAutoActivate=immediate\n");
         assert_int_equal(manager_reload_policy(W->manager, NULL), 0);
-        assert_int_equal(pending_poll_get_interval(W->manager->poll), 0);
-        assert_null(pending_poll_get_source(W->manager->poll));
+        assert_int_equal(pending_poll_get_interval(manager_get_poll(W->manager)), 0);
+        assert_null(pending_poll_get_source(manager_get_poll(W->manager)));
         put(RMM, "activation_pending", "1\n");
         run_for(1500 * USEC_PER_MSEC);
         assert_attr(RMM, "activate", "");
@@ -1217,7 +1289,7 @@ static void test_upstream_window_failure(void **state) {
         upstream_world();
         upstream_component(RMM, true, false);
         world_start(0);
-        assert_int_equal(manager_activate_pending(W->manager, on_done, W), 0);
+        assert_int_equal(manager_activate_pending(W->manager, on_done, W, NULL), 0);
         expect_activate(RMM);
         driver_end(RMM, -ECANCELED);
         if (!run_until(cb_called, USEC_PER_SEC))
@@ -1226,17 +1298,21 @@ static void test_upstream_window_failure(void **state) {
         assert_int_equal(W->cb_result.n_failed, 1);
         assert_int_equal(W->cb_result.error, -ECANCELED);
         assert_true(W->cb_result.firmware_failed);
+        assert_string_equal(W->cb_uuids, RMM " ");
+        assert_int_equal(W->cb_first_error, -ECANCELED);
+        assert_true(W->cb_first_firmware_failed);
 }
 
 static void test_extended_no_poll(void **state) {
         (void) state;
         component(RMM, true, false, false, true);
         world_start(0);
-        assert_int_equal(W->manager->driver.abi, DRIVER_ABI_EXTENDED);
-        assert_true(driver_has(&W->manager->driver, DRIVER_FEATURE_COMPONENT_UEVENTS | DRIVER_FEATURE_PRIME |
-                                                    DRIVER_FEATURE_STATE | DRIVER_FEATURE_REFRESH));
-        assert_int_equal(pending_poll_get_interval(W->manager->poll), 0);
-        assert_null(pending_poll_get_source(W->manager->poll));
+        assert_int_equal(manager_get_driver(W->manager)->abi, DRIVER_ABI_EXTENDED);
+        assert_true(driver_has(manager_get_driver(W->manager),
+                               DRIVER_FEATURE_COMPONENT_UEVENTS | DRIVER_FEATURE_PRIME |
+                               DRIVER_FEATURE_STATE | DRIVER_FEATURE_REFRESH));
+        assert_int_equal(pending_poll_get_interval(manager_get_poll(W->manager)), 0);
+        assert_null(pending_poll_get_source(manager_get_poll(W->manager)));
 }
 
 #define WORLD_TEST(t) cmocka_unit_test_setup_teardown(t, world_setup, world_teardown)
@@ -1254,6 +1330,7 @@ int main(void) {
                 WORLD_TEST(test_skip_where_required_is_forced),
                 WORLD_TEST(test_may_reset_cpu_never),
                 WORLD_TEST(test_activate_validation),
+                WORLD_TEST(test_request_cancelled),
                 WORLD_TEST(test_failure_not_retried_forever),
                 WORLD_TEST(test_permanent_failure_not_retried),
                 WORLD_TEST(test_window_mode),

@@ -245,6 +245,7 @@ enum lfa_key_type {
 	LFA_KEY_N,
 	LFA_KEY_VERSION,
 	LFA_KEY_UUID,
+	LFA_KEY_OPTIONAL_UUID,
 	LFA_KEY_NAME,
 	LFA_KEY_RENDEZVOUS,
 	LFA_KEY_AFTER,
@@ -282,6 +283,7 @@ static const struct {
 	LFA_KEY("resets_record", LFA_KEY_BOOL, resets_record),
 	LFA_KEY("after_activate", LFA_KEY_AFTER, vanish),
 	LFA_KEY("inventory_error", LFA_KEY_OPTIONAL_CODE, inventory_error),
+	LFA_KEY("inventory_uuid", LFA_KEY_OPTIONAL_UUID, inventory_uuid),
 	LFA_KEY("reserved_flags", LFA_KEY_RESERVED_FLAGS, reserved_flags),
 	LFA_KEY("reserved_x1", LFA_KEY_RESERVED_X1, reserved_x1),
 };
@@ -306,6 +308,13 @@ static int lfa_set_key(struct lfa_agent_cfg *cfg, const char *key,
 		case LFA_KEY_VERSION:
 			return lfa_parse_version(val, field);
 		case LFA_KEY_UUID:
+			return lfa_parse_uuid(val, field);
+		case LFA_KEY_OPTIONAL_UUID:
+			/* "0": none, as the optional codes. */
+			if (!strcmp(val, "0")) {
+				memset(field, 0, sizeof(uuid_t));
+				return 0;
+			}
 			return lfa_parse_uuid(val, field);
 		case LFA_KEY_NAME:
 			/* For the user-space simulation's log only. */

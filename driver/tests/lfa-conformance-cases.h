@@ -36,6 +36,93 @@ static const struct lfa_conf_action lfa_conf_steps_activate_error[] = {
 	{}
 };
 
+static const struct lfa_conf_action lfa_conf_steps_auto_activate[] = {
+	{
+		.verb = LFA_CONF_WRITE,
+		.uuid = "6c0762a6-12f2-4b56-92cb-ba8f633606d9",
+		.file = "auto_activate",
+		.text = "1",
+	},
+	{
+		.verb = LFA_CONF_WRITE,
+		.uuid = "3f7c2d9a-8b1e-4c55-9a60-5d2e7b41c0aa",
+		.file = "auto_activate",
+		.text = "1",
+	},
+	{
+		.verb = LFA_CONF_CTL,
+		.text =
+			"store-update uuid=6c0762a6-12f2-4b56-92cb-ba8f633606d9 pending_version=1.3",
+	},
+	{
+		.verb = LFA_CONF_CTL,
+		.text = "notify",
+	},
+	{
+		.verb = LFA_CONF_WRITE,
+		.uuid = "3f7c2d9a-8b1e-4c55-9a60-5d2e7b41c0aa",
+		.file = "auto_activate",
+		.text = "0",
+	},
+	{
+		.verb = LFA_CONF_CTL,
+		.text = "notify",
+	},
+	{}
+};
+
+static const struct lfa_conf_action lfa_conf_steps_bad_values[] = {
+	{
+		.verb = LFA_CONF_WRITE,
+		.uuid = "6c0762a6-12f2-4b56-92cb-ba8f633606d9",
+		.file = "prime",
+		.text = "0",
+	},
+	{
+		.verb = LFA_CONF_WRITE,
+		.uuid = "6c0762a6-12f2-4b56-92cb-ba8f633606d9",
+		.file = "prime",
+		.text = "yes-please",
+	},
+	{
+		.verb = LFA_CONF_WRITE,
+		.uuid = "6c0762a6-12f2-4b56-92cb-ba8f633606d9",
+		.file = "cancel",
+		.text = "no",
+	},
+	{
+		.verb = LFA_CONF_WRITE,
+		.uuid = "6c0762a6-12f2-4b56-92cb-ba8f633606d9",
+		.file = "activate",
+		.text = "anything",
+	},
+	{
+		.verb = LFA_CONF_WRITE,
+		.uuid = "6c0762a6-12f2-4b56-92cb-ba8f633606d9",
+		.file = "prime",
+		.text = "y",
+	},
+	{
+		.verb = LFA_CONF_WRITE,
+		.uuid = "6c0762a6-12f2-4b56-92cb-ba8f633606d9",
+		.file = "force_cpu_rendezvous",
+		.text = "Yes",
+	},
+	{
+		.verb = LFA_CONF_WRITE,
+		.uuid = "6c0762a6-12f2-4b56-92cb-ba8f633606d9",
+		.file = "auto_activate",
+		.text = "tru",
+	},
+	{
+		.verb = LFA_CONF_WRITE,
+		.uuid = "6c0762a6-12f2-4b56-92cb-ba8f633606d9",
+		.file = "force_cpu_rendezvous",
+		.text = "off",
+	},
+	{}
+};
+
 static const struct lfa_conf_action lfa_conf_steps_busy[] = {
 	{
 		.verb = LFA_CONF_WRITE,
@@ -329,6 +416,39 @@ static const struct lfa_conf_action lfa_conf_steps_primed_other[] = {
 	{}
 };
 
+static const struct lfa_conf_action lfa_conf_steps_primed_unpending[] = {
+	{
+		.verb = LFA_CONF_WRITE,
+		.uuid = "6c0762a6-12f2-4b56-92cb-ba8f633606d9",
+		.file = "prime",
+		.text = "1",
+	},
+	{
+		.verb = LFA_CONF_CTL,
+		.text = "set uuid=6c0762a6-12f2-4b56-92cb-ba8f633606d9 pending=0",
+	},
+	{
+		.verb = LFA_CONF_REFRESH,
+	},
+	{
+		.verb = LFA_CONF_WRITE,
+		.uuid = "3f7c2d9a-8b1e-4c55-9a60-5d2e7b41c0aa",
+		.file = "prime",
+		.text = "1",
+	},
+	{
+		.verb = LFA_CONF_CTL,
+		.text = "set uuid=3f7c2d9a-8b1e-4c55-9a60-5d2e7b41c0aa pending=0",
+	},
+	{
+		.verb = LFA_CONF_WRITE,
+		.uuid = "3f7c2d9a-8b1e-4c55-9a60-5d2e7b41c0aa",
+		.file = "activate",
+		.text = "1",
+	},
+	{}
+};
+
 static const struct lfa_conf_action lfa_conf_steps_refresh_unchanged[] = {
 	{
 		.verb = LFA_CONF_REFRESH,
@@ -344,6 +464,40 @@ static const struct lfa_conf_action lfa_conf_steps_refresh_unchanged[] = {
 	},
 	{
 		.verb = LFA_CONF_REFRESH,
+	},
+	{}
+};
+
+static const struct lfa_conf_action lfa_conf_steps_rendezvous_skip[] = {
+	{
+		.verb = LFA_CONF_WRITE,
+		.uuid = "3f7c2d9a-8b1e-4c55-9a60-5d2e7b41c0aa",
+		.file = "force_cpu_rendezvous",
+		.text = "maybe",
+	},
+	{
+		.verb = LFA_CONF_WRITE,
+		.uuid = "3f7c2d9a-8b1e-4c55-9a60-5d2e7b41c0aa",
+		.file = "force_cpu_rendezvous",
+		.text = "0",
+	},
+	{
+		.verb = LFA_CONF_WRITE,
+		.uuid = "3f7c2d9a-8b1e-4c55-9a60-5d2e7b41c0aa",
+		.file = "activate",
+		.text = "1",
+	},
+	{
+		.verb = LFA_CONF_WRITE,
+		.uuid = "6c0762a6-12f2-4b56-92cb-ba8f633606d9",
+		.file = "force_cpu_rendezvous",
+		.text = "0",
+	},
+	{
+		.verb = LFA_CONF_WRITE,
+		.uuid = "6c0762a6-12f2-4b56-92cb-ba8f633606d9",
+		.file = "activate",
+		.text = "1",
 	},
 	{}
 };
@@ -433,6 +587,20 @@ static const struct lfa_conf_case lfa_conf_cases[] = {
 			"component uuid=6c0762a6-12f2-4b56-92cb-ba8f633606d9 pending=1 activate_rounds=1 activate_error=AUTH_ERROR\n"
 			"component uuid=3f7c2d9a-8b1e-4c55-9a60-5d2e7b41c0aa pending=1 rendezvous=optional activate_error=ACTIVATION_FAILED\n",
 		.actions = lfa_conf_steps_activate_error,
+	},
+	{
+		.name = "auto-activate",
+		.scenario =
+			"component uuid=6c0762a6-12f2-4b56-92cb-ba8f633606d9 current=1.2\n"
+			"component uuid=3f7c2d9a-8b1e-4c55-9a60-5d2e7b41c0aa pending=1 activate_error=DEVICE_ERROR\n"
+			"component uuid=d6d0eea7-fcea-d54b-9782-9934f234b6e4\n",
+		.actions = lfa_conf_steps_auto_activate,
+	},
+	{
+		.name = "bad-values",
+		.scenario =
+			"component uuid=6c0762a6-12f2-4b56-92cb-ba8f633606d9 pending=1\n",
+		.actions = lfa_conf_steps_bad_values,
 	},
 	{
 		.name = "busy",
@@ -526,11 +694,25 @@ static const struct lfa_conf_case lfa_conf_cases[] = {
 		.actions = lfa_conf_steps_primed_other,
 	},
 	{
+		.name = "primed-unpending",
+		.scenario =
+			"component uuid=6c0762a6-12f2-4b56-92cb-ba8f633606d9 pending=1\n"
+			"component uuid=3f7c2d9a-8b1e-4c55-9a60-5d2e7b41c0aa pending=1\n",
+		.actions = lfa_conf_steps_primed_unpending,
+	},
+	{
 		.name = "refresh-unchanged",
 		.scenario =
 			"component uuid=6c0762a6-12f2-4b56-92cb-ba8f633606d9 current=1.2\n"
 			"component uuid=3f7c2d9a-8b1e-4c55-9a60-5d2e7b41c0aa rendezvous=optional\n",
 		.actions = lfa_conf_steps_refresh_unchanged,
+	},
+	{
+		.name = "rendezvous-skip",
+		.scenario =
+			"component uuid=3f7c2d9a-8b1e-4c55-9a60-5d2e7b41c0aa pending=1 rendezvous=optional activate_rounds=1\n"
+			"component uuid=6c0762a6-12f2-4b56-92cb-ba8f633606d9 pending=1\n",
+		.actions = lfa_conf_steps_rendezvous_skip,
 	},
 	{
 		.name = "reserved-bits",

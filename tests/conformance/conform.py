@@ -36,7 +36,7 @@ from lfasim.scenario import LFA_NAMES  # noqa: E402
 
 HEADER = os.path.join(ROOT, 'driver', 'tests', 'lfa-conformance-cases.h')
 ENV_KEYS = ('LFA_EVENT', 'LFA_ACTION', 'LFA_ERRNO')
-FILES = ('activate', 'prime', 'cancel')
+FILES = ('activate', 'prime', 'cancel', 'force_cpu_rendezvous', 'auto_activate')
 
 
 class CaseError(Exception):

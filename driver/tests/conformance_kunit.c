@@ -21,15 +21,16 @@ enum lfa_conf_verb {
 	LFA_CONF_REFRESH,
 	LFA_CONF_CTL,
 	LFA_CONF_CANCEL_PRIMING,
+	LFA_CONF_PARAM,
 };
 
 /**
  * struct lfa_conf_action - one step of a case
  * @verb: what to do
  * @uuid: the component (WRITE, CANCEL_PRIMING)
- * @file: the file written (WRITE) or the action cancelled (CANCEL_PRIMING:
- *	  "activate" or "prime")
- * @text: the value written (WRITE) or the statement (CTL)
+ * @file: the file written (WRITE), the action cancelled (CANCEL_PRIMING:
+ *	  "activate" or "prime") or the module parameter (PARAM)
+ * @text: the value written (WRITE, PARAM) or the statement (CTL)
  */
 struct lfa_conf_action {
 	enum lfa_conf_verb verb;
@@ -128,6 +129,30 @@ static void lfa_conf_cancel_priming(struct kunit *test, const char *name,
 	lfa_conf_return(test, name, a->file, a->uuid, ret);
 }
 
+/*
+ * A write to /sys/module/lfa/parameters/@file: kstrtouint(), the budgets
+ * and the interval only (lfa_kunit_exit() puts them back).
+ */
+static long lfa_conf_param(const char *file, const char *text)
+{
+	unsigned int *param, v;
+	int ret;
+
+	if (!strcmp(file, "prime_budget_ms"))
+		param = &lfa_prime_budget_ms;
+	else if (!strcmp(file, "activate_budget_ms"))
+		param = &lfa_activate_budget_ms;
+	else if (!strcmp(file, "poll_interval_ms"))
+		param = &lfa_poll_interval_ms;
+	else
+		return -EACCES;
+	ret = kstrtouint(text, 0, &v);
+	if (ret)
+		return ret;
+	WRITE_ONCE(*param, v);
+	return 0;
+}
+
 static void lfa_conf_step(struct kunit *test, const char *name,
 			  const struct lfa_conf_action *a)
 {
@@ -157,6 +182,13 @@ static void lfa_conf_step(struct kunit *test, const char *name,
 			kunit_info(test, "LFACONF %s rejected %ld %s\n", name,
 				   ret, err);
 		lfa_conf_dump(test, name);
+		break;
+	case LFA_CONF_PARAM:
+		kunit_info(test, "LFACONF %s action param %s %s\n", name,
+			   a->file, a->text);
+		ret = lfa_conf_param(a->file, a->text);
+		lfa_conf_dump(test, name);
+		lfa_conf_return(test, name, a->file, NULL, ret);
 		break;
 	case LFA_CONF_CANCEL_PRIMING:
 		kunit_info(test, "LFACONF %s action cancel-priming %s %s\n",

@@ -123,6 +123,48 @@ static const struct lfa_conf_action lfa_conf_steps_bad_values[] = {
 	{}
 };
 
+static const struct lfa_conf_action lfa_conf_steps_budgets[] = {
+	{
+		.verb = LFA_CONF_PARAM,
+		.file = "prime_budget_ms",
+		.text = "soon",
+	},
+	{
+		.verb = LFA_CONF_PARAM,
+		.file = "prime_budget_ms",
+		.text = "300",
+	},
+	{
+		.verb = LFA_CONF_PARAM,
+		.file = "activate_budget_ms",
+		.text = "300",
+	},
+	{
+		.verb = LFA_CONF_PARAM,
+		.file = "poll_interval_ms",
+		.text = "5",
+	},
+	{
+		.verb = LFA_CONF_WRITE,
+		.uuid = "6c0762a6-12f2-4b56-92cb-ba8f633606d9",
+		.file = "activate",
+		.text = "1",
+	},
+	{
+		.verb = LFA_CONF_WRITE,
+		.uuid = "3f7c2d9a-8b1e-4c55-9a60-5d2e7b41c0aa",
+		.file = "force_cpu_rendezvous",
+		.text = "0",
+	},
+	{
+		.verb = LFA_CONF_WRITE,
+		.uuid = "3f7c2d9a-8b1e-4c55-9a60-5d2e7b41c0aa",
+		.file = "activate",
+		.text = "1",
+	},
+	{}
+};
+
 static const struct lfa_conf_action lfa_conf_steps_busy[] = {
 	{
 		.verb = LFA_CONF_WRITE,
@@ -601,6 +643,13 @@ static const struct lfa_conf_case lfa_conf_cases[] = {
 		.scenario =
 			"component uuid=6c0762a6-12f2-4b56-92cb-ba8f633606d9 pending=1\n",
 		.actions = lfa_conf_steps_bad_values,
+	},
+	{
+		.name = "budgets",
+		.scenario =
+			"component uuid=6c0762a6-12f2-4b56-92cb-ba8f633606d9 pending=1 prime_hang=1\n"
+			"component uuid=3f7c2d9a-8b1e-4c55-9a60-5d2e7b41c0aa pending=1 activate_hang=1 rendezvous=optional\n",
+		.actions = lfa_conf_steps_budgets,
 	},
 	{
 		.name = "busy",

@@ -25,6 +25,7 @@ import errno
 import glob
 import os
 import re
+import socket
 import sys
 import threading
 
@@ -37,6 +38,7 @@ from lfasim.scenario import LFA_NAMES  # noqa: E402
 HEADER = os.path.join(ROOT, 'driver', 'tests', 'lfa-conformance-cases.h')
 ENV_KEYS = ('LFA_EVENT', 'LFA_ACTION', 'LFA_ERRNO')
 FILES = ('activate', 'prime', 'cancel', 'force_cpu_rendezvous', 'auto_activate')
+PARAMS = ('prime_budget_ms', 'activate_budget_ms', 'poll_interval_ms')
 
 
 class CaseError(Exception):
@@ -52,6 +54,7 @@ class Case:
                 self.scenario = []
                 self.actions = []
                 self.xfail = None
+                self.collapse = False
                 with open(path, encoding='utf-8') as f:
                         for n, line in enumerate(f, 1):
                                 self._line(n, line.rstrip('\n'))
@@ -76,6 +79,10 @@ class Case:
                         self.actions.append(('ctl', None, None, ' '.join(args)))
                 elif verb == 'cancel-priming' and len(args) == 2 and args[1] in ('activate', 'prime'):
                         self.actions.append(('cancel-priming', args[0], args[1], None))
+                elif verb == 'param' and len(args) == 2 and args[0] in PARAMS:
+                        self.actions.append(('param', None, args[0], args[1]))
+                elif verb == 'collapse' and not args:
+                        self.collapse = True
                 elif verb == 'xfail' and args:
                         # The reason is the rest of the raw line: '#' allowed.
                         self.xfail = line.split('@xfail', 1)[1].strip()
@@ -107,7 +114,8 @@ def header_text(cases):
                ' */',
                '']
         verbs = {'write': 'LFA_CONF_WRITE', 'refresh': 'LFA_CONF_REFRESH',
-                 'ctl': 'LFA_CONF_CTL', 'cancel-priming': 'LFA_CONF_CANCEL_PRIMING'}
+                 'ctl': 'LFA_CONF_CTL', 'cancel-priming': 'LFA_CONF_CANCEL_PRIMING',
+                 'param': 'LFA_CONF_PARAM'}
         for c in cases:
                 ident = c.name.replace('-', '_')
                 out.append('static const struct lfa_conf_action lfa_conf_steps_%s[] = {' % ident)
@@ -193,14 +201,16 @@ def uevent_line(action, uuid, env):
 
 
 def collapse(lines):
-        """Runs of the same call line as one "(repeated)" line: the number
-        of CALL_AGAIN rounds before a cancel depends on timing."""
+        """A run of one CALL_AGAIN call as one "(repeated)" line, whatever
+        its length (one included): how many rounds come before a cancel or
+        fit in a budget is timing. Other lines are kept."""
         out = []
         for line in lines:
-                if line.startswith('call ') and out and out[-1] in (line, line + ' (repeated)'):
-                        out[-1] = line + ' (repeated)'
-                else:
-                        out.append(line)
+                if line.startswith('call ') and ' CALL_AGAIN' in line:
+                        line += ' (repeated)'
+                        if out and out[-1] == line:
+                                continue
+                out.append(line)
         return out
 
 
@@ -238,7 +248,7 @@ def kernel_calls(raw):
         return out
 
 
-def kernel_traces(log):
+def kernel_traces(log, collapse_all=()):
         """{case: [trace lines]} from the kernel log; a case without its
         "end" line is left out (it did not finish)."""
         raw = {}
@@ -262,7 +272,8 @@ def kernel_traces(log):
                         kind = w[0]
                         if kind in ('action', 'end'):
                                 flush()
-                                collapsing = kind == 'action' and w[1] == 'cancel-priming'
+                                collapsing = kind == 'action' and (w[1] == 'cancel-priming'
+                                                                   or name in collapse_all)
                                 if kind == 'end':
                                         done.add(name)
                                 else:
@@ -327,7 +338,7 @@ def sim_trace(case):
                                 rs = sim.records()
                                 end = len(rs)
                         new, mark = rs[mark:end], len(rs)
-                        return sim_lines(new)
+                        return collapse(sim_lines(new)) if case.collapse else sim_lines(new)
 
                 # lfa-sim plays the kernel's own activations (auto_activate)
                 # in its loop, after it answered the statement; lfa.ko in the
@@ -353,9 +364,25 @@ def sim_trace(case):
                                 except SimError as e:
                                         out.append('rejected: %s' % e)
                                 out += since(auto and text.split()[0] in ('store-update', 'notify'))
+                        elif verb == 'param':
+                                out.append('action param %s %s' % (file, text))
+                                ret = sim_param(sim, file, text)
+                                out += since()
+                                out.append(return_line(file, None, ret))
                         elif verb == 'cancel-priming':
                                 out += sim_cancel_priming(sim, uuid, file, since, mark)
         return out
+
+
+def sim_param(sim, name, value):
+        """A write to /sys/module/lfa/parameters/NAME as a preloaded
+        process's (lfasim.harness.Sim.write() for the module's tree)."""
+        rel = 'sys/module/lfa/parameters/' + name
+        with socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET) as s:
+                s.connect(sim.env['LFA_SIM_SYSFS'])
+                s.send(rel.encode() + b'\0' + (value + '\n').encode())
+                n = int(s.recv(64))
+        return errname(n) if n < 0 else 'ok'
 
 
 def sim_barrier(sim):
@@ -404,8 +431,9 @@ def cmd_sim(args):
 
 
 def cmd_kernel(args):
-        traces = kernel_traces(args[0])
-        for c in load_cases(args[1:]):
+        cases = load_cases(args[1:])
+        traces = kernel_traces(args[0], {c.name for c in cases if c.collapse})
+        for c in cases:
                 print('== %s' % c.name)
                 print('\n'.join(traces.get(c.name, ['(no trace)'])))
         return 0
@@ -417,7 +445,7 @@ def cmd_compare(args):
         is "ok ... # TODO" (fixed: remove the mark), which scripts/tap-count
         counts as a failure."""
         cases = load_cases()
-        ktraces = kernel_traces(args[0])
+        ktraces = kernel_traces(args[0], {c.name for c in cases if c.collapse})
         print('1..%d' % len(cases))
         failed = 0
         for i, c in enumerate(cases, 1):

@@ -436,6 +436,36 @@ static const struct lfa_conf_action lfa_conf_steps_prime_then_activate[] = {
 	{}
 };
 
+static const struct lfa_conf_action lfa_conf_steps_primed_gone[] = {
+	{
+		.verb = LFA_CONF_WRITE,
+		.uuid = "6c0762a6-12f2-4b56-92cb-ba8f633606d9",
+		.file = "prime",
+		.text = "1",
+	},
+	{
+		.verb = LFA_CONF_WRITE,
+		.uuid = "3f7c2d9a-8b1e-4c55-9a60-5d2e7b41c0aa",
+		.file = "prime",
+		.text = "1",
+	},
+	{
+		.verb = LFA_CONF_CTL,
+		.text = "remove uuid=3f7c2d9a-8b1e-4c55-9a60-5d2e7b41c0aa",
+	},
+	{
+		.verb = LFA_CONF_CTL,
+		.text = "notify",
+	},
+	{
+		.verb = LFA_CONF_WRITE,
+		.uuid = "d6d0eea7-fcea-d54b-9782-9934f234b6e4",
+		.file = "activate",
+		.text = "1",
+	},
+	{}
+};
+
 static const struct lfa_conf_action lfa_conf_steps_primed_other[] = {
 	{
 		.verb = LFA_CONF_WRITE,
@@ -551,6 +581,32 @@ static const struct lfa_conf_action lfa_conf_steps_reserved_bits[] = {
 	},
 	{
 		.verb = LFA_CONF_REFRESH,
+	},
+	{
+		.verb = LFA_CONF_WRITE,
+		.uuid = "6c0762a6-12f2-4b56-92cb-ba8f633606d9",
+		.file = "activate",
+		.text = "1",
+	},
+	{}
+};
+
+static const struct lfa_conf_action lfa_conf_steps_stale_record_cancel[] = {
+	{
+		.verb = LFA_CONF_WRITE,
+		.uuid = "47d4086d-4cfe-9846-9b95-2950cbbd5a00",
+		.file = "activate",
+		.text = "1",
+	},
+	{
+		.verb = LFA_CONF_WRITE,
+		.uuid = "6c0762a6-12f2-4b56-92cb-ba8f633606d9",
+		.file = "activate",
+		.text = "1",
+	},
+	{
+		.verb = LFA_CONF_CTL,
+		.text = "set uuid=47d4086d-4cfe-9846-9b95-2950cbbd5a00 cancel_error=0",
 	},
 	{
 		.verb = LFA_CONF_WRITE,
@@ -736,6 +792,14 @@ static const struct lfa_conf_case lfa_conf_cases[] = {
 		.actions = lfa_conf_steps_prime_then_activate,
 	},
 	{
+		.name = "primed-gone",
+		.scenario =
+			"component uuid=6c0762a6-12f2-4b56-92cb-ba8f633606d9 pending=1\n"
+			"component uuid=3f7c2d9a-8b1e-4c55-9a60-5d2e7b41c0aa pending=1\n"
+			"component uuid=d6d0eea7-fcea-d54b-9782-9934f234b6e4 pending=1\n",
+		.actions = lfa_conf_steps_primed_gone,
+	},
+	{
 		.name = "primed-other",
 		.scenario =
 			"component uuid=6c0762a6-12f2-4b56-92cb-ba8f633606d9 pending=1\n"
@@ -769,6 +833,13 @@ static const struct lfa_conf_case lfa_conf_cases[] = {
 			"component uuid=6c0762a6-12f2-4b56-92cb-ba8f633606d9 pending=1 prime_rounds=1 reserved_x1=6\n"
 			"component uuid=3f7c2d9a-8b1e-4c55-9a60-5d2e7b41c0aa\n",
 		.actions = lfa_conf_steps_reserved_bits,
+	},
+	{
+		.name = "stale-record-cancel",
+		.scenario =
+			"component uuid=47d4086d-4cfe-9846-9b95-2950cbbd5a00 pending=1 resets_record=0 cancel_error=BUSY\n"
+			"component uuid=6c0762a6-12f2-4b56-92cb-ba8f633606d9 pending=1\n",
+		.actions = lfa_conf_steps_stale_record_cancel,
 	},
 	{
 		.name = "stale-record",

@@ -202,6 +202,38 @@ static const struct lfa_conf_action lfa_conf_steps_cancel_error[] = {
 	{}
 };
 
+static const struct lfa_conf_action lfa_conf_steps_cancel_failures[] = {
+	{
+		.verb = LFA_CONF_WRITE,
+		.uuid = "6c0762a6-12f2-4b56-92cb-ba8f633606d9",
+		.file = "prime",
+		.text = "1",
+	},
+	{
+		.verb = LFA_CONF_WRITE,
+		.uuid = "6c0762a6-12f2-4b56-92cb-ba8f633606d9",
+		.file = "cancel",
+		.text = "1",
+	},
+	{
+		.verb = LFA_CONF_WRITE,
+		.uuid = "3f7c2d9a-8b1e-4c55-9a60-5d2e7b41c0aa",
+		.file = "activate",
+		.text = "1",
+	},
+	{
+		.verb = LFA_CONF_CTL,
+		.text = "set uuid=6c0762a6-12f2-4b56-92cb-ba8f633606d9 cancel_error=0",
+	},
+	{
+		.verb = LFA_CONF_WRITE,
+		.uuid = "3f7c2d9a-8b1e-4c55-9a60-5d2e7b41c0aa",
+		.file = "activate",
+		.text = "1",
+	},
+	{}
+};
+
 static const struct lfa_conf_action lfa_conf_steps_cancel_priming[] = {
 	{
 		.verb = LFA_CONF_CANCEL_PRIMING,
@@ -235,6 +267,27 @@ static const struct lfa_conf_action lfa_conf_steps_count_skew[] = {
 	{
 		.verb = LFA_CONF_CTL,
 		.text = "set-agent info_skew=0",
+	},
+	{
+		.verb = LFA_CONF_REFRESH,
+	},
+	{}
+};
+
+static const struct lfa_conf_action lfa_conf_steps_info_error_after_activate[] = {
+	{
+		.verb = LFA_CONF_CTL,
+		.text = "set-agent info_error=BUSY",
+	},
+	{
+		.verb = LFA_CONF_WRITE,
+		.uuid = "6c0762a6-12f2-4b56-92cb-ba8f633606d9",
+		.file = "activate",
+		.text = "1",
+	},
+	{
+		.verb = LFA_CONF_CTL,
+		.text = "set-agent info_error=0",
 	},
 	{
 		.verb = LFA_CONF_REFRESH,
@@ -397,6 +450,39 @@ static const struct lfa_conf_action lfa_conf_steps_prime_error[] = {
 		.verb = LFA_CONF_WRITE,
 		.uuid = "3f7c2d9a-8b1e-4c55-9a60-5d2e7b41c0aa",
 		.file = "prime",
+		.text = "1",
+	},
+	{}
+};
+
+static const struct lfa_conf_action lfa_conf_steps_prime_misc[] = {
+	{
+		.verb = LFA_CONF_WRITE,
+		.uuid = "6c0762a6-12f2-4b56-92cb-ba8f633606d9",
+		.file = "prime",
+		.text = "1",
+	},
+	{
+		.verb = LFA_CONF_WRITE,
+		.uuid = "3f7c2d9a-8b1e-4c55-9a60-5d2e7b41c0aa",
+		.file = "prime",
+		.text = "1",
+	},
+	{
+		.verb = LFA_CONF_WRITE,
+		.uuid = "d6d0eea7-fcea-d54b-9782-9934f234b6e4",
+		.file = "prime",
+		.text = "1",
+	},
+	{
+		.verb = LFA_CONF_CTL,
+		.text =
+			"store-update uuid=d6d0eea7-fcea-d54b-9782-9934f234b6e4 pending_version=1.2",
+	},
+	{
+		.verb = LFA_CONF_WRITE,
+		.uuid = "d6d0eea7-fcea-d54b-9782-9934f234b6e4",
+		.file = "activate",
 		.text = "1",
 	},
 	{}
@@ -721,6 +807,13 @@ static const struct lfa_conf_case lfa_conf_cases[] = {
 		.actions = lfa_conf_steps_cancel_error,
 	},
 	{
+		.name = "cancel-failures",
+		.scenario =
+			"component uuid=6c0762a6-12f2-4b56-92cb-ba8f633606d9 pending=1 cancel_error=DEVICE_ERROR\n"
+			"component uuid=3f7c2d9a-8b1e-4c55-9a60-5d2e7b41c0aa pending=1\n",
+		.actions = lfa_conf_steps_cancel_failures,
+	},
+	{
 		.name = "cancel-priming",
 		.scenario =
 			"component uuid=6c0762a6-12f2-4b56-92cb-ba8f633606d9 pending=1 prime_hang=1\n",
@@ -732,6 +825,13 @@ static const struct lfa_conf_case lfa_conf_cases[] = {
 			"component uuid=6c0762a6-12f2-4b56-92cb-ba8f633606d9\n"
 			"component uuid=3f7c2d9a-8b1e-4c55-9a60-5d2e7b41c0aa\n",
 		.actions = lfa_conf_steps_count_skew,
+	},
+	{
+		.name = "info-error-after-activate",
+		.scenario =
+			"component uuid=6c0762a6-12f2-4b56-92cb-ba8f633606d9 pending=1 pending_version=2.0 current=1.0\n"
+			"component uuid=3f7c2d9a-8b1e-4c55-9a60-5d2e7b41c0aa\n",
+		.actions = lfa_conf_steps_info_error_after_activate,
 	},
 	{
 		.name = "info-error",
@@ -783,6 +883,14 @@ static const struct lfa_conf_case lfa_conf_cases[] = {
 			"component uuid=6c0762a6-12f2-4b56-92cb-ba8f633606d9 pending=1 prime_rounds=1 prime_error=DEVICE_ERROR\n"
 			"component uuid=3f7c2d9a-8b1e-4c55-9a60-5d2e7b41c0aa pending=1 prime_error=-35\n",
 		.actions = lfa_conf_steps_prime_error,
+	},
+	{
+		.name = "prime-misc",
+		.scenario =
+			"component uuid=6c0762a6-12f2-4b56-92cb-ba8f633606d9\n"
+			"component uuid=3f7c2d9a-8b1e-4c55-9a60-5d2e7b41c0aa pending=1 prime_error=NO_MEMORY\n"
+			"component uuid=d6d0eea7-fcea-d54b-9782-9934f234b6e4 pending=1 pending_version=1.1\n",
+		.actions = lfa_conf_steps_prime_misc,
 	},
 	{
 		.name = "prime-then-activate",

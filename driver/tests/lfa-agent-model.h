@@ -38,9 +38,8 @@
  * @resets_record: "resets_record"
  * @inventory_error: "inventory_error": GET_INVENTORY of its sequence id
  *		     fails with this code (0: none)
- * @has_inventory_uuid: "inventory_uuid" is set (not "0")
  * @inventory_uuid: "inventory_uuid": GET_INVENTORY of its sequence id
- *		    answers this UUID instead of the component's own
+ *		    answers this UUID instead of its own (null: none)
  * @reserved_flags: "reserved_flags": reserved bits of GET_INVENTORY's x3
  * @reserved_x1: "reserved_x1": reserved bits of x1 in every PRIME and
  *		 ACTIVATE answer whose x0 is 0
@@ -69,7 +68,6 @@ struct lfa_agent_cfg {
 	u32 call_delay_ms;
 	bool resets_record;
 	s64 inventory_error;
-	bool has_inventory_uuid;
 	uuid_t inventory_uuid;
 	u64 reserved_flags;
 	u64 reserved_x1;

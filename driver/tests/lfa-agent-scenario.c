@@ -213,19 +213,6 @@ static int lfa_parse_uuid(const char *v, uuid_t *out)
 	return 0;
 }
 
-/* "inventory_uuid": a UUID, or 0: none. */
-static int lfa_parse_inventory_uuid(const char *v, struct lfa_agent_cfg *cfg)
-{
-	if (!strcmp(v, "0")) {
-		cfg->has_inventory_uuid = false;
-		return 0;
-	}
-	if (lfa_parse_uuid(v, &cfg->inventory_uuid))
-		return -EINVAL;
-	cfg->has_inventory_uuid = true;
-	return 0;
-}
-
 static int lfa_parse_after(const char *v, struct lfa_agent_cfg *cfg)
 {
 	char buf[LFA_LINE_MAX + 1], *cur = buf, *tok;
@@ -258,11 +245,11 @@ enum lfa_key_type {
 	LFA_KEY_N,
 	LFA_KEY_VERSION,
 	LFA_KEY_UUID,
+	LFA_KEY_OPTIONAL_UUID,
 	LFA_KEY_NAME,
 	LFA_KEY_RENDEZVOUS,
 	LFA_KEY_AFTER,
 	LFA_KEY_OPTIONAL_CODE,
-	LFA_KEY_INVENTORY_UUID,
 	LFA_KEY_RESERVED_FLAGS,
 	LFA_KEY_RESERVED_X1,
 };
@@ -296,7 +283,7 @@ static const struct {
 	LFA_KEY("resets_record", LFA_KEY_BOOL, resets_record),
 	LFA_KEY("after_activate", LFA_KEY_AFTER, vanish),
 	LFA_KEY("inventory_error", LFA_KEY_OPTIONAL_CODE, inventory_error),
-	LFA_KEY("inventory_uuid", LFA_KEY_INVENTORY_UUID, inventory_uuid),
+	LFA_KEY("inventory_uuid", LFA_KEY_OPTIONAL_UUID, inventory_uuid),
 	LFA_KEY("reserved_flags", LFA_KEY_RESERVED_FLAGS, reserved_flags),
 	LFA_KEY("reserved_x1", LFA_KEY_RESERVED_X1, reserved_x1),
 };
@@ -322,6 +309,13 @@ static int lfa_set_key(struct lfa_agent_cfg *cfg, const char *key,
 			return lfa_parse_version(val, field);
 		case LFA_KEY_UUID:
 			return lfa_parse_uuid(val, field);
+		case LFA_KEY_OPTIONAL_UUID:
+			/* "0": none, as the optional codes. */
+			if (!strcmp(val, "0")) {
+				memset(field, 0, sizeof(uuid_t));
+				return 0;
+			}
+			return lfa_parse_uuid(val, field);
 		case LFA_KEY_NAME:
 			/* For the user-space simulation's log only. */
 			return *val ? 0 : -EINVAL;
@@ -336,8 +330,6 @@ static int lfa_set_key(struct lfa_agent_cfg *cfg, const char *key,
 			return lfa_parse_after(val, cfg);
 		case LFA_KEY_OPTIONAL_CODE:
 			return lfa_parse_optional_code(val, field);
-		case LFA_KEY_INVENTORY_UUID:
-			return lfa_parse_inventory_uuid(val, cfg);
 		case LFA_KEY_RESERVED_FLAGS:
 			return lfa_parse_reserved(val, LFA_INV_CAPABLE |
 						  LFA_INV_PENDING |

@@ -293,9 +293,9 @@ static void lfa_agent_inventory(const struct lfa_regs *args,
 	}
 	/* TF-A evaluates "pending" here and nowhere else. */
 	comp->seen_pending = comp->cfg.pending;
-	/* Garbage in x1/x2: another UUID for this sequence id. */
-	memcpy(half, comp->cfg.has_inventory_uuid ? comp->cfg.inventory_uuid.b :
-	       comp->cfg.uuid.b, sizeof(half));
+	/* Garbage in x1/x2: another UUID than its own. */
+	memcpy(half, uuid_is_null(&comp->cfg.inventory_uuid) ?
+	       comp->cfg.uuid.b : comp->cfg.inventory_uuid.b, sizeof(half));
 	res->a0 = LFA_SUCCESS;
 	res->a1 = le64_to_cpu(half[0]);
 	res->a2 = le64_to_cpu(half[1]);

@@ -14,8 +14,8 @@
  * rendezvous pen ACTIVATION_FAILED, and the stale in-progress record.
  * It is programmed with the scenario language of tests/scenarios/FORMAT.md,
  * whose fault keys (agent missing=, info_error=, info_skew=; component
- * inventory_error=, reserved_flags=, reserved_x1=; set-agent) make it
- * answer badly as the user-space simulation does.
+ * inventory_error=, inventory_uuid=, reserved_flags=, reserved_x1=;
+ * set-agent) make it answer badly as the user-space simulation does.
  */
 #ifndef _LFA_TEST_AGENT_H
 #define _LFA_TEST_AGENT_H

@@ -84,7 +84,7 @@ static void print_component(const struct lfa_agent_cfg *c) {
         printf(" inventory_error=%lld reserved_flags=%llu reserved_x1=%llu", (long long) c->inventory_error,
                (unsigned long long) c->reserved_flags, (unsigned long long) c->reserved_x1);
         printf(" inventory_uuid=");
-        if (c->has_inventory_uuid)
+        if (!uuid_is_null(&c->inventory_uuid))
                 print_uuid(&c->inventory_uuid);
         else
                 printf("0");

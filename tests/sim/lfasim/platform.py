@@ -92,6 +92,16 @@ def kstrtobool(s):
         return None
 
 
+LFA_WORDS = {'0': False, 'n': False, 'N': False, 'no': False, 'off': False, 'false': False,
+             '1': True, 'y': True, 'Y': True, 'yes': True, 'on': True, 'true': True}
+
+
+def lfa_strtobool(value):
+        """lfa.ko's lfa_strtobool(): whole words only (sysfs_streq(): one
+        trailing newline allowed): True, False, or None (-EINVAL)."""
+        return LFA_WORDS.get(value[:-1] if value.endswith('\n') else value)
+
+
 def kstrtouint(s):
         """kstrtouint(s, 0) of a module parameter: an int, or None."""
         s = s.strip()
@@ -578,7 +588,7 @@ class Platform:
                 if uuid is None:
                         if self.upstream or name != 'refresh':
                                 return refuse('EACCES')
-                        if not kstrtobool(v):
+                        if not lfa_strtobool(value):
                                 return refuse('EINVAL')
                         self.record('write', errno=None, **rec)
                         return self._when_idle(lambda: self.answer(w, self.refresh('changed'), count))
@@ -589,7 +599,7 @@ class Platform:
                 if mode is None or mode == RO:
                         # sysfs refuses at open() (-EACCES); here at write().
                         return refuse('EACCES')
-                b = kstrtobool(v)
+                b = kstrtobool(v) if self.upstream else lfa_strtobool(value)
                 if name in ('force_cpu_rendezvous', 'auto_activate'):
                         if b is None:
                                 if not self.upstream:
@@ -608,7 +618,8 @@ class Platform:
                         self._publish(e, [name])
                         self.record('write', errno=None, **rec)
                         return self.answer(w, None, count)
-                if name in ('prime', 'cancel') and not self.upstream and not b:
+                # cancel takes any content, as activate (the ABI file).
+                if name == 'prime' and not self.upstream and not b:
                         return refuse('EINVAL')
                 # activate takes any content (upstream's semantics, both).
                 self.record('write', errno=None, **rec)

@@ -9,6 +9,12 @@ static inline bool uuid_equal(const uuid_t *a, const uuid_t *b) {
         return memcmp(a, b, sizeof(uuid_t)) == 0;
 }
 
+static inline bool uuid_is_null(const uuid_t *u) {
+        static const uuid_t null;
+
+        return uuid_equal(u, &null);
+}
+
 /* The kernel's uuid_parse(): 36 characters, dashes at 8, 13, 18, 23. */
 static inline int uuid_parse(const char *s, uuid_t *u) {
         static const u8 si[16] = { 0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34 };

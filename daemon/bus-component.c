@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bus-component.h"
+#include "bus.h"
 #include "log.h"
 #include "macro.h"
 #include "manager.h"
@@ -85,18 +86,21 @@ static int property_get_state(sd_bus *bus _unused_, const char *path _unused_,
         return sd_bus_message_append(reply, "s", strempty(component_state_to_string(c->state)));
 }
 
-static int property_get_decision(sd_bus *bus _unused_, const char *path _unused_,
+static int property_get_decision(sd_bus *bus, const char *path _unused_,
                                  const char *interface _unused_, const char *property,
                                  sd_bus_message *reply, void *userdata,
                                  sd_bus_error *error _unused_) {
         const Component *c = userdata;
+        /* The decision is the scheduler's, not the component's: reached
+         * through the Manager, the userdata of the vtable's slot. */
+        Manager *m = bus_context_get_manager(sd_bus_slot_get_userdata(sd_bus_get_current_slot(bus)));
+        const Decision *d = manager_get_decision(m, c->uuid);
 
-        if (!c->decision)
+        if (!d)
                 return sd_bus_message_append(reply, "s", "");
         if (strcmp(property, "Decision") == 0)
-                return sd_bus_message_append(reply, "s",
-                                             strempty(decision_action_to_string(c->decision->action)));
-        return sd_bus_message_append(reply, "s", strempty(c->decision->reason));
+                return sd_bus_message_append(reply, "s", strempty(decision_action_to_string(d->action)));
+        return sd_bus_message_append(reply, "s", strempty(d->reason));
 }
 
 static int property_get_last_result(sd_bus *bus _unused_, const char *path _unused_,

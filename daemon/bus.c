@@ -80,6 +80,10 @@ static Manager *bus_manager(void *userdata) {
         return ctx->manager;
 }
 
+Manager *bus_context_get_manager(BusContext *ctx) {
+        return ctx->manager;
+}
+
 static void window_results_clear(BusContext *ctx) {
         for (size_t i = 0; i < ctx->n_window_results; i++) {
                 free(ctx->window_results[i].uuid);

@@ -15,7 +15,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "decision.h"
 #include "driver.h"
 #include "macro.h"
 
@@ -103,9 +102,8 @@ typedef struct Component {
          * never activated automatically. */
         char *parse_error;
 
-        /* Kept by the manager: the effective policy decision and the
-         * outcome of the last attempt lfad made. */
-        Decision *decision;
+        /* Kept by the manager: the outcome of the last attempt lfad made.
+         * (The policy's decision is the scheduler's, scheduler.h.) */
         ComponentResult last_result;
         bool last_result_changed;       /* to report with the next re-read */
         /* kernel-settings.h: NULL or the last kernel setting lfad put
@@ -152,8 +150,7 @@ int inventory_refresh(const char *root);
 unsigned component_diff(const Component *a, const Component *b);
 
 /* Move the attributes of src into dst, keeping dst's manager-owned fields
- * (decision, last_result, kernel_override). src is
- * emptied. */
+ * (last_result, kernel_override). src is emptied. */
 void component_update_from(Component *dst, Component *src);
 
 bool uuid_is_valid(const char *s);

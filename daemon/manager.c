@@ -44,9 +44,15 @@ static const char *sysfs_root(Manager *m) {
         return m->config.sysfs_root ?: LFA_SYSFS_DEFAULT;
 }
 
+const Decision *manager_get_decision(Manager *m, const char *uuid) {
+        return scheduler_get_decision(m->scheduler, uuid);
+}
+
 /* The force_cpu_rendezvous value the policy holds for c. */
-static bool decided_force(const Component *c) {
-        return c->decision ? c->decision->force_cpu_rendezvous : true;
+static bool decided_force(Manager *m, const Component *c) {
+        const Decision *d = manager_get_decision(m, c->uuid);
+
+        return d ? d->force_cpu_rendezvous : true;
 }
 
 /* Observer calls: the bus layer is optional. */
@@ -269,6 +275,7 @@ static int manager_decide(Manager *m, const Component *c, Decision **ret) {
 
 /* Recompute c's decision; returns COMPONENT_CHANGED_DECISION if it moved. */
 static unsigned component_redecide(Manager *m, Component *c) {
+        const Decision *old = manager_get_decision(m, c->uuid);
         Decision *d = NULL;
         bool same;
         int r;
@@ -278,28 +285,27 @@ static unsigned component_redecide(Manager *m, Component *c) {
                 log_oom();
                 return 0;
         }
-        same = c->decision && c->decision->action == d->action &&
-               c->decision->force_cpu_rendezvous == d->force_cpu_rendezvous &&
-               c->decision->prime_ahead == d->prime_ahead &&
-               strcmp(c->decision->reason, d->reason) == 0;
-        if (same) {
-                /* Retry settings are not a property; keep them current. */
-                c->decision->retry_limit = d->retry_limit;
-                c->decision->retry_delay = d->retry_delay;
-                decision_free(d);
-                return 0;
-        }
-        if (d->rendezvous_overridden && d->action != DECISION_NOTHING_PENDING)
+        same = old && old->action == d->action &&
+               old->force_cpu_rendezvous == d->force_cpu_rendezvous &&
+               old->prime_ahead == d->prime_ahead &&
+               strcmp(old->reason, d->reason) == 0;
+        if (!same && d->rendezvous_overridden && d->action != DECISION_NOTHING_PENDING)
                 log_event(LOG_WARNING, LFA_MESSAGE_RENDEZVOUS_FORCED, c->uuid, "rendezvous-forced",
                           "%s (%s): CpuRendezvous=skip ignored, the firmware requires the CPU rendezvous; "
                           "it will be used.", c->uuid, strna(c->name));
-        decision_free(c->decision);
-        c->decision = d;
-        return COMPONENT_CHANGED_DECISION;
+        /* Kept even when the same: the retry settings, not a property, stay
+         * current. Fails only where no decision was kept yet. */
+        r = scheduler_set_decision(m->scheduler, c->uuid, d);
+        if (r < 0) {
+                log_oom();
+                return 0;
+        }
+        return same ? 0 : COMPONENT_CHANGED_DECISION;
 }
 
 static int manager_add_component(Manager *m, Component *c, size_t at) {
         Component **t = realloc(m->components, (m->n_components + 1) * sizeof(*t));
+        const Decision *d;
 
         if (!t)
                 return -ENOMEM;
@@ -308,7 +314,8 @@ static int manager_add_component(Manager *m, Component *c, size_t at) {
         t[at] = c;
         m->n_components++;
         (void) component_redecide(m, c);
-        (void) kernel_settings_apply(sysfs_root(m), c, KERNEL_SETTINGS_APPEARED, decided_force(c));
+        (void) kernel_settings_apply(sysfs_root(m), c, KERNEL_SETTINGS_APPEARED, decided_force(m, c));
+        d = manager_get_decision(m, c->uuid);
 
         if (c->parse_error)
                 log_event(LOG_ERR, LFA_MESSAGE_COMPONENT_INVALID, c->uuid, "invalid",
@@ -319,7 +326,7 @@ static int manager_add_component(Manager *m, Component *c, size_t at) {
                 log_event(m->ready ? LOG_INFO : LOG_DEBUG, LFA_MESSAGE_COMPONENT_ADDED, c->uuid, NULL,
                           "%s (%s): found, %s; %s.", c->uuid, strna(c->name),
                           c->activation_pending ? "pending" : "not pending",
-                          c->decision ? c->decision->reason : "no decision");
+                          d ? d->reason : "no decision");
         notify_added(m, c);
         return 0;
 }
@@ -330,7 +337,7 @@ static void manager_remove_at(Manager *m, size_t i) {
         log_event(LOG_INFO, LFA_MESSAGE_COMPONENT_REMOVED, c->uuid, NULL, "%s (%s): gone.",
                   c->uuid, strna(c->name));
         notify_removed(m, c);
-        scheduler_reset_retries(m->scheduler, c->uuid);
+        scheduler_forget(m->scheduler, c->uuid);
         memmove(m->components + i, m->components + i + 1, (m->n_components - i - 1) * sizeof(Component *));
         m->n_components--;
         component_free(c);
@@ -383,7 +390,7 @@ static unsigned manager_update_one(Manager *m, const char *uuid) {
         }
         component_update_from(c, fresh);
         mask |= component_redecide(m, c);
-        mask |= (unsigned) kernel_settings_apply(sysfs_root(m), c, KERNEL_SETTINGS_REREAD, decided_force(c));
+        mask |= (unsigned) kernel_settings_apply(sysfs_root(m), c, KERNEL_SETTINGS_REREAD, decided_force(m, c));
         if (c->last_result_changed) {
                 c->last_result_changed = false;
                 mask |= COMPONENT_CHANGED_LAST_RESULT;
@@ -801,7 +808,7 @@ int manager_activate(Manager *m, const char *uuid, const ActivateOptions *opts,
                 force = false;
                 break;
         default:
-                force = c->decision ? c->decision->force_cpu_rendezvous : true;
+                force = decided_force(m, c);
         }
         /* Another component primed: the firmware would refuse this one. */
         r = scheduler_make_way_for(m->scheduler, c, TRIGGER_MANUAL);
@@ -929,7 +936,7 @@ int manager_reload_policy(Manager *m, char **ret_error) {
                  * the next one gets the new value before its write. */
                 if (!m->job || strcmp(m->job->uuid, c->uuid) != 0)
                         mask |= (unsigned) kernel_settings_apply(sysfs_root(m), c, KERNEL_SETTINGS_RELOADED,
-                                                                 decided_force(c));
+                                                                 decided_force(m, c));
                 notify_changed(m, c, mask);
         }
         notify_manager(m, MANAGER_CHANGED_POLICY | manager_update_poll(m));

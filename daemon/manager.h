@@ -161,6 +161,10 @@ int manager_start(Manager *m);
 /* Lookup by UUID in any case; NULL if unknown or malformed. */
 Component *manager_get_component(Manager *m, const char *uuid);
 
+/* The policy's effective decision for the component uuid (lowercase), kept
+ * by the scheduler; NULL if none. Valid until the component is re-read. */
+const Decision *manager_get_decision(Manager *m, const char *uuid);
+
 /* Iterate: for (size_t i = 0; i < manager_n_components(m); i++) manager_component_at(m, i),
  * sorted by uuid; NULL past the end. */
 size_t manager_n_components(Manager *m);

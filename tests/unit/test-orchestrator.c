@@ -132,44 +132,42 @@ static void test_eligible(void **state) {
         for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
                 Decision d = { .action = cases[i].decided, .retry_limit = 2 };
                 Component c = {
-                        .decision = &d,
                         .activation_pending = cases[i].pending,
                         .state = cases[i].state,
                         .parse_error = cases[i].garbage ? (char *) "x" : NULL,
                 };
                 RetryState rs = { .failures = cases[i].failures, .retry_after = cases[i].retry_after };
 
-                if (scheduler_is_eligible(&c, &rs, cases[i].want, now) != cases[i].expected ||
+                if (scheduler_is_eligible(&c, &d, &rs, cases[i].want, now) != cases[i].expected ||
                     (cases[i].failures == 0 && cases[i].retry_after == 0 &&
-                     scheduler_is_eligible(&c, NULL, cases[i].want, now) != cases[i].expected))
+                     scheduler_is_eligible(&c, &d, NULL, cases[i].want, now) != cases[i].expected))
                         fail_msg("case %zu: expected %d", i, cases[i].expected);
                 /* An activation the driver did not confirm: never again
                  * automatically, in the window neither. */
                 rs.activated_unconfirmed = true;
-                if (scheduler_is_eligible(&c, &rs, cases[i].want, now))
+                if (scheduler_is_eligible(&c, &d, &rs, cases[i].want, now))
                         fail_msg("case %zu: eligible though unconfirmed", i);
         }
 }
 
 static void test_wants_prime(void **state) {
         Decision d = { .action = DECISION_WINDOW, .prime_ahead = true };
-        Component c = { .decision = &d, .activation_pending = true, .state = COMPONENT_STATE_IDLE };
+        Component c = { .activation_pending = true, .state = COMPONENT_STATE_IDLE };
 
         (void) state;
-        assert_true(scheduler_wants_prime(&c, NULL));
+        assert_true(scheduler_wants_prime(&c, &d, NULL));
         c.state = COMPONENT_STATE_PRIMED;
-        assert_false(scheduler_wants_prime(&c, NULL));
+        assert_false(scheduler_wants_prime(&c, &d, NULL));
         c.state = COMPONENT_STATE_IDLE;
-        assert_false(scheduler_wants_prime(&c, &(RetryState) { .failures = 1 }));
-        assert_true(scheduler_wants_prime(&c, &(RetryState) {}));
-        assert_false(scheduler_wants_prime(&c, &(RetryState) { .activated_unconfirmed = true }));
+        assert_false(scheduler_wants_prime(&c, &d, &(RetryState) { .failures = 1 }));
+        assert_true(scheduler_wants_prime(&c, &d, &(RetryState) {}));
+        assert_false(scheduler_wants_prime(&c, &d, &(RetryState) { .activated_unconfirmed = true }));
         d.prime_ahead = false;
-        assert_false(scheduler_wants_prime(&c, NULL));
+        assert_false(scheduler_wants_prime(&c, &d, NULL));
         d.prime_ahead = true;
         c.activation_pending = false;
-        assert_false(scheduler_wants_prime(&c, NULL));
-        c.decision = NULL;
-        assert_false(scheduler_wants_prime(&c, NULL));
+        assert_false(scheduler_wants_prime(&c, &d, NULL));
+        assert_false(scheduler_wants_prime(&c, NULL, NULL));
 }
 
 static void test_result_retryable(void **state) {
@@ -585,7 +583,7 @@ static void test_skip_where_required_is_forced(void **state) {
         world_start(0);
         expect_activate(RMM);
         assert_attr(RMM, "force_cpu_rendezvous", "1");
-        assert_true(manager_get_component(W->manager, RMM)->decision->rendezvous_overridden);
+        assert_true(manager_get_decision(W->manager, RMM)->rendezvous_overridden);
         driver_activated(RMM);
         assert_true(W->last.force_cpu_rendezvous);
 }
@@ -600,7 +598,7 @@ static void test_may_reset_cpu_never(void **state) {
         run_for(300 * USEC_PER_MSEC);
         assert_attr(BL31, "activate", "");
         assert_int_equal(W->started, 0);
-        assert_int_equal(manager_get_component(W->manager, BL31)->decision->action, DECISION_REFUSED);
+        assert_int_equal(manager_get_decision(W->manager, BL31)->action, DECISION_REFUSED);
         assert_int_equal(manager_activate(W->manager, BL31, &o, NULL, NULL), -EPERM);
         assert_int_equal(manager_prime(W->manager, BL31, NULL, NULL), -EPERM);
 }
@@ -680,6 +678,39 @@ static void test_failure_not_retried_forever(void **state) {
         expect_activate(RMM);
         driver_activated(RMM);
         assert_int_equal(W->started, 3);
+}
+
+/* The decision is the scheduler's, kept apart from the retries: a new
+ * pending image gives fresh attempts, not a new decision (no Decision
+ * change to announce); a component gone takes it with it. */
+static void test_decision_outlives_retries(void **state) {
+        const Decision *d;
+        char cmd[300];
+
+        (void) state;
+        write_policy("10.conf", "[Defaults]\nAutoActivate=window\n");
+        component(RMM, true, true, false, true);
+        world_start(0);
+        d = manager_get_decision(W->manager, RMM);
+        assert_non_null(d);
+        assert_int_equal(d->action, DECISION_WINDOW);
+
+        scheduler_reset_retries(W->manager->scheduler, RMM);
+        assert_ptr_equal(manager_get_decision(W->manager, RMM), d);
+
+        put(RMM, "pending_version", "1.2\n");
+        manager_handle_uevent(W->manager, "change", RMM, "store-updated", NULL, NULL);
+        assert_true(W->last_changed_mask & COMPONENT_CHANGED_PENDING_VERSION);
+        assert_false(W->last_changed_mask & COMPONENT_CHANGED_DECISION);
+        d = manager_get_decision(W->manager, RMM);
+        assert_non_null(d);
+        assert_int_equal(d->action, DECISION_WINDOW);
+
+        snprintf(cmd, sizeof(cmd), "rm -rf '%s/%s'", W->sysfs, RMM);
+        assert_int_equal(system(cmd), 0);
+        manager_handle_uevent(W->manager, "remove", RMM, NULL, NULL, NULL);
+        assert_null(manager_get_component(W->manager, RMM));
+        assert_null(manager_get_decision(W->manager, RMM));
 }
 
 static void test_permanent_failure_not_retried(void **state) {
@@ -889,14 +920,14 @@ static void test_reload_keeps_last_good(void **state) {
         write_policy("10.conf", "[Defaults]\nAutoActivate=window\n");
         component(RMM, true, true, false, true);
         world_start(0);
-        assert_int_equal(manager_get_component(W->manager, RMM)->decision->action, DECISION_WINDOW);
+        assert_int_equal(manager_get_decision(W->manager, RMM)->action, DECISION_WINDOW);
 
         write_policy("20.conf", "[Defaults]\nAutoActivate=never\nBogus=1\n");
         assert_int_equal(manager_reload_policy(W->manager, &error), -EBADMSG);
         snprintf(path, sizeof(path), "%s/20.conf:3: unknown key 'Bogus' in [Defaults]", W->policy);
         assert_string_equal(error, path);
         assert_string_equal(W->manager->policy_error, path);
-        assert_int_equal(manager_get_component(W->manager, RMM)->decision->action, DECISION_WINDOW);
+        assert_int_equal(manager_get_decision(W->manager, RMM)->action, DECISION_WINDOW);
         assert_int_equal(W->policy_reloads, 0);
 
         write_policy("20.conf", "[Defaults]\nAutoActivate=never\n");
@@ -904,7 +935,7 @@ static void test_reload_keeps_last_good(void **state) {
         assert_int_equal(manager_reload_policy(W->manager, NULL), 0);
         assert_int_equal(W->policy_reloads, 1);
         assert_null(W->manager->policy_error);
-        assert_int_equal(manager_get_component(W->manager, RMM)->decision->action, DECISION_NEVER);
+        assert_int_equal(manager_get_decision(W->manager, RMM)->action, DECISION_NEVER);
         assert_int_equal(W->changed, changed + 1);
         assert_int_equal(strv_length(W->manager->policy->files), 2);
 
@@ -1150,9 +1181,9 @@ static void test_upstream_what_it_cannot(void **state) {
         world_start(0);
 
         /* PrimeAhead=yes: said, not done, not dropped silently. */
-        Component *c = manager_get_component(W->manager, RMM);
-        assert_false(c->decision->prime_ahead);
-        assert_non_null(strstr(c->decision->reason, "PrimeAhead=yes not possible on this driver"));
+        const Decision *d = manager_get_decision(W->manager, RMM);
+        assert_false(d->prime_ahead);
+        assert_non_null(strstr(d->reason, "PrimeAhead=yes not possible on this driver"));
         PlanEntry *plan = NULL;
         size_t n = 0;
         assert_int_equal(manager_plan(W->manager, &plan, &n), 0);
@@ -1255,6 +1286,7 @@ int main(void) {
                 WORLD_TEST(test_may_reset_cpu_never),
                 WORLD_TEST(test_activate_validation),
                 WORLD_TEST(test_failure_not_retried_forever),
+                WORLD_TEST(test_decision_outlives_retries),
                 WORLD_TEST(test_permanent_failure_not_retried),
                 WORLD_TEST(test_window_mode),
                 WORLD_TEST(test_prime_ahead_one_at_a_time),

@@ -86,15 +86,18 @@ static int property_get_state(sd_bus *bus _unused_, const char *path _unused_,
         return sd_bus_message_append(reply, "s", strempty(component_state_to_string(c->state)));
 }
 
+/* The Manager, for what it keeps of a component beyond sysfs (the decision,
+ * the last result): the userdata of the vtable's slot is the BusContext. */
+static Manager *current_manager(sd_bus *bus) {
+        return bus_context_get_manager(sd_bus_slot_get_userdata(sd_bus_get_current_slot(bus)));
+}
+
 static int property_get_decision(sd_bus *bus, const char *path _unused_,
                                  const char *interface _unused_, const char *property,
                                  sd_bus_message *reply, void *userdata,
                                  sd_bus_error *error _unused_) {
         const Component *c = userdata;
-        /* The decision is the scheduler's, not the component's: reached
-         * through the Manager, the userdata of the vtable's slot. */
-        Manager *m = bus_context_get_manager(sd_bus_slot_get_userdata(sd_bus_get_current_slot(bus)));
-        const Decision *d = manager_get_decision(m, c->uuid);
+        const Decision *d = manager_get_decision(current_manager(bus), c->uuid);
 
         if (!d)
                 return sd_bus_message_append(reply, "s", "");
@@ -103,24 +106,26 @@ static int property_get_decision(sd_bus *bus, const char *path _unused_,
         return sd_bus_message_append(reply, "s", strempty(d->reason));
 }
 
-static int property_get_last_result(sd_bus *bus _unused_, const char *path _unused_,
+static int property_get_last_result(sd_bus *bus, const char *path _unused_,
                                     const char *interface _unused_, const char *property _unused_,
                                     sd_bus_message *reply, void *userdata,
                                     sd_bus_error *error _unused_) {
         const Component *c = userdata;
+        const ComponentResult *res = manager_get_last_result(current_manager(bus), c->uuid);
 
-        if (!c->last_result.set)
+        if (!res || !res->set)
                 return sd_bus_message_append(reply, "s", "");
-        return sd_bus_message_append(reply, "s", c->last_result.error == 0 ? "success" : "failed");
+        return sd_bus_message_append(reply, "s", res->error == 0 ? "success" : "failed");
 }
 
-static int property_get_last_result_usec(sd_bus *bus _unused_, const char *path _unused_,
+static int property_get_last_result_usec(sd_bus *bus, const char *path _unused_,
                                          const char *interface _unused_,
                                          const char *property _unused_, sd_bus_message *reply,
                                          void *userdata, sd_bus_error *error _unused_) {
         const Component *c = userdata;
+        const ComponentResult *res = manager_get_last_result(current_manager(bus), c->uuid);
 
-        return sd_bus_message_append(reply, "t", c->last_result.set ? c->last_result.time : 0);
+        return sd_bus_message_append(reply, "t", res && res->set ? res->time : 0);
 }
 
 static int property_get_string_ptr(sd_bus *bus _unused_, const char *path _unused_,

@@ -40,8 +40,6 @@ Component *component_free(Component *c) {
         free(c->name);
         free(c->last_error_raw);
         free(c->parse_error);
-        free(c->last_result.lfa_code);
-        free(c->last_result.message);
         free(c->kernel_override);
         free(c);
         return NULL;

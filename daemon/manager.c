@@ -127,15 +127,23 @@ void manager_set_observer(Manager *m, const ManagerObserver *o, void *userdata) 
         m->observer_userdata = userdata;
 }
 
+static void component_record_done(ComponentRecord *rec) {
+        free(rec->last_result.lfa_code);
+        free(rec->last_result.message);
+}
+
 Manager *manager_free(Manager *m) {
         if (!m)
                 return NULL;
         job_free(m->job);
         scheduler_free(m->scheduler);
         inhibitor_registry_free(m->inhibitors);
-        for (size_t i = 0; i < m->n_components; i++)
+        for (size_t i = 0; i < m->n_components; i++) {
                 component_free(m->components[i]);
+                component_record_done(&m->records[i]);
+        }
         free(m->components);
+        free(m->records);
         udev_watch_free(m->udev);
         pending_poll_free(m->poll);
         history_free(m->history);
@@ -169,6 +177,20 @@ static ssize_t component_index(Manager *m, const char *uuid, size_t *ret_insert)
         if (ret_insert)
                 *ret_insert = lo;
         return -1;
+}
+
+/* What the manager keeps of c; NULL if c is not (any more) its component. */
+static ComponentRecord *component_record(Manager *m, const Component *c) {
+        ssize_t i = component_index(m, c->uuid, NULL);
+
+        return i < 0 ? NULL : &m->records[i];
+}
+
+const ComponentResult *manager_get_last_result(Manager *m, const char *uuid) {
+        Component *c = manager_get_component(m, uuid);
+        ComponentRecord *rec = c ? component_record(m, c) : NULL;
+
+        return rec ? &rec->last_result : NULL;
 }
 
 size_t manager_n_components(Manager *m) {
@@ -305,13 +327,20 @@ static unsigned component_redecide(Manager *m, Component *c) {
 
 static int manager_add_component(Manager *m, Component *c, size_t at) {
         Component **t = realloc(m->components, (m->n_components + 1) * sizeof(*t));
+        ComponentRecord *rec;
         const Decision *d;
 
         if (!t)
                 return -ENOMEM;
         m->components = t;
+        rec = realloc(m->records, (m->n_components + 1) * sizeof(*rec));
+        if (!rec)
+                return -ENOMEM;
+        m->records = rec;
         memmove(t + at + 1, t + at, (m->n_components - at) * sizeof(*t));
+        memmove(rec + at + 1, rec + at, (m->n_components - at) * sizeof(*rec));
         t[at] = c;
+        rec[at] = (ComponentRecord) {};
         m->n_components++;
         (void) component_redecide(m, c);
         (void) kernel_settings_apply(sysfs_root(m), c, KERNEL_SETTINGS_APPEARED, decided_force(m, c));
@@ -338,7 +367,9 @@ static void manager_remove_at(Manager *m, size_t i) {
                   c->uuid, strna(c->name));
         notify_removed(m, c);
         scheduler_forget(m->scheduler, c->uuid);
+        component_record_done(&m->records[i]);
         memmove(m->components + i, m->components + i + 1, (m->n_components - i - 1) * sizeof(Component *));
+        memmove(m->records + i, m->records + i + 1, (m->n_components - i - 1) * sizeof(ComponentRecord));
         m->n_components--;
         component_free(c);
 }
@@ -391,8 +422,8 @@ static unsigned manager_update_one(Manager *m, const char *uuid) {
         component_update_from(c, fresh);
         mask |= component_redecide(m, c);
         mask |= (unsigned) kernel_settings_apply(sysfs_root(m), c, KERNEL_SETTINGS_REREAD, decided_force(m, c));
-        if (c->last_result_changed) {
-                c->last_result_changed = false;
+        if (m->records[i].last_result_changed) {
+                m->records[i].last_result_changed = false;
                 mask |= COMPONENT_CHANGED_LAST_RESULT;
         }
         notify_changed(m, c, mask);
@@ -440,7 +471,7 @@ static unsigned manager_probe_driver(Manager *m) {
         return MANAGER_CHANGED_DRIVER | manager_update_poll(m);
 }
 
-static void component_set_result(Component *c, const ActivationResult *r);
+static void component_set_result(Manager *m, const Component *c, const ActivationResult *r, bool report_later);
 
 static int on_settle_bound(sd_event_source *s _unused_, uint64_t usec _unused_, void *userdata) {
         Manager *m = userdata;
@@ -500,8 +531,7 @@ static unsigned manager_settle(Manager *m) {
                         .message = s.message,
                 };
 
-                component_set_result(c, &ar);
-                c->last_result_changed = false;
+                component_set_result(m, c, &ar, false);
                 notify_changed(m, c, COMPONENT_CHANGED_LAST_RESULT);
         }
         return mask;
@@ -605,13 +635,18 @@ void manager_send_status(Manager *m) {
         (void) sd_notify(false, buf);
 }
 
-static void component_set_result(Component *c, const ActivationResult *r) {
-        c->last_result_changed = true;
-        c->last_result.set = true;
-        c->last_result.time = now_usec(CLOCK_REALTIME);
-        c->last_result.error = r->error;
-        (void) free_and_strdup(&c->last_result.lfa_code, r->lfa_code);
-        (void) free_and_strdup(&c->last_result.message, r->message);
+/* report_later: with the next re-read of c, else the caller reports it. */
+static void component_set_result(Manager *m, const Component *c, const ActivationResult *r, bool report_later) {
+        ComponentRecord *rec = component_record(m, c);
+
+        if (!rec)
+                return;
+        rec->last_result_changed = report_later;
+        rec->last_result.set = true;
+        rec->last_result.time = now_usec(CLOCK_REALTIME);
+        rec->last_result.error = r->error;
+        (void) free_and_strdup(&rec->last_result.lfa_code, r->lfa_code);
+        (void) free_and_strdup(&rec->last_result.message, r->message);
 }
 
 static void on_job_done(Job *j, const ActivationResult *r, void *userdata) {
@@ -642,7 +677,7 @@ static void on_job_done(Job *j, const ActivationResult *r, void *userdata) {
                 before = (Component) { .activation_pending = c->activation_pending,
                                        .pending_version = c->pending_version,
                                        .current_version = c->current_version };
-                component_set_result(c, r);
+                component_set_result(m, c, r, true);
         }
         scheduler_job_finished(m->scheduler, r);
 
@@ -1136,15 +1171,16 @@ static void manager_restore_results(Manager *m) {
         /* Newest first: the first row of a component is its last. */
         for (size_t i = 0; i < n; i++) {
                 Component *c = manager_get_component(m, rows[i].uuid);
+                ComponentResult *res = c ? &component_record(m, c)->last_result : NULL;
 
                 /* A sequence lfad did not start is not its attempt. */
-                if (!c || c->last_result.set || strcmp(strempty(rows[i].trigger), "external") == 0)
+                if (!res || res->set || strcmp(strempty(rows[i].trigger), "external") == 0)
                         continue;
-                c->last_result.set = true;
-                c->last_result.time = rows[i].start + rows[i].duration;
-                c->last_result.error = rows[i].error;
-                (void) free_and_strdup(&c->last_result.lfa_code, rows[i].lfa_code);
-                (void) free_and_strdup(&c->last_result.message, rows[i].message);
+                res->set = true;
+                res->time = rows[i].start + rows[i].duration;
+                res->error = rows[i].error;
+                (void) free_and_strdup(&res->lfa_code, rows[i].lfa_code);
+                (void) free_and_strdup(&res->message, rows[i].message);
         }
         history_entries_free(rows, n);
 }

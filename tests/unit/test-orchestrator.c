@@ -569,10 +569,10 @@ static void test_immediate_skip_allowed(void **state) {
         assert_int_equal(e[0].error, 0);
         history_entries_free(e, n);
 
-        Component *c = manager_get_component(W->manager, "6C0762A6-12F2-4B56-92CB-BA8F633606D9");
-        assert_non_null(c);
-        assert_true(c->last_result.set);
-        assert_int_equal(c->last_result.error, 0);
+        const ComponentResult *res = manager_get_last_result(W->manager, "6C0762A6-12F2-4B56-92CB-BA8F633606D9");
+        assert_non_null(res);
+        assert_true(res->set);
+        assert_int_equal(res->error, 0);
 }
 
 static void test_skip_where_required_is_forced(void **state) {
@@ -726,9 +726,9 @@ static void test_permanent_failure_not_retried(void **state) {
         assert_attr(RMM, "activate", "");
         assert_int_equal(W->started, 1);
 
-        Component *c = manager_get_component(W->manager, RMM);
-        assert_int_equal(c->last_result.error, -EKEYREJECTED);
-        assert_string_equal(c->last_result.lfa_code, "AUTH_ERROR");
+        const ComponentResult *res = manager_get_last_result(W->manager, RMM);
+        assert_int_equal(res->error, -EKEYREJECTED);
+        assert_string_equal(res->lfa_code, "AUTH_ERROR");
 }
 
 static void test_window_mode(void **state) {
@@ -1120,7 +1120,7 @@ static void test_upstream_activation(void **state) {
         assert_null(W->last.lfa_code);
         assert_int_equal(manager_pending_count(W->manager), 0);
         assert_int_equal(history_count(), 1);
-        assert_true(manager_get_component(W->manager, RMM)->last_result.set);
+        assert_true(manager_get_last_result(W->manager, RMM)->set);
 
         /* After a reload auto_activate is written 0 again, whatever it read. */
         put(RMM, "auto_activate", "x");
@@ -1153,16 +1153,16 @@ static void test_upstream_errnos(void **state) {
         assert_int_equal(W->last.error, -ECANCELED);
         assert_true(W->last.firmware_failed);
         assert_string_equal(W->last.lfa_code, "UNKNOWN");
-        Component *c = manager_get_component(W->manager, RMM);
-        assert_non_null(strstr(c->last_result.message, "the driver does not say why; the kernel log names the LFA error"));
-        assert_string_equal(c->last_result.lfa_code, "UNKNOWN");
+        assert_non_null(strstr(manager_get_last_result(W->manager, RMM)->message,
+                               "the driver does not say why; the kernel log names the LFA error"));
+        assert_string_equal(manager_get_last_result(W->manager, RMM)->lfa_code, "UNKNOWN");
 
         /* It may have been transient: retried after the backoff. */
         expect_activate(RMM);
         driver_end(RMM, -EAGAIN);       /* an older kernel's "busy" */
         assert_int_equal(W->last.error, -EBUSY);
         assert_false(W->last.firmware_failed);
-        assert_non_null(strstr(c->last_result.message, "the kernel runs another activation"));
+        assert_non_null(strstr(manager_get_last_result(W->manager, RMM)->message, "the kernel runs another activation"));
 
         HistoryEntry *e = NULL;
         size_t n = 0;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bus-component.h"
+#include "bus.h"
 #include "log.h"
 #include "macro.h"
 #include "manager.h"
@@ -85,38 +86,46 @@ static int property_get_state(sd_bus *bus _unused_, const char *path _unused_,
         return sd_bus_message_append(reply, "s", strempty(component_state_to_string(c->state)));
 }
 
-static int property_get_decision(sd_bus *bus _unused_, const char *path _unused_,
+/* The Manager, for what it keeps of a component beyond sysfs (the decision,
+ * the last result): the userdata of the vtable's slot is the BusContext. */
+static Manager *current_manager(sd_bus *bus) {
+        return bus_context_get_manager(sd_bus_slot_get_userdata(sd_bus_get_current_slot(bus)));
+}
+
+static int property_get_decision(sd_bus *bus, const char *path _unused_,
                                  const char *interface _unused_, const char *property,
                                  sd_bus_message *reply, void *userdata,
                                  sd_bus_error *error _unused_) {
         const Component *c = userdata;
+        const Decision *d = manager_get_decision(current_manager(bus), c->uuid);
 
-        if (!c->decision)
+        if (!d)
                 return sd_bus_message_append(reply, "s", "");
         if (strcmp(property, "Decision") == 0)
-                return sd_bus_message_append(reply, "s",
-                                             strempty(decision_action_to_string(c->decision->action)));
-        return sd_bus_message_append(reply, "s", strempty(c->decision->reason));
+                return sd_bus_message_append(reply, "s", strempty(decision_action_to_string(d->action)));
+        return sd_bus_message_append(reply, "s", strempty(d->reason));
 }
 
-static int property_get_last_result(sd_bus *bus _unused_, const char *path _unused_,
+static int property_get_last_result(sd_bus *bus, const char *path _unused_,
                                     const char *interface _unused_, const char *property _unused_,
                                     sd_bus_message *reply, void *userdata,
                                     sd_bus_error *error _unused_) {
         const Component *c = userdata;
+        const ComponentResult *res = manager_get_last_result(current_manager(bus), c->uuid);
 
-        if (!c->last_result.set)
+        if (!res || !res->set)
                 return sd_bus_message_append(reply, "s", "");
-        return sd_bus_message_append(reply, "s", c->last_result.error == 0 ? "success" : "failed");
+        return sd_bus_message_append(reply, "s", res->error == 0 ? "success" : "failed");
 }
 
-static int property_get_last_result_usec(sd_bus *bus _unused_, const char *path _unused_,
+static int property_get_last_result_usec(sd_bus *bus, const char *path _unused_,
                                          const char *interface _unused_,
                                          const char *property _unused_, sd_bus_message *reply,
                                          void *userdata, sd_bus_error *error _unused_) {
         const Component *c = userdata;
+        const ComponentResult *res = manager_get_last_result(current_manager(bus), c->uuid);
 
-        return sd_bus_message_append(reply, "t", c->last_result.set ? c->last_result.time : 0);
+        return sd_bus_message_append(reply, "t", res && res->set ? res->time : 0);
 }
 
 static int property_get_string_ptr(sd_bus *bus _unused_, const char *path _unused_,

@@ -71,6 +71,10 @@ static Manager *bus_manager(void *userdata) {
         return ctx->manager;
 }
 
+Manager *bus_context_get_manager(BusContext *ctx) {
+        return ctx->manager;
+}
+
 static int pending_call_new(BusContext *ctx, sd_bus_message *message, PendingCall **ret) {
         PendingCall *p;
 

@@ -64,5 +64,10 @@ int bus_method_access(const char *interface, const char *member, const char **re
 int bus_add_vtable(BusContext *ctx, const char *path, const char *interface, const sd_bus_vtable *vtable,
                    sd_bus_object_find_t find);
 
+/* The Manager of ctx. ctx is the userdata of every vtable slot, so a
+ * property getter of an object whose own userdata is not the Manager (a
+ * component's) reaches it through sd_bus_get_current_slot(). */
+Manager *bus_context_get_manager(BusContext *ctx);
+
 /* org.lfa.Manager's vtable, as registered at /org/lfa/Manager. */
 extern const sd_bus_vtable bus_manager_vtable[];

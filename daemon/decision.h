@@ -3,10 +3,9 @@
 
 /*
  * A policy decision for one component: policy_decide() (policy.h) makes
- * it, the component keeps it (inventory.h). A header of its own that needs
- * neither, so that inventory.h does not need policy.h's types while
- * policy.h includes inventory.h (tests/unit/check-headers.py). Implemented
- * in policy.c.
+ * it, the scheduler keeps it (scheduler.h). A header of its own that needs
+ * neither, so that scheduler.h does not need policy.h's types
+ * (tests/unit/check-headers.py). Implemented in policy.c.
  */
 
 #include <stdbool.h>

@@ -10,7 +10,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "decision.h"
 #include "inventory.h"
 #include "log.h"
 
@@ -41,9 +40,6 @@ Component *component_free(Component *c) {
         free(c->name);
         free(c->last_error_raw);
         free(c->parse_error);
-        decision_free(c->decision);
-        free(c->last_result.lfa_code);
-        free(c->last_result.message);
         free(c->kernel_override);
         free(c);
         return NULL;

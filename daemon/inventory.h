@@ -15,7 +15,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "decision.h"
 #include "driver.h"
 #include "macro.h"
 
@@ -67,15 +66,6 @@ typedef enum ComponentChange {
         COMPONENT_CHANGED_KERNEL_OVERRIDE      = 1U << 15,
 } ComponentChange;
 
-/* Filled by the manager after each activation or prime of the component. */
-typedef struct ComponentResult {
-        bool set;               /* false until an attempt ended */
-        usec_t time;            /* CLOCK_REALTIME µs when it ended */
-        int error;              /* 0 or a negative errno */
-        char *lfa_code;         /* LFA code name from last_error, NULL on success */
-        char *message;          /* human-readable outcome */
-} ComponentResult;
-
 typedef struct Component {
         char uuid[UUID_STRING_MAX];     /* lowercase, the directory name */
 
@@ -103,11 +93,8 @@ typedef struct Component {
          * never activated automatically. */
         char *parse_error;
 
-        /* Kept by the manager: the effective policy decision and the
-         * outcome of the last attempt lfad made. */
-        Decision *decision;
-        ComponentResult last_result;
-        bool last_result_changed;       /* to report with the next re-read */
+        /* Not here: the policy's decision (the scheduler's, scheduler.h)
+         * and lfad's last attempt (the manager's, manager.h). */
         /* kernel-settings.h: NULL or the last kernel setting lfad put
          * back, and what lfad last wrote to force_cpu_rendezvous. */
         char *kernel_override;
@@ -151,9 +138,8 @@ int inventory_refresh(const char *root);
 /* Which properties differ, as a ComponentChange mask (attributes only). */
 unsigned component_diff(const Component *a, const Component *b);
 
-/* Move the attributes of src into dst, keeping dst's manager-owned fields
- * (decision, last_result, kernel_override). src is
- * emptied. */
+/* Move the attributes of src into dst, keeping dst's kernel_override. src
+ * is emptied. */
 void component_update_from(Component *dst, Component *src);
 
 bool uuid_is_valid(const char *s);

@@ -28,6 +28,7 @@ struct Manager {
 
         /* The inventory, sorted by uuid; use manager_get_component(). */
         Component **components;
+        ComponentRecord *records;       /* records[i] is components[i]'s */
         size_t n_components;
         char *abi_version;              /* /sys/firmware/lfa/version, NULL if unknown */
         DriverInfo driver;              /* probed again on every re-read */
@@ -77,9 +78,15 @@ static const char *sysfs_root(Manager *m) {
         return m->config.sysfs_root ?: LFA_SYSFS_DEFAULT;
 }
 
+const Decision *manager_get_decision(Manager *m, const char *uuid) {
+        return scheduler_get_decision(m->scheduler, uuid);
+}
+
 /* The force_cpu_rendezvous value the policy holds for c. */
-static bool decided_force(const Component *c) {
-        return c->decision ? c->decision->force_cpu_rendezvous : true;
+static bool decided_force(Manager *m, const Component *c) {
+        const Decision *d = manager_get_decision(m, c->uuid);
+
+        return d ? d->force_cpu_rendezvous : true;
 }
 
 /* Observer calls: the bus layer is optional. */
@@ -154,6 +161,11 @@ void manager_set_observer(Manager *m, const ManagerObserver *o, void *userdata) 
         m->observer_userdata = userdata;
 }
 
+static void component_record_done(ComponentRecord *rec) {
+        free(rec->last_result.lfa_code);
+        free(rec->last_result.message);
+}
+
 Manager *manager_free(Manager *m) {
         if (!m)
                 return NULL;
@@ -161,9 +173,12 @@ Manager *manager_free(Manager *m) {
         manager_request_unref(m->job_request);
         scheduler_free(m->scheduler);
         inhibitor_registry_free(m->inhibitors);
-        for (size_t i = 0; i < m->n_components; i++)
+        for (size_t i = 0; i < m->n_components; i++) {
                 component_free(m->components[i]);
+                component_record_done(&m->records[i]);
+        }
         free(m->components);
+        free(m->records);
         udev_watch_free(m->udev);
         pending_poll_free(m->poll);
         history_free(m->history);
@@ -197,6 +212,20 @@ static ssize_t component_index(Manager *m, const char *uuid, size_t *ret_insert)
         if (ret_insert)
                 *ret_insert = lo;
         return -1;
+}
+
+/* What the manager keeps of c; NULL if c is not (any more) its component. */
+static ComponentRecord *component_record(Manager *m, const Component *c) {
+        ssize_t i = component_index(m, c->uuid, NULL);
+
+        return i < 0 ? NULL : &m->records[i];
+}
+
+const ComponentResult *manager_get_last_result(Manager *m, const char *uuid) {
+        Component *c = manager_get_component(m, uuid);
+        ComponentRecord *rec = c ? component_record(m, c) : NULL;
+
+        return rec ? &rec->last_result : NULL;
 }
 
 size_t manager_n_components(Manager *m) {
@@ -311,6 +340,7 @@ static int manager_decide(Manager *m, const Component *c, Decision **ret) {
 
 /* Recompute c's decision; returns COMPONENT_CHANGED_DECISION if it moved. */
 static unsigned component_redecide(Manager *m, Component *c) {
+        const Decision *old = manager_get_decision(m, c->uuid);
         Decision *d = NULL;
         bool same;
         int r;
@@ -320,37 +350,44 @@ static unsigned component_redecide(Manager *m, Component *c) {
                 log_oom();
                 return 0;
         }
-        same = c->decision && c->decision->action == d->action &&
-               c->decision->force_cpu_rendezvous == d->force_cpu_rendezvous &&
-               c->decision->prime_ahead == d->prime_ahead &&
-               strcmp(c->decision->reason, d->reason) == 0;
-        if (same) {
-                /* Retry settings are not a property; keep them current. */
-                c->decision->retry_limit = d->retry_limit;
-                c->decision->retry_delay = d->retry_delay;
-                decision_free(d);
-                return 0;
-        }
-        if (d->rendezvous_overridden && d->action != DECISION_NOTHING_PENDING)
+        same = old && old->action == d->action &&
+               old->force_cpu_rendezvous == d->force_cpu_rendezvous &&
+               old->prime_ahead == d->prime_ahead &&
+               strcmp(old->reason, d->reason) == 0;
+        if (!same && d->rendezvous_overridden && d->action != DECISION_NOTHING_PENDING)
                 log_event(LOG_WARNING, LFA_MESSAGE_RENDEZVOUS_FORCED, c->uuid, "rendezvous-forced",
                           "%s (%s): CpuRendezvous=skip ignored, the firmware requires the CPU rendezvous; "
                           "it will be used.", c->uuid, strna(c->name));
-        decision_free(c->decision);
-        c->decision = d;
-        return COMPONENT_CHANGED_DECISION;
+        /* Kept even when the same: the retry settings, not a property, stay
+         * current. Fails only where no decision was kept yet. */
+        r = scheduler_set_decision(m->scheduler, c->uuid, d);
+        if (r < 0) {
+                log_oom();
+                return 0;
+        }
+        return same ? 0 : COMPONENT_CHANGED_DECISION;
 }
 
 static int manager_add_component(Manager *m, Component *c, size_t at) {
         Component **t = realloc(m->components, (m->n_components + 1) * sizeof(*t));
+        ComponentRecord *rec;
+        const Decision *d;
 
         if (!t)
                 return -ENOMEM;
         m->components = t;
+        rec = realloc(m->records, (m->n_components + 1) * sizeof(*rec));
+        if (!rec)
+                return -ENOMEM;
+        m->records = rec;
         memmove(t + at + 1, t + at, (m->n_components - at) * sizeof(*t));
+        memmove(rec + at + 1, rec + at, (m->n_components - at) * sizeof(*rec));
         t[at] = c;
+        rec[at] = (ComponentRecord) {};
         m->n_components++;
         (void) component_redecide(m, c);
-        (void) kernel_settings_apply(sysfs_root(m), c, KERNEL_SETTINGS_APPEARED, decided_force(c));
+        (void) kernel_settings_apply(sysfs_root(m), c, KERNEL_SETTINGS_APPEARED, decided_force(m, c));
+        d = manager_get_decision(m, c->uuid);
 
         if (c->parse_error)
                 log_event(LOG_ERR, LFA_MESSAGE_COMPONENT_INVALID, c->uuid, "invalid",
@@ -361,7 +398,7 @@ static int manager_add_component(Manager *m, Component *c, size_t at) {
                 log_event(m->ready ? LOG_INFO : LOG_DEBUG, LFA_MESSAGE_COMPONENT_ADDED, c->uuid, NULL,
                           "%s (%s): found, %s; %s.", c->uuid, strna(c->name),
                           c->activation_pending ? "pending" : "not pending",
-                          c->decision ? c->decision->reason : "no decision");
+                          d ? d->reason : "no decision");
         notify_added(m, c);
         return 0;
 }
@@ -372,8 +409,10 @@ static void manager_remove_at(Manager *m, size_t i) {
         log_event(LOG_INFO, LFA_MESSAGE_COMPONENT_REMOVED, c->uuid, NULL, "%s (%s): gone.",
                   c->uuid, strna(c->name));
         notify_removed(m, c);
-        scheduler_reset_retries(m->scheduler, c->uuid);
+        scheduler_forget(m->scheduler, c->uuid);
+        component_record_done(&m->records[i]);
         memmove(m->components + i, m->components + i + 1, (m->n_components - i - 1) * sizeof(Component *));
+        memmove(m->records + i, m->records + i + 1, (m->n_components - i - 1) * sizeof(ComponentRecord));
         m->n_components--;
         component_free(c);
 }
@@ -425,9 +464,9 @@ static unsigned manager_update_one(Manager *m, const char *uuid) {
         }
         component_update_from(c, fresh);
         mask |= component_redecide(m, c);
-        mask |= (unsigned) kernel_settings_apply(sysfs_root(m), c, KERNEL_SETTINGS_REREAD, decided_force(c));
-        if (c->last_result_changed) {
-                c->last_result_changed = false;
+        mask |= (unsigned) kernel_settings_apply(sysfs_root(m), c, KERNEL_SETTINGS_REREAD, decided_force(m, c));
+        if (m->records[i].last_result_changed) {
+                m->records[i].last_result_changed = false;
                 mask |= COMPONENT_CHANGED_LAST_RESULT;
         }
         notify_changed(m, c, mask);
@@ -475,7 +514,7 @@ static unsigned manager_probe_driver(Manager *m) {
         return MANAGER_CHANGED_DRIVER | manager_update_poll(m);
 }
 
-static void component_set_result(Component *c, const ActivationResult *r);
+static void component_set_result(Manager *m, const Component *c, const ActivationResult *r, bool report_later);
 
 static int on_settle_bound(sd_event_source *s _unused_, uint64_t usec _unused_, void *userdata) {
         Manager *m = userdata;
@@ -535,8 +574,7 @@ static unsigned manager_settle(Manager *m) {
                         .message = s.message,
                 };
 
-                component_set_result(c, &ar);
-                c->last_result_changed = false;
+                component_set_result(m, c, &ar, false);
                 notify_changed(m, c, COMPONENT_CHANGED_LAST_RESULT);
         }
         return mask;
@@ -640,13 +678,18 @@ void manager_send_status(Manager *m) {
         (void) sd_notify(false, buf);
 }
 
-static void component_set_result(Component *c, const ActivationResult *r) {
-        c->last_result_changed = true;
-        c->last_result.set = true;
-        c->last_result.time = now_usec(CLOCK_REALTIME);
-        c->last_result.error = r->error;
-        (void) free_and_strdup(&c->last_result.lfa_code, r->lfa_code);
-        (void) free_and_strdup(&c->last_result.message, r->message);
+/* report_later: with the next re-read of c, else the caller reports it. */
+static void component_set_result(Manager *m, const Component *c, const ActivationResult *r, bool report_later) {
+        ComponentRecord *rec = component_record(m, c);
+
+        if (!rec)
+                return;
+        rec->last_result_changed = report_later;
+        rec->last_result.set = true;
+        rec->last_result.time = now_usec(CLOCK_REALTIME);
+        rec->last_result.error = r->error;
+        (void) free_and_strdup(&rec->last_result.lfa_code, r->lfa_code);
+        (void) free_and_strdup(&rec->last_result.message, r->message);
 }
 
 static void on_job_done(Job *j, const ActivationResult *r, void *userdata) {
@@ -676,7 +719,7 @@ static void on_job_done(Job *j, const ActivationResult *r, void *userdata) {
                 before = (Component) { .activation_pending = c->activation_pending,
                                        .pending_version = c->pending_version,
                                        .current_version = c->current_version };
-                component_set_result(c, r);
+                component_set_result(m, c, r, true);
         }
         scheduler_job_finished(m->scheduler, r);
 
@@ -862,7 +905,7 @@ int manager_activate(Manager *m, const char *uuid, const ActivateOptions *opts,
                 force = false;
                 break;
         default:
-                force = c->decision ? c->decision->force_cpu_rendezvous : true;
+                force = decided_force(m, c);
         }
         /* Another component primed: the firmware would refuse this one. */
         r = scheduler_make_way_for(m->scheduler, c, TRIGGER_MANUAL);
@@ -1008,7 +1051,7 @@ int manager_reload_policy(Manager *m, char **ret_error) {
                  * the next one gets the new value before its write. */
                 if (!m->job || strcmp(m->job->uuid, c->uuid) != 0)
                         mask |= (unsigned) kernel_settings_apply(sysfs_root(m), c, KERNEL_SETTINGS_RELOADED,
-                                                                 decided_force(c));
+                                                                 decided_force(m, c));
                 notify_changed(m, c, mask);
         }
         notify_manager(m, MANAGER_CHANGED_POLICY | manager_update_poll(m));
@@ -1200,15 +1243,16 @@ static void manager_restore_results(Manager *m) {
         /* Newest first: the first row of a component is its last. */
         for (size_t i = 0; i < n; i++) {
                 Component *c = manager_get_component(m, rows[i].uuid);
+                ComponentResult *res = c ? &component_record(m, c)->last_result : NULL;
 
                 /* A sequence lfad did not start is not its attempt. */
-                if (!c || c->last_result.set || strcmp(strempty(rows[i].trigger), "external") == 0)
+                if (!res || res->set || strcmp(strempty(rows[i].trigger), "external") == 0)
                         continue;
-                c->last_result.set = true;
-                c->last_result.time = rows[i].start + rows[i].duration;
-                c->last_result.error = rows[i].error;
-                (void) free_and_strdup(&c->last_result.lfa_code, rows[i].lfa_code);
-                (void) free_and_strdup(&c->last_result.message, rows[i].message);
+                res->set = true;
+                res->time = rows[i].start + rows[i].duration;
+                res->error = rows[i].error;
+                (void) free_and_strdup(&res->lfa_code, rows[i].lfa_code);
+                (void) free_and_strdup(&res->message, rows[i].message);
         }
         history_entries_free(rows, n);
 }

@@ -113,6 +113,22 @@ typedef struct ManagerConfig {
         void *job_write_userdata;
 } ManagerConfig;
 
+/* The outcome of lfad's last activation or prime of a component
+ * (LastResult): lfad's own, not a sysfs value, so the manager keeps it. */
+typedef struct ComponentResult {
+        bool set;               /* false until an attempt ended */
+        usec_t time;            /* CLOCK_REALTIME µs when it ended */
+        int error;              /* 0 or a negative errno */
+        char *lfa_code;         /* LFA code name from last_error, NULL on success */
+        char *message;          /* human-readable outcome */
+} ComponentResult;
+
+/* What the manager keeps of a component beyond its sysfs snapshot. */
+typedef struct ComponentRecord {
+        ComponentResult last_result;
+        bool last_result_changed;       /* to report with the next re-read */
+} ComponentRecord;
+
 int manager_new(sd_event *e, const ManagerConfig *config, Manager **ret);
 
 /* The hooks the bus layer fills (NULL: none), and their userdata. */
@@ -127,6 +143,15 @@ int manager_start(Manager *m);
 
 /* Lookup by UUID in any case; NULL if unknown or malformed. */
 Component *manager_get_component(Manager *m, const char *uuid);
+
+/* The policy's effective decision for the component uuid (lowercase), kept
+ * by the scheduler; NULL if none. Valid until the component is re-read. */
+const Decision *manager_get_decision(Manager *m, const char *uuid);
+
+/* lfad's last attempt on the component uuid (any case), restored from the
+ * history at start; NULL if no such component. Valid until a component
+ * comes or goes. */
+const ComponentResult *manager_get_last_result(Manager *m, const char *uuid);
 
 /* Iterate: for (size_t i = 0; i < manager_n_components(m); i++) manager_component_at(m, i),
  * sorted by uuid; NULL past the end. */

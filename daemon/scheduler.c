@@ -21,16 +21,19 @@ typedef struct WindowRun {
         char **done;                    /* UUIDs already attempted in this run */
 } WindowRun;
 
-typedef struct RetryEntry {
+/* What the scheduler keeps of one component, sorted by uuid: the policy's
+ * decision, which governs its retries, and the retries themselves. */
+typedef struct ComponentEntry {
         char uuid[UUID_STRING_MAX];
-        RetryState state;
-} RetryEntry;
+        Decision *decision;             /* NULL: none made yet */
+        RetryState retry;
+} ComponentEntry;
 
 struct Scheduler {
         Manager *manager;
         WindowRun *window;
-        RetryEntry *retries;            /* the components with failed automatic attempts */
-        size_t n_retries;
+        ComponentEntry *entries;        /* sorted by uuid, for bsearch */
+        size_t n_entries;
         sd_event_source *retry_source;  /* wakes the scheduler after a backoff */
         sd_event_source *schedule_source; /* deferred "pick the next job" */
         char *waiting_note;             /* why an automatic activation waits, as last logged */
@@ -62,32 +65,107 @@ Scheduler *scheduler_free(Scheduler *s) {
         sd_event_source_disable_unref(s->retry_source);
         sd_event_source_disable_unref(s->schedule_source);
         free(s->waiting_note);
-        free(s->retries);
+        for (size_t i = 0; i < s->n_entries; i++)
+                decision_free(s->entries[i].decision);
+        free(s->entries);
         free(s);
         return NULL;
 }
 
+/* The index of uuid's entry, or where it would go (*ret_found false).
+ * Every component has an entry once decided: a binary search keeps a
+ * look-up per component cheap with thousands of them. */
+static size_t entry_index(Scheduler *s, const char *uuid, bool *ret_found) {
+        size_t lo = 0, hi = s->n_entries;
+
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                int k = strcmp(s->entries[mid].uuid, uuid);
+
+                if (k == 0) {
+                        *ret_found = true;
+                        return mid;
+                }
+                if (k < 0)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        *ret_found = false;
+        return lo;
+}
+
+static ComponentEntry *entry_find(Scheduler *s, const char *uuid) {
+        bool found;
+        size_t i = entry_index(s, uuid, &found);
+
+        return found ? &s->entries[i] : NULL;
+}
+
+/* uuid's entry, made on first use; NULL on OOM. */
+static ComponentEntry *entry_get(Scheduler *s, const char *uuid) {
+        bool found;
+        size_t i = entry_index(s, uuid, &found);
+        ComponentEntry *t;
+
+        if (found)
+                return &s->entries[i];
+        t = realloc(s->entries, (s->n_entries + 1) * sizeof(*t));
+        if (!t)
+                return NULL;
+        s->entries = t;
+        memmove(t + i + 1, t + i, (s->n_entries - i) * sizeof(*t));
+        t[i] = (ComponentEntry) {};
+        memcpy(t[i].uuid, uuid, UUID_STRING_MAX);
+        s->n_entries++;
+        return &t[i];
+}
+
 static RetryState *retry_find(Scheduler *s, const char *uuid) {
-        for (size_t i = 0; i < s->n_retries; i++)
-                if (strcmp(s->retries[i].uuid, uuid) == 0)
-                        return &s->retries[i].state;
-        return NULL;
+        ComponentEntry *e = entry_find(s, uuid);
+
+        return e ? &e->retry : NULL;
 }
 
 /* uuid's retry bookkeeping, made on first use; NULL on OOM. */
 static RetryState *retry_get(Scheduler *s, const char *uuid) {
-        RetryState *rs = retry_find(s, uuid);
-        RetryEntry *t;
+        ComponentEntry *e = entry_get(s, uuid);
 
-        if (rs)
-                return rs;
-        t = realloc(s->retries, (s->n_retries + 1) * sizeof(*t));
-        if (!t)
-                return NULL;
-        s->retries = t;
-        t[s->n_retries] = (RetryEntry) {};
-        memcpy(t[s->n_retries].uuid, uuid, UUID_STRING_MAX);
-        return &t[s->n_retries++].state;
+        return e ? &e->retry : NULL;
+}
+
+const Decision *scheduler_get_decision(Scheduler *s, const char *uuid) {
+        ComponentEntry *e = entry_find(s, uuid);
+
+        return e ? e->decision : NULL;
+}
+
+int scheduler_set_decision(Scheduler *s, const char *uuid, Decision *d) {
+        ComponentEntry *e = entry_get(s, uuid);
+
+        if (!e) {
+                decision_free(d);
+                return -ENOMEM;
+        }
+        decision_free(e->decision);
+        e->decision = d;
+        return 0;
+}
+
+void scheduler_forget(Scheduler *s, const char *uuid) {
+        bool found;
+        size_t i = entry_index(s, uuid, &found);
+
+        if (!found)
+                return;
+        decision_free(s->entries[i].decision);
+        memmove(s->entries + i, s->entries + i + 1, (s->n_entries - i - 1) * sizeof(*s->entries));
+        s->n_entries--;
+}
+
+/* c's decision, NULL if none. */
+static const Decision *decision_of(Scheduler *s, const Component *c) {
+        return scheduler_get_decision(s, c->uuid);
 }
 
 void scheduler_set_activation_unconfirmed(Scheduler *s, const char *uuid, bool unconfirmed) {
@@ -100,15 +178,16 @@ void scheduler_set_activation_unconfirmed(Scheduler *s, const char *uuid, bool u
 }
 
 void scheduler_reset_retries(Scheduler *s, const char *uuid) {
-        for (size_t i = 0; i < s->n_retries; i++)
-                if (strcmp(s->retries[i].uuid, uuid) == 0) {
-                        s->retries[i] = s->retries[--s->n_retries];
-                        return;
-                }
+        RetryState *rs = retry_find(s, uuid);
+
+        /* The decision stays: it is the policy's, not the attempts'. */
+        if (rs)
+                *rs = (RetryState) {};
 }
 
-bool scheduler_is_eligible(const Component *c, const RetryState *rs, DecisionAction want, usec_t now) {
-        if (!c->decision || c->decision->action != want)
+bool scheduler_is_eligible(const Component *c, const Decision *d, const RetryState *rs, DecisionAction want,
+                           usec_t now) {
+        if (!d || d->action != want)
                 return false;
         if (c->parse_error || !c->activation_pending || (rs && rs->activated_unconfirmed))
                 return false;
@@ -117,7 +196,7 @@ bool scheduler_is_eligible(const Component *c, const RetryState *rs, DecisionAct
         if (c->state != COMPONENT_STATE_IDLE && c->state != COMPONENT_STATE_PRIMED)
                 return false;
         if (want == DECISION_IMMEDIATE && rs) {
-                if (rs->failures > c->decision->retry_limit)
+                if (rs->failures > d->retry_limit)
                         return false;
                 if (rs->retry_after > now)
                         return false;
@@ -125,8 +204,8 @@ bool scheduler_is_eligible(const Component *c, const RetryState *rs, DecisionAct
         return true;
 }
 
-bool scheduler_wants_prime(const Component *c, const RetryState *rs) {
-        return c->decision && c->decision->prime_ahead && !c->parse_error &&
+bool scheduler_wants_prime(const Component *c, const Decision *d, const RetryState *rs) {
+        return d && d->prime_ahead && !c->parse_error &&
                c->activation_pending && c->state == COMPONENT_STATE_IDLE &&
                (!rs || (rs->failures == 0 && !rs->activated_unconfirmed));
 }
@@ -183,8 +262,10 @@ static int strv_push_dup(char ***l, const char *s) {
 /* Primed because its policy says PrimeAhead=: lfad's doing (or what lfad
  * would have done), which lfad may undo and make again. A component primed
  * by an explicit Prime, or by someone else, is someone's decision: it stays. */
-static bool primed_ahead(const Component *c) {
-        return c->state == COMPONENT_STATE_PRIMED && c->decision && c->decision->prime_ahead;
+static bool primed_ahead(Scheduler *s, const Component *c) {
+        const Decision *d = decision_of(s, c);
+
+        return c->state == COMPONENT_STATE_PRIMED && d && d->prime_ahead;
 }
 
 /*
@@ -204,7 +285,7 @@ int scheduler_make_way_for(Scheduler *s, const Component *c, ActivationTrigger t
 
         if (!p || p == c)
                 return 0;
-        if (!primed_ahead(p))
+        if (!primed_ahead(s, p))
                 return -EBUSY;
         memcpy(uuid, p->uuid, UUID_STRING_MAX);
         r = inventory_write_attribute(manager_sysfs_root(m), uuid, "cancel", "1");
@@ -245,13 +326,14 @@ static Component *running_component(Manager *m, const char **ret_how) {
 
 /* The component whose sequence or priming keeps an activation of c from
  * starting now, and how; NULL if none (a priming ahead gives way). */
-static Component *activation_blocker(Manager *m, const Component *c, const char **ret_how) {
+static Component *activation_blocker(Scheduler *s, const Component *c, const char **ret_how) {
+        Manager *m = s->manager;
         Component *p = running_component(m, ret_how);
 
         if (p)
                 return p;
         p = manager_primed_component(m);
-        if (p && p != c && !primed_ahead(p)) {
+        if (p && p != c && !primed_ahead(s, p)) {
                 *ret_how = "primed, not by PrimeAhead= (the firmware holds one primed component): "
                            "activate or cancel it first";
                 return p;
@@ -282,7 +364,7 @@ char *scheduler_describe_busy(Scheduler *sch, const char *uuid) {
         Component *c = manager_get_component(m, uuid), *b;
         const char *how = NULL;
 
-        b = activation_blocker(m, c, &how);
+        b = activation_blocker(sch, c, &how);
         if (!b && c && manager_primed_component(m) && manager_primed_component(m) != c) {
                 /* A Prime: the firmware holds one primed component. */
                 b = manager_primed_component(m);
@@ -349,7 +431,7 @@ static int window_step(Scheduler *s) {
                 if (!c || (k > 0 && c == primed))
                         continue;
                 if (strv_contains(s->window->done, c->uuid) ||
-                    !scheduler_is_eligible(c, retry_find(s, c->uuid), DECISION_WINDOW, now))
+                    !scheduler_is_eligible(c, decision_of(s, c), retry_find(s, c->uuid), DECISION_WINDOW, now))
                         continue;
                 r = strv_push_dup(&s->window->done, c->uuid);
                 if (r < 0)
@@ -358,7 +440,7 @@ static int window_step(Scheduler *s) {
                 if (r < 0)
                         note_waiting(s, c);
                 else
-                        r = start_job(s, c, JOB_ACTIVATE, TRIGGER_WINDOW, c->decision->force_cpu_rendezvous);
+                        r = start_job(s, c, JOB_ACTIVATE, TRIGGER_WINDOW, decision_of(s, c)->force_cpu_rendezvous);
                 if (r >= 0)
                         return 1;
                 /* Could not even start: count it and go on with the next. */
@@ -392,27 +474,30 @@ static void pick_next(Scheduler *s) {
 
         for (size_t i = 0; i < manager_n_components(m); i++) {
                 Component *c = manager_component_at(m, i);
+                const Decision *d = decision_of(s, c);
                 RetryState *rs;
 
-                if (scheduler_is_eligible(c, retry_find(s, c->uuid), DECISION_IMMEDIATE, now)) {
+                if (scheduler_is_eligible(c, d, retry_find(s, c->uuid), DECISION_IMMEDIATE, now)) {
                         /* A priming ahead gives way; one by request does not. */
                         if (scheduler_make_way_for(s, c, TRIGGER_AUTO) < 0) {
                                 note_waiting(s, c);
                                 continue;
                         }
-                        if (start_job(s, c, JOB_ACTIVATE, TRIGGER_AUTO, c->decision->force_cpu_rendezvous) >= 0)
+                        if (start_job(s, c, JOB_ACTIVATE, TRIGGER_AUTO, d->force_cpu_rendezvous) >= 0)
                                 return;
+                        /* Looked up again: what ran may have re-decided it. */
+                        d = decision_of(s, c);
                         rs = retry_get(s, c->uuid);
                         if (!rs) {
                                 log_oom();
                                 continue;
                         }
                         rs->failures++;
-                        rs->retry_after = now + orchestrator_backoff(c->decision->retry_delay, rs->failures);
+                        rs->retry_after = now + orchestrator_backoff(d->retry_delay, rs->failures);
                 }
                 rs = retry_find(s, c->uuid);
-                if (rs && c->decision && c->decision->action == DECISION_IMMEDIATE && c->activation_pending &&
-                    rs->failures <= c->decision->retry_limit && rs->retry_after > now &&
+                if (rs && d && d->action == DECISION_IMMEDIATE && c->activation_pending &&
+                    rs->failures <= d->retry_limit && rs->retry_after > now &&
                     (next_retry == 0 || rs->retry_after < next_retry))
                         next_retry = rs->retry_after;
         }
@@ -424,7 +509,7 @@ static void pick_next(Scheduler *s) {
         for (size_t i = 0; i < manager_n_components(m); i++) {
                 Component *c = manager_component_at(m, i);
 
-                if (scheduler_wants_prime(c, retry_find(s, c->uuid)) &&
+                if (scheduler_wants_prime(c, decision_of(s, c), retry_find(s, c->uuid)) &&
                     start_job(s, c, JOB_PRIME, TRIGGER_PRIME_AHEAD, true) >= 0)
                         return;
         }
@@ -490,16 +575,17 @@ void scheduler_job_started(Scheduler *s) {
  * up where the failure is not transient or the limit is reached. */
 static void retry_count_failure(Scheduler *s, const Component *c, const ActivationResult *r) {
         RetryState *rs = retry_get(s, c->uuid);
+        const Decision *d = decision_of(s, c);
 
         if (!rs) {
                 log_oom();
                 return;
         }
         rs->failures++;
-        if (!orchestrator_result_is_retryable(r) && c->decision)
-                rs->failures = c->decision->retry_limit + 1;
-        if (c->decision && rs->failures <= c->decision->retry_limit)
-                rs->retry_after = now_usec(CLOCK_MONOTONIC) + orchestrator_backoff(c->decision->retry_delay, rs->failures);
+        if (!orchestrator_result_is_retryable(r) && d)
+                rs->failures = d->retry_limit + 1;
+        if (d && rs->failures <= d->retry_limit)
+                rs->retry_after = now_usec(CLOCK_MONOTONIC) + orchestrator_backoff(d->retry_delay, rs->failures);
         else if (r->trigger == TRIGGER_AUTO || r->trigger == TRIGGER_PRIME_AHEAD)
                 log_event(LOG_ERR, LFA_MESSAGE_RETRIES_EXHAUSTED, c->uuid, "gave-up",
                           "%s (%s): not retried automatically any more (%s).", c->uuid, strna(c->name), r->message);
@@ -534,6 +620,7 @@ void scheduler_job_finished(Scheduler *s, const ActivationResult *r) {
 
 int scheduler_plan_note(Scheduler *s, const Component *c, Decision *d) {
         Component *p = manager_primed_component(s->manager);
+        const Decision *pd;
         bool ahead;
         char *reason;
 
@@ -541,9 +628,10 @@ int scheduler_plan_note(Scheduler *s, const Component *c, Decision *d) {
             (d->action != DECISION_IMMEDIATE && d->action != DECISION_WINDOW))
                 return 0;
         /* The window run activates a primed component of its own first. */
-        if (d->action == DECISION_WINDOW && p->decision && p->decision->action == DECISION_WINDOW)
+        pd = decision_of(s, p);
+        if (d->action == DECISION_WINDOW && pd && pd->action == DECISION_WINDOW)
                 return 0;
-        ahead = primed_ahead(p);
+        ahead = primed_ahead(s, p);
         if (asprintf(&reason, "%s; %s %s (%s)%s", d->reason,
                      ahead ? "first cancels the priming ahead of" : "waits:", p->uuid, strna(p->name),
                      ahead ? ", primed again after it" : " is primed, not by PrimeAhead= (activate or cancel it)") < 0)

@@ -2,8 +2,9 @@
 #pragma once
 
 /*
- * What runs next. The scheduler looks at the inventory and the decisions
- * (manager.h) and starts the automatic work through the manager: an
+ * What runs next. The scheduler looks at the inventory and at the policy's
+ * decisions, which it keeps per component (the manager makes them,
+ * manager.h), and starts the automatic work through the manager: an
  * "immediate" activation of a pending component, the window run one
  * component after another, a priming ahead, a retry after its backoff.
  * It keeps the rule of the one primed component: the firmware holds one,
@@ -21,9 +22,9 @@
 #include "manager.h"
 #include "orchestrator.h"
 
-/* The scheduler's bookkeeping of one component: its failed automatic
- * attempts, and an activation the driver did not confirm. A component
- * with neither has none kept. */
+/* The scheduler's retry bookkeeping of one component: its failed automatic
+ * attempts, and an activation the driver did not confirm. Kept next to its
+ * decision; all zero where it has neither. */
 typedef struct RetryState {
         unsigned failures;              /* consecutive failed automatic attempts */
         usec_t retry_after;             /* CLOCK_MONOTONIC µs, 0: no backoff */
@@ -61,9 +62,20 @@ void scheduler_job_started(Scheduler *s);
  * bookkeeping of its component, and the window run's counters. */
 void scheduler_job_finished(Scheduler *s, const ActivationResult *r);
 
-/* Forget the retries of uuid: the component is gone, or has another
- * pending image, which deserves fresh attempts. */
+/* Forget the retries of uuid: it has another pending image, which deserves
+ * fresh attempts. Its decision stays. */
 void scheduler_reset_retries(Scheduler *s, const char *uuid);
+
+/* The policy's effective decision for uuid (the manager makes it,
+ * manager_get_decision()); NULL before the first. Valid until the next
+ * scheduler_set_decision() or scheduler_forget() of uuid. */
+const Decision *scheduler_get_decision(Scheduler *s, const char *uuid);
+
+/* Keep d as uuid's decision (taken, freed on error too); -ENOMEM. */
+int scheduler_set_decision(Scheduler *s, const char *uuid, Decision *d);
+
+/* uuid is gone: drop its decision and its retries. */
+void scheduler_forget(Scheduler *s, const char *uuid);
 
 /* The rule of the one primed component for an activation of c (trigger:
  * who asks): cancel a priming ahead of another component. -EBUSY where a
@@ -81,14 +93,16 @@ char *scheduler_describe_running(Scheduler *s);
  * rule of the one primed component will do. */
 int scheduler_plan_note(Scheduler *s, const Component *c, Decision *d);
 
-/* Pure pieces, exposed for the unit tests. rs NULL: no failed attempt. */
+/* Pure pieces, exposed for the unit tests. d: c's decision, NULL if none;
+ * rs NULL: no failed attempt. */
 
 /*
  * Whether c may be taken now by an automatic run (want = DECISION_IMMEDIATE)
  * or the window run (want = DECISION_WINDOW), given its decision, its state,
  * its retry bookkeeping and the monotonic time now.
  */
-bool scheduler_is_eligible(const Component *c, const RetryState *rs, DecisionAction want, usec_t now);
+bool scheduler_is_eligible(const Component *c, const Decision *d, const RetryState *rs, DecisionAction want,
+                           usec_t now);
 
 /* Whether c should be primed ahead now. */
-bool scheduler_wants_prime(const Component *c, const RetryState *rs);
+bool scheduler_wants_prime(const Component *c, const Decision *d, const RetryState *rs);

@@ -133,44 +133,42 @@ static void test_eligible(void **state) {
         for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
                 Decision d = { .action = cases[i].decided, .retry_limit = 2 };
                 Component c = {
-                        .decision = &d,
                         .activation_pending = cases[i].pending,
                         .state = cases[i].state,
                         .parse_error = cases[i].garbage ? (char *) "x" : NULL,
                 };
                 RetryState rs = { .failures = cases[i].failures, .retry_after = cases[i].retry_after };
 
-                if (scheduler_is_eligible(&c, &rs, cases[i].want, now) != cases[i].expected ||
+                if (scheduler_is_eligible(&c, &d, &rs, cases[i].want, now) != cases[i].expected ||
                     (cases[i].failures == 0 && cases[i].retry_after == 0 &&
-                     scheduler_is_eligible(&c, NULL, cases[i].want, now) != cases[i].expected))
+                     scheduler_is_eligible(&c, &d, NULL, cases[i].want, now) != cases[i].expected))
                         fail_msg("case %zu: expected %d", i, cases[i].expected);
                 /* An activation the driver did not confirm: never again
                  * automatically, in the window neither. */
                 rs.activated_unconfirmed = true;
-                if (scheduler_is_eligible(&c, &rs, cases[i].want, now))
+                if (scheduler_is_eligible(&c, &d, &rs, cases[i].want, now))
                         fail_msg("case %zu: eligible though unconfirmed", i);
         }
 }
 
 static void test_wants_prime(void **state) {
         Decision d = { .action = DECISION_WINDOW, .prime_ahead = true };
-        Component c = { .decision = &d, .activation_pending = true, .state = COMPONENT_STATE_IDLE };
+        Component c = { .activation_pending = true, .state = COMPONENT_STATE_IDLE };
 
         (void) state;
-        assert_true(scheduler_wants_prime(&c, NULL));
+        assert_true(scheduler_wants_prime(&c, &d, NULL));
         c.state = COMPONENT_STATE_PRIMED;
-        assert_false(scheduler_wants_prime(&c, NULL));
+        assert_false(scheduler_wants_prime(&c, &d, NULL));
         c.state = COMPONENT_STATE_IDLE;
-        assert_false(scheduler_wants_prime(&c, &(RetryState) { .failures = 1 }));
-        assert_true(scheduler_wants_prime(&c, &(RetryState) {}));
-        assert_false(scheduler_wants_prime(&c, &(RetryState) { .activated_unconfirmed = true }));
+        assert_false(scheduler_wants_prime(&c, &d, &(RetryState) { .failures = 1 }));
+        assert_true(scheduler_wants_prime(&c, &d, &(RetryState) {}));
+        assert_false(scheduler_wants_prime(&c, &d, &(RetryState) { .activated_unconfirmed = true }));
         d.prime_ahead = false;
-        assert_false(scheduler_wants_prime(&c, NULL));
+        assert_false(scheduler_wants_prime(&c, &d, NULL));
         d.prime_ahead = true;
         c.activation_pending = false;
-        assert_false(scheduler_wants_prime(&c, NULL));
-        c.decision = NULL;
-        assert_false(scheduler_wants_prime(&c, NULL));
+        assert_false(scheduler_wants_prime(&c, &d, NULL));
+        assert_false(scheduler_wants_prime(&c, NULL, NULL));
 }
 
 static void test_result_retryable(void **state) {
@@ -590,10 +588,10 @@ static void test_immediate_skip_allowed(void **state) {
         assert_int_equal(e[0].error, 0);
         history_entries_free(e, n);
 
-        Component *c = manager_get_component(W->manager, "6C0762A6-12F2-4B56-92CB-BA8F633606D9");
-        assert_non_null(c);
-        assert_true(c->last_result.set);
-        assert_int_equal(c->last_result.error, 0);
+        const ComponentResult *res = manager_get_last_result(W->manager, "6C0762A6-12F2-4B56-92CB-BA8F633606D9");
+        assert_non_null(res);
+        assert_true(res->set);
+        assert_int_equal(res->error, 0);
 }
 
 static void test_skip_where_required_is_forced(void **state) {
@@ -604,7 +602,7 @@ static void test_skip_where_required_is_forced(void **state) {
         world_start(0);
         expect_activate(RMM);
         assert_attr(RMM, "force_cpu_rendezvous", "1");
-        assert_true(manager_get_component(W->manager, RMM)->decision->rendezvous_overridden);
+        assert_true(manager_get_decision(W->manager, RMM)->rendezvous_overridden);
         driver_activated(RMM);
         assert_true(W->last.force_cpu_rendezvous);
 }
@@ -619,7 +617,7 @@ static void test_may_reset_cpu_never(void **state) {
         run_for(300 * USEC_PER_MSEC);
         assert_attr(BL31, "activate", "");
         assert_int_equal(W->started, 0);
-        assert_int_equal(manager_get_component(W->manager, BL31)->decision->action, DECISION_REFUSED);
+        assert_int_equal(manager_get_decision(W->manager, BL31)->action, DECISION_REFUSED);
         assert_int_equal(manager_activate(W->manager, BL31, &o, NULL, NULL, NULL), -EPERM);
         assert_int_equal(manager_prime(W->manager, BL31, NULL, NULL, NULL), -EPERM);
 }
@@ -751,6 +749,39 @@ static void test_failure_not_retried_forever(void **state) {
         assert_int_equal(W->started, 3);
 }
 
+/* The decision is the scheduler's, kept apart from the retries: a new
+ * pending image gives fresh attempts, not a new decision (no Decision
+ * change to announce); a component gone takes it with it. */
+static void test_decision_outlives_retries(void **state) {
+        const Decision *d;
+        char cmd[300];
+
+        (void) state;
+        write_policy("10.conf", "[Defaults]\nAutoActivate=window\n");
+        component(RMM, true, true, false, true);
+        world_start(0);
+        d = manager_get_decision(W->manager, RMM);
+        assert_non_null(d);
+        assert_int_equal(d->action, DECISION_WINDOW);
+
+        scheduler_reset_retries(manager_get_scheduler(W->manager), RMM);
+        assert_ptr_equal(manager_get_decision(W->manager, RMM), d);
+
+        put(RMM, "pending_version", "1.2\n");
+        manager_handle_uevent(W->manager, "change", RMM, "store-updated", NULL, NULL);
+        assert_true(W->last_changed_mask & COMPONENT_CHANGED_PENDING_VERSION);
+        assert_false(W->last_changed_mask & COMPONENT_CHANGED_DECISION);
+        d = manager_get_decision(W->manager, RMM);
+        assert_non_null(d);
+        assert_int_equal(d->action, DECISION_WINDOW);
+
+        snprintf(cmd, sizeof(cmd), "rm -rf '%s/%s'", W->sysfs, RMM);
+        assert_int_equal(system(cmd), 0);
+        manager_handle_uevent(W->manager, "remove", RMM, NULL, NULL, NULL);
+        assert_null(manager_get_component(W->manager, RMM));
+        assert_null(manager_get_decision(W->manager, RMM));
+}
+
 static void test_permanent_failure_not_retried(void **state) {
         (void) state;
         write_policy("10.conf", "[Defaults]\nAutoActivate=immediate\nRetryLimit=5\nRetryDelaySec=1\n");
@@ -764,9 +795,9 @@ static void test_permanent_failure_not_retried(void **state) {
         assert_attr(RMM, "activate", "");
         assert_int_equal(W->started, 1);
 
-        Component *c = manager_get_component(W->manager, RMM);
-        assert_int_equal(c->last_result.error, -EKEYREJECTED);
-        assert_string_equal(c->last_result.lfa_code, "AUTH_ERROR");
+        const ComponentResult *res = manager_get_last_result(W->manager, RMM);
+        assert_int_equal(res->error, -EKEYREJECTED);
+        assert_string_equal(res->lfa_code, "AUTH_ERROR");
 }
 
 static void test_window_mode(void **state) {
@@ -961,14 +992,14 @@ static void test_reload_keeps_last_good(void **state) {
         write_policy("10.conf", "[Defaults]\nAutoActivate=window\n");
         component(RMM, true, true, false, true);
         world_start(0);
-        assert_int_equal(manager_get_component(W->manager, RMM)->decision->action, DECISION_WINDOW);
+        assert_int_equal(manager_get_decision(W->manager, RMM)->action, DECISION_WINDOW);
 
         write_policy("20.conf", "[Defaults]\nAutoActivate=never\nBogus=1\n");
         assert_int_equal(manager_reload_policy(W->manager, &error), -EBADMSG);
         snprintf(path, sizeof(path), "%s/20.conf:3: unknown key 'Bogus' in [Defaults]", W->policy);
         assert_string_equal(error, path);
         assert_string_equal(manager_get_policy_error(W->manager), path);
-        assert_int_equal(manager_get_component(W->manager, RMM)->decision->action, DECISION_WINDOW);
+        assert_int_equal(manager_get_decision(W->manager, RMM)->action, DECISION_WINDOW);
         assert_int_equal(W->policy_reloads, 0);
 
         write_policy("20.conf", "[Defaults]\nAutoActivate=never\n");
@@ -976,7 +1007,7 @@ static void test_reload_keeps_last_good(void **state) {
         assert_int_equal(manager_reload_policy(W->manager, NULL), 0);
         assert_int_equal(W->policy_reloads, 1);
         assert_null(manager_get_policy_error(W->manager));
-        assert_int_equal(manager_get_component(W->manager, RMM)->decision->action, DECISION_NEVER);
+        assert_int_equal(manager_get_decision(W->manager, RMM)->action, DECISION_NEVER);
         assert_int_equal(W->changed, changed + 1);
         assert_int_equal(strv_length(manager_get_policy(W->manager)->files), 2);
 
@@ -1161,7 +1192,7 @@ static void test_upstream_activation(void **state) {
         assert_null(W->last.lfa_code);
         assert_int_equal(manager_pending_count(W->manager), 0);
         assert_int_equal(history_count(), 1);
-        assert_true(manager_get_component(W->manager, RMM)->last_result.set);
+        assert_true(manager_get_last_result(W->manager, RMM)->set);
 
         /* After a reload auto_activate is written 0 again, whatever it read. */
         put(RMM, "auto_activate", "x");
@@ -1194,16 +1225,16 @@ static void test_upstream_errnos(void **state) {
         assert_int_equal(W->last.error, -ECANCELED);
         assert_true(W->last.firmware_failed);
         assert_string_equal(W->last.lfa_code, "UNKNOWN");
-        Component *c = manager_get_component(W->manager, RMM);
-        assert_non_null(strstr(c->last_result.message, "the driver does not say why; the kernel log names the LFA error"));
-        assert_string_equal(c->last_result.lfa_code, "UNKNOWN");
+        assert_non_null(strstr(manager_get_last_result(W->manager, RMM)->message,
+                               "the driver does not say why; the kernel log names the LFA error"));
+        assert_string_equal(manager_get_last_result(W->manager, RMM)->lfa_code, "UNKNOWN");
 
         /* It may have been transient: retried after the backoff. */
         expect_activate(RMM);
         driver_end(RMM, -EAGAIN);       /* an older kernel's "busy" */
         assert_int_equal(W->last.error, -EBUSY);
         assert_false(W->last.firmware_failed);
-        assert_non_null(strstr(c->last_result.message, "the kernel runs another activation"));
+        assert_non_null(strstr(manager_get_last_result(W->manager, RMM)->message, "the kernel runs another activation"));
 
         HistoryEntry *e = NULL;
         size_t n = 0;
@@ -1222,9 +1253,9 @@ static void test_upstream_what_it_cannot(void **state) {
         world_start(0);
 
         /* PrimeAhead=yes: said, not done, not dropped silently. */
-        Component *c = manager_get_component(W->manager, RMM);
-        assert_false(c->decision->prime_ahead);
-        assert_non_null(strstr(c->decision->reason, "PrimeAhead=yes not possible on this driver"));
+        const Decision *d = manager_get_decision(W->manager, RMM);
+        assert_false(d->prime_ahead);
+        assert_non_null(strstr(d->reason, "PrimeAhead=yes not possible on this driver"));
         PlanEntry *plan = NULL;
         size_t n = 0;
         assert_int_equal(manager_plan(W->manager, &plan, &n), 0);
@@ -1332,6 +1363,7 @@ int main(void) {
                 WORLD_TEST(test_activate_validation),
                 WORLD_TEST(test_request_cancelled),
                 WORLD_TEST(test_failure_not_retried_forever),
+                WORLD_TEST(test_decision_outlives_retries),
                 WORLD_TEST(test_permanent_failure_not_retried),
                 WORLD_TEST(test_window_mode),
                 WORLD_TEST(test_prime_ahead_one_at_a_time),

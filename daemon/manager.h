@@ -42,6 +42,7 @@
 #include "history.h"
 #include "inhibitor.h"
 #include "inventory.h"
+#include "kernel-settings.h"
 #include "macro.h"
 #include "orchestrator.h"
 #include "pending-poll.h"
@@ -159,6 +160,7 @@ struct Manager {
         InhibitorRegistry *inhibitors;
 
         Scheduler *scheduler;           /* what runs next: window runs, retries, prime ahead */
+        KernelSettings *kernel_settings; /* what lfad wrote to the kernel's settings */
         sd_event_source *settle_source; /* settles an attempt of a previous lfad at its bound */
         bool ready;                     /* READY=1 sent */
 };
@@ -181,6 +183,10 @@ Component *manager_get_component(Manager *m, const char *uuid);
 /* The policy's effective decision for the component uuid (lowercase), kept
  * by the scheduler; NULL if none. Valid until the component is re-read. */
 const Decision *manager_get_decision(Manager *m, const char *uuid);
+
+/* NULL, or the kernel setting of the component uuid (lowercase) that lfad
+ * last put back (kernel-settings.h). */
+const char *manager_get_kernel_override(Manager *m, const char *uuid);
 
 /* lfad's last attempt on the component uuid (any case), restored from the
  * history at start; NULL if no such component. Valid until a component

@@ -87,7 +87,8 @@ static int property_get_state(sd_bus *bus _unused_, const char *path _unused_,
 }
 
 /* The Manager, for what it keeps of a component beyond sysfs (the decision,
- * the last result): the userdata of the vtable's slot is the BusContext. */
+ * the last result, the kernel override): the userdata of the vtable's slot
+ * is the BusContext. */
 static Manager *current_manager(sd_bus *bus) {
         return bus_context_get_manager(sd_bus_slot_get_userdata(sd_bus_get_current_slot(bus)));
 }
@@ -126,6 +127,16 @@ static int property_get_last_result_usec(sd_bus *bus, const char *path _unused_,
         const ComponentResult *res = manager_get_last_result(current_manager(bus), c->uuid);
 
         return sd_bus_message_append(reply, "t", res && res->set ? res->time : 0);
+}
+
+static int property_get_kernel_override(sd_bus *bus, const char *path _unused_,
+                                       const char *interface _unused_, const char *property _unused_,
+                                       sd_bus_message *reply, void *userdata,
+                                       sd_bus_error *error _unused_) {
+        const Component *c = userdata;
+
+        return sd_bus_message_append(reply, "s",
+                                     strempty(manager_get_kernel_override(current_manager(bus), c->uuid)));
 }
 
 static int property_get_string_ptr(sd_bus *bus _unused_, const char *path _unused_,
@@ -170,7 +181,7 @@ const sd_bus_vtable bus_component_vtable[] = {
                         offsetof(Component, force_cpu_rendezvous), SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         SD_BUS_PROPERTY("KernelAutoActivate", "b", property_get_bool, offsetof(Component, auto_activate),
                         SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-        SD_BUS_PROPERTY("KernelOverride", "s", property_get_string_ptr, offsetof(Component, kernel_override),
+        SD_BUS_PROPERTY("KernelOverride", "s", property_get_kernel_override, 0,
                         SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         SD_BUS_PROPERTY("State", "s", property_get_state, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         SD_BUS_PROPERTY("ParseError", "s", property_get_string_ptr, offsetof(Component, parse_error),

@@ -40,9 +40,47 @@ Component *component_free(Component *c) {
         free(c->name);
         free(c->last_error_raw);
         free(c->parse_error);
-        free(c->kernel_override);
         free(c);
         return NULL;
+}
+
+size_t uuid_array_index(const void *base, size_t n, size_t size, const char *uuid, bool *ret_found) {
+        size_t lo = 0, hi = n;
+
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                int k = strcmp((const char *) base + mid * size, uuid);
+
+                if (k == 0) {
+                        *ret_found = true;
+                        return mid;
+                }
+                if (k < 0)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        *ret_found = false;
+        return lo;
+}
+
+void *uuid_array_insert(void *base, size_t *n, size_t size, size_t at, const char *uuid) {
+        char *t = realloc(base, (*n + 1) * size);
+
+        if (!t)
+                return NULL;
+        memmove(t + (at + 1) * size, t + at * size, (*n - at) * size);
+        memset(t + at * size, 0, size);
+        memcpy(t + at * size, uuid, UUID_STRING_MAX);
+        (*n)++;
+        return t;
+}
+
+void uuid_array_remove(void *base, size_t *n, size_t size, size_t at) {
+        char *t = base;
+
+        memmove(t + at * size, t + (at + 1) * size, (*n - at - 1) * size);
+        (*n)--;
 }
 
 bool uuid_is_valid(const char *s) {

@@ -5,7 +5,7 @@
  * The model of one LFA component, read from /sys/firmware/lfa/<uuid>/ as
  * driver/Documentation/ABI/testing/sysfs-firmware-lfa describes it. Sysfs is
  * the truth: the daemon re-reads a component after every event and action and
- * never keeps a value it did not just read.
+ * never keeps a value it did not just read. Component holds nothing else.
  *
  * Upstream's driver has eleven files per component; seq_id, state,
  * last_error, prime and auto_activate are read (or written) only where they
@@ -93,13 +93,10 @@ typedef struct Component {
          * never activated automatically. */
         char *parse_error;
 
-        /* Not here: the policy's decision (the scheduler's, scheduler.h)
-         * and lfad's last attempt (the manager's, manager.h). */
-        /* kernel-settings.h: NULL or the last kernel setting lfad put
-         * back, and what lfad last wrote to force_cpu_rendezvous. */
-        char *kernel_override;
-        bool force_written;
-        bool force_written_value;
+        /* Only what sysfs shows. What lfad keeps of a component lives
+         * with its owner, keyed by uuid: the policy's decision and the
+         * retries (scheduler.h), lfad's last attempt (manager.h), what lfad
+         * wrote to the kernel's settings and put back (kernel-settings.h). */
 } Component;
 
 /* Whether the activation just done left the driver showing the entry as it
@@ -138,9 +135,22 @@ int inventory_refresh(const char *root);
 /* Which properties differ, as a ComponentChange mask (attributes only). */
 unsigned component_diff(const Component *a, const Component *b);
 
-/* Move the attributes of src into dst, keeping dst's kernel_override. src
- * is emptied. */
+/* Move the attributes of src into dst (the re-read of a component lfad
+ * holds, whose address others keep). src is emptied. */
 void component_update_from(Component *dst, Component *src);
+
+/*
+ * Per-UUID state kept outside Component (the scheduler's, kernel-settings'):
+ * an array of n elements of size bytes, each starting with a char
+ * uuid[UUID_STRING_MAX], sorted by it. uuid_array_index() bisects: the index
+ * of uuid (*ret_found true) or where it goes. uuid_array_insert() makes room
+ * at at for a zeroed element named uuid and returns the array, which may
+ * have moved; NULL on OOM, base then unchanged.
+ * uuid_array_remove() drops element at (its own resources are the caller's).
+ */
+size_t uuid_array_index(const void *base, size_t n, size_t size, const char *uuid, bool *ret_found);
+void *uuid_array_insert(void *base, size_t *n, size_t size, size_t at, const char *uuid);
+void uuid_array_remove(void *base, size_t *n, size_t size, size_t at);
 
 bool uuid_is_valid(const char *s);
 /* Lowercase copy of a valid UUID in any case; -EINVAL if malformed. */

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -10,6 +11,77 @@
 
 /* The driver's default, on either ABI: nobody set it. */
 #define FORCE_CPU_RENDEZVOUS_DEFAULT true
+
+/* What lfad wrote to and found in one component's settings. */
+typedef struct KernelSettingsEntry {
+        char uuid[UUID_STRING_MAX];
+        char *override;                 /* NULL or the last setting put back */
+        bool force_written;             /* lfad wrote force_cpu_rendezvous ... */
+        bool force_written_value;       /* ... this value */
+} KernelSettingsEntry;
+_Static_assert(offsetof(KernelSettingsEntry, uuid) == 0, "uuid_array_*() want the uuid first");
+
+struct KernelSettings {
+        KernelSettingsEntry *entries;   /* sorted by uuid */
+        size_t n_entries;
+};
+
+int kernel_settings_new(KernelSettings **ret) {
+        KernelSettings *ks = calloc(1, sizeof(*ks));
+
+        if (!ks)
+                return -ENOMEM;
+        *ret = ks;
+        return 0;
+}
+
+KernelSettings *kernel_settings_free(KernelSettings *ks) {
+        if (!ks)
+                return NULL;
+        for (size_t i = 0; i < ks->n_entries; i++)
+                free(ks->entries[i].override);
+        free(ks->entries);
+        free(ks);
+        return NULL;
+}
+
+static KernelSettingsEntry *entry_find(KernelSettings *ks, const char *uuid) {
+        bool found;
+        size_t i = uuid_array_index(ks->entries, ks->n_entries, sizeof(*ks->entries), uuid, &found);
+
+        return found ? &ks->entries[i] : NULL;
+}
+
+/* uuid's entry, made on first use; NULL on OOM. */
+static KernelSettingsEntry *entry_get(KernelSettings *ks, const char *uuid) {
+        bool found;
+        size_t i = uuid_array_index(ks->entries, ks->n_entries, sizeof(*ks->entries), uuid, &found);
+        KernelSettingsEntry *t;
+
+        if (found)
+                return &ks->entries[i];
+        t = uuid_array_insert(ks->entries, &ks->n_entries, sizeof(*t), i, uuid);
+        if (!t)
+                return NULL;
+        ks->entries = t;
+        return &t[i];
+}
+
+const char *kernel_settings_get_override(KernelSettings *ks, const char *uuid) {
+        KernelSettingsEntry *e = entry_find(ks, uuid);
+
+        return e ? e->override : NULL;
+}
+
+void kernel_settings_forget(KernelSettings *ks, const char *uuid) {
+        bool found;
+        size_t i = uuid_array_index(ks->entries, ks->n_entries, sizeof(*ks->entries), uuid, &found);
+
+        if (!found)
+                return;
+        free(ks->entries[i].override);
+        uuid_array_remove(ks->entries, &ks->n_entries, sizeof(*ks->entries), i);
+}
 
 int kernel_settings_format_override(const char *file, bool found, bool wrote, usec_t when, char **ret) {
         time_t t = (time_t) (when / USEC_PER_SEC);
@@ -24,7 +96,8 @@ int kernel_settings_format_override(const char *file, bool found, bool wrote, us
 }
 
 /* Someone else's value put back: say so everywhere an operator looks. */
-static unsigned record_override(Component *c, const char *file, bool found, bool wrote) {
+static unsigned record_override(KernelSettingsEntry *e, const Component *c, const char *file, bool found,
+                                bool wrote) {
         char *text = NULL;
 
         if (kernel_settings_format_override(file, found, wrote, now_usec(CLOCK_REALTIME), &text) < 0) {
@@ -34,12 +107,13 @@ static unsigned record_override(Component *c, const char *file, bool found, bool
         log_event(LOG_WARNING, LFA_MESSAGE_KERNEL_OVERRIDE, c->uuid, "overridden",
                   "%s (%s): %s was %d, set by someone else; lfad owns it and wrote %d back.", c->uuid,
                   strna(c->name), file, found, wrote);
-        free(c->kernel_override);
-        c->kernel_override = text;
+        free(e->override);
+        e->override = text;
         return COMPONENT_CHANGED_KERNEL_OVERRIDE;
 }
 
-static unsigned apply_auto_activate(const char *root, Component *c, KernelSettingsEvent event) {
+static unsigned apply_auto_activate(KernelSettingsEntry *e, const char *root, Component *c,
+                                    KernelSettingsEvent event) {
         bool found = c->auto_activate;
         int r;
 
@@ -58,18 +132,19 @@ static unsigned apply_auto_activate(const char *root, Component *c, KernelSettin
         c->auto_activate = false;
         if (!found)
                 return 0;
-        return COMPONENT_CHANGED_AUTO_ACTIVATE | record_override(c, "auto_activate", true, false);
+        return COMPONENT_CHANGED_AUTO_ACTIVATE | record_override(e, c, "auto_activate", true, false);
 }
 
 /* Whether the value found was set by someone other than lfad and the driver. */
-static bool force_set_by_other(const Component *c) {
-        bool expected = c->force_written ? c->force_written_value : FORCE_CPU_RENDEZVOUS_DEFAULT;
+static bool force_set_by_other(const KernelSettingsEntry *e, const Component *c) {
+        bool expected = e->force_written ? e->force_written_value : FORCE_CPU_RENDEZVOUS_DEFAULT;
 
         return c->force_cpu_rendezvous != expected;
 }
 
-static int apply_force(const char *root, Component *c, KernelSettingsEvent event, bool force) {
-        bool found = c->force_cpu_rendezvous, other = force_set_by_other(c);
+static int apply_force(KernelSettingsEntry *e, const char *root, Component *c, KernelSettingsEvent event,
+                       bool force) {
+        bool found = c->force_cpu_rendezvous, other = force_set_by_other(e, c);
         unsigned mask = 0;
         int r;
 
@@ -81,24 +156,31 @@ static int apply_force(const char *root, Component *c, KernelSettingsEvent event
         r = inventory_write_attribute(root, c->uuid, "force_cpu_rendezvous", force ? "1" : "0");
         if (r < 0)
                 return log_warning_errno(r, "%s: cannot write force_cpu_rendezvous=%d: %m", c->uuid, force);
-        c->force_written = true;
-        c->force_written_value = force;
+        e->force_written = true;
+        e->force_written_value = force;
         c->force_cpu_rendezvous = force;
         if (found != force) {
                 mask |= COMPONENT_CHANGED_FORCE_CPU_RENDEZVOUS;
                 if (other)
-                        mask |= record_override(c, "force_cpu_rendezvous", found, force);
+                        mask |= record_override(e, c, "force_cpu_rendezvous", found, force);
         }
         return (int) mask;
 }
 
-int kernel_settings_apply(const char *root, Component *c, KernelSettingsEvent event, bool force) {
-        unsigned mask = apply_auto_activate(root, c, event);
+int kernel_settings_apply(KernelSettings *ks, const char *root, Component *c, KernelSettingsEvent event,
+                          bool force) {
+        KernelSettingsEntry *e = entry_get(ks, c->uuid);
+        unsigned mask;
         int r;
 
+        if (!e) {
+                log_oom();
+                return event == KERNEL_SETTINGS_ACTIVATION ? -ENOMEM : 0;
+        }
+        mask = apply_auto_activate(e, root, c, event);
         if (event == KERNEL_SETTINGS_REREAD)
                 return (int) mask;
-        r = apply_force(root, c, event, force);
+        r = apply_force(e, root, c, event, force);
         if (r < 0)
                 /* The driver reads it when the activate write starts: an
                  * activation must not run on a value lfad did not set. */

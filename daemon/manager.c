@@ -46,6 +46,7 @@ struct Manager {
         InhibitorRegistry *inhibitors;
 
         Scheduler *scheduler;           /* what runs next: window runs, retries, prime ahead */
+        KernelSettings *kernel_settings; /* what lfad wrote to the kernel's settings */
         sd_event_source *settle_source; /* settles an attempt of a previous lfad at its bound */
         bool ready;                     /* READY=1 sent */
 };
@@ -130,7 +131,7 @@ int manager_new(sd_event *e, const ManagerConfig *config, Manager **ret) {
                 return -ENOMEM;
         m->event = sd_event_ref(e);
         if (inhibitor_registry_new(e, on_inhibitors_changed, m, &m->inhibitors) < 0 ||
-            scheduler_new(m, &m->scheduler) < 0)
+            scheduler_new(m, &m->scheduler) < 0 || kernel_settings_new(&m->kernel_settings) < 0)
                 return -ENOMEM;
 
         while (dirs[n])
@@ -172,6 +173,7 @@ Manager *manager_free(Manager *m) {
         job_free(m->job);
         manager_request_unref(m->job_request);
         scheduler_free(m->scheduler);
+        kernel_settings_free(m->kernel_settings);
         inhibitor_registry_free(m->inhibitors);
         for (size_t i = 0; i < m->n_components; i++) {
                 component_free(m->components[i]);
@@ -219,6 +221,10 @@ static ComponentRecord *component_record(Manager *m, const Component *c) {
         ssize_t i = component_index(m, c->uuid, NULL);
 
         return i < 0 ? NULL : &m->records[i];
+}
+
+const char *manager_get_kernel_override(Manager *m, const char *uuid) {
+        return kernel_settings_get_override(m->kernel_settings, uuid);
 }
 
 const ComponentResult *manager_get_last_result(Manager *m, const char *uuid) {
@@ -386,7 +392,8 @@ static int manager_add_component(Manager *m, Component *c, size_t at) {
         rec[at] = (ComponentRecord) {};
         m->n_components++;
         (void) component_redecide(m, c);
-        (void) kernel_settings_apply(sysfs_root(m), c, KERNEL_SETTINGS_APPEARED, decided_force(m, c));
+        (void) kernel_settings_apply(m->kernel_settings, sysfs_root(m), c, KERNEL_SETTINGS_APPEARED,
+                                     decided_force(m, c));
         d = manager_get_decision(m, c->uuid);
 
         if (c->parse_error)
@@ -410,6 +417,7 @@ static void manager_remove_at(Manager *m, size_t i) {
                   c->uuid, strna(c->name));
         notify_removed(m, c);
         scheduler_forget(m->scheduler, c->uuid);
+        kernel_settings_forget(m->kernel_settings, c->uuid);
         component_record_done(&m->records[i]);
         memmove(m->components + i, m->components + i + 1, (m->n_components - i - 1) * sizeof(Component *));
         memmove(m->records + i, m->records + i + 1, (m->n_components - i - 1) * sizeof(ComponentRecord));
@@ -464,7 +472,8 @@ static unsigned manager_update_one(Manager *m, const char *uuid) {
         }
         component_update_from(c, fresh);
         mask |= component_redecide(m, c);
-        mask |= (unsigned) kernel_settings_apply(sysfs_root(m), c, KERNEL_SETTINGS_REREAD, decided_force(m, c));
+        mask |= (unsigned) kernel_settings_apply(m->kernel_settings, sysfs_root(m), c, KERNEL_SETTINGS_REREAD,
+                                                 decided_force(m, c));
         if (m->records[i].last_result_changed) {
                 m->records[i].last_result_changed = false;
                 mask |= COMPONENT_CHANGED_LAST_RESULT;
@@ -768,7 +777,8 @@ int manager_start_job(Manager *m, Component *c, JobAction action, ActivationTrig
          * starts: set it first, every time, so a value left by someone
          * else never decides. */
         if (action == JOB_ACTIVATE) {
-                r = kernel_settings_apply(sysfs_root(m), c, KERNEL_SETTINGS_ACTIVATION, force_cpu_rendezvous);
+                r = kernel_settings_apply(m->kernel_settings, sysfs_root(m), c, KERNEL_SETTINGS_ACTIVATION,
+                                          force_cpu_rendezvous);
                 if (r < 0)
                         return r;
                 notify_changed(m, c, (unsigned) r);
@@ -1050,8 +1060,8 @@ int manager_reload_policy(Manager *m, char **ret_error) {
                 /* A running activation read force_cpu_rendezvous already;
                  * the next one gets the new value before its write. */
                 if (!m->job || strcmp(m->job->uuid, c->uuid) != 0)
-                        mask |= (unsigned) kernel_settings_apply(sysfs_root(m), c, KERNEL_SETTINGS_RELOADED,
-                                                                 decided_force(m, c));
+                        mask |= (unsigned) kernel_settings_apply(m->kernel_settings, sysfs_root(m), c,
+                                                                 KERNEL_SETTINGS_RELOADED, decided_force(m, c));
                 notify_changed(m, c, mask);
         }
         notify_manager(m, MANAGER_CHANGED_POLICY | manager_update_poll(m));

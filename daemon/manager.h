@@ -148,6 +148,10 @@ Component *manager_get_component(Manager *m, const char *uuid);
  * by the scheduler; NULL if none. Valid until the component is re-read. */
 const Decision *manager_get_decision(Manager *m, const char *uuid);
 
+/* NULL, or the kernel setting of the component uuid (lowercase) that lfad
+ * last put back (kernel-settings.h). */
+const char *manager_get_kernel_override(Manager *m, const char *uuid);
+
 /* lfad's last attempt on the component uuid (any case), restored from the
  * history at start; NULL if no such component. Valid until a component
  * comes or goes. */

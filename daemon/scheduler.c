@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,7 @@ typedef struct ComponentEntry {
         Decision *decision;             /* NULL: none made yet */
         RetryState retry;
 } ComponentEntry;
+_Static_assert(offsetof(ComponentEntry, uuid) == 0, "uuid_array_*() want the uuid first");
 
 struct Scheduler {
         Manager *manager;
@@ -76,23 +78,7 @@ Scheduler *scheduler_free(Scheduler *s) {
  * Every component has an entry once decided: a binary search keeps a
  * look-up per component cheap with thousands of them. */
 static size_t entry_index(Scheduler *s, const char *uuid, bool *ret_found) {
-        size_t lo = 0, hi = s->n_entries;
-
-        while (lo < hi) {
-                size_t mid = lo + (hi - lo) / 2;
-                int k = strcmp(s->entries[mid].uuid, uuid);
-
-                if (k == 0) {
-                        *ret_found = true;
-                        return mid;
-                }
-                if (k < 0)
-                        lo = mid + 1;
-                else
-                        hi = mid;
-        }
-        *ret_found = false;
-        return lo;
+        return uuid_array_index(s->entries, s->n_entries, sizeof(*s->entries), uuid, ret_found);
 }
 
 static ComponentEntry *entry_find(Scheduler *s, const char *uuid) {
@@ -110,14 +96,10 @@ static ComponentEntry *entry_get(Scheduler *s, const char *uuid) {
 
         if (found)
                 return &s->entries[i];
-        t = realloc(s->entries, (s->n_entries + 1) * sizeof(*t));
+        t = uuid_array_insert(s->entries, &s->n_entries, sizeof(*t), i, uuid);
         if (!t)
                 return NULL;
         s->entries = t;
-        memmove(t + i + 1, t + i, (s->n_entries - i) * sizeof(*t));
-        t[i] = (ComponentEntry) {};
-        memcpy(t[i].uuid, uuid, UUID_STRING_MAX);
-        s->n_entries++;
         return &t[i];
 }
 
@@ -159,8 +141,7 @@ void scheduler_forget(Scheduler *s, const char *uuid) {
         if (!found)
                 return;
         decision_free(s->entries[i].decision);
-        memmove(s->entries + i, s->entries + i + 1, (s->n_entries - i - 1) * sizeof(*s->entries));
-        s->n_entries--;
+        uuid_array_remove(s->entries, &s->n_entries, sizeof(*s->entries), i);
 }
 
 /* c's decision, NULL if none. */

@@ -421,10 +421,7 @@ static void test_write_and_diff(void **state) {
                          COMPONENT_CHANGED_STATE);
         assert_int_equal(component_diff(a, a), 0);
 
-        a->kernel_override = strdup("kept");
-        assert_non_null(a->kernel_override);
         component_update_from(a, b);
-        assert_string_equal(a->kernel_override, "kept");
         assert_int_equal(a->state, COMPONENT_STATE_ACTIVATING);
         assert_null(b->name);
 
@@ -438,6 +435,71 @@ static void test_state_strings(void **state) {
                 assert_int_equal(component_state_from_string(component_state_to_string(i)), i);
         assert_int_equal(component_state_from_string("IDLE"), -EINVAL);
         assert_null(component_state_to_string(_COMPONENT_STATE_MAX));
+}
+
+/* The per-UUID arrays the scheduler and kernel-settings keep: sorted, found
+ * by bisection, insertion and removal keep the rest in place and in order. */
+typedef struct Entry {
+        char uuid[UUID_STRING_MAX];
+        int value;
+} Entry;
+
+static Entry *entry_put(Entry *base, size_t *n, const char *uuid, int value) {
+        bool found;
+        size_t i = uuid_array_index(base, *n, sizeof(*base), uuid, &found);
+        Entry *t;
+
+        assert_false(found);
+        t = uuid_array_insert(base, n, sizeof(*t), i, uuid);
+        assert_non_null(t);
+        assert_string_equal(t[i].uuid, uuid);
+        assert_int_equal(t[i].value, 0);        /* zeroed */
+        t[i].value = value;
+        return t;
+}
+
+static void test_uuid_array(void **state) {
+        static const char *const uuids[] = {
+                "c0000000-0000-0000-0000-000000000003",
+                "a0000000-0000-0000-0000-000000000001",
+                "f0000000-0000-0000-0000-000000000004",
+                "b0000000-0000-0000-0000-000000000002",
+        };
+        Entry *a = NULL;
+        size_t n = 0, i;
+        bool found;
+
+        (void) state;
+        i = uuid_array_index(a, n, sizeof(*a), uuids[0], &found);
+        assert_false(found);
+        assert_int_equal(i, 0);
+        for (size_t k = 0; k < 4; k++)
+                a = entry_put(a, &n, uuids[k], (int) k + 10);
+        assert_int_equal(n, 4);
+        for (size_t k = 1; k < n; k++)
+                assert_true(strcmp(a[k - 1].uuid, a[k].uuid) < 0);
+        for (size_t k = 0; k < 4; k++) {
+                i = uuid_array_index(a, n, sizeof(*a), uuids[k], &found);
+                assert_true(found);
+                assert_int_equal(a[i].value, (int) k + 10);
+        }
+        /* Where a missing one goes: between its neighbours. */
+        i = uuid_array_index(a, n, sizeof(*a), "d0000000-0000-0000-0000-000000000000", &found);
+        assert_false(found);
+        assert_int_equal(i, 3);
+
+        i = uuid_array_index(a, n, sizeof(*a), uuids[3], &found);
+        uuid_array_remove(a, &n, sizeof(*a), i);
+        assert_int_equal(n, 3);
+        assert_string_equal(a[0].uuid, uuids[1]);
+        assert_string_equal(a[1].uuid, uuids[0]);
+        assert_int_equal(a[1].value, 10);
+        assert_string_equal(a[2].uuid, uuids[2]);
+        uuid_array_remove(a, &n, sizeof(*a), 2);
+        uuid_array_remove(a, &n, sizeof(*a), 0);
+        assert_int_equal(n, 1);
+        assert_string_equal(a[0].uuid, uuids[0]);
+        free(a);
 }
 
 int main(void) {
@@ -455,6 +517,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_list, fake_setup, fake_teardown),
                 cmocka_unit_test_setup_teardown(test_write_and_diff, fake_setup, fake_teardown),
                 cmocka_unit_test(test_state_strings),
+                cmocka_unit_test(test_uuid_array),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);

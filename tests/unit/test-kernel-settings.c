@@ -23,6 +23,7 @@
 #define RMM "6c0762a6-12f2-4b56-92cb-ba8f633606d9"
 
 static char dir[64];
+static KernelSettings *ks;
 
 static int setup(void **state) {
         char path[128];
@@ -32,6 +33,7 @@ static int setup(void **state) {
         assert_non_null(mkdtemp(dir));
         snprintf(path, sizeof(path), "%s/%s", dir, RMM);
         assert_int_equal(mkdir(path, 0755), 0);
+        assert_int_equal(kernel_settings_new(&ks), 0);
         return 0;
 }
 
@@ -41,6 +43,7 @@ static int teardown(void **state) {
         (void) state;
         snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
         assert_int_equal(system(cmd), 0);
+        ks = kernel_settings_free(ks);
         return 0;
 }
 
@@ -69,6 +72,11 @@ static const char *get(const char *attr) {
                 buf[0] = 0;
         fclose(f);
         return buf;
+}
+
+/* What kernel-settings keeps of RMM's last put-back setting. */
+static const char *override(void) {
+        return kernel_settings_get_override(ks, RMM);
 }
 
 /* A component snapshot as the inventory reads it. */
@@ -105,20 +113,21 @@ static void test_appeared_default_values(void **state) {
          * needs no write; nobody else set anything. */
         put("auto_activate", "x");      /* proves the write */
         c->auto_activate = false;
-        r = kernel_settings_apply(dir, c, KERNEL_SETTINGS_APPEARED, true);
+        r = kernel_settings_apply(ks, dir, c, KERNEL_SETTINGS_APPEARED, true);
         assert_int_equal(r, 0);
         assert_string_equal(get("auto_activate"), "0");
         assert_string_equal(get("force_cpu_rendezvous"), "1");
-        assert_null(c->kernel_override);
+        assert_null(override());
 
         /* A policy of skip: 0 written, the driver's default is no override. */
         component_free(c);
+        kernel_settings_forget(ks, RMM);
         c = snapshot(true, false, true);
-        r = kernel_settings_apply(dir, c, KERNEL_SETTINGS_APPEARED, false);
+        r = kernel_settings_apply(ks, dir, c, KERNEL_SETTINGS_APPEARED, false);
         assert_int_equal(r, COMPONENT_CHANGED_FORCE_CPU_RENDEZVOUS);
         assert_string_equal(get("force_cpu_rendezvous"), "0");
         assert_false(c->force_cpu_rendezvous);
-        assert_null(c->kernel_override);
+        assert_null(override());
 }
 
 static void test_auto_activate_found_set(void **state) {
@@ -126,33 +135,31 @@ static void test_auto_activate_found_set(void **state) {
         int r;
 
         (void) state;
-        r = kernel_settings_apply(dir, c, KERNEL_SETTINGS_APPEARED, true);
+        r = kernel_settings_apply(ks, dir, c, KERNEL_SETTINGS_APPEARED, true);
         assert_int_equal(r, COMPONENT_CHANGED_AUTO_ACTIVATE | COMPONENT_CHANGED_KERNEL_OVERRIDE);
         assert_string_equal(get("auto_activate"), "0");
         assert_false(c->auto_activate);
-        assert_non_null(c->kernel_override);
-        assert_true(strncmp(c->kernel_override, "auto_activate: found 1, wrote 0 at ", 35) == 0);
+        assert_non_null(override());
+        assert_true(strncmp(override(), "auto_activate: found 1, wrote 0 at ", 35) == 0);
 
         /* A re-read finding 0 writes nothing. */
         put("auto_activate", "x");
-        r = kernel_settings_apply(dir, c, KERNEL_SETTINGS_REREAD, true);
+        r = kernel_settings_apply(ks, dir, c, KERNEL_SETTINGS_REREAD, true);
         assert_int_equal(r, 0);
         assert_string_equal(get("auto_activate"), "x");
 
         /* Someone sets it again: the next re-read puts it back. */
-        free(c->kernel_override);
-        c->kernel_override = NULL;
         c->auto_activate = true;
         put("auto_activate", "1");
-        r = kernel_settings_apply(dir, c, KERNEL_SETTINGS_REREAD, true);
+        r = kernel_settings_apply(ks, dir, c, KERNEL_SETTINGS_REREAD, true);
         assert_int_equal(r, COMPONENT_CHANGED_AUTO_ACTIVATE | COMPONENT_CHANGED_KERNEL_OVERRIDE);
         assert_string_equal(get("auto_activate"), "0");
-        assert_non_null(c->kernel_override);
+        assert_true(strncmp(override(), "auto_activate: found 1, wrote 0 at ", 35) == 0);
 
         /* A re-read never touches force_cpu_rendezvous. */
         put("force_cpu_rendezvous", "x");
         c->force_cpu_rendezvous = false;
-        assert_int_equal(kernel_settings_apply(dir, c, KERNEL_SETTINGS_REREAD, true), 0);
+        assert_int_equal(kernel_settings_apply(ks, dir, c, KERNEL_SETTINGS_REREAD, true), 0);
         assert_string_equal(get("force_cpu_rendezvous"), "x");
 }
 
@@ -161,9 +168,9 @@ static void test_no_auto_activate_file(void **state) {
 
         (void) state;
         /* v1-based backports: nothing to write, nothing created. */
-        assert_int_equal(kernel_settings_apply(dir, c, KERNEL_SETTINGS_APPEARED, true), 0);
+        assert_int_equal(kernel_settings_apply(ks, dir, c, KERNEL_SETTINGS_APPEARED, true), 0);
         assert_null(get("auto_activate"));
-        assert_int_equal(kernel_settings_apply(dir, c, KERNEL_SETTINGS_RELOADED, true), 0);
+        assert_int_equal(kernel_settings_apply(ks, dir, c, KERNEL_SETTINGS_RELOADED, true), 0);
         assert_null(get("auto_activate"));
 }
 
@@ -173,31 +180,29 @@ static void test_force_set_by_someone_else(void **state) {
 
         (void) state;
         /* Found 0 where nobody but lfad writes 0 and the policy says 1. */
-        r = kernel_settings_apply(dir, c, KERNEL_SETTINGS_APPEARED, true);
+        r = kernel_settings_apply(ks, dir, c, KERNEL_SETTINGS_APPEARED, true);
         assert_int_equal(r, COMPONENT_CHANGED_FORCE_CPU_RENDEZVOUS | COMPONENT_CHANGED_KERNEL_OVERRIDE);
         assert_string_equal(get("force_cpu_rendezvous"), "1");
-        assert_true(strncmp(c->kernel_override, "force_cpu_rendezvous: found 0, wrote 1 at ", 42) == 0);
+        assert_true(strncmp(override(), "force_cpu_rendezvous: found 0, wrote 1 at ", 42) == 0);
 
-        /* A reload to skip: lfad's own new value, no override. */
-        free(c->kernel_override);
-        c->kernel_override = NULL;
-        r = kernel_settings_apply(dir, c, KERNEL_SETTINGS_RELOADED, false);
+        /* A reload to skip: lfad's own new value, no new override. */
+        r = kernel_settings_apply(ks, dir, c, KERNEL_SETTINGS_RELOADED, false);
         assert_int_equal(r, COMPONENT_CHANGED_FORCE_CPU_RENDEZVOUS);
         assert_string_equal(get("force_cpu_rendezvous"), "0");
-        assert_null(c->kernel_override);
+        assert_true(strncmp(override(), "force_cpu_rendezvous: found 0, wrote 1 at ", 42) == 0);
 
         /* Someone writes 1 behind lfad's back; the activation puts 0 back. */
         c->force_cpu_rendezvous = true;
         put("force_cpu_rendezvous", "1");
-        r = kernel_settings_apply(dir, c, KERNEL_SETTINGS_ACTIVATION, false);
+        r = kernel_settings_apply(ks, dir, c, KERNEL_SETTINGS_ACTIVATION, false);
         assert_int_equal(r, COMPONENT_CHANGED_FORCE_CPU_RENDEZVOUS | COMPONENT_CHANGED_KERNEL_OVERRIDE);
         assert_string_equal(get("force_cpu_rendezvous"), "0");
-        assert_true(strncmp(c->kernel_override, "force_cpu_rendezvous: found 1, wrote 0 at ", 42) == 0);
+        assert_true(strncmp(override(), "force_cpu_rendezvous: found 1, wrote 0 at ", 42) == 0);
 
         /* Before an activation the file is written even when it reads right. */
         put("force_cpu_rendezvous", "x");
         c->force_cpu_rendezvous = false;
-        assert_int_equal(kernel_settings_apply(dir, c, KERNEL_SETTINGS_ACTIVATION, false), 0);
+        assert_int_equal(kernel_settings_apply(ks, dir, c, KERNEL_SETTINGS_ACTIVATION, false), 0);
         assert_string_equal(get("force_cpu_rendezvous"), "0");
 }
 
@@ -209,10 +214,10 @@ static void test_activation_write_fails(void **state) {
         snprintf(path, sizeof(path), "%s/%s/force_cpu_rendezvous", dir, RMM);
         assert_int_equal(unlink(path), 0);
         /* Not fatal at a re-read or reload: logged. */
-        assert_int_equal(kernel_settings_apply(dir, c, KERNEL_SETTINGS_RELOADED, false), 0);
+        assert_int_equal(kernel_settings_apply(ks, dir, c, KERNEL_SETTINGS_RELOADED, false), 0);
         /* Fatal before an activation: it must not run on a value lfad did
          * not set. */
-        assert_int_equal(kernel_settings_apply(dir, c, KERNEL_SETTINGS_ACTIVATION, false), -ENOENT);
+        assert_int_equal(kernel_settings_apply(ks, dir, c, KERNEL_SETTINGS_ACTIVATION, false), -ENOENT);
 }
 
 #define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)

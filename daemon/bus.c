@@ -275,7 +275,8 @@ static int property_get_policy_files(sd_bus *bus _unused_, const char *path _unu
                                      sd_bus_error *error _unused_) {
         const Policy *p = manager_get_policy(bus_manager(userdata));
 
-        return sd_bus_message_append_strv(reply, p ? p->files : NULL);
+        /* sd-bus takes a char ** it does not change. */
+        return sd_bus_message_append_strv(reply, p ? (char **) policy_get_files(p) : NULL);
 }
 
 static int property_get_policy_loaded(sd_bus *bus _unused_, const char *path _unused_,
@@ -284,7 +285,7 @@ static int property_get_policy_loaded(sd_bus *bus _unused_, const char *path _un
                                       sd_bus_error *error _unused_) {
         const Policy *p = manager_get_policy(bus_manager(userdata));
 
-        return sd_bus_message_append(reply, "t", p ? p->loaded_at : 0);
+        return sd_bus_message_append(reply, "t", p ? policy_get_loaded_at(p) : 0);
 }
 
 static int property_get_policy_error(sd_bus *bus _unused_, const char *path _unused_,

@@ -16,7 +16,7 @@ static void append(History *h, const HistoryEntry *e) {
                 log_warning_errno(r, "Failed to record the attempt in the history, ignoring: %m");
 }
 
-void history_record_begin(History *h, const Job *j) {
+void history_record_begin(History *h, const JobInfo *j) {
         HistoryEntry e = {
                 .name = j->name,
                 .action = (char *) job_action_to_string(j->action),

@@ -16,7 +16,7 @@
 #include "orchestrator.h"
 
 /* Before j's write starts: j's component, action, trigger, versions and start. */
-void history_record_begin(History *h, const Job *j);
+void history_record_begin(History *h, const JobInfo *j);
 
 /* The row of an attempt that ended, with the versions of its job. */
 void history_record_attempt(History *h, const ActivationResult *r, const char *version_before,

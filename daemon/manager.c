@@ -19,6 +19,12 @@
 #include "scheduler.h"
 #include "udev.h"
 
+/* What the manager keeps of a component beyond its sysfs snapshot. */
+typedef struct ComponentRecord {
+        ComponentResult last_result;
+        bool last_result_changed;       /* to report with the next re-read */
+} ComponentRecord;
+
 struct Manager {
         sd_event *event;
         ManagerObserver observer;
@@ -303,8 +309,8 @@ ManagerState manager_get_state(Manager *m, const char **ret_uuid) {
                 return MANAGER_STATE_IDLE;
         }
         if (ret_uuid)
-                *ret_uuid = m->job->uuid;
-        return m->job->action == JOB_PRIME ? MANAGER_STATE_PRIMING : MANAGER_STATE_ACTIVATING;
+                *ret_uuid = job_get_info(m->job)->uuid;
+        return job_get_info(m->job)->action == JOB_PRIME ? MANAGER_STATE_PRIMING : MANAGER_STATE_ACTIVATING;
 }
 
 unsigned manager_pending_count(Manager *m) {
@@ -488,7 +494,7 @@ void manager_reread_component(Manager *m, const char *uuid) {
 
 /* The poll in force for this driver and policy; MANAGER_CHANGED_POLL if it moved. */
 static unsigned manager_update_poll(Manager *m) {
-        usec_t want = pending_poll_interval_for(&m->driver, m->policy ? m->policy->poll_interval : 0);
+        usec_t want = pending_poll_interval_for(&m->driver, m->policy ? policy_get_poll_interval(m->policy) : 0);
         usec_t before = pending_poll_get_interval(m->poll);
         int r;
 
@@ -711,7 +717,7 @@ static void on_job_done(Job *j, const ActivationResult *r, void *userdata) {
         /* The attempt is in the history before anything reports or acts
          * on its outcome (the journal event, a retry, "gave up", the bus
          * signal): whoever sees those finds the row. */
-        history_record_attempt(m->history, r, j->version_before, j->version_to);
+        history_record_attempt(m->history, r, job_get_info(j)->version_before, job_get_info(j)->version_to);
 
         if (r->action == JOB_ACTIVATE)
                 id = ok ? LFA_MESSAGE_ACTIVATION_SUCCESS : LFA_MESSAGE_ACTIVATION_FAILED;
@@ -753,7 +759,7 @@ static void on_job_done(Job *j, const ActivationResult *r, void *userdata) {
         manager_schedule(m);
 }
 
-static void on_job_begin(const Job *j, void *userdata) {
+static void on_job_begin(const JobInfo *j, void *userdata) {
         Manager *m = userdata;
 
         history_record_begin(m->history, j);
@@ -991,7 +997,7 @@ int manager_cancel(Manager *m, const char *uuid, int *ret_driver_error) {
                 return -ENOENT;
         /* Upstream's cancel during a priming returns 0, but the driver primes
          * again and the activation goes on: claiming success would lie. */
-        if (m->job && strcmp(m->job->uuid, c->uuid) == 0 &&
+        if (m->job && strcmp(job_get_info(m->job)->uuid, c->uuid) == 0 &&
             !driver_has(&m->driver, DRIVER_FEATURE_CANCEL_PRIMING))
                 return -ENOSYS;
         r = inventory_write_attribute(sysfs_root(m), c->uuid, "cancel", "1");
@@ -1039,7 +1045,7 @@ int manager_reload_policy(Manager *m, char **ret_error) {
         if (r < 0) {
                 log_event(LOG_ERR, LFA_MESSAGE_POLICY_INVALID, NULL, "invalid",
                           "Policy not reloaded, %s stay in force: %s",
-                          m->policy->safe_defaults ? "the built-in safe defaults" : "the last good settings",
+                          policy_is_safe_defaults(m->policy) ? "the built-in safe defaults" : "the last good settings",
                           error ?: strerror(-r));
                 (void) free_and_strdup(&m->policy_error, error ?: strerror(-r));
                 notify_manager(m, MANAGER_CHANGED_POLICY);
@@ -1051,7 +1057,7 @@ int manager_reload_policy(Manager *m, char **ret_error) {
         m->policy = p;
         m->policy_error = mfree(m->policy_error);
         log_event(LOG_INFO, LFA_MESSAGE_POLICY_LOADED, NULL, "loaded", "Policy loaded from %zu file(s).",
-                  strv_length(p->files));
+                  strv_length(policy_get_files(p)));
 
         for (size_t i = 0; i < m->n_components; i++) {
                 Component *c = m->components[i];
@@ -1059,7 +1065,7 @@ int manager_reload_policy(Manager *m, char **ret_error) {
 
                 /* A running activation read force_cpu_rendezvous already;
                  * the next one gets the new value before its write. */
-                if (!m->job || strcmp(m->job->uuid, c->uuid) != 0)
+                if (!m->job || strcmp(job_get_info(m->job)->uuid, c->uuid) != 0)
                         mask |= (unsigned) kernel_settings_apply(m->kernel_settings, sysfs_root(m), c,
                                                                  KERNEL_SETTINGS_RELOADED, decided_force(m, c));
                 notify_changed(m, c, mask);
@@ -1161,7 +1167,7 @@ void manager_handle_uevent(Manager *m, const char *action, const char *uuid,
         }
         terminal = lfa_event && (strcmp(lfa_event, "activated") == 0 || strcmp(lfa_event, "failed") == 0 ||
                                  strcmp(lfa_event, "primed") == 0);
-        ours = m->job && strcmp(m->job->uuid, u) == 0;
+        ours = m->job && strcmp(job_get_info(m->job)->uuid, u) == 0;
 
         if (lfa_event && strcmp(lfa_event, "store-updated") == 0) {
                 log_event(LOG_INFO, LFA_MESSAGE_STORE_UPDATED, u, NULL, "%s: firmware store updated.", u);

@@ -123,12 +123,6 @@ typedef struct ComponentResult {
         char *message;          /* human-readable outcome */
 } ComponentResult;
 
-/* What the manager keeps of a component beyond its sysfs snapshot. */
-typedef struct ComponentRecord {
-        ComponentResult last_result;
-        bool last_result_changed;       /* to report with the next re-read */
-} ComponentRecord;
-
 int manager_new(sd_event *e, const ManagerConfig *config, Manager **ret);
 
 /* The hooks the bus layer fills (NULL: none), and their userdata. */

@@ -12,6 +12,25 @@
 #include "log.h"
 #include "orchestrator.h"
 
+struct Job {
+        sd_event *event;
+        char *root;                     /* sysfs root */
+        DriverAbi abi;
+        JobInfo info;
+        usec_t start_monotonic;
+
+        /* Worker thread and its hand-back. The thread is detached and owns
+         * a duplicate of the eventfd, so a job that ends by timeout while
+         * the write still blocks can be freed safely. */
+        int eventfd;
+        sd_event_source *eventfd_source;
+        sd_event_source *timeout_source;
+
+        bool finished;
+        JobDoneFn done;
+        void *userdata;
+};
+
 static const char *const job_action_table[_JOB_ACTION_MAX] = {
         [JOB_ACTIVATE] = "activate",
         [JOB_PRIME] = "prime",
@@ -139,7 +158,7 @@ static bool job_read_attribute(const Job *j, const char *name, char *buf, size_t
         _cleanup_fclose_ FILE *f = NULL;
         char path[PATH_MAX];
 
-        if ((size_t) snprintf(path, sizeof(path), "%s/%s/%s", j->root, j->uuid, name) >= sizeof(path))
+        if ((size_t) snprintf(path, sizeof(path), "%s/%s/%s", j->root, j->info.uuid, name) >= sizeof(path))
                 return false;
         f = fopen(path, "re");
         if (!f || !fgets(buf, size, f))
@@ -180,12 +199,12 @@ static const char *job_current_call(const Job *j) {
 
 static void job_finish(Job *j, int error, const char *timeout_message) {
         ActivationResult r = {
-                .uuid = j->uuid,
-                .name = j->name,
-                .action = j->action,
-                .trigger = j->trigger,
-                .force_cpu_rendezvous = j->force_cpu_rendezvous,
-                .start = j->start_realtime,
+                .uuid = j->info.uuid,
+                .name = j->info.name,
+                .action = j->info.action,
+                .trigger = j->info.trigger,
+                .force_cpu_rendezvous = j->info.force_cpu_rendezvous,
+                .start = j->info.start_realtime,
                 .duration = now_usec(CLOCK_MONOTONIC) - j->start_monotonic,
         };
         DriverOutcome o;
@@ -215,9 +234,9 @@ static void job_finish(Job *j, int error, const char *timeout_message) {
         if (timeout_message)
                 snprintf(msg, sizeof(msg), "%s", timeout_message);
         else if (r.error == 0)
-                snprintf(msg, sizeof(msg), "%s succeeded", j->action == JOB_ACTIVATE ? "activation" : "prime");
+                snprintf(msg, sizeof(msg), "%s succeeded", j->info.action == JOB_ACTIVATE ? "activation" : "prime");
         else
-                snprintf(msg, sizeof(msg), "%s failed: %s (%s)%s%s", job_action_to_string(j->action),
+                snprintf(msg, sizeof(msg), "%s failed: %s (%s)%s%s", job_action_to_string(j->info.action),
                          strerror(-error), strna(errno_name(error)), o.detail ? ": " : "", strempty(o.detail));
         r.message = msg;
 
@@ -233,7 +252,7 @@ static int on_eventfd(sd_event_source *s _unused_, int fd, uint32_t revents _unu
         if (eventfd_read(fd, &v) < 0)
                 return 0; /* spurious wakeup; the worker writes exactly once */
         error = v > 1 ? -(int) (v - 1) : 0;
-        log_debug("%s: %s write returned: %s", j->uuid, job_action_to_string(j->action),
+        log_debug("%s: %s write returned: %s", j->info.uuid, job_action_to_string(j->info.action),
                   error < 0 ? strerror(-error) : "success");
         job_finish(j, error, NULL);
         return 0;
@@ -247,10 +266,10 @@ static int on_timeout(sd_event_source *s _unused_, uint64_t usec _unused_, void 
         call = job_current_call(j);
         if (call)
                 snprintf(msg, sizeof(msg), "%s did not end within lfad's time bound: the driver is still in %s "
-                         "(the write still blocks)", job_action_to_string(j->action), call);
+                         "(the write still blocks)", job_action_to_string(j->info.action), call);
         else
                 snprintf(msg, sizeof(msg), "%s did not end within lfad's time bound (the write still blocks; "
-                         "the driver does not say in which call)", job_action_to_string(j->action));
+                         "the driver does not say in which call)", job_action_to_string(j->info.action));
         job_finish(j, -ETIMEDOUT, msg);
         return 0;
 }
@@ -263,9 +282,9 @@ Job *job_free(Job *j) {
         safe_close(j->eventfd);
         sd_event_unref(j->event);
         free(j->root);
-        free(j->name);
-        free(j->version_before);
-        free(j->version_to);
+        free(j->info.name);
+        free(j->info.version_before);
+        free(j->info.version_to);
         free(j);
         return NULL;
 }
@@ -286,7 +305,7 @@ static int job_spawn_worker(Job *j, JobWriteFn write_fn, void *write_userdata) {
         }
         w->write = write_fn;
         w->write_userdata = write_userdata;
-        if (asprintf(&w->path, "%s/%s/%s", j->root, j->uuid, job_action_to_string(j->action)) < 0) {
+        if (asprintf(&w->path, "%s/%s/%s", j->root, j->info.uuid, job_action_to_string(j->info.action)) < 0) {
                 safe_close(w->eventfd);
                 free(w);
                 return -ENOMEM;
@@ -320,19 +339,19 @@ int job_start(sd_event *e, const JobSettings *settings, const Component *c, JobA
         j->eventfd = -EBADF;
         j->event = sd_event_ref(e);
         j->abi = settings->abi;
-        memcpy(j->uuid, c->uuid, UUID_STRING_MAX);
-        j->action = action;
-        j->trigger = trigger;
+        memcpy(j->info.uuid, c->uuid, UUID_STRING_MAX);
+        j->info.action = action;
+        j->info.trigger = trigger;
         /* PRIME gathers no CPU: a prime's result says so whatever the
          * caller had decided for the activation. */
-        j->force_cpu_rendezvous = action == JOB_ACTIVATE && force_cpu_rendezvous;
+        j->info.force_cpu_rendezvous = action == JOB_ACTIVATE && force_cpu_rendezvous;
         j->done = done;
         j->userdata = userdata;
         j->root = strdup(settings->root);
-        j->name = strdup(strempty(c->name));
-        j->version_before = strdup(lfa_version_to_string(&c->current_version, vbuf));
-        j->version_to = strdup(lfa_version_to_string(&c->pending_version, vbuf));
-        if (!j->root || !j->name || !j->version_before || !j->version_to)
+        j->info.name = strdup(strempty(c->name));
+        j->info.version_before = strdup(lfa_version_to_string(&c->current_version, vbuf));
+        j->info.version_to = strdup(lfa_version_to_string(&c->pending_version, vbuf));
+        if (!j->root || !j->info.name || !j->info.version_before || !j->info.version_to)
                 return -ENOMEM;
 
         j->eventfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -347,14 +366,18 @@ int job_start(sd_event *e, const JobSettings *settings, const Component *c, JobA
         if (r < 0)
                 return r;
 
-        j->start_realtime = now_usec(CLOCK_REALTIME);
+        j->info.start_realtime = now_usec(CLOCK_REALTIME);
         j->start_monotonic = now_usec(CLOCK_MONOTONIC);
         if (settings->begin)
-                settings->begin(j, settings->begin_userdata);
+                settings->begin(&j->info, settings->begin_userdata);
         r = job_spawn_worker(j, settings->write, settings->write_userdata);
         if (r < 0)
                 return log_error_errno(r, "%s: failed to start the worker thread: %m", c->uuid);
 
         *ret = TAKE_PTR(j);
         return 0;
+}
+
+const JobInfo *job_get_info(const Job *j) {
+        return &j->info;
 }

@@ -68,6 +68,18 @@ typedef struct ActivationResult {
  * slack; upstream's driver (30 s + 10 s) fits too. */
 #define JOB_TIMEOUT_USEC_DEFAULT (60 * USEC_PER_SEC)
 
+/* What a job is about, fixed when it starts. */
+typedef struct JobInfo {
+        char uuid[UUID_STRING_MAX];
+        char *name;
+        JobAction action;
+        ActivationTrigger trigger;
+        bool force_cpu_rendezvous;
+        char *version_before;           /* running when the job started */
+        char *version_to;               /* pending then: what it primes or activates */
+        usec_t start_realtime;
+} JobInfo;
+
 typedef struct Job Job;
 typedef void (*JobDoneFn)(Job *j, const ActivationResult *r, void *userdata);
 
@@ -78,7 +90,7 @@ typedef int (*JobWriteFn)(const char *path, void *userdata);
 
 /* Called once the job is set up, before its write starts: lfad records
  * the attempt there, so that a kill -9 during the write loses nothing. */
-typedef void (*JobBeginFn)(const Job *j, void *userdata);
+typedef void (*JobBeginFn)(const JobInfo *info, void *userdata);
 
 typedef struct JobSettings {
         const char *root;               /* sysfs root */
@@ -90,31 +102,6 @@ typedef struct JobSettings {
         void *begin_userdata;
 } JobSettings;
 
-struct Job {
-        sd_event *event;
-        char *root;                     /* sysfs root */
-        DriverAbi abi;
-        char uuid[UUID_STRING_MAX];
-        char *name;
-        JobAction action;
-        ActivationTrigger trigger;
-        bool force_cpu_rendezvous;
-        char *version_before;           /* running when the job started */
-        char *version_to;               /* pending then: what it primes or activates */
-        usec_t start_realtime;
-        usec_t start_monotonic;
-
-        /* Worker thread and its hand-back. The thread is detached and owns
-         * a duplicate of the eventfd, so a job that ends by timeout while
-         * the write still blocks can be freed safely. */
-        int eventfd;
-        sd_event_source *eventfd_source;
-        sd_event_source *timeout_source;
-
-        bool finished;
-        JobDoneFn done;
-        void *userdata;
-};
 
 /*
  * Start a job: launch the worker that writes `activate` or `prime`. The
@@ -128,6 +115,9 @@ int job_start(sd_event *e, const JobSettings *settings, const Component *c, JobA
 
 /* Frees the job; a worker still blocked in write() finishes on its own. */
 Job *job_free(Job *j);
+
+/* What j is about; valid as long as j. */
+const JobInfo *job_get_info(const Job *j) _pure_;
 DEFINE_POINTER_CLEANUP_FUNC_FREE(Job, job_free);
 
 /*

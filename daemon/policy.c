@@ -64,6 +64,20 @@ static const PolicySettings settings_default = {
         .retry_delay = POLICY_RETRY_DELAY_DEFAULT,
 };
 
+struct Policy {
+        PolicySettings defaults;
+        PolicyComponent *components;    /* sorted by uuid */
+        size_t n_components;
+        usec_t poll_interval;           /* [Manager] PollIntervalSec=, 0: no poll */
+        char **files;                   /* full paths of the files in force, in read order */
+        usec_t loaded_at;               /* CLOCK_REALTIME µs */
+        char **origins;                 /* the "file:line" strings settings point to */
+        size_t n_origins;
+        /* The built-in policy stands in for files that do not load: the
+         * reasons say so. */
+        bool safe_defaults;
+};
+
 Policy *policy_free(Policy *p) {
         if (!p)
                 return NULL;
@@ -936,4 +950,29 @@ done:
                 return -ENOMEM;
         *ret = TAKE_PTR(d);
         return 0;
+}
+
+char * const *policy_get_files(const Policy *p) {
+        return p->files;
+}
+
+usec_t policy_get_loaded_at(const Policy *p) {
+        return p->loaded_at;
+}
+
+usec_t policy_get_poll_interval(const Policy *p) {
+        return p->poll_interval;
+}
+
+bool policy_is_safe_defaults(const Policy *p) {
+        return p->safe_defaults;
+}
+
+const PolicySettings *policy_get_defaults(const Policy *p) {
+        return &p->defaults;
+}
+
+const PolicyComponent *policy_get_components(const Policy *p, size_t *ret_n) {
+        *ret_n = p->n_components;
+        return p->components;
 }

@@ -92,22 +92,25 @@ typedef struct PolicyComponent {
         unsigned set;                   /* POLICY_KEY_* bits given in a file */
 } PolicyComponent;
 
-typedef struct Policy {
-        PolicySettings defaults;
-        PolicyComponent *components;    /* sorted by uuid */
-        size_t n_components;
-        usec_t poll_interval;           /* [Manager] PollIntervalSec=, 0: no poll */
-        char **files;                   /* full paths of the files in force, in read order */
-        usec_t loaded_at;               /* CLOCK_REALTIME µs */
-        char **origins;                 /* the "file:line" strings settings point to */
-        size_t n_origins;
-        /* The built-in policy stands in for files that do not load: the
-         * reasons say so. */
-        bool safe_defaults;
-} Policy;
+/* The merged policy in force: immutable once loaded; read it through the
+ * functions below. */
+typedef struct Policy Policy;
 
 Policy *policy_free(Policy *p);
 DEFINE_POINTER_CLEANUP_FUNC_FREE(Policy, policy_free);
+
+/* The full paths of the files in force, in read order (never NULL). */
+char * const *policy_get_files(const Policy *p) _pure_;
+/* When it was loaded, CLOCK_REALTIME µs. */
+usec_t policy_get_loaded_at(const Policy *p) _pure_;
+/* [Manager] PollIntervalSec=, 0: no poll. */
+usec_t policy_get_poll_interval(const Policy *p) _pure_;
+/* Whether this is the built-in policy standing in for files that do not load. */
+bool policy_is_safe_defaults(const Policy *p) _pure_;
+/* The [Defaults] settings after merging all files. */
+const PolicySettings *policy_get_defaults(const Policy *p) _pure_;
+/* The [Component UUID] sections, sorted by uuid; *ret_n gets their number. */
+const PolicyComponent *policy_get_components(const Policy *p, size_t *ret_n);
 
 /* The built-in policy: nothing automatic, rendezvous forced, no priming. */
 int policy_new_default(Policy **ret);

@@ -60,8 +60,8 @@ int verify_run(char * const *policy_dirs, const char *root, FILE *out, FILE *err
                 fprintf(err, "%s\n", error ?: strerror(-r));
                 return r;
         }
-        fprintf(out, "Policy: %zu file(s)\n", strv_length(p->files));
-        for (char **f = p->files; *f; f++)
+        fprintf(out, "Policy: %zu file(s)\n", strv_length(policy_get_files(p)));
+        for (char * const *f = policy_get_files(p); *f; f++)
                 fprintf(out, "  %s\n", *f);
 
         r = inventory_list(root, &uuids);

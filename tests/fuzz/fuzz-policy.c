@@ -44,13 +44,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (r == 0) {
                 if (error)
                         abort();
-                if (p->defaults.auto_activate < 0 || p->defaults.auto_activate >= _AUTO_ACTIVATE_MAX)
+                const PolicySettings *defaults = policy_get_defaults(p);
+                size_t n;
+                const PolicyComponent *pc = policy_get_components(p, &n);
+
+                if (defaults->auto_activate < 0 || defaults->auto_activate >= _AUTO_ACTIVATE_MAX)
                         abort();
-                if (p->defaults.retry_limit > POLICY_RETRY_LIMIT_MAX ||
-                    p->defaults.retry_delay > POLICY_RETRY_DELAY_MAX ||
-                    p->poll_interval > POLICY_POLL_INTERVAL_MAX)
+                if (defaults->retry_limit > POLICY_RETRY_LIMIT_MAX ||
+                    defaults->retry_delay > POLICY_RETRY_DELAY_MAX ||
+                    policy_get_poll_interval(p) > POLICY_POLL_INTERVAL_MAX)
                         abort();
-                for (size_t i = 0; i < p->n_components; i++) {
+                for (size_t i = 0; i < n; i++) {
                         _cleanup_(decision_freep) Decision *d = NULL;
                         Component c = {
                                 .activation_capable = true,
@@ -61,9 +65,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                         PolicySettings s;
                         const char *source;
 
-                        if (!uuid_is_valid(p->components[i].uuid))
+                        if (!uuid_is_valid(pc[i].uuid))
                                 abort();
-                        memcpy(c.uuid, p->components[i].uuid, UUID_STRING_MAX);
+                        memcpy(c.uuid, pc[i].uuid, UUID_STRING_MAX);
                         c.name = c.uuid;
                         policy_lookup(p, c.uuid, &s, &source);
                         if (policy_decide(p, &c, &d) < 0 || !d || !d->reason)

@@ -1009,7 +1009,7 @@ static void test_reload_keeps_last_good(void **state) {
         assert_null(manager_get_policy_error(W->manager));
         assert_int_equal(manager_get_decision(W->manager, RMM)->action, DECISION_NEVER);
         assert_int_equal(W->changed, changed + 1);
-        assert_int_equal(strv_length(manager_get_policy(W->manager)->files), 2);
+        assert_int_equal(strv_length(policy_get_files(manager_get_policy(W->manager))), 2);
 
         PlanEntry *plan = NULL;
         size_t n = 0;
@@ -1031,9 +1031,9 @@ static void test_start_on_safe_defaults(void **state) {
         write_policy("10.conf", "[Defaults]\nAutoActivate=often\n");
         assert_int_equal(manager_new(W->event, &config, &W->manager), 0);
         assert_int_equal(manager_start(W->manager), 0);
-        assert_true(manager_get_policy(W->manager)->safe_defaults);
-        assert_int_equal(manager_get_policy(W->manager)->defaults.auto_activate, AUTO_ACTIVATE_NEVER);
-        assert_int_equal(manager_get_policy(W->manager)->defaults.cpu_rendezvous, CPU_RENDEZVOUS_FORCE);
+        assert_true(policy_is_safe_defaults(manager_get_policy(W->manager)));
+        assert_int_equal(policy_get_defaults(manager_get_policy(W->manager))->auto_activate, AUTO_ACTIVATE_NEVER);
+        assert_int_equal(policy_get_defaults(manager_get_policy(W->manager))->cpu_rendezvous, CPU_RENDEZVOUS_FORCE);
         snprintf(path, sizeof(path), "%s/10.conf:2: ", W->policy);
         assert_non_null(manager_get_policy_error(W->manager));
         assert_true(strncmp(manager_get_policy_error(W->manager), path, strlen(path)) == 0);

@@ -65,10 +65,14 @@ static void check_one(const char *buf, size_t len) {
         if (r == 0) {
                 assert_null(error);
                 /* Whatever was accepted is within the documented ranges. */
-                assert_true(p->defaults.auto_activate >= 0 && p->defaults.auto_activate < _AUTO_ACTIVATE_MAX);
-                assert_true(p->defaults.retry_limit <= POLICY_RETRY_LIMIT_MAX);
-                for (size_t i = 0; i < p->n_components; i++)
-                        assert_true(uuid_is_valid(p->components[i].uuid));
+                const PolicySettings *d = policy_get_defaults(p);
+                size_t n;
+                const PolicyComponent *pc = policy_get_components(p, &n);
+
+                assert_true(d->auto_activate >= 0 && d->auto_activate < _AUTO_ACTIVATE_MAX);
+                assert_true(d->retry_limit <= POLICY_RETRY_LIMIT_MAX);
+                for (size_t i = 0; i < n; i++)
+                        assert_true(uuid_is_valid(pc[i].uuid));
                 return;
         }
         assert_int_equal(r, -EBADMSG);

@@ -208,14 +208,14 @@ static void test_override_order(void **state) {
 
         assert_int_equal(policy_load(t.dirs, &p, &error), 0);
         assert_null(error);
-        assert_int_equal(strv_length(p->files), 3);
-        assert_non_null(strstr(p->files[0], "/lib/10-base.conf"));
-        assert_non_null(strstr(p->files[1], "/etc/50-vendor.conf"));
-        assert_non_null(strstr(p->files[2], "/run/90-late.conf"));
+        assert_int_equal(strv_length(policy_get_files(p)), 3);
+        assert_non_null(strstr(policy_get_files(p)[0], "/lib/10-base.conf"));
+        assert_non_null(strstr(policy_get_files(p)[1], "/etc/50-vendor.conf"));
+        assert_non_null(strstr(policy_get_files(p)[2], "/run/90-late.conf"));
 
         /* /etc's 50-vendor.conf replaced the others: no AutoActivate there. */
         assert_int_equal(lookup_auto(p, BL31), AUTO_ACTIVATE_NEVER);
-        assert_true(p->defaults.prime_ahead);
+        assert_true(policy_get_defaults(p)->prime_ahead);
         /* 90-late.conf overrides 10-base.conf key by key. */
         PolicySettings s;
         const char *source;
@@ -224,7 +224,7 @@ static void test_override_order(void **state) {
         assert_int_equal(s.retry_limit, 7);
         assert_true(s.prime_ahead); /* from [Defaults] */
         assert_non_null(strstr(source, "90-late.conf:2"));
-        assert_true(p->loaded_at > 0);
+        assert_true(policy_get_loaded_at(p) > 0);
         tree_done(&t);
 }
 
@@ -239,8 +239,8 @@ static void test_mask_with_dev_null(void **state) {
         snprintf(path, sizeof(path), "%s/50-vendor.conf", t.etc);
         assert_int_equal(symlink("/dev/null", path), 0);
         assert_int_equal(policy_load(t.dirs, &p, NULL), 0);
-        assert_int_equal(strv_length(p->files), 0);
-        assert_int_equal(p->defaults.auto_activate, AUTO_ACTIVATE_NEVER);
+        assert_int_equal(strv_length(policy_get_files(p)), 0);
+        assert_int_equal(policy_get_defaults(p)->auto_activate, AUTO_ACTIVATE_NEVER);
         tree_done(&t);
 }
 
@@ -311,9 +311,9 @@ static void test_missing_dirs(void **state) {
 
         (void) state;
         assert_int_equal(policy_load(dirs, &p, NULL), 0);
-        assert_int_equal(p->defaults.auto_activate, AUTO_ACTIVATE_NEVER);
-        assert_int_equal(p->defaults.cpu_rendezvous, CPU_RENDEZVOUS_FORCE);
-        assert_false(p->defaults.prime_ahead);
+        assert_int_equal(policy_get_defaults(p)->auto_activate, AUTO_ACTIVATE_NEVER);
+        assert_int_equal(policy_get_defaults(p)->cpu_rendezvous, CPU_RENDEZVOUS_FORCE);
+        assert_false(policy_get_defaults(p)->prime_ahead);
 }
 
 /* The decision table. */
@@ -421,7 +421,7 @@ static void poll_one(const char *text, usec_t expected) {
         f = fmemopen((void *) text, strlen(text), "r");
         assert_int_equal(policy_parse_stream(p, f, "m.conf", NULL), 0);
         fclose(f);
-        assert_int_equal(p->poll_interval, expected);
+        assert_int_equal(policy_get_poll_interval(p), expected);
 }
 
 static void test_manager_section(void **state) {

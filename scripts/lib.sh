@@ -104,9 +104,22 @@ lfa_tap_pass() {
         lfa_failed=$((lfa_failed + f))
 }
 
+# lfa_build_depends: the packages of debian/control's Build-Depends, one per
+# line, as apt-get installs them (versions, profiles and :native dropped;
+# debhelper-compat is debhelper's, dh-sequence-dkms dh-dkms's).
+lfa_build_depends() {
+        sed -n '/^Build-Depends:/,/^[A-Z]/p' "$(dirname "${BASH_SOURCE[0]}")/../debian/control" | grep -v '^[A-Z][A-Za-z-]*: *$' |
+                sed 's/^Build-Depends://; s/<[^>]*>//g; s/([^)]*)//g; s/\[[^]]*\]//g' | tr ',' '\n' |
+                sed 's/[[:space:]]//g; s/:native$//; s/^debhelper-compat$/debhelper/; s/^dh-sequence-dkms$/dh-dkms/' |
+                grep -v '^$' | grep -v '^[A-Z]' || true
+}
+
 # lfa_install_deps FILE...: apt-get install the Debian packages listed in the
 # deps files (one per line, '#' comments) that are not installed yet. Files
-# that do not exist are skipped (a suite may need nothing of its own).
+# that do not exist are skipped (a suite may need nothing of its own). A line
+# `@build-depends` stands for debian/control's Build-Depends
+# (lfa_build_depends), so the suites that build the package never keep a
+# copy of that list.
 lfa_install_deps() {
         local missing=() p
         local files=() f
@@ -115,6 +128,12 @@ lfa_install_deps() {
         done
         [ ${#files[@]} -gt 0 ] || return 0
         for p in $(sed 's/#.*//' "${files[@]}" | tr -s ' \t' '\n' | sort -u); do
+                if [ "$p" = @build-depends ]; then
+                        for f in $(lfa_build_depends); do
+                                dpkg-query -W -f='${Status}' "$f" 2>/dev/null | grep -q 'ok installed' || missing+=("$f")
+                        done
+                        continue
+                fi
                 dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
         done
         [ ${#missing[@]} -gt 0 ] || return 0

@@ -35,6 +35,7 @@ import dbus.bus  # noqa: E402
 from dbus.mainloop.glib import DBusGMainLoop  # noqa: E402
 from gi.repository import GLib  # noqa: E402,F401 (lfatest.wait_received() runs its default context)
 from lfatest import LfadTestCase, ROOT, component_path, lfad_binary  # noqa: E402
+from lfasim.waker import Waker  # noqa: E402
 
 load_tests = lfatest.load_tests
 
@@ -77,6 +78,75 @@ def policy(defaults=None, **components):
 
 def immediate(*uuids, **extra):
         return policy(**{u: dict({'AutoActivate': 'immediate'}, **extra) for u in uuids})
+
+
+class TestWaitFor(LfadTestCase):
+        """lfatest's wait_for(): woken by events only. A wake between a
+        check and the block is kept; a predicate that turns true with no
+        event fails as such; each source of a test's waker wakes it."""
+        SCENARIO = PLATFORM
+        POLICY = {'etc': {'50-test.conf': policy(defaults={'AutoActivate': 'never'})}}
+
+        @staticmethod
+        def after_first_check(action, check):
+                """A predicate that does action right after its first check
+                (false by then): only the event of action can wake the wait
+                for the second."""
+                calls = []
+
+                def pred():
+                        v = check()
+                        calls.append(v)
+                        if len(calls) == 1:
+                                action()
+                        return v
+                return pred, calls
+
+        def test_a_wake_between_the_check_and_the_block_is_not_lost(self):
+                r, w = os.pipe()
+                self.addCleanup(os.close, r)
+                self.addCleanup(os.close, w)
+                waker = Waker()
+                waker.add(r, lambda: bool(os.read(r, 64)))
+                pred, calls = self.after_first_check(lambda: os.write(w, b'x'), lambda: len(calls) > 0)
+                # Lost, the wake would leave the wait to its deadline.
+                self.assertTrue(lfatest.wait_for(pred, 600, 'the second check', waker))
+                self.assertEqual(calls, [False, True])
+
+        def test_true_without_an_event_fails_as_such(self):
+                pred, calls = self.after_first_check(lambda: None, lambda: len(calls) > 0)
+                with self.assertRaisesRegex(AssertionError, 'WITHOUT any event'):
+                        lfatest.wait_for(pred, 0.1, 'a change nothing announces', Waker())
+                with self.assertRaisesRegex(AssertionError, 'timed out after'):
+                        lfatest.wait_for(lambda: False, 0.1, 'nothing', Waker())
+
+        def test_each_source_wakes(self):
+                # Each source alone on a waker of its own, so that no other
+                # wakes the wait in its place: alone, a wait that nothing
+                # woke fails with "WITHOUT any event".
+                signals = Waker()
+                bus = lfatest.BusSignals(self.bus.address, signals)
+                self.addCleanup(bus.stop)
+                pred, _ = self.after_first_check(
+                        lambda: self.sim.ctl('store-update uuid=%s pending_version=1.3' % RMM),
+                        lambda: self.cprop(RMM, 'ActivationPending'))
+                lfatest.wait_for(pred, 10, "RMM's PropertiesChanged", signals)
+                bus.stop()
+
+                files = Waker()
+                files.add(self.files.fd, self.files.drain)
+                path = os.path.join(self.tmp, 'wake')
+                pred, _ = self.after_first_check(lambda: open(path, 'w', encoding='utf-8').close(),
+                                                 lambda: os.path.exists(path))
+                lfatest.wait_for(pred, 10, 'a new file', files)
+
+                exits = Waker()
+                fd = os.pidfd_open(self.lfad.pid)
+                self.addCleanup(os.close, fd)
+                exits.add(fd, lambda: False)
+                p, self.lfad = self.lfad, None
+                pred, _ = self.after_first_check(p.kill, lambda: p.poll() is not None)
+                lfatest.wait_for(pred, 10, "lfad's exit", exits)
 
 
 class TestColdplug(LfadTestCase):

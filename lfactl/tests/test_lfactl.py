@@ -25,7 +25,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, 'tests', 'integration'))
 import lfatap  # noqa: E402
 
-from lfatest import LfadTestCase, lfad_binary, scaled, wait_for  # noqa: E402
+from lfatest import LfadTestCase, lfad_binary, scaled  # noqa: E402
 
 BL31 = '47d4086d-4cfe-9846-9b95-2950cbbd5a00'
 RMM = '6c0762a6-12f2-4b56-92cb-ba8f633606d9'
@@ -97,7 +97,7 @@ class LfactlCase(LfadTestCase):
 
         def store_update(self, uuid, version):
                 self.sim.ctl('store-update uuid=%s pending_version=%s' % (uuid, version))
-                wait_for(lambda: self.json('show', uuid)['ActivationPending'], 10, '%s pending on the bus' % uuid)
+                self.wait_for(lambda: self.json('show', uuid)['ActivationPending'], 10, '%s pending on the bus' % uuid)
 
 
 class TestRead(LfactlCase):
@@ -229,7 +229,7 @@ class TestActivate(LfactlCase):
                 self.store_update(RMM, '1.3')
                 self.json('prime', RMM)
                 self.assertEqual(self.json('cancel', RMM)['result'], 'Cancelled')
-                wait_for(lambda: self.json('show', RMM)['State'] == 'idle', 10, 'RMM idle after cancel')
+                self.wait_for(lambda: self.json('show', RMM)['State'] == 'idle', 10, 'RMM idle after cancel')
 
 
 class TestWindow(LfactlCase):
@@ -470,10 +470,10 @@ class TestMetricsWatchEnds(FollowCase):
                 w = self.follow('metrics', self.prom, '--watch', '--interval=3600', ready='Writing ' + self.prom)
                 self.assertEqual(self.up(), ['lfa_up 1'])
                 self.assertEqual(self.stop_lfad(), 0)
-                wait_for(lambda: self.up() == ['lfa_up 0'], 10, 'lfa_up 0 once lfad stopped')
+                self.wait_for(lambda: self.up() == ['lfa_up 0'], 10, 'lfa_up 0 once lfad stopped')
                 self.assertTrue(w.running())
                 self.start_lfad(extra_args=())
-                wait_for(lambda: self.up() == ['lfa_up 1'], 10, 'lfa_up 1 once lfad is back')
+                self.wait_for(lambda: self.up() == ['lfa_up 1'], 10, 'lfa_up 1 once lfad is back')
                 self.stop_bus()
                 rc, out, err = w.end()
                 self.assertEqual(rc, 6, (out, err))

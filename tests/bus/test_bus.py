@@ -45,8 +45,8 @@ import dbus  # noqa: E402
 import dbus.bus  # noqa: E402
 import dbus.exceptions  # noqa: E402
 from dbus.mainloop.glib import DBusGMainLoop  # noqa: E402
-from gi.repository import GLib  # noqa: E402
-from lfatest import LfadTestCase, POLL_POLICY, scaled, wait_for  # noqa: E402
+from gi.repository import GLib  # noqa: E402,F401 (lfatest.wait_received() runs its default context)
+from lfatest import LfadTestCase, POLL_POLICY, scaled  # noqa: E402
 
 load_tests = lfatest.load_tests
 
@@ -175,19 +175,22 @@ class SystemBus:
 class Monitor:
         """gdbus monitor on lfad's name: what any client sees."""
 
-        def __init__(self, address, tmp):
+        def __init__(self, address, tmp, test):
+                self.test = test
                 self.path = os.path.join(tmp, 'monitor-%d.log' % time.monotonic_ns())
                 self.out = open(self.path, 'w', encoding='utf-8')
                 self.proc = subprocess.Popen(['gdbus', 'monitor', '--address', address, '--dest', NAME],
                                              stdout=self.out, stderr=subprocess.STDOUT)
-                wait_for(lambda: 'is owned by' in self.text(), 10, 'gdbus monitor to attach')
+                # Its log is in the test's tmp: each line it writes wakes.
+                self.test.wait_for(lambda: 'is owned by' in self.text(), 10, 'gdbus monitor to attach')
 
         def text(self):
                 with open(self.path, encoding='utf-8', errors='replace') as f:
                         return f.read()
 
         def wait(self, pattern, timeout=10):
-                return wait_for(lambda: re.search(pattern, self.text()), timeout, 'signal matching %r' % pattern)
+                return self.test.wait_for(lambda: re.search(pattern, self.text()), timeout,
+                                          'signal matching %r' % pattern)
 
         def stop(self):
                 self.proc.terminate()
@@ -227,6 +230,7 @@ class BusTestCase(LfadTestCase):
                 os.chmod(self.tmp, 0o755)
                 self.bus.stop()
                 self.bus = SystemBus(self.tmp)
+                self.watch_bus()
                 if self.POLKIT:
                         self.polkit_log = os.path.join(self.tmp, 'polkit.log')
                         env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=self.bus.address)
@@ -234,10 +238,10 @@ class BusTestCase(LfadTestCase):
                                                         '--template', 'polkitd', '-l', self.polkit_log],
                                                        env=env, stdout=subprocess.DEVNULL,
                                                        stderr=subprocess.DEVNULL)
-                        wait_for(lambda: self.name_has_owner('org.freedesktop.PolicyKit1'),
+                        self.wait_for(lambda: self.name_has_owner('org.freedesktop.PolicyKit1'),
                                  10, 'the polkit stand-in')
                 self.start_lfad()
-                wait_for(lambda: self.name_has_owner(NAME), 10,
+                self.wait_for(lambda: self.name_has_owner(NAME), 10,
                          'org.lfa.Manager on the bus')
 
         def tearDown(self):
@@ -299,7 +303,7 @@ class BusTestCase(LfadTestCase):
                 return json.loads(r.stdout)['data']
 
         def monitor(self):
-                m = Monitor(self.bus.address, self.tmp)
+                m = Monitor(self.bus.address, self.tmp, self)
                 self.addCleanup(m.stop)
                 return m
 
@@ -419,7 +423,7 @@ class TestContract(BusTestCase):
                 if not self.upstream:
                         # The driver's refresh file (an extension); Arm's
                         # driver reads the firmware on every read.
-                        wait_for(lambda: self.sim.writes('refresh'), 10, 'the refresh write')
+                        self.wait_for(lambda: self.sim.writes('refresh'), 10, 'the refresh write')
                 # Plan and Refresh changed nothing.
                 self.assertEqual(self.activate_writes(), [])
 
@@ -537,7 +541,7 @@ class TestActivate(BusTestCase):
                                       IFACE, 'Activate', 'sa{sv}', SLOW, '0'], stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True)
                 self.addCleanup(p.wait)
-                wait_for(lambda: self.activate_writes(SLOW), 10, 'the activate write')
+                self.wait_for(lambda: self.activate_writes(SLOW), 10, 'the activate write')
                 mon.wait(r"ActivationStarted \('%s'" % SLOW)
                 # Status calls are answered while firmware works.
                 self.assertEqual(self.prop('State'), 'activating')
@@ -573,7 +577,7 @@ class TestActivate(BusTestCase):
                                       IFACE, 'Activate', 'sa{sv}', SLOW, '0'], stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True)
                 self.addCleanup(p.wait)
-                wait_for(lambda: self.activate_writes(SLOW), 10, 'the activate write')
+                self.wait_for(lambda: self.activate_writes(SLOW), 10, 'the activate write')
                 self.assertEqual(self.stop_lfad(), 0)
                 out, err = p.communicate(timeout=scaled(30))
                 self.assertNotEqual(p.returncode, 0)
@@ -605,7 +609,7 @@ class TestActivate(BusTestCase):
                 self.assertEqual(self.activate_writes(RMM), [])
                 self.assertEqual(self.prop('State', component_path(RMM), CIFACE), 'primed')
                 self.call('Cancel', 's', RMM)
-                wait_for(lambda: self.prop('State', component_path(RMM), CIFACE) == 'idle', 10, 'idle after cancel')
+                self.wait_for(lambda: self.prop('State', component_path(RMM), CIFACE) == 'idle', 10, 'idle after cancel')
 
 
 # The driver's errno table (driver/Documentation/admin-guide/lfa.rst; check-errno-table.py):
@@ -651,7 +655,6 @@ component uuid=%s current=1.0 cancel_error=NO_MEMORY
 
         def setUp(self):
                 super().setUp()
-                self.glib = GLib
                 self.conn = dbus.bus.BusConnection(self.bus.address, mainloop=DBusGMainLoop())
                 self.addCleanup(self.conn.close)
                 self.mgr = dbus.Interface(self.conn.get_object(NAME, PATH), IFACE)
@@ -666,8 +669,7 @@ component uuid=%s current=1.0 cancel_error=NO_MEMORY
                 with self.assertRaises(dbus.exceptions.DBusException) as cm:
                         getattr(self.mgr, method)(*args, timeout=60)
                 # The signal comes before the reply: it is queued already.
-                ctx = self.glib.MainContext.default()
-                wait_for(lambda: (ctx.iteration(False), len(self.finished) > n)[1], 10, 'ActivationFinished')
+                self.wait_received(lambda: len(self.finished) > n, 10, 'ActivationFinished')
                 return (cm.exception.get_dbus_name(), cm.exception.get_dbus_message()), self.finished[n:]
 
         def assertSignalSays(self, signals, uuid, name, message):
@@ -784,7 +786,7 @@ class TestUpstreamDriver(BusTestCase):
                 out, _ = other.communicate(timeout=scaled(60))
                 self.assertEqual(out.strip(), 'ok')
                 # lfad's poll sees SLOW's new version; RMM can go now.
-                wait_for(lambda: self.prop('CurrentVersion', component_path(SLOW), CIFACE) == '6.1', 10,
+                self.wait_for(lambda: self.prop('CurrentVersion', component_path(SLOW), CIFACE) == '6.1', 10,
                          'SLOW at 6.1 on the bus')
                 self.assertEqual(self.data(self.call('Activate', 'sa{sv}', RMM, 0)), ['1.3'])
 
@@ -877,7 +879,7 @@ class TestWindowAndInhibit(BusTestCase):
                 try:
                         self.assertEqual(self.prop('Inhibitors'), [['backup', 'nightly backup']])
                         self.sim.ctl('store-update uuid=%s pending_version=4.2' % BMC)
-                        wait_for(lambda: self.prop('ActivationPending', component_path(BMC), CIFACE), 10,
+                        self.wait_for(lambda: self.prop('ActivationPending', component_path(BMC), CIFACE), 10,
                                  'BMC pending')
                         # Held by lfad's model, not by time: BMC pending, inhibited.
                         self.assertEqual(self.prop('Inhibitors'), [['backup', 'nightly backup']])
@@ -887,7 +889,7 @@ class TestWindowAndInhibit(BusTestCase):
                         conn.close()
                 self.wait_activate_write(BMC)
                 self.assertEqual(self.sim.writes('force_cpu_rendezvous', BMC)[-1]['value'], '0')
-                wait_for(lambda: self.prop('Inhibitors') == [], 10, 'no inhibitors')
+                self.wait_for(lambda: self.prop('Inhibitors') == [], 10, 'no inhibitors')
 
         def test_inhibit_holds_off_the_window(self):
                 self.wait_nothing_due()
@@ -903,7 +905,7 @@ class TestWindowAndInhibit(BusTestCase):
                 finally:
                         os.close(fd)
                         conn.close()
-                wait_for(lambda: self.prop('Inhibitors') == [], 10, 'no inhibitors')
+                self.wait_for(lambda: self.prop('Inhibitors') == [], 10, 'no inhibitors')
                 r = self.data(self.call('ActivatePending', timeout=60))[0]
                 self.assertEqual(r, [[RMM, 'success', '']])
 
@@ -942,7 +944,7 @@ class TestPolicyError(BusTestCase):
                 self.assertEqual(self.stop_lfad(), 0)
                 bad = self.write_policy('60-bad.conf', '[Component %s]\nBogus=1\n' % RMM)
                 self.start_lfad()
-                wait_for(lambda: self.name_has_owner(NAME), 10, 'org.lfa.Manager on the bus')
+                self.wait_for(lambda: self.name_has_owner(NAME), 10, 'org.lfa.Manager on the bus')
                 self.assertTrue(self.prop('PolicyError').startswith(bad + ':2: '), self.prop('PolicyError'))
                 self.assertEqual(self.prop('PolicyFiles'), [])
                 self.assertEqual(self.prop('Decision', component_path(RMM), CIFACE), 'never')
@@ -1155,7 +1157,7 @@ if sys.argv[2] == 'wait':
                                       IFACE, 'Activate', 'sa{sv}', SLOW, '0'], stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True)
                 self.addCleanup(p.wait)
-                wait_for(lambda: self.activate_writes(SLOW), 10, 'the activate write')
+                self.wait_for(lambda: self.activate_writes(SLOW), 10, 'the activate write')
                 # Busy names the component in the way, as Activate's does.
                 self.assertError(self.send('Refresh'), 'org.lfa.Error.Busy', SLOW)
                 self.assertError(self.send('Refresh', user='nobody'), 'org.lfa.Error.Busy', SLOW)
@@ -1236,10 +1238,11 @@ class TestStalledAfterReady(BusTestCase):
                 for _ in range(room - sent):
                         sock.sendto(b'X-FILLER=1', socket.MSG_DONTWAIT, self.notify_path)
                 self.start_lfad(wait_ready=False)
-                wait_for(lambda: self.name_has_owner(NAME), 10, 'org.lfa.Manager on the bus')
+                self.wait_for(lambda: self.name_has_owner(NAME), 10, 'org.lfa.Manager on the bus')
                 # The stall itself, the behaviour under test: lfad sent
                 # RequestName before its name was owned, and stays blocked
-                # in READY=1 until this test reads.
+                # in READY=1 until this test reads. A wait for time itself
+                # (the bus timeout to pass), not for an event.
                 time.sleep(self.BUS_TIMEOUT + 1)
                 sock.settimeout(scaled(10))
                 while b'READY=1' not in sock.recv(4096).split(b'\n'):

@@ -21,6 +21,7 @@ command line for a flavour it is not meant for fails (never a skip).
 import json
 import os
 import re
+import select
 import shlex
 import signal
 import socket
@@ -36,6 +37,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, 'tests', 'sim'))
 
 from lfasim.harness import Sim  # noqa: E402
+from lfasim.inotify import IN_CREATE, IN_DELETE, IN_MODIFY, IN_MOVED_TO, Inotify  # noqa: E402
 
 SCALE = float(os.environ.get('LFA_TIME_SCALE', '1'))
 
@@ -131,19 +133,82 @@ def message_id(name):
         return m.group(1)
 
 
-def wait_for(pred, timeout, what):
-        """pred()'s first true value, checked every 20 ms for up to
-        scaled(timeout) seconds. Its predicates mostly read lfad's bus
-        properties and files; a wait for lfa-sim's records alone uses
-        Sim.wait_until(), which inotify wakes instead."""
-        deadline = time.monotonic() + scaled(timeout)
-        while True:
-                v = pred()
-                if v:
-                        return v
-                if time.monotonic() > deadline:
-                        raise AssertionError('timed out after %ss waiting for %s' % (scaled(timeout), what))
-                time.sleep(0.02)
+def wait_for(pred, timeout, what, waker):
+        """pred()'s first true value within scaled(timeout) seconds. pred()
+        is checked at once and again each time waker (a test's: its sim's
+        Waker, which LfadTestCase fills) reports an event: a D-Bus signal
+        lfad sent, a change in the test's or the simulator's files, lfad's
+        exit. Never on a timer: a predicate that became true with no event
+        fails as such (lfad changed what it reads without telling a
+        client); see Waker.until()."""
+        return waker.until(pred, scaled(timeout), what, grace=scaled(1))
+
+
+# The names whose owner changes wake a wait (NameOwnerChanged): lfad's
+# and the polkit stand-in's (tests/bus). Not every name: each busctl a
+# predicate runs owns a unique name, and would wake the wait it serves.
+WATCHED_NAMES = ('org.lfa.Manager', 'org.freedesktop.PolicyKit1')
+
+
+class BusSignals:
+        """A Waker source: every signal lfad sends on a bus (all its objects
+        are under /org/lfa/Manager: PropertiesChanged, InterfacesAdded and
+        Removed, org.lfa.Manager's own) and the owner changes of
+        WATCHED_NAMES. A `busctl monitor` child whose output is only read
+        to learn that something came: no thread, no D-Bus binding, one fd
+        for poll() beside the inotify ones; the bus has sent its reply to
+        BecomeMonitor when busctl says "Monitoring bus message stream.", so
+        nothing sent after __init__ returns is missed. A match on the path
+        (not on all signals) leaves out the predicates' own busctl clients,
+        whose NameOwnerChanged would wake every wait at once."""
+
+        def __init__(self, address, waker, timeout=10):
+                self.address = address
+                self.waker = waker
+                matches = ["type='signal',path_namespace='/org/lfa/Manager'"]
+                matches += ["type='signal',sender='org.freedesktop.DBus',member='NameOwnerChanged',arg0='%s'" % n
+                            for n in WATCHED_NAMES]
+                env = dict(os.environ, SYSTEMD_LOG_LEVEL='info', SYSTEMD_COLORS='0', SYSTEMD_PAGER='cat')
+                self.proc = subprocess.Popen(['busctl', '--address=' + address, 'monitor']
+                                             + ['--match=' + m for m in matches],
+                                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                             stdin=subprocess.DEVNULL, env=env)
+                self.fd = self.proc.stdout.fileno()
+                os.set_blocking(self.fd, False)
+                deadline = time.monotonic() + scaled(timeout)
+                out = b''
+                while b'Monitoring bus message stream.' not in out:
+                        left = deadline - time.monotonic()
+                        poll = select.poll()
+                        poll.register(self.fd, select.POLLIN)
+                        chunk = self._read() if left > 0 and poll.poll(left * 1000) else None
+                        if not chunk:
+                                self.stop()
+                                raise AssertionError('busctl monitor did not attach to %s: %r' % (address, out))
+                        out += chunk
+                waker.add(self.fd, self.drain)
+
+        def _read(self):
+                try:
+                        return os.read(self.fd, 65536)
+                except BlockingIOError:
+                        return None
+
+        def drain(self):
+                """All it has written (a backlog wakes once); False at EOF."""
+                while True:
+                        chunk = self._read()
+                        if chunk is None:
+                                return True
+                        if not chunk:
+                                return False
+
+        def stop(self):
+                self.waker.remove(self.fd)
+                if self.proc.poll() is None:
+                        self.proc.terminate()
+                self.proc.wait(10)
+                self.proc.stdout.close()
 
 
 class Bus:
@@ -273,13 +338,31 @@ class LfadTestCase(unittest.TestCase):
                 self.tmp = self.tmpobj.name
                 self.sim = Sim(self.SCENARIO, flavour=self.flavour, **self.SIM_OPTIONS).start()
                 self.sim.time_scale = SCALE
+                # What wakes wait_for(), all in place before lfad starts:
+                # the sim's own records (Sim), the simulated sysfs, the
+                # test's files (lfad's output, its state and runtime
+                # directories), lfad's signals (watch_bus) and exit
+                # (start_lfad).
+                self.waker = self.sim.waker
+                self.files = Inotify(self.tmp, IN_MODIFY | IN_CREATE | IN_DELETE | IN_MOVED_TO)
+                self.waker.add(self.files.fd, self.files.drain)
+                if os.path.isdir(self.sim.sys_lfa):      # not without a driver (TestNoDriver)
+                        for d in [self.sim.sys_lfa] + [os.path.join(self.sim.sys_lfa, u)
+                                                       for u in os.listdir(self.sim.sys_lfa)]:
+                                if os.path.isdir(d):
+                                        self.files.add(d, IN_MODIFY | IN_CREATE | IN_DELETE | IN_MOVED_TO)
+                self.bus_signals = None
+                self.lfad_exit = None
                 self.bus = Bus(self.tmp)
+                self.watch_bus()
                 self.notify = Notify(self.tmp)
                 self.state_dir = os.path.join(self.tmp, 'state')
                 self.runtime_dir = os.path.join(self.tmp, 'runtime')
                 self.policy_dirs = [os.path.join(self.tmp, d) for d in ('etc', 'run', 'usr')]
                 for d in [self.state_dir, self.runtime_dir] + self.policy_dirs:
                         os.makedirs(d, mode=0o755)
+                for d in (self.state_dir, self.runtime_dir):
+                        self.files.add(d, IN_MODIFY | IN_CREATE | IN_DELETE | IN_MOVED_TO)
                 if self.POLL_INTERVAL_SEC is not None:
                         self.write_policy(POLL_POLICY, '[Manager]\nPollIntervalSec=%d\n' % self.POLL_INTERVAL_SEC,
                                           'usr')
@@ -291,6 +374,56 @@ class LfadTestCase(unittest.TestCase):
                 self.expect_exit = None
                 if self.START:
                         self.start_lfad()
+
+        def watch_bus(self):
+                """Wake waits on the signals of self.bus (again when a test
+                replaced it)."""
+                if self.bus_signals is not None and self.bus_signals.address == self.bus.address:
+                        return
+                if self.bus_signals is not None:
+                        self.bus_signals.stop()
+                self.bus_signals = BusSignals(self.bus.address, self.waker)
+
+        def wait_for(self, pred, timeout, what):
+                """wait_for() on this test's waker."""
+                return wait_for(pred, timeout, what, self.waker)
+
+        def wait_received(self, pred, timeout, what):
+                """pred()'s first true value, for what the test's own
+                dbus-python connection (DBusGMainLoop, GLib's default
+                context) receives: it runs that context, so the wake is the
+                message on its own socket. (The waker's monitor sees the same
+                signal, but a wake from it may come before the message
+                reaches this connection, and be spent.)"""
+                from gi.repository import GLib
+                context = GLib.MainContext.default()
+                deadline = time.monotonic() + scaled(timeout)
+                while True:
+                        while context.pending():
+                                context.iteration(False)
+                        v = pred()
+                        if v:
+                                return v
+                        left = deadline - time.monotonic()
+                        if left <= 0:
+                                raise AssertionError('timed out after %ss waiting for %s' % (scaled(timeout), what))
+                        # Wakes iteration(True) at the deadline at the latest.
+                        alarm = GLib.timeout_source_new(int(left * 1000) + 1)
+                        alarm.set_callback(lambda *a: False)
+                        alarm.attach(context)
+                        try:
+                                context.iteration(True)
+                        finally:
+                                alarm.destroy()
+
+        def _watch_exit(self, proc):
+                """lfad's exit wakes waits: a pidfd is readable from then on,
+                so it leaves the waker after its one wake."""
+                if self.lfad_exit is not None:
+                        self.waker.remove(self.lfad_exit)
+                        os.close(self.lfad_exit)
+                self.lfad_exit = os.pidfd_open(proc.pid)
+                self.waker.add(self.lfad_exit, lambda: False)
 
         def write_policy(self, name, text, where='etc'):
                 d = os.path.join(self.tmp, where)
@@ -317,11 +450,13 @@ class LfadTestCase(unittest.TestCase):
         def start_lfad(self, wait_ready=True, extra_args=()):
                 self.lfad_runs += 1
                 self.lfad_log = os.path.join(self.tmp, 'lfad-%d.log' % self.lfad_runs)
+                self.watch_bus()
                 wrapper = shlex.split(os.environ.get('LFA_LFAD_WRAPPER', ''))
                 argv = wrapper + [lfad_binary()] + ['--policy-dir=' + d for d in self.policy_dirs] + list(extra_args)
                 with open(self.lfad_log, 'w', encoding='utf-8') as log:
                         self.lfad = subprocess.Popen(argv, env=self.lfad_env(), stdout=log, stderr=log,
                                                      stdin=subprocess.DEVNULL)
+                self._watch_exit(self.lfad)
                 if wait_ready:
                         self.wait_ready(self.lfad_runs)
                 return self.lfad
@@ -389,6 +524,13 @@ class LfadTestCase(unittest.TestCase):
                                 sys.stderr.write('\n----- lfad log (%s) -----\n%s\n----- lfa-sim log -----\n%s\n'
                                                  % (self.id(), self.lfad_output(), self.sim.log_text()))
                         self.notify.stop()
+                        if self.bus_signals is not None:
+                                self.bus_signals.stop()
+                        if self.lfad_exit is not None:
+                                self.waker.remove(self.lfad_exit)
+                                os.close(self.lfad_exit)
+                        self.waker.remove(self.files.fd)
+                        self.files.close()
                         self.bus.stop()
                         self.sim.cleanup()
                         self.tmpobj.cleanup()
@@ -456,7 +598,7 @@ class LfadTestCase(unittest.TestCase):
                 return out
 
         def wait_history(self, pred, timeout=10, what='a history entry'):
-                return wait_for(lambda: [h for h in self.history() if pred(h)], timeout, what)
+                return self.wait_for(lambda: [h for h in self.history() if pred(h)], timeout, what)
 
         def activate_writes(self, uuid=None):
                 return [w for w in self.sim.writes('activate', uuid) if w['errno'] is None]
@@ -472,7 +614,7 @@ class LfadTestCase(unittest.TestCase):
                 """Until lfad logged the journal event LFA_MESSAGE_<name> of
                 uuid (on stderr here: "[MESSAGE_ID=... LFA_UUID=...]")."""
                 tag = '[MESSAGE_ID=%s LFA_UUID=%s' % (message_id(name), uuid)
-                return wait_for(lambda: tag in self.lfad_output(self.lfad_runs), timeout,
+                return self.wait_for(lambda: tag in self.lfad_output(self.lfad_runs), timeout,
                                 'lfad logging %s for %s' % (name, uuid))
 
         def wait_nothing_due(self, timeout=10):
@@ -488,5 +630,5 @@ class LfadTestCase(unittest.TestCase):
                         return [u for u in os.listdir(self.sim.sys_lfa)
                                 if len(u) == 36 and self.cprop(u, 'ActivationPending')
                                 and self.cprop(u, 'Decision') == 'immediate']
-                wait_for(lambda: self.prop('State') == 'idle' and not due(), timeout,
+                self.wait_for(lambda: self.prop('State') == 'idle' and not due(), timeout,
                          'lfad idle with no component due')

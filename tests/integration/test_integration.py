@@ -33,8 +33,9 @@ import lfatest  # noqa: E402
 import dbus  # noqa: E402
 import dbus.bus  # noqa: E402
 from dbus.mainloop.glib import DBusGMainLoop  # noqa: E402
-from gi.repository import GLib  # noqa: E402
-from lfatest import LfadTestCase, ROOT, component_path, lfad_binary, wait_for  # noqa: E402
+from gi.repository import GLib  # noqa: E402,F401 (lfatest.wait_received() runs its default context)
+from lfatest import LfadTestCase, ROOT, component_path, lfad_binary  # noqa: E402
+from lfasim.waker import Waker  # noqa: E402
 
 load_tests = lfatest.load_tests
 
@@ -79,6 +80,75 @@ def immediate(*uuids, **extra):
         return policy(**{u: dict({'AutoActivate': 'immediate'}, **extra) for u in uuids})
 
 
+class TestWaitFor(LfadTestCase):
+        """lfatest's wait_for(): woken by events only. A wake between a
+        check and the block is kept; a predicate that turns true with no
+        event fails as such; each source of a test's waker wakes it."""
+        SCENARIO = PLATFORM
+        POLICY = {'etc': {'50-test.conf': policy(defaults={'AutoActivate': 'never'})}}
+
+        @staticmethod
+        def after_first_check(action, check):
+                """A predicate that does action right after its first check
+                (false by then): only the event of action can wake the wait
+                for the second."""
+                calls = []
+
+                def pred():
+                        v = check()
+                        calls.append(v)
+                        if len(calls) == 1:
+                                action()
+                        return v
+                return pred, calls
+
+        def test_a_wake_between_the_check_and_the_block_is_not_lost(self):
+                r, w = os.pipe()
+                self.addCleanup(os.close, r)
+                self.addCleanup(os.close, w)
+                waker = Waker()
+                waker.add(r, lambda: bool(os.read(r, 64)))
+                pred, calls = self.after_first_check(lambda: os.write(w, b'x'), lambda: len(calls) > 0)
+                # Lost, the wake would leave the wait to its deadline.
+                self.assertTrue(lfatest.wait_for(pred, 600, 'the second check', waker))
+                self.assertEqual(calls, [False, True])
+
+        def test_true_without_an_event_fails_as_such(self):
+                pred, calls = self.after_first_check(lambda: None, lambda: len(calls) > 0)
+                with self.assertRaisesRegex(AssertionError, 'WITHOUT any event'):
+                        lfatest.wait_for(pred, 0.1, 'a change nothing announces', Waker())
+                with self.assertRaisesRegex(AssertionError, 'timed out after'):
+                        lfatest.wait_for(lambda: False, 0.1, 'nothing', Waker())
+
+        def test_each_source_wakes(self):
+                # Each source alone on a waker of its own, so that no other
+                # wakes the wait in its place: alone, a wait that nothing
+                # woke fails with "WITHOUT any event".
+                signals = Waker()
+                bus = lfatest.BusSignals(self.bus.address, signals)
+                self.addCleanup(bus.stop)
+                pred, _ = self.after_first_check(
+                        lambda: self.sim.ctl('store-update uuid=%s pending_version=1.3' % RMM),
+                        lambda: self.cprop(RMM, 'ActivationPending'))
+                lfatest.wait_for(pred, 10, "RMM's PropertiesChanged", signals)
+                bus.stop()
+
+                files = Waker()
+                files.add(self.files.fd, self.files.drain)
+                path = os.path.join(self.tmp, 'wake')
+                pred, _ = self.after_first_check(lambda: open(path, 'w', encoding='utf-8').close(),
+                                                 lambda: os.path.exists(path))
+                lfatest.wait_for(pred, 10, 'a new file', files)
+
+                exits = Waker()
+                fd = os.pidfd_open(self.lfad.pid)
+                self.addCleanup(os.close, fd)
+                exits.add(fd, lambda: False)
+                p, self.lfad = self.lfad, None
+                pred, _ = self.after_first_check(p.kill, lambda: p.poll() is not None)
+                lfatest.wait_for(pred, 10, "lfad's exit", exits)
+
+
 class TestColdplug(LfadTestCase):
         SCENARIO = PLATFORM + 'component uuid=%s pending=1 pending_version=0.5 current=0.4\n' % NEW
         POLICY = {'usr': {'10-vendor.conf': policy(defaults={'AutoActivate': 'never'})}}
@@ -119,7 +189,7 @@ class TestImmediate(LfadTestCase):
                 self.assertTrue(r['rendezvous'])
                 h = self.wait_history(lambda h: h['uuid'] == RMM and h['action'] == 'activate')
                 self.assertEqual((h[0]['error'], h[0]['version_before'], h[0]['rendezvous']), (0, '1.2', True))
-                wait_for(lambda: self.history()[-1]['version_after'] == '1.3', 5, 'version_after 1.3')
+                self.wait_for(lambda: self.history()[-1]['version_after'] == '1.3', 5, 'version_after 1.3')
                 self.wait_nothing_due()
                 self.assertEqual(len(self.activate_writes(RMM)), 1)
                 self.assertEqual(self.activate_writes(BMC), [])
@@ -310,7 +380,6 @@ component uuid=%s current=1.0 prime_error=NO_MEMORY
 
         def setUp(self):
                 super().setUp()
-                self.context = GLib.MainContext.default()
                 self.conn = dbus.bus.BusConnection(self.bus.address, mainloop=DBusGMainLoop())
                 self.addCleanup(self.conn.close)
                 self.signals = []
@@ -319,10 +388,8 @@ component uuid=%s current=1.0 prime_error=NO_MEMORY
                                               '/org/lfa/Manager')
 
         def finished(self, uuid):
-                def mine():
-                        self.context.iteration(False)
-                        return [s for s in self.signals if s[0] == uuid]
-                return wait_for(mine, 10, 'ActivationFinished of %s' % uuid)[0]
+                return self.wait_received(lambda: [s for s in self.signals if s[0] == uuid], 10,
+                                          'ActivationFinished of %s' % uuid)[0]
 
         def test_the_signal_names_the_lfa_code(self):
                 self.sim.ctl('store-update uuid=%s pending_version=1.1' % RMM)
@@ -467,7 +534,7 @@ class TestPrimedAheadGivesWay(LfadTestCase):
                         self.wait_pending_count(1, mark)
                         return
                 self.assertIsNone(self.wait_result(BMC, 'prime')['errno'])
-                wait_for(lambda: self.cprop(BMC, 'State') == 'primed', 10, 'BMC primed on the bus')
+                self.wait_for(lambda: self.cprop(BMC, 'State') == 'primed', 10, 'BMC primed on the bus')
 
         def test_an_immediate_activation_cancels_the_priming_and_primes_again(self):
                 self.prime_bmc()
@@ -495,7 +562,7 @@ class TestPrimedAheadGivesWay(LfadTestCase):
                 self.assertIsNone(self.wait_result(BMC, 'prime', n=1)['errno'])
                 self.assertGreater(self.sim.records('result', uuid=BMC, action='prime')[1]['t'],
                                    self.wait_result(RMM)['t'])
-                wait_for(lambda: self.cprop(BMC, 'State') == 'primed', 10, 'BMC primed again')
+                self.wait_for(lambda: self.cprop(BMC, 'State') == 'primed', 10, 'BMC primed again')
                 self.assertEqual(self.sim.writes('refresh'), [])
                 # The window then activates BMC.
                 self.busctl('call', 'org.lfa.Manager', '/org/lfa/Manager', 'org.lfa.Manager', 'ActivatePending')
@@ -504,7 +571,7 @@ class TestPrimedAheadGivesWay(LfadTestCase):
         def test_an_explicit_activate_cancels_the_priming(self):
                 self.prime_bmc()
                 self.sim.ctl('store-update uuid=%s pending_version=0.5' % NEW)
-                wait_for(lambda: self.cprop(NEW, 'ActivationPending'), 10, 'NEW pending')
+                self.wait_for(lambda: self.cprop(NEW, 'ActivationPending'), 10, 'NEW pending')
                 r = self.busctl('call', 'org.lfa.Manager', '/org/lfa/Manager', 'org.lfa.Manager', 'Activate',
                                 'sa{sv}', NEW, '0')
                 self.assertEqual(r.stdout.strip(), 's "0.5"')
@@ -529,10 +596,10 @@ class TestPrimeByRequestKept(LfadTestCase):
 
         def test_a_prime_by_request_is_not_dropped_and_the_refusal_names_it(self):
                 self.sim.ctl('store-update uuid=%s pending_version=0.5' % NEW)
-                wait_for(lambda: self.cprop(NEW, 'ActivationPending'), 10, 'NEW pending')
+                self.wait_for(lambda: self.cprop(NEW, 'ActivationPending'), 10, 'NEW pending')
                 self.busctl('call', 'org.lfa.Manager', '/org/lfa/Manager', 'org.lfa.Manager', 'Prime', 's', NEW)
                 self.sim.ctl('store-update uuid=%s pending_version=4.2' % BMC)
-                wait_for(lambda: self.cprop(BMC, 'ActivationPending'), 10, 'BMC pending')
+                self.wait_for(lambda: self.cprop(BMC, 'ActivationPending'), 10, 'BMC pending')
                 r = self.busctl('call', 'org.lfa.Manager', '/org/lfa/Manager', 'org.lfa.Manager', 'Activate',
                                 'sa{sv}', BMC, '0', check=False)
                 self.assertNotEqual(r.returncode, 0)
@@ -541,9 +608,9 @@ class TestPrimeByRequestKept(LfadTestCase):
                 self.assertEqual(self.sim.writes('cancel'), [])
                 # RMM (immediate) waits for NEW, and the plan and the log say so.
                 self.sim.ctl('store-update uuid=%s pending_version=1.3' % RMM)
-                wait_for(lambda: self.cprop(RMM, 'ActivationPending'), 10, 'RMM pending')
-                wait_for(lambda: NEW in self.plan()[RMM][3], 10, 'the plan naming NEW for RMM')
-                wait_for(lambda: [ln for ln in self.lfad_output().splitlines() if RMM in ln and NEW in ln],
+                self.wait_for(lambda: self.cprop(RMM, 'ActivationPending'), 10, 'RMM pending')
+                self.wait_for(lambda: NEW in self.plan()[RMM][3], 10, 'the plan naming NEW for RMM')
+                self.wait_for(lambda: [ln for ln in self.lfad_output().splitlines() if RMM in ln and NEW in ln],
                          10, 'a log line naming RMM and NEW')
                 self.assertEqual(self.activate_writes(), [])
                 # NEW activated: RMM goes at once, no refresh.
@@ -557,11 +624,11 @@ class TestPrimeByRequestKept(LfadTestCase):
                 # request: the window run's refusal is lfad's own Busy and
                 # names NEW, not "the kernel reported busy".
                 self.sim.ctl('store-update uuid=%s pending_version=0.5' % NEW)
-                wait_for(lambda: self.cprop(NEW, 'ActivationPending'), 10, 'NEW pending')
+                self.wait_for(lambda: self.cprop(NEW, 'ActivationPending'), 10, 'NEW pending')
                 self.busctl('call', 'org.lfa.Manager', '/org/lfa/Manager', 'org.lfa.Manager', 'Prime', 's', NEW)
-                wait_for(lambda: self.cprop(NEW, 'State') == 'primed', 10, 'NEW primed on the bus')
+                self.wait_for(lambda: self.cprop(NEW, 'State') == 'primed', 10, 'NEW primed on the bus')
                 self.sim.ctl('store-update uuid=%s pending_version=4.2' % BMC)
-                wait_for(lambda: self.cprop(BMC, 'ActivationPending'), 10, 'BMC pending')
+                self.wait_for(lambda: self.cprop(BMC, 'ActivationPending'), 10, 'BMC pending')
                 r = self.busctl('call', 'org.lfa.Manager', '/org/lfa/Manager', 'org.lfa.Manager', 'ActivatePending',
                                 check=False)
                 self.assertNotEqual(r.returncode, 0)
@@ -621,7 +688,7 @@ class TestRetryBackoff(LfadTestCase):
                 self.wait_result(RMM, n=3, timeout=10)
                 writes = self.activate_writes(RMM)
                 # lfa-sim records a sequence's result before its write returns.
-                wait_for(lambda: len(self.sim.records('return', file='activate', uuid=RMM)) >= 4, 10, 'the 4th return')
+                self.wait_for(lambda: len(self.sim.records('return', file='activate', uuid=RMM)) >= 4, 10, 'the 4th return')
                 ends = self.sim.records('return', file='activate', uuid=RMM)
                 self.assertEqual(len(ends), 4)
                 waits = [round(w['t'] - e['t'], 2) for e, w in zip(ends, writes[1:])]
@@ -691,7 +758,7 @@ class FaultCase(LfadTestCase):
                 return msg
 
         def wait_log(self, pattern, what):
-                return wait_for(lambda: re.search(pattern, self.lfad_output(), re.M), 10, what)
+                return self.wait_for(lambda: re.search(pattern, self.lfad_output(), re.M), 10, what)
 
         def components(self):
                 return sorted(c[0] for c in json.loads(self.busctl(
@@ -702,7 +769,7 @@ class FaultCase(LfadTestCase):
                 """No wedged state: the next activation works."""
                 self.assertEqual(self.prop('State'), 'idle')
                 self.assertEqual(self.activate(uuid), (None, "('%s',)" % version))
-                wait_for(lambda: self.cprop(uuid, 'CurrentVersion') == version, 10,
+                self.wait_for(lambda: self.cprop(uuid, 'CurrentVersion') == version, 10,
                          '%s at %s on the bus' % (uuid, version))
 
 
@@ -737,7 +804,7 @@ class TestFaultRefresh(FaultCase):
                 TF-RMM's pending 1.3, and its activation works."""
                 self.sim.ctl(*statements)
                 self.assertEqual(self.call('Refresh'), (None, '()'))
-                wait_for(lambda: self.cprop(RMM, 'ActivationPending'), 10, 'TF-RMM pending on the bus')
+                self.wait_for(lambda: self.cprop(RMM, 'ActivationPending'), 10, 'TF-RMM pending on the bus')
                 self.recovers(RMM, '1.3')
 
         def fault_then_recovery(self, errno_name, fault, clear):
@@ -766,7 +833,7 @@ class TestFaultRefresh(FaultCase):
 
         def test_count_changing_between_get_info_and_get_inventory(self):
                 self.sim.ctl('store-update uuid=%s pending_version=4.2' % BMC)
-                wait_for(lambda: self.cprop(BMC, 'ActivationPending'), 10, 'the board controller pending')
+                self.wait_for(lambda: self.cprop(BMC, 'ActivationPending'), 10, 'the board controller pending')
                 # One more than the firmware holds: the read fails, nothing
                 # changes.
                 self.sim.ctl('set-agent info_skew=1')
@@ -779,12 +846,12 @@ class TestFaultRefresh(FaultCase):
                 # follows the driver.
                 self.sim.ctl('set-agent info_skew=-1')
                 self.assertEqual(self.call('Refresh'), (None, '()'))
-                wait_for(lambda: self.components() == [RMM], 10, 'the board controller gone')
+                self.wait_for(lambda: self.components() == [RMM], 10, 'the board controller gone')
                 # The next good read brings it back.
                 self.sim.ctl('set-agent info_skew=0')
                 self.assertEqual(self.call('Refresh'), (None, '()'))
-                wait_for(lambda: self.components() == sorted([RMM, BMC]), 10, 'the board controller back')
-                wait_for(lambda: self.cprop(BMC, 'ActivationPending'), 10, 'the board controller pending')
+                self.wait_for(lambda: self.components() == sorted([RMM, BMC]), 10, 'the board controller back')
+                self.wait_for(lambda: self.cprop(BMC, 'ActivationPending'), 10, 'the board controller pending')
                 self.recovers(BMC, '4.2')
 
 
@@ -796,11 +863,11 @@ class TestFaultActivationRead(FaultCase):
 
         def test_inventory_read_before_prime_failing(self):
                 self.sim.ctl('store-update uuid=%s pending_version=1.3' % RMM)
-                wait_for(lambda: self.cprop(RMM, 'ActivationPending'), 10, 'TF-RMM pending on the bus')
+                self.wait_for(lambda: self.cprop(RMM, 'ActivationPending'), 10, 'TF-RMM pending on the bus')
                 self.sim.ctl('set uuid=%s inventory_error=DEVICE_ERROR' % RMM)
                 self.assert_fails('org.lfa.Error.FirmwareError', ('DEVICE_ERROR', 'EIO'), 'Activate', RMM, '@a{sv} {}')
                 self.assertEqual(self.sim.records('call', call='PRIME'), [])
-                wait_for(lambda: 'INVENTORY' in self.cprop(RMM, 'LastError'), 10, 'LastError naming INVENTORY')
+                self.wait_for(lambda: 'INVENTORY' in self.cprop(RMM, 'LastError'), 10, 'LastError naming INVENTORY')
                 h = self.wait_history(lambda h: h['uuid'] == RMM)
                 self.assertEqual((h[0]['error'], h[0]['lfa_code']), (-5, 'DEVICE_ERROR'))
                 self.wait_log(r'%s.*DEVICE_ERROR' % RMM, 'a log line naming the failure')
@@ -832,17 +899,17 @@ class TestFaultRefreshAfterActivation(FaultCase):
                 # line); its next scheduling pass then finds nothing to start.
                 self.wait_log(r'%s.*activated, but the driver still shows the image pending' % RMM,
                               'a log line saying the driver did not confirm')
-                wait_for(lambda: self.prop('State') == 'idle', 10, 'lfad idle')
+                self.wait_for(lambda: self.prop('State') == 'idle', 10, 'lfad idle')
                 self.assertIn('not activated again', self.cprop(RMM, 'DecisionReason') + self.lfad_output())
                 self.assertEqual(len(self.activate_writes(RMM)), 1)
                 self.assertEqual([h for h in self.history() if h['error'] != 0], [])
                 self.sim.ctl('set-agent info_error=0')
                 self.assertEqual(self.call('Refresh'), (None, '()'))
-                wait_for(lambda: self.cprop(RMM, 'CurrentVersion') == '1.3', 10, 'TF-RMM at 1.3 on the bus')
+                self.wait_for(lambda: self.cprop(RMM, 'CurrentVersion') == '1.3', 10, 'TF-RMM at 1.3 on the bus')
                 self.assertIs(self.cprop(RMM, 'ActivationPending'), False)
                 self.sim.ctl('set uuid=%s call_delay_ms=0' % RMM, 'store-update uuid=%s pending_version=1.4' % RMM)
                 self.assertIsNone(self.wait_result(RMM, n=1)['errno'])
-                wait_for(lambda: self.cprop(RMM, 'CurrentVersion') == '1.4', 10, 'TF-RMM at 1.4 on the bus')
+                self.wait_for(lambda: self.cprop(RMM, 'CurrentVersion') == '1.4', 10, 'TF-RMM at 1.4 on the bus')
 
 class TestFaultRefreshUpstream(FaultCase):
         """Arm's lfa_fw: a failing GET_INFO changes nothing; a failing
@@ -854,15 +921,15 @@ class TestFaultRefreshUpstream(FaultCase):
                 self.sim.ctl('store-update uuid=%s pending_version=1.3' % RMM,
                              'set uuid=%s inventory_error=DEVICE_ERROR' % BMC)
                 self.assertEqual(self.call('Refresh'), (None, '()'))
-                wait_for(lambda: self.cprop(RMM, 'ActivationPending'), 10, 'TF-RMM pending on the bus')
+                self.wait_for(lambda: self.cprop(RMM, 'ActivationPending'), 10, 'TF-RMM pending on the bus')
                 self.assertEqual(self.cprop(BMC, 'CurrentVersion'), '4.1')
                 self.recovers(RMM, '1.3')
                 # The refresh after the activation skipped the board
                 # controller: the driver removed it, lfad follows.
-                wait_for(lambda: self.components() == [RMM], 10, 'the board controller gone')
+                self.wait_for(lambda: self.components() == [RMM], 10, 'the board controller gone')
                 self.sim.ctl('set uuid=%s inventory_error=0' % BMC, 'store-update uuid=%s pending_version=4.2' % BMC)
-                wait_for(lambda: self.components() == sorted([RMM, BMC]), 10, 'the board controller back')
-                wait_for(lambda: self.cprop(BMC, 'ActivationPending'), 10, 'the board controller pending')
+                self.wait_for(lambda: self.components() == sorted([RMM, BMC]), 10, 'the board controller back')
+                self.wait_for(lambda: self.cprop(BMC, 'ActivationPending'), 10, 'the board controller pending')
                 self.recovers(BMC, '4.2')
 
         def test_get_info_failing(self):
@@ -871,14 +938,14 @@ class TestFaultRefreshUpstream(FaultCase):
                 # succeeds, the driver's re-read after it fails (current
                 # stays as cached) until a good one.
                 self.assertEqual(self.call('Refresh'), (None, '()'))
-                wait_for(lambda: self.cprop(RMM, 'ActivationPending'), 10, 'TF-RMM pending on the bus')
+                self.wait_for(lambda: self.cprop(RMM, 'ActivationPending'), 10, 'TF-RMM pending on the bus')
                 self.assertEqual(self.activate(RMM)[0], None)
                 self.assertIsNone(self.wait_result(RMM)['errno'])
                 self.assertEqual(self.components(), sorted([RMM, BMC]))
                 self.sim.ctl('set-agent info_error=0', 'notify')
-                wait_for(lambda: self.cprop(RMM, 'CurrentVersion') == '1.3', 10, 'TF-RMM at 1.3 on the bus')
+                self.wait_for(lambda: self.cprop(RMM, 'CurrentVersion') == '1.3', 10, 'TF-RMM at 1.3 on the bus')
                 self.sim.ctl('store-update uuid=%s pending_version=4.2' % BMC)
-                wait_for(lambda: self.cprop(BMC, 'ActivationPending'), 10, 'the board controller pending')
+                self.wait_for(lambda: self.cprop(BMC, 'ActivationPending'), 10, 'the board controller pending')
                 self.recovers(BMC, '4.2')
 
 
@@ -900,7 +967,7 @@ class TestFaultSequences(FaultCase):
         def test_each_fault_then_recovery(self):
                 self.sim.ctl('store-update uuid=%s pending_version=1.3' % RMM,
                              'store-update uuid=%s pending_version=4.2' % BMC)
-                wait_for(lambda: self.cprop(RMM, 'ActivationPending') and self.cprop(BMC, 'ActivationPending'),
+                self.wait_for(lambda: self.cprop(RMM, 'ActivationPending') and self.cprop(BMC, 'ActivationPending'),
                          10, 'both pending on the bus')
                 for uuid, fault in ((RMM, 'prime_hang=1'), (BMC, 'activate_hang=1'),
                                     (BMC, 'activate_busy=1000000'), (RMM, 'prime_busy=1000000')):
@@ -934,11 +1001,11 @@ class TestFaultCancel(FaultCase):
         def pending_with_cancel_error(self, code):
                 """TF-RMM pending (extended: primed), its CANCEL failing."""
                 self.sim.ctl('store-update uuid=%s pending_version=1.3' % RMM)
-                wait_for(lambda: self.cprop(RMM, 'ActivationPending'), 10, 'TF-RMM pending on the bus')
+                self.wait_for(lambda: self.cprop(RMM, 'ActivationPending'), 10, 'TF-RMM pending on the bus')
                 self.sim.ctl('set uuid=%s cancel_error=%s' % (RMM, code))
                 if not self.upstream:
                         self.assertEqual(self.call('Prime', RMM), (None, '()'))
-                        wait_for(lambda: self.cprop(RMM, 'State') == 'primed', 10, 'TF-RMM primed')
+                        self.wait_for(lambda: self.cprop(RMM, 'State') == 'primed', 10, 'TF-RMM primed')
 
         def test_cancel_failing(self):
                 self.pending_with_cancel_error('DEVICE_ERROR')
@@ -982,7 +1049,7 @@ component uuid=%s rendezvous=optional current=4.1 reserved_flags=0x10
                 self.assertIs(self.cprop(BMC, 'MayResetCpu'), False)
                 self.sim.ctl('set uuid=%s reserved_flags=0x100' % BMC,
                              'store-update uuid=%s pending_version=1.3' % RMM)
-                wait_for(lambda: self.cprop(RMM, 'ActivationPending'), 10, 'TF-RMM pending on the bus')
+                self.wait_for(lambda: self.cprop(RMM, 'ActivationPending'), 10, 'TF-RMM pending on the bus')
                 self.assertEqual(self.cprop(BMC, 'ParseError'), '')
                 self.recovers(RMM, '1.3')
                 self.assertTrue(all(c['x1'] == 6 for c in self.sim.records('call', uuid=RMM, call='PRIME')))
@@ -1004,7 +1071,7 @@ class TestFaultFeatures(FaultCase):
                 self.assertEqual(self.components(), sorted([RMM, BMC]))
                 self.assert_fails('org.lfa.Error.FirmwareError', ('EINVAL',), 'Cancel', RMM)
                 self.sim.ctl('store-update uuid=%s pending_version=1.3' % RMM)
-                wait_for(lambda: self.cprop(RMM, 'ActivationPending'), 10, 'TF-RMM pending on the bus')
+                self.wait_for(lambda: self.cprop(RMM, 'ActivationPending'), 10, 'TF-RMM pending on the bus')
                 self.recovers(RMM, '1.3')
 
 
@@ -1130,8 +1197,8 @@ class TestLoad(LfadTestCase):
                 self.assertEqual(final, {u: '2.%d' % (self.UPDATES - LOAD_N + i) for i, u in enumerate(LOAD_UUIDS)})
                 self.assertEqual({u: self.sim.attr(u, 'pending_version') for u in LOAD_UUIDS}, final)
                 # (Arm's driver: what the next poll reads.)
-                wait_for(lambda: self.prop('PendingCount') == LOAD_N, 30, 'all %d pending' % LOAD_N)
-                wait_for(lambda: all(self.cprop(u, 'PendingVersion') == final[u] for u in LOAD_UUIDS), 30,
+                self.wait_for(lambda: self.prop('PendingCount') == LOAD_N, 30, 'all %d pending' % LOAD_N)
+                self.wait_for(lambda: all(self.cprop(u, 'PendingVersion') == final[u] for u in LOAD_UUIDS), 30,
                          'every PendingVersion the burst\'s last')
                 self.assertEqual(self.activate_writes(), [])
                 after = proc_sample(pid)
@@ -1190,7 +1257,7 @@ component uuid=%s current=1.0
                 # Every call went to the component's sequence id at the time.
                 for c in self.sim.records('call', call='ACTIVATE'):
                         self.assertEqual(c['result'], 'SUCCESS', c)
-                tree = wait_for(lambda: (lambda t: component_path(NEW) in t and component_path(BMC) not in t
+                tree = self.wait_for(lambda: (lambda t: component_path(NEW) in t and component_path(BMC) not in t
                                          and t)(self.busctl('tree', 'org.lfa.Manager').stdout),
                                 10, 'the new component on the bus and the vanished one gone')
                 self.assertIn(component_path(RMM), tree)
@@ -1198,7 +1265,7 @@ component uuid=%s current=1.0
                         # seq_id is an extension.
                         self.assertEqual(self.cprop(RMM, 'SeqId'), int(self.sim.attr(RMM, 'seq_id')))
                 # The new component's auto_activate is lfad's too.
-                wait_for(lambda: [w for w in self.sim.writes('auto_activate', NEW) if not truth(w['value'])],
+                self.wait_for(lambda: [w for w in self.sim.writes('auto_activate', NEW) if not truth(w['value'])],
                          10, 'auto_activate=0 written on the new component')
                 self.assertIs(self.cprop(NEW, 'KernelAutoActivate'), False)
 
@@ -1225,12 +1292,12 @@ component uuid=%s current=1.0
 
         def test_a_component_that_vanishes_leaves_the_bus(self):
                 self.sim.ctl('remove uuid=%s' % NEW, 'notify')
-                wait_for(lambda: component_path(NEW) not in self.busctl('tree', 'org.lfa.Manager').stdout,
+                self.wait_for(lambda: component_path(NEW) not in self.busctl('tree', 'org.lfa.Manager').stdout,
                          10, '%s to leave the bus' % NEW)
                 self.sim.ctl('component uuid=%s pending=1 pending_version=3.0' % NEW, 'notify')
                 # Back, pending, and activated by the policy.
                 self.assertIsNone(self.wait_result(NEW)['errno'])
-                wait_for(lambda: self.busctl('get-property', 'org.lfa.Manager', component_path(NEW),
+                self.wait_for(lambda: self.busctl('get-property', 'org.lfa.Manager', component_path(NEW),
                                              'org.lfa.Component', 'CurrentVersion').stdout.strip() == 's "3.0"',
                          10, 'CurrentVersion 3.0 on the bus')
 
@@ -1244,7 +1311,7 @@ class TestReload(LfadTestCase):
                 self.lfad.send_signal(signal.SIGHUP)
                 self.notify.wait('RELOADING=1')
                 self.wait_ready(2)
-                wait_for(lambda: '%s:3' % path in self.lfad_output(), 5, 'an error naming %s:3' % path)
+                self.wait_for(lambda: '%s:3' % path in self.lfad_output(), 5, 'an error naming %s:3' % path)
                 self.sim.ctl('store-update uuid=%s' % RMM)
                 self.wait_activate_write(RMM)
                 self.assertIsNone(self.wait_result(RMM)['errno'])
@@ -1311,7 +1378,7 @@ class TestBrokenPolicyAtStart(LfadTestCase):
 
         def assertSafeDefaults(self, error_part):
                 self.assertIn(error_part, self.prop('PolicyError'))
-                wait_for(lambda: re.search(r'%s.*MESSAGE_ID=%s' % (re.escape(error_part), self.MESSAGE_ID),
+                self.wait_for(lambda: re.search(r'%s.*MESSAGE_ID=%s' % (re.escape(error_part), self.MESSAGE_ID),
                                            self.lfad_output()), 5, 'the error in the log with its MESSAGE_ID')
                 self.assertEqual(self.prop('PolicyFiles'), [])
                 # Nothing automatic: a store update waits for a request.
@@ -1331,7 +1398,7 @@ class TestBrokenPolicyAtStart(LfadTestCase):
                 self.write_policy('50-bad.conf', immediate(RMM))
                 self.lfad.send_signal(signal.SIGHUP)
                 self.wait_ready(self.lfad_runs + 1)
-                wait_for(lambda: self.prop('PolicyError') == '', 5, 'PolicyError cleared')
+                self.wait_for(lambda: self.prop('PolicyError') == '', 5, 'PolicyError cleared')
                 # Pending since, both go now, BMC without the rendezvous.
                 self.assertEqual(self.wait_activate_write(BMC)[0]['force_cpu_rendezvous'], 0)
                 self.assertIsNone(self.wait_result(BMC)['errno'])
@@ -1483,7 +1550,7 @@ component uuid=%s current=1.0
                 # (Arm's driver goes on; a write meanwhile gets -EBUSY.)
                 ok = lambda: [r for r in self.sim.records('result', uuid=RMM, action='activate')  # noqa: E731
                               if r['errno'] is None]
-                wait_for(ok, 15, 'the activation of %s' % RMM)
+                self.wait_for(ok, 15, 'the activation of %s' % RMM)
                 self.wait_nothing_due()
                 self.assertEqual(len(ok()), 1, 'activated twice')
                 # The history file reads whole, with what it had before.
@@ -1536,7 +1603,7 @@ component uuid=%s current=1.0
                 # The sequence ran (write to result) within the row's span,
                 # which ends when lfad found it ended: never 0.
                 self.assertGreaterEqual(int(h['duration']) / 1e6, done['t'] - write['t'] - 0.2)
-                wait_for(lambda: self.cprop(RMM, 'LastResult') == 'success', 10, 'LastResult success')
+                self.wait_for(lambda: self.cprop(RMM, 'LastResult') == 'success', 10, 'LastResult success')
                 self.assertEqual(len(self.activate_writes(RMM)), 1, 'activated twice')
 
         def test_restart_while_the_activation_runs(self):
@@ -1645,7 +1712,7 @@ component uuid=%s current=1.0 prime_rounds=2 activate_rounds=2 call_delay_ms=10
                                                 not os.path.exists(attempt) and
                                                 any(h['uuid'] == u and h['version_after'] == new and h['error'] == 0
                                                     for h in self.history()[rows_before:]))
-                                wait_for(done, 15, 'cycle %d: %s activated to %s and recorded' % (i, u, new))
+                                self.wait_for(done, 15, 'cycle %d: %s activated to %s and recorded' % (i, u, new))
                                 # One activation for one store update, none of the other.
                                 self.assertEqual(len(self.ok_activations(u)), ok_before[u] + 1, 'activated twice')
                                 self.assertEqual(len(self.ok_activations(other)), ok_before[other])
@@ -1673,7 +1740,7 @@ component uuid=%s current=1.0 prime_rounds=2 activate_rounds=2 call_delay_ms=10
                                         return [(self.cprop(c, 'CurrentVersion'), self.cprop(c, 'ActivationPending'),
                                                  self.sim.attr(c, 'current_version'),
                                                  self.sim.attr(c, 'activation_pending')) for c in (RMM, BMC)]
-                                wait_for(lambda: all(v[0] == v[2] and not v[1] and v[3] == '0' for v in platforms()),
+                                self.wait_for(lambda: all(v[0] == v[2] and not v[1] and v[3] == '0' for v in platforms()),
                                          (self.POLL_INTERVAL_SEC or 0) + 5, 'cycle %d: the bus showing the platform' % i)
                                 self.assertEqual(self.cprop(u, 'LastResult'), 'success')
                                 self.assertEqual(self.prop('State'), 'idle')
@@ -1707,7 +1774,7 @@ class TestCrashCyclesUpstream(TestCrashCycles):
         CYCLES = 'LFA_CRASH_CYCLES_UPSTREAM', 20
 
         def kill_point(self, rng, writes_before):
-                wait_for(lambda: len(self.attempt_writes()) > writes_before, 10, 'the activate write')
+                self.wait_for(lambda: len(self.attempt_writes()) > writes_before, 10, 'the activate write')
                 # The random kill point in the sequence: the behaviour under test.
                 time.sleep(rng.uniform(0, self.KILL_WITHIN))
 
@@ -1729,7 +1796,7 @@ class TestBurstDuringColdplug(LfadTestCase):
                         # Start as soon as lfad's monitor exists (Arm's driver
                         # sends no component uevents: the poll finds them).
                         if not self.upstream:
-                                wait_for(lambda: any(n.startswith('event')
+                                self.wait_for(lambda: any(n.startswith('event')
                                                      for n in os.listdir(self.sim.env['UMOCKDEV_DIR'])),
                                          10, 'lfad to open its udev monitor')
                         for u in uuids:
@@ -1774,9 +1841,9 @@ class TestDemo(LfadTestCase):
                 if not self.upstream:
                         # PrimeAhead=yes: primed while waiting for the window.
                         self.assertIsNone(self.wait_result(BMC, 'prime')['errno'])
-                wait_for(lambda: self.cprop(BMC, 'ActivationPending') and self.cprop(BL31, 'ActivationPending'),
+                self.wait_for(lambda: self.cprop(BMC, 'ActivationPending') and self.cprop(BL31, 'ActivationPending'),
                          10, 'the board controller and BL31 pending on the bus')
-                wait_for(lambda: self.cprop(RMM, 'CurrentVersion') == '1.3', 10, 'TF-RMM at 1.3 on the bus')
+                self.wait_for(lambda: self.cprop(RMM, 'CurrentVersion') == '1.3', 10, 'TF-RMM at 1.3 on the bus')
                 self.assertEqual(self.cprop(BMC, 'Decision'), 'window')
                 self.assertEqual(self.cprop(BL31, 'Decision'), 'refused')
                 if self.upstream:
@@ -1904,11 +1971,11 @@ class TestForceRendezvousOwned(LfadTestCase):
         def test_written_at_start_before_activation_and_after_reload(self):
                 # When the component appears: BMC may skip (lfad writes 0),
                 # RMM may not (the driver's default 1 stays).
-                wait_for(lambda: self.sim.attr(BMC, 'force_cpu_rendezvous') == '0', 10,
+                self.wait_for(lambda: self.sim.attr(BMC, 'force_cpu_rendezvous') == '0', 10,
                          "BMC's force_cpu_rendezvous 0")
                 self.assertIs(self.force(RMM), True)
                 self.assertTrue(self.sim.writes('force_cpu_rendezvous', BMC))
-                wait_for(lambda: self.cprop(BMC, 'ForceCpuRendezvous') is False, 10, 'ForceCpuRendezvous false')
+                self.wait_for(lambda: self.cprop(BMC, 'ForceCpuRendezvous') is False, 10, 'ForceCpuRendezvous false')
                 # Someone else forces the rendezvous; before the activation
                 # lfad puts the policy's value back.
                 self.assertEqual(self.sysfs_write(BMC, 'force_cpu_rendezvous', '1'), 'ok')
@@ -1926,7 +1993,7 @@ class TestForceRendezvousOwned(LfadTestCase):
                 self.write_policy('50-window.conf', policy(**{BMC: {'AutoActivate': 'window'}}))
                 self.lfad.send_signal(signal.SIGHUP)
                 self.wait_ready(2)
-                wait_for(lambda: self.force(BMC), 10, "BMC's force_cpu_rendezvous 1 after the reload")
+                self.wait_for(lambda: self.force(BMC), 10, "BMC's force_cpu_rendezvous 1 after the reload")
 
 
 # -- Arm's driver only: no component uevents, lfad owns auto_activate -------
@@ -1947,7 +2014,7 @@ class TestPoll(LfadTestCase):
                 self.assertIsNone(self.wait_result(RMM)['errno'])
                 h = self.wait_history(lambda h: h['uuid'] == RMM)
                 self.assertEqual((h[0]['trigger'], h[0]['version_before'], h[0]['error']), ('auto', '1.2', 0))
-                wait_for(lambda: self.cprop(RMM, 'CurrentVersion') == '1.3', 10, 'CurrentVersion 1.3 on the bus')
+                self.wait_for(lambda: self.cprop(RMM, 'CurrentVersion') == '1.3', 10, 'CurrentVersion 1.3 on the bus')
                 self.assertIs(self.cprop(RMM, 'ActivationPending'), False)
 
         def test_reload_changes_the_interval(self):
@@ -1989,7 +2056,7 @@ class TestRefresh(LfadTestCase):
                 self.busctl('call', 'org.lfa.Manager', '/org/lfa/Manager', 'org.lfa.Manager', 'Refresh')
                 self.wait_activate_write(RMM)
                 self.assertIsNone(self.wait_result(RMM)['errno'])
-                wait_for(lambda: self.cprop(RMM, 'CurrentVersion') == '1.3', 10, 'CurrentVersion 1.3 on the bus')
+                self.wait_for(lambda: self.cprop(RMM, 'CurrentVersion') == '1.3', 10, 'CurrentVersion 1.3 on the bus')
 
 
 class TestLiveRead(LfadTestCase):
@@ -2047,7 +2114,7 @@ class TestSmcccUevent(LfadTestCase):
                 w = self.wait_activate_write(RMM, timeout=5)
                 self.assertGreater(w[0]['t'], bmc['t'])
                 self.assertIsNone(self.wait_result(RMM)['errno'])
-                wait_for(lambda: self.cprop(BMC, 'CurrentVersion') == '4.2', 10, 'BMC at 4.2 on the bus')
+                self.wait_for(lambda: self.cprop(BMC, 'CurrentVersion') == '4.2', 10, 'BMC at 4.2 on the bus')
 
 
 class TestKernelAutoActivate(LfadTestCase):
@@ -2064,15 +2131,15 @@ class TestKernelAutoActivate(LfadTestCase):
 
         def test_auto_activate_kept_off(self):
                 for u in (BL31, RMM, BMC):
-                        wait_for(lambda: self.zeroes(u), 10, 'auto_activate=0 written on %s' % u)
+                        self.wait_for(lambda: self.zeroes(u), 10, 'auto_activate=0 written on %s' % u)
                         self.assertIs(self.cprop(u, 'KernelAutoActivate'), False)
                         self.assertEqual(self.cprop(u, 'KernelOverride'), '')
                 # Someone sets it; lfad's next poll puts it back.
                 self.assertEqual(self.sysfs_write(RMM, 'auto_activate', '1'), 'ok')
                 one = [w for w in self.sim.writes('auto_activate', RMM) if truth(w['value'])][-1]
-                wait_for(lambda: self.zeroes(RMM, one['t']), 5, 'lfad to write auto_activate=0 back')
+                self.wait_for(lambda: self.zeroes(RMM, one['t']), 5, 'lfad to write auto_activate=0 back')
                 self.assertEqual(self.sim.attr(RMM, 'auto_activate'), '0')
-                wait_for(lambda: self.cprop(RMM, 'KernelOverride'), 5, 'KernelOverride')
+                self.wait_for(lambda: self.cprop(RMM, 'KernelOverride'), 5, 'KernelOverride')
                 self.assertRegex(self.cprop(RMM, 'KernelOverride'), r'^auto_activate: found 1, wrote 0 at .')
                 self.assertIs(self.cprop(RMM, 'KernelAutoActivate'), False)
                 self.assertTrue(any(RMM in line and 'auto_activate' in line for line in self.lfad_output().splitlines()),
@@ -2089,7 +2156,7 @@ class TestKernelAutoActivate(LfadTestCase):
                 self.lfad.send_signal(signal.SIGHUP)
                 self.wait_ready(2)
                 for u in (BL31, RMM, BMC):
-                        wait_for(lambda: self.zeroes(u, t), 10, 'auto_activate=0 written on %s after the reload' % u)
+                        self.wait_for(lambda: self.zeroes(u, t), 10, 'auto_activate=0 written on %s after the reload' % u)
                 # Without lfad the simulated kernel does activate on a
                 # notification: what the checks above would have caught.
                 self.assertEqual(self.stop_lfad(), 0)
@@ -2117,8 +2184,8 @@ class TestKernelAutoActivateBetweenReads(LfadTestCase):
                 self.assertIs(r.get('auto'), True)
                 # lfad re-reads on the uevents (extended: the component's;
                 # upstream: the SMCCC device's) and reads 1.
-                wait_for(lambda: self.cprop(BMC, 'CurrentVersion') == '4.2', 10, 'BMC at 4.2 on the bus')
-                wait_for(lambda: self.sim.attr(BMC, 'auto_activate') == '0', 10, 'auto_activate put back to 0')
+                self.wait_for(lambda: self.cprop(BMC, 'CurrentVersion') == '4.2', 10, 'BMC at 4.2 on the bus')
+                self.wait_for(lambda: self.sim.attr(BMC, 'auto_activate') == '0', 10, 'auto_activate put back to 0')
                 self.assertRegex(self.cprop(BMC, 'KernelOverride'), r'^auto_activate: found 1, wrote 0 at .')
                 # Only BMC: no other component was touched.
                 self.assertEqual([x['uuid'] for x in self.sim.records('result')], [BMC])

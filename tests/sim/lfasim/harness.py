@@ -22,6 +22,7 @@ import tempfile
 import time
 
 from .inotify import IN_CREATE, IN_MODIFY, Inotify
+from .waker import Waker
 
 SIM_DIR = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
 LFA_SIM = os.path.join(SIM_DIR, 'lfa-sim')
@@ -73,8 +74,12 @@ class Sim:
                 self._offset = 0
                 self._records = []
                 # Every record lfa-sim writes wakes wait_until(): the record
-                # file is its event log (and its log file changes too).
+                # file is its event log (and its log file changes too). A
+                # test adds its own sources to the same waker (lfatest:
+                # lfad's signals, its files, its exit).
                 self._watch = Inotify(self.tmp.name, IN_MODIFY | IN_CREATE)
+                self.waker = Waker()
+                self.waker.add(self._watch.fd, self._watch.drain)
 
         def start(self, timeout=None):
                 timeout = timeout or self.start_timeout
@@ -121,6 +126,7 @@ class Sim:
 
         def cleanup(self):
                 self.stop()
+                self.waker.remove(self._watch.fd)
                 self._watch.close()
                 self.tmp.cleanup()
 
@@ -222,19 +228,13 @@ class Sim:
                 return self.records('write', **m)
 
         def wait_until(self, cond, timeout, what):
-                """cond()'s first true value, checked again after each change
-                in lfa-sim's files (inotify: no polling); SimError after
-                timeout seconds. The watch exists before the first check, so
-                a record written meanwhile still wakes the next wait."""
-                deadline = time.monotonic() + timeout
-                while True:
-                        v = cond()
-                        if v:
-                                return v
-                        left = deadline - time.monotonic()
-                        if left <= 0:
-                                raise SimError('timed out after %ss waiting for %s' % (timeout, what))
-                        self._watch.wait(left)
+                """cond()'s first true value, checked again after each wake of
+                self.waker (inotify on lfa-sim's files, and whatever the test
+                added: no polling); SimError after timeout seconds, or if
+                cond() became true with nothing to wake the wait. The watch
+                exists before the first check, so a record written meanwhile
+                still wakes the next wait."""
+                return self.waker.until(cond, timeout, what, SimError, grace=self.time_scale)
 
         def wait_record(self, pred, timeout=10, what='a record'):
                 return self.wait_until(lambda: next((r for r in self.records() if pred(r)), None),

@@ -11,18 +11,27 @@ import struct
 IN_MODIFY = 0x2
 IN_MOVED_TO = 0x80
 IN_CREATE = 0x100
+IN_DELETE = 0x200
 _HEADER = struct.Struct('iIII')     # wd, mask, cookie, len; then the name
 
 
 class Inotify:
         def __init__(self, path, mask):
-                libc = ctypes.CDLL(None, use_errno=True)
-                self.fd = libc.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC)
+                self._libc = ctypes.CDLL(None, use_errno=True)
+                self.fd = self._libc.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC)
                 if self.fd < 0:
                         raise OSError(ctypes.get_errno(), 'inotify_init1')
-                if libc.inotify_add_watch(self.fd, os.fsencode(path), mask) < 0:
-                        err = ctypes.get_errno()
+                try:
+                        self.add(path, mask)
+                except OSError:
                         os.close(self.fd)
+                        raise
+
+        def add(self, path, mask):
+                """Watch one more path on the same descriptor (a watch is
+                not recursive: a subdirectory needs its own)."""
+                if self._libc.inotify_add_watch(self.fd, os.fsencode(path), mask) < 0:
+                        err = ctypes.get_errno()
                         raise OSError(err, 'inotify_add_watch %s' % path)
 
         def events(self):
@@ -46,6 +55,11 @@ class Inotify:
                 ready, _, _ = select.select([self.fd], [], [], max(0.0, timeout))
                 self.events()
                 return bool(ready)
+
+        def drain(self):
+                """A Waker source's drain: drop what is queued."""
+                self.events()
+                return True
 
         def close(self):
                 if self.fd >= 0:

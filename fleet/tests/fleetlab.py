@@ -18,13 +18,14 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 
 HERE = os.path.dirname(os.path.realpath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, 'tests', 'sim'))
 
+from lfasim.busmonitor import BusSignals  # noqa: E402
 from lfasim.harness import Sim  # noqa: E402
+from lfasim.inotify import IN_CREATE, IN_MODIFY, IN_MOVED_TO, Inotify  # noqa: E402
 
 BUILD = os.environ.get('LFA_BUILD', os.path.join(ROOT, 'build'))
 LFAD = os.path.join(BUILD, 'daemon', 'lfad')
@@ -78,17 +79,6 @@ KINDS['healthy-upstream'] = KINDS['healthy']
 UPSTREAM = {'healthy-upstream'}
 
 
-def wait_for(pred, timeout, what):
-        deadline = time.monotonic() + timeout
-        while True:
-                v = pred()
-                if v:
-                        return v
-                if time.monotonic() > deadline:
-                        raise AssertionError('timed out after %ss waiting for %s' % (timeout, what))
-                time.sleep(0.05)
-
-
 class Host:
         def __init__(self, name, kind, tmp, start_lfad=True):
                 self.name = name
@@ -108,6 +98,12 @@ class Host:
                 self.address = self.bus.stdout.readline().strip()
                 if not self.address:
                         raise AssertionError('%s: dbus-daemon did not start' % name)
+                # What wakes this host's waits (wait_for()), never a timer:
+                # lfa-sim's records (the Sim's own waker), lfad's signals and
+                # bus name, and the files watched through watch_files().
+                self.waker = self.sim.waker
+                self.bus_signals = BusSignals(self.address, self.waker, 10)
+                self.files = None
                 self.etc = os.path.join(self.dir, 'etc-lfa.d')
                 self.usr = os.path.join(self.dir, 'usr-lfa.d')
                 self.state = os.path.join(self.dir, 'state')
@@ -129,6 +125,20 @@ class Host:
         def env(self):
                 return dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=self.address, LFACTL_LFAD=LFAD)
 
+        def wait_for(self, pred, timeout, what):
+                """pred()'s first true value within timeout seconds, checked
+                at once and after each event of this host (lfasim.waker)."""
+                return self.waker.until(pred, timeout, '%s: %s' % (self.name, what))
+
+        def watch_files(self, d):
+                """Changes in directory d wake this host's waits too."""
+                mask = IN_MODIFY | IN_CREATE | IN_MOVED_TO
+                if self.files is None:
+                        self.files = Inotify(d, mask)
+                        self.waker.add(self.files.fd, self.files.drain)
+                else:
+                        self.files.add(d, mask)
+
         def start_lfad(self):
                 self.runs += 1
                 env = self.sim.child_env()
@@ -139,7 +149,8 @@ class Host:
                 with open(self.lfad_log, 'w', encoding='utf-8') as log:
                         self.lfad = subprocess.Popen([LFAD, '--policy-dir=' + self.etc, '--policy-dir=' + self.usr],
                                                      env=env, stdout=log, stderr=log, stdin=subprocess.DEVNULL)
-                wait_for(lambda: self.lfactl('status', check=False).returncode == 0, 20, '%s: lfad on its bus' % self.name)
+                # Its bus name's owner change wakes the wait.
+                self.wait_for(lambda: self.lfactl('status', check=False).returncode == 0, 20, 'lfad on its bus')
 
         def stop_lfad(self):
                 if self.lfad is None:
@@ -185,6 +196,10 @@ class Host:
                 if self.inhibitor is not None:
                         os.close(self.inhibitor)
                         self.inhibitor = None
+                self.bus_signals.stop()
+                if self.files is not None:
+                        self.waker.remove(self.files.fd)
+                        self.files.close()
                 self.bus.terminate()
                 self.bus.wait(10)
                 self.bus.stdout.close()

@@ -30,7 +30,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(HERE)), 'tests',
 import lfatap  # noqa: E402
 
 import fleetlab  # noqa: E402
-from fleetlab import LFACTL, LFAD, RMM, wait_for  # noqa: E402
+from fleetlab import LFACTL, LFAD, RMM  # noqa: E402
 
 # The rollout group, in wave order: serial [1, 3, 100%] makes node01 the
 # canary, node02-04 the second wave and node05-09 the third.
@@ -52,11 +52,6 @@ ansible_env = None
 exporters = {}
 
 
-def free_port():
-        with socket.socket() as s:
-                s.bind(('127.0.0.1', 0))
-                return s.getsockname()[1]
-
 
 class Exporter:
         """lfactl metrics --watch for one host, into the textfile directory
@@ -67,6 +62,9 @@ class Exporter:
                 self.dir = os.path.join(tmp, 'textfile-' + host.name)
                 os.makedirs(self.dir)
                 self.file = os.path.join(self.dir, 'lfa.prom')
+                # The metrics file's every rewrite wakes the host's waits
+                # (the watcher rewrites it on lfad's signals).
+                host.watch_files(self.dir)
                 self.watch_log = open(os.path.join(tmp, 'metrics-%s.log' % host.name), 'w', encoding='utf-8')
                 # Only lfad's signals make it rewrite the file: the interval is an hour.
                 self.watch = subprocess.Popen([LFACTL, 'metrics', self.file, '--watch', '--interval=3600',
@@ -74,23 +72,28 @@ class Exporter:
                                                '--sysfs=' + os.path.join(tmp, 'no-sysfs')],
                                               env=host.env(), stdout=self.watch_log, stderr=self.watch_log,
                                               stdin=subprocess.DEVNULL)
-                self.port = free_port()
+                # node_exporter gets its socket listening already, as from
+                # systemd (--web.systemd-socket, LISTEN_FDS): a scrape
+                # connects at once and waits for the answer, so nothing
+                # waits for the exporter to start, and no port is picked
+                # free and bound later by someone else. (bash, not dash:
+                # dash takes no fd above 9 in a redirection.)
+                self.sock = socket.socket()
+                self.sock.bind(('127.0.0.1', 0))
+                self.sock.listen(16)
+                self.port = self.sock.getsockname()[1]
                 self.log = open(os.path.join(tmp, 'node-exporter-%s.log' % host.name), 'w', encoding='utf-8')
-                self.proc = subprocess.Popen(['prometheus-node-exporter', '--web.listen-address=127.0.0.1:%d' % self.port,
+                fd = self.sock.fileno()
+                self.proc = subprocess.Popen(['bash', '-c', 'export LISTEN_PID=$$ LISTEN_FDS=1; exec "$0" "$@" 3<&%d' % fd,
+                                              'prometheus-node-exporter', '--web.systemd-socket',
                                               '--collector.disable-defaults', '--collector.textfile',
                                               '--collector.textfile.directory=' + self.dir],
-                                             stdout=self.log, stderr=self.log, stdin=subprocess.DEVNULL)
-                wait_for(lambda: os.path.exists(self.file), 10, '%s: first metrics file' % host.name)
-                wait_for(self._answers, 15, 'node_exporter on 127.0.0.1:%d' % self.port)
-
-        def _answers(self):
-                try:
-                        return self.scrape_text()
-                except OSError:
-                        return None
+                                             stdout=self.log, stderr=self.log, stdin=subprocess.DEVNULL,
+                                             pass_fds=(fd,))
+                host.wait_for(lambda: os.path.exists(self.file), 10, 'first metrics file')
 
         def scrape_text(self):
-                with urllib.request.urlopen('http://127.0.0.1:%d/metrics' % self.port, timeout=5) as r:
+                with urllib.request.urlopen('http://127.0.0.1:%d/metrics' % self.port, timeout=30) as r:
                         return r.read().decode()
 
         def scrape(self):
@@ -119,6 +122,7 @@ class Exporter:
                                 except subprocess.TimeoutExpired:
                                         p.kill()
                                         p.wait()
+                self.sock.close()
                 self.watch_log.close()
                 self.log.close()
                 return self.watch.returncode
@@ -324,8 +328,8 @@ class TestFleet(unittest.TestCase):
                 self.assertEqual(res['error'], 'org.lfa.lfactl.Timeout', res)
                 # The firmware was handed the activation: it runs to its end.
                 host = lab.hosts['lab01']
-                wait_for(lambda: host.component()['CurrentVersion'] == '1.3', 20, 'lab01 running 1.3')
-                wait_for(lambda: host.json('status')['State'] == 'idle', 10, 'lab01 idle')
+                host.wait_for(lambda: host.component()['CurrentVersion'] == '1.3', 20, 'running 1.3')
+                host.wait_for(lambda: host.json('status')['State'] == 'idle', 10, 'idle')
 
         def test_08_pending_mode_check_then_activate_then_nothing(self):
                 status, res = adhoc('lab02', 'lfa.fleet.lfa_activate', {'pending': True}, check=True)
@@ -377,12 +381,12 @@ class TestFleet(unittest.TestCase):
         def test_10_metrics_say_when_lfad_is_down(self):
                 e = exporters['node04']
                 lab.hosts['node04'].stop_lfad()
-                wait_for(lambda: e.value('lfa_up') == 0.0, 10, 'lfa_up 0 on node04')
+                e.host.wait_for(lambda: e.value('lfa_up') == 0.0, 10, 'lfa_up 0')
                 names = {n for n, _, _ in e.scrape() if n.startswith('lfa_')}
                 self.assertEqual(names, {'lfa_up', 'lfa_policy_error'}, names)
                 # lfad back: the watcher follows the bus name, no restart of its own.
                 lab.hosts['node04'].start_lfad()
-                wait_for(lambda: e.value('lfa_up') == 1.0, 10, 'lfa_up 1 on node04 again')
+                e.host.wait_for(lambda: e.value('lfa_up') == 1.0, 10, 'lfa_up 1 again')
                 self.assertEqual(e.value('lfa_component_failures_total', uuid=RMM), 1.0)
 
         def test_11_metrics_policy_error(self):

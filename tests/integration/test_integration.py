@@ -125,7 +125,7 @@ class TestWaitFor(LfadTestCase):
                 # wakes the wait in its place: alone, a wait that nothing
                 # woke fails with "WITHOUT any event".
                 signals = Waker()
-                bus = lfatest.BusSignals(self.bus.address, signals)
+                bus = lfatest.BusSignals(self.bus.address, signals, lfatest.scaled(10))
                 self.addCleanup(bus.stop)
                 pred, _ = self.after_first_check(
                         lambda: self.sim.ctl('store-update uuid=%s pending_version=1.3' % RMM),

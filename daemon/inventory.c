@@ -4,11 +4,13 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "inventory.h"
 #include "log.h"
@@ -280,8 +282,11 @@ static int set_parse_error(Component *c, const char *attr, const char *value, in
                 escape_value(value, esc);
                 k = asprintf(&c->parse_error, "%s: invalid value '%s'%s", attr, esc,
                              r == -ERANGE ? " (out of range)" : "");
-        } else
-                k = asprintf(&c->parse_error, "%s: cannot read: %s", attr, strerror(-r));
+        } else {
+                /* %m, not strerror(): this may run on a reader thread. */
+                errno = -r;
+                k = asprintf(&c->parse_error, "%s: cannot read: %m", attr);
+        }
         if (k < 0) {
                 c->parse_error = NULL;
                 return -ENOMEM;
@@ -419,6 +424,58 @@ int inventory_read_component(const char *root, const char *uuid, Component **ret
 
         *ret = TAKE_PTR(c);
         return 0;
+}
+
+/* Below this many components one thread reads them: starting threads
+ * costs more than it saves. */
+#define READ_PARALLEL_MIN 256
+#define READ_THREADS_MAX 8
+
+typedef struct ReadBatch {
+        const char *root;
+        char *const *uuids;
+        size_t n;
+        size_t next; /* the next index to take, shared by the readers */
+        Component **components;
+        int *errors;
+} ReadBatch;
+
+static void *read_batch_run(void *userdata) {
+        ReadBatch *b = userdata;
+
+        for (;;) {
+                size_t i = __atomic_fetch_add(&b->next, 1, __ATOMIC_RELAXED);
+
+                if (i >= b->n)
+                        return NULL;
+                b->errors[i] = inventory_read_component(b->root, b->uuids[i], &b->components[i]);
+                if (b->errors[i] < 0)
+                        b->components[i] = NULL;
+        }
+}
+
+static size_t read_threads_for(size_t n) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+        if (n < READ_PARALLEL_MIN || cpus <= 1)
+                return 1;
+        return cpus < READ_THREADS_MAX ? (size_t) cpus : READ_THREADS_MAX;
+}
+
+void inventory_read_components(const char *root, char *const *uuids, size_t n, Component **components,
+                               int *errors) {
+        ReadBatch b = { .root = root, .uuids = uuids, .n = n, .components = components, .errors = errors };
+        pthread_t threads[READ_THREADS_MAX];
+        size_t want = read_threads_for(n), started = 0;
+
+        /* This thread reads too; a thread that cannot start leaves its
+         * share to the others. */
+        for (; started + 1 < want; started++)
+                if (pthread_create(&threads[started], NULL, read_batch_run, &b) != 0)
+                        break;
+        (void) read_batch_run(&b);
+        for (size_t i = 0; i < started; i++)
+                (void) pthread_join(threads[i], NULL);
 }
 
 static int strcmp_ptr(const void *a, const void *b) {

@@ -115,6 +115,16 @@ DEFINE_POINTER_CLEANUP_FUNC_FREE(Component, component_free);
  */
 int inventory_read_component(const char *root, const char *uuid, Component **ret);
 
+/*
+ * inventory_read_component() for each of uuids[0..n): components[i] and
+ * errors[i] are what it gives for uuids[i] (NULL and the negative errno on
+ * failure). The reads are independent, so a large inventory is read on a
+ * few threads (one per CPU, at most a handful); the caller merges the
+ * results into its model on its own thread, as it would one read's.
+ */
+void inventory_read_components(const char *root, char *const *uuids, size_t n, Component **components,
+                               int *errors);
+
 /* The lowercase UUIDs of the directories under root, sorted. An empty or
  * missing root gives an empty list (the module may not be loaded). */
 int inventory_list(const char *root, char ***ret);

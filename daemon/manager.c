@@ -431,16 +431,15 @@ static void manager_remove_at(Manager *m, size_t i) {
         component_free(c);
 }
 
-/* Re-read one component; ENOENT removes it. Returns ManagerChange bits. */
-static unsigned manager_update_one(Manager *m, const char *uuid) {
-        _cleanup_(component_freep) Component *fresh = NULL;
+/* Merge one component's read (r, fresh: inventory_read_component()'s
+ * answer, taken over); ENOENT removes it. Returns ManagerChange bits. */
+static unsigned manager_merge_one(Manager *m, const char *uuid, int r, Component *fresh_in) {
+        _cleanup_(component_freep) Component *fresh = fresh_in;
         size_t at = 0;
         ssize_t i;
         unsigned mask;
-        int r;
 
         i = component_index(m, uuid, &at);
-        r = inventory_read_component(sysfs_root(m), uuid, &fresh);
         if (r == -ENOENT || r == -ENOTDIR) {
                 if (i >= 0) {
                         manager_remove_at(m, (size_t) i);
@@ -486,6 +485,15 @@ static unsigned manager_update_one(Manager *m, const char *uuid) {
         }
         notify_changed(m, c, mask);
         return 0;
+}
+
+/* Re-read one component. Returns ManagerChange bits. */
+static unsigned manager_update_one(Manager *m, const char *uuid) {
+        Component *fresh = NULL;
+        int r;
+
+        r = inventory_read_component(sysfs_root(m), uuid, &fresh);
+        return manager_merge_one(m, uuid, r, r < 0 ? NULL : fresh);
 }
 
 void manager_reread_component(Manager *m, const char *uuid) {
@@ -595,6 +603,28 @@ static unsigned manager_settle(Manager *m) {
         return mask;
 }
 
+/* Read every listed component (on a few threads when there are many),
+ * then merge each into the model here, in order. */
+static unsigned manager_update_all(Manager *m, char **uuids) {
+        _cleanup_free_ Component **fresh = NULL;
+        _cleanup_free_ int *errors = NULL;
+        size_t n = strv_length(uuids);
+        unsigned mask = 0;
+
+        fresh = calloc(n ?: 1, sizeof(Component *));
+        errors = calloc(n ?: 1, sizeof(int));
+        if (!fresh || !errors) {
+                /* One at a time, as before the batch. */
+                for (char **u = uuids; *u; u++)
+                        mask |= manager_update_one(m, *u);
+                return mask;
+        }
+        inventory_read_components(sysfs_root(m), uuids, n, fresh, errors);
+        for (size_t k = 0; k < n; k++)
+                mask |= manager_merge_one(m, uuids[k], errors[k], fresh[k]);
+        return mask;
+}
+
 int manager_resync(Manager *m) {
         _cleanup_strv_free_ char **uuids = NULL;
         unsigned pending_before = manager_pending_count(m), mask = 0;
@@ -633,8 +663,7 @@ int manager_resync(Manager *m) {
                         mask |= MANAGER_CHANGED_COMPONENTS;
                 }
         }
-        for (char **u = uuids; *u; u++)
-                mask |= manager_update_one(m, *u);
+        mask |= manager_update_all(m, uuids);
 
         /* The first component tells the per-component features. */
         if (mask & MANAGER_CHANGED_COMPONENTS)

@@ -384,6 +384,46 @@ static void test_read_missing_and_huge(void **state) {
         assert_int_equal(inventory_read_component(f->root, "not-a-uuid", &c), -EINVAL);
 }
 
+/* More components than one thread reads: the batch gives, at each index,
+ * what inventory_read_component() gives for that uuid, errors included. */
+static void test_read_many(void **state) {
+        enum { N = 300 };
+        Fake *f = *state;
+        char *uuids[N + 1] = {}, seq[32], path[256];
+        Component *cs[N];
+        int errors[N];
+
+        for (size_t i = 0; i < N; i++) {
+                assert_true(asprintf(&uuids[i], "%08zx-0000-4000-8000-%012zx", i, i) > 0);
+                if (i == 7)
+                        continue; /* listed, gone: -ENOENT */
+                fake_component(f, uuids[i]);
+                snprintf(seq, sizeof(seq), "%zu\n", i);
+                fake_attr(f, uuids[i], "seq_id", seq);
+        }
+        snprintf(path, sizeof(path), "%s/%s/may_reset_cpu", f->root, uuids[11]);
+        assert_int_equal(unlink(path), 0);
+
+        inventory_read_components(f->root, uuids, N, cs, errors);
+        for (size_t i = 0; i < N; i++) {
+                if (i == 7) {
+                        assert_int_equal(errors[i], -ENOENT);
+                        assert_null(cs[i]);
+                        continue;
+                }
+                assert_int_equal(errors[i], 0);
+                assert_string_equal(cs[i]->uuid, uuids[i]);
+                assert_int_equal(cs[i]->seq_id, i);
+                if (i == 11)
+                        assert_string_equal(cs[i]->parse_error, "may_reset_cpu: cannot read: No such file or directory");
+                else
+                        assert_null(cs[i]->parse_error);
+                component_free(cs[i]);
+        }
+        for (size_t i = 0; i < N; i++)
+                free(uuids[i]);
+}
+
 static void test_list(void **state) {
         Fake *f = *state;
         _cleanup_strv_free_ char **l = NULL, **none = NULL;
@@ -514,6 +554,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_read_garbage, fake_setup, fake_teardown),
                 cmocka_unit_test_setup_teardown(test_read_vanishing, fake_setup, fake_teardown),
                 cmocka_unit_test_setup_teardown(test_read_missing_and_huge, fake_setup, fake_teardown),
+                cmocka_unit_test_setup_teardown(test_read_many, fake_setup, fake_teardown),
                 cmocka_unit_test_setup_teardown(test_list, fake_setup, fake_teardown),
                 cmocka_unit_test_setup_teardown(test_write_and_diff, fake_setup, fake_teardown),
                 cmocka_unit_test(test_state_strings),

@@ -66,16 +66,29 @@ size_t uuid_array_index(const void *base, size_t n, size_t size, const char *uui
         return lo;
 }
 
-void *uuid_array_insert(void *base, size_t *n, size_t size, size_t at, const char *uuid) {
-        char *t = realloc(base, (*n + 1) * size);
+void *uuid_array_find(const void *base, size_t n, size_t size, const char *uuid) {
+        bool found;
+        size_t i = uuid_array_index(base, n, size, uuid, &found);
 
+        return found ? (char *) base + i * size : NULL;
+}
+
+void *uuid_array_get(void **base, size_t *n, size_t size, const char *uuid) {
+        bool found;
+        size_t at = uuid_array_index(*base, *n, size, uuid, &found);
+        char *t;
+
+        if (found)
+                return (char *) *base + at * size;
+        t = realloc(*base, (*n + 1) * size);
         if (!t)
                 return NULL;
+        *base = t;
         memmove(t + (at + 1) * size, t + at * size, (*n - at) * size);
         memset(t + at * size, 0, size);
         memcpy(t + at * size, uuid, UUID_STRING_MAX);
         (*n)++;
-        return t;
+        return t + at * size;
 }
 
 void uuid_array_remove(void *base, size_t *n, size_t size, size_t at) {

@@ -153,13 +153,15 @@ void component_update_from(Component *dst, Component *src);
  * Per-UUID state kept outside Component (the scheduler's, kernel-settings'):
  * an array of n elements of size bytes, each starting with a char
  * uuid[UUID_STRING_MAX], sorted by it. uuid_array_index() bisects: the index
- * of uuid (*ret_found true) or where it goes. uuid_array_insert() makes room
- * at at for a zeroed element named uuid and returns the array, which may
- * have moved; NULL on OOM, base then unchanged.
+ * of uuid (*ret_found true) or where it goes. uuid_array_find(): uuid's
+ * element, NULL if none. uuid_array_get(): uuid's element, made zeroed
+ * where it goes if missing (*base, a void * of the caller's, may move);
+ * NULL on OOM, *base and *n then unchanged.
  * uuid_array_remove() drops element at (its own resources are the caller's).
  */
 size_t uuid_array_index(const void *base, size_t n, size_t size, const char *uuid, bool *ret_found);
-void *uuid_array_insert(void *base, size_t *n, size_t size, size_t at, const char *uuid);
+void *uuid_array_find(const void *base, size_t n, size_t size, const char *uuid);
+void *uuid_array_get(void **base, size_t *n, size_t size, const char *uuid);
 void uuid_array_remove(void *base, size_t *n, size_t size, size_t at);
 
 bool uuid_is_valid(const char *s);

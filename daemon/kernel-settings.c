@@ -46,25 +46,16 @@ KernelSettings *kernel_settings_free(KernelSettings *ks) {
 }
 
 static KernelSettingsEntry *entry_find(KernelSettings *ks, const char *uuid) {
-        bool found;
-        size_t i = uuid_array_index(ks->entries, ks->n_entries, sizeof(*ks->entries), uuid, &found);
-
-        return found ? &ks->entries[i] : NULL;
+        return uuid_array_find(ks->entries, ks->n_entries, sizeof(*ks->entries), uuid);
 }
 
 /* uuid's entry, made on first use; NULL on OOM. */
 static KernelSettingsEntry *entry_get(KernelSettings *ks, const char *uuid) {
-        bool found;
-        size_t i = uuid_array_index(ks->entries, ks->n_entries, sizeof(*ks->entries), uuid, &found);
-        KernelSettingsEntry *t;
+        void *base = ks->entries;
+        KernelSettingsEntry *e = uuid_array_get(&base, &ks->n_entries, sizeof(*e), uuid);
 
-        if (found)
-                return &ks->entries[i];
-        t = uuid_array_insert(ks->entries, &ks->n_entries, sizeof(*t), i, uuid);
-        if (!t)
-                return NULL;
-        ks->entries = t;
-        return &t[i];
+        ks->entries = base;
+        return e;
 }
 
 const char *kernel_settings_get_override(KernelSettings *ks, const char *uuid) {

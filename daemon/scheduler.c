@@ -82,25 +82,16 @@ static size_t entry_index(Scheduler *s, const char *uuid, bool *ret_found) {
 }
 
 static ComponentEntry *entry_find(Scheduler *s, const char *uuid) {
-        bool found;
-        size_t i = entry_index(s, uuid, &found);
-
-        return found ? &s->entries[i] : NULL;
+        return uuid_array_find(s->entries, s->n_entries, sizeof(*s->entries), uuid);
 }
 
 /* uuid's entry, made on first use; NULL on OOM. */
 static ComponentEntry *entry_get(Scheduler *s, const char *uuid) {
-        bool found;
-        size_t i = entry_index(s, uuid, &found);
-        ComponentEntry *t;
+        void *base = s->entries;
+        ComponentEntry *e = uuid_array_get(&base, &s->n_entries, sizeof(*e), uuid);
 
-        if (found)
-                return &s->entries[i];
-        t = uuid_array_insert(s->entries, &s->n_entries, sizeof(*t), i, uuid);
-        if (!t)
-                return NULL;
-        s->entries = t;
-        return &t[i];
+        s->entries = base;
+        return e;
 }
 
 static RetryState *retry_find(Scheduler *s, const char *uuid) {

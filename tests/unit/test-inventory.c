@@ -485,17 +485,22 @@ typedef struct Entry {
 } Entry;
 
 static Entry *entry_put(Entry *base, size_t *n, const char *uuid, int value) {
-        bool found;
-        size_t i = uuid_array_index(base, *n, sizeof(*base), uuid, &found);
-        Entry *t;
+        void *b = base;
+        size_t before = *n;
+        Entry *e;
 
-        assert_false(found);
-        t = uuid_array_insert(base, n, sizeof(*t), i, uuid);
-        assert_non_null(t);
-        assert_string_equal(t[i].uuid, uuid);
-        assert_int_equal(t[i].value, 0);        /* zeroed */
-        t[i].value = value;
-        return t;
+        assert_null(uuid_array_find(base, *n, sizeof(*base), uuid));
+        e = uuid_array_get(&b, n, sizeof(*e), uuid);
+        assert_non_null(e);
+        assert_int_equal(*n, before + 1);
+        assert_string_equal(e->uuid, uuid);
+        assert_int_equal(e->value, 0);          /* zeroed */
+        e->value = value;
+        /* Found again, not made twice. */
+        assert_ptr_equal(uuid_array_get(&b, n, sizeof(*e), uuid), e);
+        assert_ptr_equal(uuid_array_find(b, *n, sizeof(*e), uuid), e);
+        assert_int_equal(*n, before + 1);
+        return b;
 }
 
 static void test_uuid_array(void **state) {

@@ -114,6 +114,19 @@ lfa_build_depends() {
                 grep -v '^$' | grep -v '^[A-Z]' || true
 }
 
+# lfa_deps_packages FILE...: the packages the deps files name, each once,
+# @build-depends expanded.
+lfa_deps_packages() {
+        local listed
+        listed=$(sed 's/#.*//' "$@" | tr -s ' \t' '\n' | grep -v '^$' || true)
+        {
+                grep -vx @build-depends <<<"$listed" || true
+                if grep -qx @build-depends <<<"$listed"; then
+                        lfa_build_depends
+                fi
+        } | sort -u
+}
+
 # lfa_install_deps FILE...: apt-get install the Debian packages listed in the
 # deps files (one per line, '#' comments) that are not installed yet. Files
 # that do not exist are skipped (a suite may need nothing of its own). A line
@@ -127,13 +140,7 @@ lfa_install_deps() {
                 [ -f "$f" ] && files+=("$f")
         done
         [ ${#files[@]} -gt 0 ] || return 0
-        for p in $(sed 's/#.*//' "${files[@]}" | tr -s ' \t' '\n' | sort -u); do
-                if [ "$p" = @build-depends ]; then
-                        for f in $(lfa_build_depends); do
-                                dpkg-query -W -f='${Status}' "$f" 2>/dev/null | grep -q 'ok installed' || missing+=("$f")
-                        done
-                        continue
-                fi
+        for p in $(lfa_deps_packages "${files[@]}"); do
                 dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
         done
         [ ${#missing[@]} -gt 0 ] || return 0

@@ -20,6 +20,8 @@ struct History {
         char *path;
         char *attempt_path;     /* the attempt in flight */
         int fd;                 /* O_APPEND */
+        int attempt_fd;         /* attempt_path, kept: empty when none */
+        bool attempt_empty;
         size_t max_entries;
         size_t n_lines;         /* records in the file, for the bound */
         HistoryEntry unsettled; /* found in flight at open */
@@ -49,6 +51,7 @@ History *history_free(History *h) {
         if (!h)
                 return NULL;
         safe_close(h->fd);
+        safe_close(h->attempt_fd);
         history_entry_done(&h->unsettled);
         free(h->dir);
         free(h->path);
@@ -306,7 +309,7 @@ int history_open(const char *dir, size_t max_entries, History **ret) {
         h = calloc(1, sizeof(*h));
         if (!h)
                 return -ENOMEM;
-        h->fd = -EBADF;
+        h->fd = h->attempt_fd = -EBADF;
         h->max_entries = max_entries > 0 ? max_entries : HISTORY_MAX_ENTRIES_DEFAULT;
         h->dir = strdup(dir);
         if (!h->dir || asprintf(&h->path, "%s/" HISTORY_FILE, dir) < 0 ||
@@ -325,6 +328,9 @@ int history_open(const char *dir, size_t max_entries, History **ret) {
         r = history_recover(h);
         if (r < 0)
                 return r;
+        h->attempt_fd = open(h->attempt_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
+        if (h->attempt_fd < 0)
+                return -errno;
         r = history_load_attempt(h);
         if (r < 0)
                 return r;
@@ -465,27 +471,53 @@ int history_read(History *h, size_t max, HistoryEntry **ret, size_t *ret_n) {
         return 0;
 }
 
+/* No attempt in flight: an empty file. Not synced: lost by a crash, the
+ * record is found again with its row in the log, and dropped. */
+static int attempt_clear(History *h) {
+        if (ftruncate(h->attempt_fd, 0) < 0)
+                return -errno;
+        h->attempt_empty = true;
+        return 0;
+}
+
 int history_begin(History *h, const HistoryEntry *e) {
         _cleanup_free_ char *line = NULL;
+        size_t len;
+        ssize_t k;
         int r;
 
         r = history_entry_format(e, &line);
         if (r < 0)
                 return r;
-        /* Replaced whole: the next start finds the old file, none, or this
-         * one, never a part. */
-        return write_replace(h->dir, h->attempt_path, line, strlen(line));
+        len = strlen(line);
+        /* Written into the empty file and synced once: a crash leaves it
+         * empty, whole, or a prefix without the record's newline, which
+         * the next open drops, rightly, since the write to the driver
+         * follows this sync. A file left with a record (a failed append)
+         * is emptied first, so no record is ever another's tail. */
+        if (!h->attempt_empty) {
+                r = attempt_clear(h);
+                if (r < 0)
+                        return r;
+        }
+        k = pwrite(h->attempt_fd, line, len, 0);
+        if (k < 0)
+                return -errno;
+        h->attempt_empty = false;
+        if ((size_t) k != len)
+                return -EIO;
+        if (fdatasync(h->attempt_fd) < 0)
+                return -errno;
+        return 0;
 }
 
 int history_finish(History *h, const HistoryEntry *e) {
         int r;
 
         r = history_append(h, e);
-        /* Lost by a crash, the removal is harmless: the next open finds the
-         * row in the log and drops the file. Without the row, the file
-         * stays for the next start to settle. */
-        if (r >= 0 && unlink(h->attempt_path) < 0 && errno != ENOENT)
-                r = -errno;
+        /* Without the row, the record stays for the next start to settle. */
+        if (r >= 0)
+                r = attempt_clear(h);
         history_entry_done(&h->unsettled);
         h->has_unsettled = false;
         return r;
@@ -506,17 +538,23 @@ static bool entry_same_attempt(const HistoryEntry *a, const HistoryEntry *b) {
 #define ATTEMPT_LOOKBACK 16
 
 static int history_load_attempt(History *h) {
-        _cleanup_fclose_ FILE *f = NULL;
-        _cleanup_free_ char *line = NULL;
+        _cleanup_free_ char *buf = NULL;
         HistoryEntry *rows = NULL;
-        size_t size = 0, n = 0;
+        size_t size, n = 0;
         bool found = false;
         int r;
 
-        f = fopen(h->attempt_path, "re");
-        if (!f)
-                return errno == ENOENT ? 0 : -errno;
-        if (getline(&line, &size, f) < 0 || history_entry_parse(line, &h->unsettled) < 0) {
+        r = read_all(h->attempt_fd, &buf, &size);
+        if (r < 0)
+                return r;
+        if (size == 0) {
+                h->attempt_empty = true;
+                return 0;
+        }
+        /* One record and its newline, nothing else: anything less is a
+         * write cut by a crash, before the attempt began. */
+        if (strlen(buf) != size || buf[size - 1] != '\n' || memchr(buf, '\n', size - 1) ||
+            history_entry_parse(buf, &h->unsettled) < 0) {
                 log_warning("%s: not an attempt record, dropping it.", h->attempt_path);
                 goto drop;
         }
@@ -535,7 +573,5 @@ static int history_load_attempt(History *h) {
         log_debug("%s: its row is in the log already.", h->attempt_path);
 drop:
         history_entry_done(&h->unsettled);
-        if (unlink(h->attempt_path) < 0 && errno != ENOENT)
-                return -errno;
-        return 0;
+        return attempt_clear(h);
 }

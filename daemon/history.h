@@ -9,12 +9,14 @@
  * renamed over it.
  *
  * The attempt in flight is written, in the same record format, to
- * <dir>/attempt (a temporary file, fsync'ed and renamed, so never torn)
- * before its write to the driver starts, and removed once its row is in
- * the log. A file found at the next open is an attempt a previous lfad did
- * not see end: history_unsettled() hands it to the caller to settle, unless
- * the log has its row already (lfad died between the two). The log's
- * format is unchanged by this: older readers never look at the file.
+ * <dir>/attempt, a file kept open and empty while no attempt runs, and
+ * fdatasync()ed once before its write to the driver starts (one flush on
+ * the activation's path); the file is emptied once the row is in the log.
+ * A record found at the next open is an attempt a previous lfad did not
+ * see end: history_unsettled() hands it to the caller to settle, unless the
+ * log has its row already (lfad died between the two). A record cut by a
+ * crash has no newline: its attempt never began, and it is dropped. The
+ * log's format is unchanged by this: older readers never look at the file.
  */
 
 #include <stdbool.h>
@@ -50,7 +52,7 @@ DEFINE_POINTER_CLEANUP_FUNC_FREE(History, history_free);
 /* Appends and fdatasync()s one record; compacts when over the bound. */
 int history_append(History *h, const HistoryEntry *e);
 
-/* Records e as the attempt in flight, durably (fsync'ed, the directory too). */
+/* Records e as the attempt in flight, durably (one fdatasync()). */
 int history_begin(History *h, const HistoryEntry *e);
 
 /* Appends e's row, then forgets the attempt in flight. */

@@ -579,6 +579,18 @@ int inventory_read_abi_version(const char *root, char **ret) {
         return 0;
 }
 
+int inventory_read_bool_attribute(const char *root, const char *uuid, const char *attr, bool *ret) {
+        char path[PATH_MAX], buf[ATTR_MAX];
+        int r;
+
+        if ((size_t) snprintf(path, sizeof(path), "%s/%s/%s", root, uuid, attr) >= sizeof(path))
+                return -ENAMETOOLONG;
+        r = read_attribute(AT_FDCWD, path, buf);
+        if (r < 0)
+                return r;
+        return parse_lfa_bool(buf, ret);
+}
+
 int inventory_write_attribute(const char *root, const char *uuid, const char *attr,
                               const char *value) {
         _cleanup_close_ int fd = -EBADF;

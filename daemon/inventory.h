@@ -132,6 +132,10 @@ int inventory_list(const char *root, char ***ret);
 /* <root>/version, e.g. "1.0"; -ENOENT if missing, -EBADMSG if not N.N. */
 int inventory_read_abi_version(const char *root, char **ret);
 
+/* <root>/<uuid>/<attr>, a 0/1 attribute, read now: -EINVAL if it is
+ * neither, else read_component()'s errors. */
+int inventory_read_bool_attribute(const char *root, const char *uuid, const char *attr, bool *ret);
+
 /* Write value to <root>/<uuid>/<attr> (uuid may be NULL for root files). */
 int inventory_write_attribute(const char *root, const char *uuid, const char *attr,
                               const char *value);

@@ -127,23 +127,45 @@ static unsigned apply_auto_activate(KernelSettingsEntry *e, const char *root, Co
 }
 
 /* Whether the value found was set by someone other than lfad and the driver. */
-static bool force_set_by_other(const KernelSettingsEntry *e, const Component *c) {
+static bool force_set_by_other(const KernelSettingsEntry *e, bool found) {
         bool expected = e->force_written ? e->force_written_value : FORCE_CPU_RENDEZVOUS_DEFAULT;
 
-        return c->force_cpu_rendezvous != expected;
+        return found != expected;
+}
+
+/*
+ * The driver reads force_cpu_rendezvous when the activate write starts, and
+ * a write to it by someone else sends no event: before an activation, what
+ * counts is the file now, not the snapshot. false when it cannot be read,
+ * so that it is written.
+ */
+static bool force_read_now(const char *root, Component *c, bool *found) {
+        int r = inventory_read_bool_attribute(root, c->uuid, "force_cpu_rendezvous", found);
+
+        if (r < 0) {
+                log_debug_errno(r, "%s: cannot read force_cpu_rendezvous, writing it: %m", c->uuid);
+                return false;
+        }
+        return true;
 }
 
 static int apply_force(KernelSettingsEntry *e, const char *root, Component *c, KernelSettingsEvent event,
                        bool force) {
-        bool found = c->force_cpu_rendezvous, other = force_set_by_other(e, c);
+        bool found = c->force_cpu_rendezvous, known = true, other;
         unsigned mask = 0;
         int r;
 
-        /* The value just read is already right: a write would change
-         * nothing. Before an activation the file is written whatever it
-         * read, as the driver reads it when the write starts. */
-        if (found == force && event != KERNEL_SETTINGS_ACTIVATION)
-                return 0;
+        if (event == KERNEL_SETTINGS_ACTIVATION)
+                known = force_read_now(root, c, &found);
+        if (found != c->force_cpu_rendezvous) {
+                /* Changed since the snapshot: someone wrote it. */
+                c->force_cpu_rendezvous = found;
+                mask |= COMPONENT_CHANGED_FORCE_CPU_RENDEZVOUS;
+        }
+        /* Already right: a write would change nothing. */
+        if (known && found == force)
+                return (int) mask;
+        other = force_set_by_other(e, found);
         r = inventory_write_attribute(root, c->uuid, "force_cpu_rendezvous", force ? "1" : "0");
         if (r < 0)
                 return log_warning_errno(r, "%s: cannot write force_cpu_rendezvous=%d: %m", c->uuid, force);

@@ -809,8 +809,8 @@ int manager_start_job(Manager *m, Component *c, JobAction action, ActivationTrig
         int r;
 
         /* The driver reads force_cpu_rendezvous when the activate write
-         * starts: set it first, every time, so a value left by someone
-         * else never decides. */
+         * starts: make sure it holds the policy's value, read from the
+         * file just now, so a value left by someone else never decides. */
         if (action == JOB_ACTIVATE) {
                 r = kernel_settings_apply(m->kernel_settings, sysfs_root(m), c, KERNEL_SETTINGS_ACTIVATION,
                                           force_cpu_rendezvous);

@@ -262,8 +262,8 @@ class TestForcedRendezvous(LfadTestCase):
         POLICY = {'etc': {'50-bmc.conf': immediate(BMC)}}
 
         def test_default_forces_even_where_optional(self):
-                # lfad does not know what the file held before: it writes
-                # the value every time; a skip written earlier is undone.
+                # lfad reads the file before the activation: a skip
+                # written earlier is undone.
                 self.assertEqual(self.sysfs_write(BMC, 'force_cpu_rendezvous', '0'), 'ok')
                 self.sim.ctl('store-update uuid=%s' % BMC)
                 w = self.wait_activate_write(BMC)
@@ -1683,6 +1683,11 @@ component uuid=%s current=1.0 prime_rounds=2 activate_rounds=2 call_delay_ms=10
                 seed = int(os.environ.get('LFA_CRASH_SEED', str(random.randrange(1 << 32))))
                 rng = random.Random(seed)
                 attempt = os.path.join(self.state_dir, 'attempt')
+
+                def in_flight():
+                        # lfad keeps the file, empty while no attempt runs.
+                        return os.path.exists(attempt) and os.path.getsize(attempt) > 0
+
                 version = {RMM: 0, BMC: 0}
                 survived = 0
                 try:
@@ -1709,7 +1714,7 @@ component uuid=%s current=1.0 prime_rounds=2 activate_rounds=2 call_delay_ms=10
 
                                 def done():
                                         return (len(self.ok_activations(u)) > ok_before[u] and
-                                                not os.path.exists(attempt) and
+                                                not in_flight() and
                                                 any(h['uuid'] == u and h['version_after'] == new and h['error'] == 0
                                                     for h in self.history()[rows_before:]))
                                 self.wait_for(done, 15, 'cycle %d: %s activated to %s and recorded' % (i, u, new))
@@ -1994,6 +1999,26 @@ class TestForceRendezvousOwned(LfadTestCase):
                 self.lfad.send_signal(signal.SIGHUP)
                 self.wait_ready(2)
                 self.wait_for(lambda: self.force(BMC), 10, "BMC's force_cpu_rendezvous 1 after the reload")
+
+        def test_read_before_activation_not_rewritten(self):
+                # The driver reads the file when the activate write starts,
+                # and a write to it sends no event: lfad reads it just
+                # before, and writes only what differs.
+                self.wait_for(lambda: self.cprop(BMC, 'ForceCpuRendezvous') is False, 10, 'ForceCpuRendezvous false')
+                mark = self.notify.mark()
+                self.sim.ctl('store-update uuid=%s' % RMM)
+                self.sim.ctl('store-update uuid=%s' % BMC)
+                self.wait_pending_count(2, mark)
+                rmm_writes = len(self.sim.writes('force_cpu_rendezvous', RMM))
+                # After lfad's re-read, someone forces BMC's rendezvous.
+                self.assertEqual(self.sysfs_write(BMC, 'force_cpu_rendezvous', '1'), 'ok')
+                self.busctl('call', 'org.lfa.Manager', '/org/lfa/Manager', 'org.lfa.Manager', 'ActivatePending')
+                self.assertEqual(self.wait_activate_write(RMM)[0]['force_cpu_rendezvous'], 1)
+                self.assertEqual(self.wait_activate_write(BMC)[0]['force_cpu_rendezvous'], 0)
+                # RMM's already held the policy's 1: not written again.
+                self.assertEqual(len(self.sim.writes('force_cpu_rendezvous', RMM)), rmm_writes)
+                # BMC's was put back, and who set what is shown.
+                self.assertRegex(self.cprop(BMC, 'KernelOverride'), r'^force_cpu_rendezvous: found 1, wrote 0 at .')
 
 
 # -- Arm's driver only: no component uevents, lfad owns auto_activate -------

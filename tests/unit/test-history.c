@@ -320,6 +320,13 @@ static void attempt_file(const Dir *d, char buf[static 96]) {
         snprintf(buf, 96, "%s/state/attempt", d->path);
 }
 
+/* The attempt file stays; empty, it holds no attempt. */
+static off_t file_size(const char *path) {
+        struct stat st;
+
+        return stat(path, &st) < 0 ? -1 : st.st_size;
+}
+
 static void test_attempt_in_flight(void **state) {
         Dir *d = *state;
         _cleanup_(history_freep) History *h = NULL;
@@ -333,7 +340,7 @@ static void test_attempt_in_flight(void **state) {
         assert_int_equal(history_open(sd, 100, &h), 0);
         assert_null(history_unsettled(h));
         assert_int_equal(history_begin(h, &e), 0);
-        assert_int_equal(access(af, F_OK), 0);
+        assert_true(file_size(af) > 0);
         /* The process that wrote it is not the one that settles it. */
         assert_null(history_unsettled(h));
 
@@ -352,7 +359,7 @@ static void test_attempt_in_flight(void **state) {
         done.duration = 99;
         assert_int_equal(history_finish(h, &done), 0);
         assert_null(history_unsettled(h));
-        assert_int_equal(access(af, F_OK), -1);
+        assert_int_equal(file_size(af), 0);
         assert_int_equal(history_read(h, 0, &entries, &n), 0);
         assert_int_equal(n, 1);
         assert_int_equal(entries[0].duration, 99);
@@ -379,7 +386,7 @@ static void test_attempt_already_recorded(void **state) {
         h = history_free(h);
         assert_int_equal(history_open(sd, 100, &h), 0);
         assert_null(history_unsettled(h));
-        assert_int_equal(access(af, F_OK), -1);
+        assert_int_equal(file_size(af), 0);
 }
 
 static void test_attempt_garbage(void **state) {
@@ -400,7 +407,33 @@ static void test_attempt_garbage(void **state) {
         close(fd);
         assert_int_equal(history_open(sd, 100, &h), 0);
         assert_null(history_unsettled(h));
-        assert_int_equal(access(af, F_OK), -1);
+        assert_int_equal(file_size(af), 0);
+}
+
+/* A crash while the record is written leaves a prefix of it, which may
+ * parse: without its newline it is not a record, and the write to the
+ * driver, which follows the sync, never began. */
+static void test_attempt_torn(void **state) {
+        Dir *d = *state;
+        _cleanup_(history_freep) History *h = NULL;
+        _cleanup_free_ char *line = NULL;
+        HistoryEntry e = sample(5);
+        char sd[96], af[96];
+        int fd;
+
+        state_dir(d, sd);
+        attempt_file(d, af);
+        assert_int_equal(history_entry_format(&e, &line), 0);
+        assert_int_equal(line[strlen(line) - 1], '\n');
+        assert_int_equal(history_open(sd, 100, &h), 0);
+        h = history_free(h);
+        fd = open(af, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        assert_true(fd >= 0);
+        assert_int_equal(write(fd, line, strlen(line) - 1), (ssize_t) strlen(line) - 1);
+        close(fd);
+        assert_int_equal(history_open(sd, 100, &h), 0);
+        assert_null(history_unsettled(h));
+        assert_int_equal(file_size(af), 0);
 }
 
 /* Reopen with e in flight and settle it against c. */
@@ -493,6 +526,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_attempt_in_flight, dir_setup, dir_teardown),
                 cmocka_unit_test_setup_teardown(test_attempt_already_recorded, dir_setup, dir_teardown),
                 cmocka_unit_test_setup_teardown(test_attempt_garbage, dir_setup, dir_teardown),
+                cmocka_unit_test_setup_teardown(test_attempt_torn, dir_setup, dir_teardown),
                 cmocka_unit_test_setup_teardown(test_settle, dir_setup, dir_teardown),
         };
 

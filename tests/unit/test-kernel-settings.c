@@ -199,7 +199,17 @@ static void test_force_set_by_someone_else(void **state) {
         assert_string_equal(get("force_cpu_rendezvous"), "0");
         assert_true(strncmp(override(), "force_cpu_rendezvous: found 1, wrote 0 at ", 42) == 0);
 
-        /* Before an activation the file is written even when it reads right. */
+        /* Written behind lfad's back after its last re-read: the snapshot
+         * says 0, the file 1; the activation reads the file, puts 0 back
+         * and says so. */
+        c->force_cpu_rendezvous = false;
+        put("force_cpu_rendezvous", "1");
+        r = kernel_settings_apply(ks, dir, c, KERNEL_SETTINGS_ACTIVATION, false);
+        assert_int_equal(r, COMPONENT_CHANGED_FORCE_CPU_RENDEZVOUS | COMPONENT_CHANGED_KERNEL_OVERRIDE);
+        assert_string_equal(get("force_cpu_rendezvous"), "0");
+        assert_false(c->force_cpu_rendezvous);
+
+        /* A file that does not read 0 or 1 is written before an activation. */
         put("force_cpu_rendezvous", "x");
         c->force_cpu_rendezvous = false;
         assert_int_equal(kernel_settings_apply(ks, dir, c, KERNEL_SETTINGS_ACTIVATION, false), 0);

@@ -90,6 +90,7 @@ bool orchestrator_result_is_retryable(const ActivationResult *r) {
  * while the write still blocks. */
 typedef struct Worker {
         char *path;
+        int go;                 /* eventfd: the write may start */
         int eventfd;
         JobWriteFn write;
         void *write_userdata;
@@ -136,19 +137,28 @@ static int write_one(const char *path, void *userdata _unused_) {
         return 0;
 }
 
+static void worker_free(Worker *w) {
+        safe_close(w->go);
+        safe_close(w->eventfd);
+        free(w->path);
+        free(w);
+}
+
 static void *worker_run(void *userdata) {
         Worker *w = userdata;
-        uint64_t v;
+        eventfd_t v;
         int r;
 
-        r = (w->write ?: write_one)(w->path, w->write_userdata);
+        /* Blocks until the job says go: the thread starts while the
+         * attempt is recorded, and writes only after. */
+        while ((r = eventfd_read(w->go, &v)) < 0 && errno == EINTR)
+                ;
+        r = r < 0 ? -errno : (w->write ?: write_one)(w->path, w->write_userdata);
 
         /* The eventfd counter carries the result: 1 + the positive errno. */
         v = (uint64_t) -r + 1;
         (void) eventfd_write(w->eventfd, v);
-        safe_close(w->eventfd);
-        free(w->path);
-        free(w);
+        worker_free(w);
         return NULL;
 }
 
@@ -289,7 +299,9 @@ Job *job_free(Job *j) {
         return NULL;
 }
 
-static int job_spawn_worker(Job *j, JobWriteFn write_fn, void *write_userdata) {
+/* Starts the worker thread, which waits until *ret_go is written to. The
+ * thread owns the descriptor; after the write the caller forgets it. */
+static int job_spawn_worker(Job *j, JobWriteFn write_fn, void *write_userdata, int *ret_go) {
         pthread_attr_t attr;
         pthread_t thread;
         Worker *w;
@@ -298,29 +310,32 @@ static int job_spawn_worker(Job *j, JobWriteFn write_fn, void *write_userdata) {
         w = calloc(1, sizeof(*w));
         if (!w)
                 return -ENOMEM;
-        w->eventfd = fcntl(j->eventfd, F_DUPFD_CLOEXEC, 3);
-        if (w->eventfd < 0) {
-                free(w);
-                return -errno;
-        }
         w->write = write_fn;
         w->write_userdata = write_userdata;
+        w->go = eventfd(0, EFD_CLOEXEC);
+        w->eventfd = fcntl(j->eventfd, F_DUPFD_CLOEXEC, 3);
+        if (w->go < 0 || w->eventfd < 0) {
+                r = -errno;
+                worker_free(w);
+                return r;
+        }
         if (asprintf(&w->path, "%s/%s/%s", j->root, j->info.uuid, job_action_to_string(j->info.action)) < 0) {
-                safe_close(w->eventfd);
-                free(w);
+                w->path = NULL;
+                worker_free(w);
                 return -ENOMEM;
         }
 
         r = pthread_attr_init(&attr);
         if (r == 0)
                 r = pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-        if (r == 0)
+        if (r == 0) {
+                /* Read before the thread may free w. */
+                *ret_go = w->go;
                 r = pthread_create(&thread, &attr, worker_run, w);
+        }
         (void) pthread_attr_destroy(&attr);
         if (r != 0) {
-                safe_close(w->eventfd);
-                free(w->path);
-                free(w);
+                worker_free(w);
                 return -r;
         }
         return 0;
@@ -331,7 +346,7 @@ int job_start(sd_event *e, const JobSettings *settings, const Component *c, JobA
               Job **ret) {
         _cleanup_(job_freep) Job *j = NULL;
         char vbuf[24];
-        int r;
+        int go, r;
 
         j = calloc(1, sizeof(*j));
         if (!j)
@@ -366,13 +381,15 @@ int job_start(sd_event *e, const JobSettings *settings, const Component *c, JobA
         if (r < 0)
                 return r;
 
+        r = job_spawn_worker(j, settings->write, settings->write_userdata, &go);
+        if (r < 0)
+                return log_error_errno(r, "%s: failed to start the worker thread: %m", c->uuid);
         j->info.start_realtime = now_usec(CLOCK_REALTIME);
         j->start_monotonic = now_usec(CLOCK_MONOTONIC);
         if (settings->begin)
                 settings->begin(&j->info, settings->begin_userdata);
-        r = job_spawn_worker(j, settings->write, settings->write_userdata);
-        if (r < 0)
-                return log_error_errno(r, "%s: failed to start the worker thread: %m", c->uuid);
+        /* An eventfd's counter cannot overflow at 1: this cannot fail. */
+        (void) eventfd_write(go, 1);
 
         *ret = TAKE_PTR(j);
         return 0;

@@ -88,8 +88,9 @@ typedef void (*JobDoneFn)(Job *j, const ActivationResult *r, void *userdata);
  * driver that blocks as the real one does. */
 typedef int (*JobWriteFn)(const char *path, void *userdata);
 
-/* Called once the job is set up, before its write starts: lfad records
- * the attempt there, so that a kill -9 during the write loses nothing. */
+/* Called once the job is set up, before its write starts (the worker
+ * thread starts meanwhile and waits for its return): lfad records the
+ * attempt there, so that a kill -9 during the write loses nothing. */
 typedef void (*JobBeginFn)(const JobInfo *info, void *userdata);
 
 typedef struct JobSettings {

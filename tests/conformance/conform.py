@@ -439,7 +439,7 @@ def sim_barrier(sim, mark):
         the statement (lfa.ko before lfa_agent_control() returns). Its
         "handled" record, not a refresh write: upstream has no such file."""
         sim.wait_until(lambda: any(r['type'] == 'handled' for r in sim.records()[mark:]),
-                       30, 'the end of the notification\'s handling')
+                       30 * sim.time_scale, 'the end of the notification\'s handling')
 
 
 def sim_cancel_priming(sim, uuid, file, since, mark):

@@ -5,9 +5,13 @@
  * compiled in through the generated lfa-conformance-cases.h, is played
  * against the test agent and the real driver code; what the agent recorded
  * (every call, every uevent) and what each write returned is printed as
- * "LFACONF <case> ..." lines. scripts/suites/25-kunit hands the kernel log
- * to tests/conformance/conform.py, which plays the same case on lfa-sim
- * and diffs the two traces. A case here fails only if it cannot be played.
+ * "LFACONF <flavour> <case> ..." lines. A case is played with the
+ * extensions ("extended") and, unless the case is marked extended-only,
+ * again with extensions=0 ("upstream", the ABI of Arm's lfa_fw).
+ * scripts/suites/25-kunit hands the kernel log to
+ * tests/conformance/conform.py, which plays the same case on lfa-sim's
+ * flavour of that name and diffs the two traces. A case here fails only
+ * if it cannot be played.
  */
 #include <linux/err.h>
 #include <linux/kobject.h>
@@ -43,6 +47,16 @@ struct lfa_conf_case {
 	const char *name;
 	const char *scenario;
 	const struct lfa_conf_action *actions;
+};
+
+/**
+ * struct lfa_conf_run - one KUnit parameter: a case on one flavour
+ * @c: the case
+ * @upstream: played with the module parameter extensions=0
+ */
+struct lfa_conf_run {
+	const struct lfa_conf_case *c;
+	bool upstream;
 };
 
 #include "lfa-conformance-cases.h"
@@ -198,25 +212,36 @@ static void lfa_conf_step(struct kunit *test, const char *name,
 	}
 }
 
+static const char *lfa_conf_flavour(const struct lfa_conf_run *run)
+{
+	return run->upstream ? "upstream" : "extended";
+}
+
 static void lfa_conformance_test(struct kunit *test)
 {
-	const struct lfa_conf_case *c = test->param_value;
+	const struct lfa_conf_run *run = test->param_value;
 	const struct lfa_conf_action *a;
+	const char *name;
 
-	lfa_kunit_start(test, c->scenario);
+	/* Read by lfa_core_init(); lfa_kunit_exit() puts it back. */
+	lfa_extensions = !run->upstream;
+	/* Every record line names the flavour and the case. */
+	name = lfa_kunit_fmt(test, "%s %s", lfa_conf_flavour(run), run->c->name);
+	lfa_kunit_start(test, run->c->scenario);
 	lfa_agent_clear_records();
-	kunit_info(test, "LFACONF %s begin\n", c->name);
-	for (a = c->actions; a->verb; a++)
-		lfa_conf_step(test, c->name, a);
-	kunit_info(test, "LFACONF %s end\n", c->name);
+	kunit_info(test, "LFACONF %s begin\n", name);
+	for (a = run->c->actions; a->verb; a++)
+		lfa_conf_step(test, name, a);
+	kunit_info(test, "LFACONF %s end\n", name);
 }
 
-static void lfa_conf_desc(const struct lfa_conf_case *c, char *desc)
+static void lfa_conf_desc(const struct lfa_conf_run *run, char *desc)
 {
-	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s %s", lfa_conf_flavour(run),
+		 run->c->name);
 }
 
-KUNIT_ARRAY_PARAM(lfa_conf, lfa_conf_cases, lfa_conf_desc);
+KUNIT_ARRAY_PARAM(lfa_conf, lfa_conf_runs, lfa_conf_desc);
 
 static struct kunit_case lfa_conformance_test_cases[] = {
 	KUNIT_CASE_PARAM(lfa_conformance_test, lfa_conf_gen_params),

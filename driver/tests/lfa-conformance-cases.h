@@ -123,6 +123,28 @@ static const struct lfa_conf_action lfa_conf_steps_bad_values[] = {
 	{}
 };
 
+static const struct lfa_conf_action lfa_conf_steps_bool_values[] = {
+	{
+		.verb = LFA_CONF_WRITE,
+		.uuid = "3f7c2d9a-8b1e-4c55-9a60-5d2e7b41c0aa",
+		.file = "force_cpu_rendezvous",
+		.text = "maybe",
+	},
+	{
+		.verb = LFA_CONF_WRITE,
+		.uuid = "3f7c2d9a-8b1e-4c55-9a60-5d2e7b41c0aa",
+		.file = "auto_activate",
+		.text = "foo",
+	},
+	{
+		.verb = LFA_CONF_WRITE,
+		.uuid = "3f7c2d9a-8b1e-4c55-9a60-5d2e7b41c0aa",
+		.file = "auto_activate",
+		.text = "on",
+	},
+	{}
+};
+
 static const struct lfa_conf_action lfa_conf_steps_budgets[] = {
 	{
 		.verb = LFA_CONF_PARAM,
@@ -631,12 +653,6 @@ static const struct lfa_conf_action lfa_conf_steps_rendezvous_skip[] = {
 		.verb = LFA_CONF_WRITE,
 		.uuid = "3f7c2d9a-8b1e-4c55-9a60-5d2e7b41c0aa",
 		.file = "force_cpu_rendezvous",
-		.text = "maybe",
-	},
-	{
-		.verb = LFA_CONF_WRITE,
-		.uuid = "3f7c2d9a-8b1e-4c55-9a60-5d2e7b41c0aa",
-		.file = "force_cpu_rendezvous",
 		.text = "0",
 	},
 	{
@@ -785,6 +801,12 @@ static const struct lfa_conf_case lfa_conf_cases[] = {
 		.scenario =
 			"component uuid=6c0762a6-12f2-4b56-92cb-ba8f633606d9 pending=1\n",
 		.actions = lfa_conf_steps_bad_values,
+	},
+	{
+		.name = "bool-values",
+		.scenario =
+			"component uuid=3f7c2d9a-8b1e-4c55-9a60-5d2e7b41c0aa pending=1 rendezvous=optional\n",
+		.actions = lfa_conf_steps_bool_values,
 	},
 	{
 		.name = "budgets",
@@ -963,4 +985,48 @@ static const struct lfa_conf_case lfa_conf_cases[] = {
 			"component uuid=3f7c2d9a-8b1e-4c55-9a60-5d2e7b41c0aa current=4.1 rendezvous=optional\n",
 		.actions = lfa_conf_steps_store_update,
 	},
+};
+
+static const struct lfa_conf_run lfa_conf_runs[] = {
+	{ .c = &lfa_conf_cases[0], .upstream = false },
+	{ .c = &lfa_conf_cases[0], .upstream = true },
+	{ .c = &lfa_conf_cases[1], .upstream = false },
+	{ .c = &lfa_conf_cases[1], .upstream = true },
+	{ .c = &lfa_conf_cases[2], .upstream = false },
+	{ .c = &lfa_conf_cases[2], .upstream = true },
+	{ .c = &lfa_conf_cases[3], .upstream = false },
+	{ .c = &lfa_conf_cases[4], .upstream = false },
+	{ .c = &lfa_conf_cases[4], .upstream = true },
+	{ .c = &lfa_conf_cases[5], .upstream = false },
+	{ .c = &lfa_conf_cases[6], .upstream = false },
+	{ .c = &lfa_conf_cases[6], .upstream = true },
+	{ .c = &lfa_conf_cases[7], .upstream = false },
+	{ .c = &lfa_conf_cases[7], .upstream = true },
+	{ .c = &lfa_conf_cases[8], .upstream = false },
+	{ .c = &lfa_conf_cases[9], .upstream = false },
+	{ .c = &lfa_conf_cases[10], .upstream = false },
+	{ .c = &lfa_conf_cases[11], .upstream = false },
+	{ .c = &lfa_conf_cases[12], .upstream = false },
+	{ .c = &lfa_conf_cases[13], .upstream = false },
+	{ .c = &lfa_conf_cases[14], .upstream = false },
+	{ .c = &lfa_conf_cases[15], .upstream = false },
+	{ .c = &lfa_conf_cases[15], .upstream = true },
+	{ .c = &lfa_conf_cases[16], .upstream = false },
+	{ .c = &lfa_conf_cases[17], .upstream = false },
+	{ .c = &lfa_conf_cases[18], .upstream = false },
+	{ .c = &lfa_conf_cases[19], .upstream = false },
+	{ .c = &lfa_conf_cases[20], .upstream = false },
+	{ .c = &lfa_conf_cases[21], .upstream = false },
+	{ .c = &lfa_conf_cases[22], .upstream = false },
+	{ .c = &lfa_conf_cases[23], .upstream = false },
+	{ .c = &lfa_conf_cases[24], .upstream = false },
+	{ .c = &lfa_conf_cases[25], .upstream = false },
+	{ .c = &lfa_conf_cases[25], .upstream = true },
+	{ .c = &lfa_conf_cases[26], .upstream = false },
+	{ .c = &lfa_conf_cases[27], .upstream = false },
+	{ .c = &lfa_conf_cases[27], .upstream = true },
+	{ .c = &lfa_conf_cases[28], .upstream = false },
+	{ .c = &lfa_conf_cases[28], .upstream = true },
+	{ .c = &lfa_conf_cases[29], .upstream = false },
+	{ .c = &lfa_conf_cases[29], .upstream = true },
 };

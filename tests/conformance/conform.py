@@ -5,12 +5,15 @@
   conform.py header [--check]     write driver/tests/lfa-conformance-cases.h
                                   from tests/conformance/*.case (--check:
                                   fail if the file in the tree differs)
-  conform.py sim [CASE...]        play cases on lfa-sim (extended flavour),
+  conform.py sim [--flavour=F] [CASE...]
+                                  play cases on lfa-sim (flavour F:
+                                  extended, the default, or upstream),
                                   print each normalized trace
-  conform.py kernel LOG [CASE...] print the normalized traces KUnit's
+  conform.py kernel [--flavour=F] LOG [CASE...]
+                                  print the normalized traces KUnit's
                                   lfa_conformance suite left in kernel LOG
-  conform.py compare LOG          both, a unified diff per case that
-                                  differs; TAP on stdout
+  conform.py compare LOG          both, a unified diff per case and flavour
+                                  that differs; TAP on stdout
 
 A case (tests/conformance/README.md) is a scenario (FORMAT.md) plus action
 lines starting with '@'. Both sides are reduced to the same trace: per
@@ -18,6 +21,11 @@ action, the calls the driver made to the agent in order (function,
 sequence id, result; a whole inventory read is one INVENTORY line), then the
 uevents it sent (action, UUID, LFA_EVENT / LFA_ACTION / LFA_ERRNO), then
 what each write returned.
+
+Each case is played on both flavours (lfa.ko with extensions=0 against
+lfa-sim's upstream flavour, Arm's lfa_fw ABI, as well as lfa.ko with its
+extensions against lfa-sim's extended flavour), unless it is marked
+'@extended-only REASON'; a case that uses what upstream lacks must be.
 """
 
 import difflib
@@ -39,6 +47,13 @@ HEADER = os.path.join(ROOT, 'driver', 'tests', 'lfa-conformance-cases.h')
 ENV_KEYS = ('LFA_EVENT', 'LFA_ACTION', 'LFA_ERRNO')
 FILES = ('activate', 'prime', 'cancel', 'force_cpu_rendezvous', 'auto_activate')
 PARAMS = ('prime_budget_ms', 'activate_budget_ms', 'poll_interval_ms')
+FLAVOURS = ('extended', 'upstream')
+# What Arm's lfa_fw lacks (research/upstream-lfa-driver.md): the prime
+# file, /sys/firmware/lfa/refresh, module parameters (its budgets are fixed
+# in its code). @cancel-priming is a cancel timed against a priming loop
+# that lfa_fw restarts after a cancel: not one trace.
+UPSTREAM_LACKS = {'write prime': 'the prime file', 'refresh': '/sys/firmware/lfa/refresh',
+                  'param': 'module parameters', 'cancel-priming': 'a cancel that ends priming'}
 
 
 class CaseError(Exception):
@@ -53,13 +68,20 @@ class Case:
                         raise CaseError('%s: name must be [a-z0-9-]+' % path)
                 self.scenario = []
                 self.actions = []
-                self.xfail = None
+                self.xfail = {}
+                self.extended_only = None
                 self.collapse = False
+                self.lacks = []
                 with open(path, encoding='utf-8') as f:
                         for n, line in enumerate(f, 1):
                                 self._line(n, line.rstrip('\n'))
                 if not self.actions:
                         raise CaseError('%s: no action' % path)
+                if self.lacks and self.extended_only is None:
+                        where, what = self.lacks[0]
+                        raise CaseError('%s: uses %s, which upstream (lfa_fw, lfa.ko extensions=0) '
+                                        'lacks: mark the case "@extended-only REASON"' % (where, what))
+                self.flavours = FLAVOURS[:1] if self.extended_only is not None else FLAVOURS
 
         def _line(self, n, line):
                 text = line.split('#', 1)[0].strip()
@@ -71,6 +93,9 @@ class Case:
                 words = text[1:].split()
                 verb, args = words[0], words[1:]
                 where = '%s:%d' % (self.path, n)
+                lacks = UPSTREAM_LACKS.get(verb if verb != 'write' else ' '.join(words[:1] + args[1:2]))
+                if lacks:
+                        self.lacks.append((where, lacks))
                 if verb == 'write' and len(args) == 3 and args[1] in FILES:
                         self.actions.append(('write', args[0], args[1], args[2]))
                 elif verb == 'refresh' and not args:
@@ -83,9 +108,13 @@ class Case:
                         self.actions.append(('param', None, args[0], args[1]))
                 elif verb == 'collapse' and not args:
                         self.collapse = True
-                elif verb == 'xfail' and args:
+                elif verb in ('xfail', 'xfail-upstream') and args:
                         # The reason is the rest of the raw line: '#' allowed.
-                        self.xfail = line.split('@xfail', 1)[1].strip()
+                        reason = line.split('@' + verb, 1)[1].strip()
+                        for f in FLAVOURS if verb == 'xfail' else ('upstream',):
+                                self.xfail[f] = reason
+                elif verb == 'extended-only' and args:
+                        self.extended_only = line.split('@extended-only', 1)[1].strip()
                 else:
                         raise CaseError('%s: bad action %r' % (where, text))
 
@@ -149,6 +178,15 @@ def header_text(cases):
                         out.append('\t\t\t"",')
                 out.append('\t\t.actions = lfa_conf_steps_%s,' % c.name.replace('-', '_'))
                 out.append('\t},')
+        out.append('};')
+        out.append('')
+        # One KUnit parameter per case and flavour: upstream is lfa.ko
+        # with extensions=0.
+        out.append('static const struct lfa_conf_run lfa_conf_runs[] = {')
+        for i, c in enumerate(cases):
+                for f in c.flavours:
+                        out.append('\t{ .c = &lfa_conf_cases[%d], .upstream = %s },'
+                                   % (i, 'true' if f == 'upstream' else 'false'))
         out.append('};')
         return '\n'.join(out) + '\n'
 
@@ -214,9 +252,20 @@ def collapse(lines):
         return out
 
 
+def flavour_lines(lines, flavour):
+        """Upstream, the trace is the ABI (actions, uevents, returns): the
+        calls are lfa.ko's own, not lfa_fw's, with or without its
+        extensions (an entry read before PRIME, the cancel of a stale
+        priming, the retry after TF-A's stale record), and lfa-sim's
+        upstream flavour makes lfa_fw's."""
+        if flavour == 'extended':
+                return lines
+        return [line for line in lines if not line.startswith('call ')]
+
+
 # -- kernel side: the KUnit log ---------------------------------------------
 
-KLINE = re.compile(r'LFACONF (\S+) (.*)$')
+KLINE = re.compile(r'LFACONF (extended|upstream) (\S+) (.*)$')
 
 
 def kernel_calls(raw):
@@ -248,16 +297,16 @@ def kernel_calls(raw):
         return out
 
 
-def kernel_traces(log, collapse_all=()):
-        """{case: [trace lines]} from the kernel log; a case without its
-        "end" line is left out (it did not finish)."""
+def kernel_traces(log, collapse_all=(), flavour='extended'):
+        """{case: [trace lines]} of one flavour from the kernel log; a
+        case without its "end" line is left out (it did not finish)."""
         raw = {}
         done = set()
         with open(log, encoding='utf-8', errors='replace') as f:
                 for line in f:
                         m = KLINE.search(line.rstrip('\n'))
-                        if m:
-                                raw.setdefault(m.group(1), []).append(m.group(2).split())
+                        if m and m.group(1) == flavour:
+                                raw.setdefault(m.group(2), []).append(m.group(3).split())
         traces = {}
         for name, items in raw.items():
                 out, calls, block, collapsing = [], [], [], False
@@ -289,7 +338,7 @@ def kernel_traces(log, collapse_all=()):
                                 uuid = None if w[2] == '-' else w[2]
                                 flush()
                                 out.append(return_line(w[1], uuid, errname(int(w[3]))))
-                traces[name] = out
+                traces[name] = flavour_lines(out, flavour)
         return {k: v for k, v in traces.items() if k in done}
 
 
@@ -323,21 +372,19 @@ def sim_write(sim, uuid, file, value):
                 return errname(e.errno)
 
 
-def sim_trace(case):
+def sim_trace(case, flavour='extended'):
         from lfasim.harness import Sim, SimError
 
         out = []
-        with Sim('\n'.join(case.scenario) + '\n', flavour='extended', verbose=False) as sim:
+        with Sim('\n'.join(case.scenario) + '\n', flavour=flavour, verbose=False) as sim:
                 mark = len(sim.records())
 
                 def since(barrier=False):
                         nonlocal mark
                         if barrier:
-                                rs, end = sim_barrier(sim)
-                        else:
-                                rs = sim.records()
-                                end = len(rs)
-                        new, mark = rs[mark:end], len(rs)
+                                sim_barrier(sim, mark)
+                        rs = sim.records()
+                        new, mark = rs[mark:], len(rs)
                         return collapse(sim_lines(new)) if case.collapse else sim_lines(new)
 
                 # lfa-sim plays the kernel's own activations (auto_activate)
@@ -371,7 +418,7 @@ def sim_trace(case):
                                 out.append(return_line(file, None, ret))
                         elif verb == 'cancel-priming':
                                 out += sim_cancel_priming(sim, uuid, file, since, mark)
-        return out
+        return flavour_lines(out, flavour)
 
 
 def sim_param(sim, name, value):
@@ -385,19 +432,14 @@ def sim_param(sim, name, value):
         return errname(n) if n < 0 else 'ok'
 
 
-def sim_barrier(sim):
-        """Wait until lfa-sim's driver is idle: a refresh write waits for
-        every sequence (the driver's mutex), the auto-activations included.
-        Returns the records and where the refresh's own begin (its one
-        inventory read), which the trace leaves out. Right after a
-        notification's refresh and its activations' it reads what they
-        read: it changes nothing."""
-        sim_write(sim, None, 'refresh', '1')
-        rs = sim.records()
-        cut = max(i for i, r in enumerate(rs)
-                  if r['type'] == 'call' and r['call'] == 'INVENTORY'
-                  and (r['seq_id'] is None or r.get('function')))
-        return rs, cut
+def sim_barrier(sim, mark):
+        """Wait until lfa-sim's driver handled the notification of a
+        statement played after record mark: its refresh and the kernel's
+        auto-activations, which lfa-sim plays in its loop after it answered
+        the statement (lfa.ko before lfa_agent_control() returns). Its
+        "handled" record, not a refresh write: upstream has no such file."""
+        sim.wait_until(lambda: any(r['type'] == 'handled' for r in sim.records()[mark:]),
+                       30 * sim.time_scale, 'the end of the notification\'s handling')
 
 
 def sim_cancel_priming(sim, uuid, file, since, mark):
@@ -423,16 +465,36 @@ def sim_cancel_priming(sim, uuid, file, since, mark):
 
 # -- commands -----------------------------------------------------------------
 
+def flavour_arg(args):
+        """--flavour=F at the front of args: (F, the rest)."""
+        if args[:1] and args[0].startswith('--flavour='):
+                f = args[0].split('=', 1)[1]
+                if f not in FLAVOURS:
+                        raise CaseError('unknown flavour %r (%s)' % (f, ', '.join(FLAVOURS)))
+                return f, args[1:]
+        return 'extended', args
+
+
+def flavour_cases(flavour, names):
+        cases = load_cases(names)
+        skip = [c.name for c in cases if flavour not in c.flavours]
+        if names and skip:
+                raise CaseError('extended-only: %s' % ' '.join(skip))
+        return [c for c in cases if flavour in c.flavours]
+
+
 def cmd_sim(args):
-        for c in load_cases(args):
+        flavour, names = flavour_arg(args)
+        for c in flavour_cases(flavour, names):
                 print('== %s' % c.name)
-                print('\n'.join(sim_trace(c)))
+                print('\n'.join(sim_trace(c, flavour)))
         return 0
 
 
 def cmd_kernel(args):
-        cases = load_cases(args[1:])
-        traces = kernel_traces(args[0], {c.name for c in cases if c.collapse})
+        flavour, args = flavour_arg(args)
+        cases = flavour_cases(flavour, args[1:])
+        traces = kernel_traces(args[0], {c.name for c in cases if c.collapse}, flavour)
         for c in cases:
                 print('== %s' % c.name)
                 print('\n'.join(traces.get(c.name, ['(no trace)'])))
@@ -440,37 +502,42 @@ def cmd_kernel(args):
 
 
 def cmd_compare(args):
-        """TAP: one result per case. A case marked @xfail that differs is
-        "not ok ... # TODO <reason>" (known, named); one that matches
-        is "ok ... # TODO" (fixed: remove the mark), which scripts/tap-count
-        counts as a failure."""
+        """TAP: one result per case and flavour ("extended NAME",
+        "upstream NAME"). A case marked @xfail (or @xfail-upstream) that
+        differs is "not ok ... # TODO <reason>" (known, named); one that
+        matches is "ok ... # TODO" (fixed: remove the mark), which
+        scripts/tap-count counts as a failure."""
         cases = load_cases()
-        ktraces = kernel_traces(args[0], {c.name for c in cases if c.collapse})
-        print('1..%d' % len(cases))
+        runs = [(f, c) for f in FLAVOURS for c in cases if f in c.flavours]
+        ktraces = {f: kernel_traces(args[0], {c.name for c in cases if c.collapse}, f)
+                   for f in FLAVOURS}
+        print('1..%d' % len(runs))
         failed = 0
-        for i, c in enumerate(cases, 1):
-                k = ktraces.get(c.name)
+        for i, (f, c) in enumerate(runs, 1):
+                name = '%s %s' % (f, c.name)
+                k = ktraces[f].get(c.name)
                 if k is None:
-                        print('not ok %d - %s: no complete kernel trace in the KUnit log' % (i, c.name))
+                        print('not ok %d - %s: no complete kernel trace in the KUnit log' % (i, name))
                         failed += 1
                         continue
                 try:
-                        s = sim_trace(c)
+                        s = sim_trace(c, f)
                 except Exception as e:  # noqa: BLE001 - any failure of the sim side is this case's
-                        print('not ok %d - %s: lfa-sim side failed: %s' % (i, c.name, e))
+                        print('not ok %d - %s: lfa-sim side failed: %s' % (i, name, e))
                         failed += 1
                         continue
-                diff = list(difflib.unified_diff(k, s, 'lfa.ko+agent/%s' % c.name,
-                                                 'lfa-sim/%s' % c.name, lineterm='', n=2))
-                todo = ' # TODO %s' % c.xfail if c.xfail else ''
+                diff = list(difflib.unified_diff(k, s, 'lfa.ko+agent/%s/%s' % (f, c.name),
+                                                 'lfa-sim/%s/%s' % (f, c.name), lineterm='', n=2))
+                xfail = c.xfail.get(f)
+                todo = ' # TODO %s' % xfail if xfail else ''
                 for line in diff:
                         print('# ' + line)
                 if diff:
-                        print('not ok %d - %s: the traces differ%s' % (i, c.name, todo))
-                        failed += 0 if c.xfail else 1
+                        print('not ok %d - %s: the traces differ%s' % (i, name, todo))
+                        failed += 0 if xfail else 1
                 else:
-                        print('ok %d - %s: %d trace lines equal%s' % (i, c.name, len(k), todo))
-                        failed += 1 if c.xfail else 0
+                        print('ok %d - %s: %d trace lines equal%s' % (i, name, len(k), todo))
+                        failed += 1 if xfail else 0
         return 1 if failed else 0
 
 

@@ -1092,6 +1092,7 @@ class Platform:
                 if self.refresh(None if self.upstream else 'store-updated') is not None:
                         # Both drivers: no automatic activation after a
                         # failed refresh (the kernel logs it).
+                        self.record('handled')
                         return
                 self.auto_round = set()
                 self._auto_next()
@@ -1109,6 +1110,9 @@ class Platform:
                                 self.log('kernel auto-activates %s', e.uuid)
                                 return self._start(e, 'activate', auto=True)
                 self.auto_round = None
+                # Its end, for a client that cannot write refresh to wait
+                # for it (upstream): the conformance suite.
+                self.record('handled')
                 if self.work_auto:
                         self.work_auto = False
                         self._notify_work_done()

@@ -461,8 +461,13 @@ static bool lfa_stale_record(struct lfa_component *comp,
 	       !uuid_equal(&lfa_drv.prev_uuid, &comp->uuid);
 }
 
-/* CANCEL of the previous activation's sequence id releases the record. */
-static void lfa_release_stale_record(struct lfa_component *comp)
+/*
+ * CANCEL of the previous activation's sequence id releases the record: 0,
+ * or the CANCEL's error in @e. A record whose CANCEL failed is still held,
+ * and still known: the next activation releases it.
+ */
+static int lfa_release_stale_record(struct lfa_component *comp,
+				    struct lfa_error *e)
 {
 	struct lfa_component *prev;
 	u32 seq_id = lfa_drv.prev_seq;
@@ -473,12 +478,15 @@ static void lfa_release_stale_record(struct lfa_component *comp)
 		seq_id = lfa_seq_id(prev);
 		lfa_component_put(prev);
 	}
-	lfa_drv.prev_valid = false;
 	x0 = lfa_issue_cancel(seq_id);
 	/* A known firmware bug, not news on every activation. */
 	pr_warn_once("ACTIVATE answered INVALID_PARAMETERS right after PRIME: the firmware may have kept the in-progress record of the previous activation (TF-A); cancelling it and retrying once\n");
-	pr_debug("%pUb: LFA_CANCEL(%u) of %pUb returned %lld, retrying\n",
+	pr_debug("%pUb: LFA_CANCEL(%u) of %pUb returned %lld\n",
 		 &comp->uuid, seq_id, &lfa_drv.prev_uuid, x0);
+	if (x0)
+		return lfa_fw_error(e, x0, LFA_CALL_CANCEL);
+	lfa_drv.prev_valid = false;
+	return 0;
 }
 
 /* LFA_CANCEL of @comp's prime: 0, or the firmware's code (logged). */
@@ -626,7 +634,9 @@ again:
 	if (ret && !retried && state != LFA_STATE_PRIMED &&
 	    lfa_stale_record(comp, e)) {
 		retried = true;
-		lfa_release_stale_record(comp);
+		ret = lfa_release_stale_record(comp, e);
+		if (ret)
+			return ret;
 		goto again;
 	}
 	/*

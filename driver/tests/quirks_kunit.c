@@ -8,6 +8,7 @@
 #include <linux/kthread.h>
 
 #include "lfa-kunit.h"
+#include "lfa-agent-model.h"
 
 static struct lfa_regs lfa_quirk_call(u32 fid, u64 a1, u64 a2, u64 a4, u64 a5)
 {
@@ -178,6 +179,40 @@ static void lfa_quirk_stale_record_no_loop_test(struct kunit *test)
 			   "EINVAL INVALID_PARAMETERS -8 ACTIVATE");
 }
 
+/*
+ * The CANCEL that should release the stale record fails: the write fails
+ * with that CANCEL's error, not a retry's INVALID_PARAMETERS, and the
+ * driver still knows of the record, so the next activation releases it.
+ */
+static void lfa_quirk_stale_record_cancel_fails_test(struct kunit *test)
+{
+	struct lfa_component *bl31, *rmm;
+	struct lfa_agent_cfg cfg;
+	uuid_t u;
+
+	lfa_kunit_start(test, "component uuid=" LFA_KUNIT_BL31
+			" pending=1 resets_record=0 cancel_error=BUSY\n"
+			"component uuid=" LFA_KUNIT_RMM " pending=1\n");
+	bl31 = lfa_kunit_get(test, LFA_KUNIT_BL31);
+	rmm = lfa_kunit_get(test, LFA_KUNIT_RMM);
+	KUNIT_ASSERT_EQ(test, lfa_activate(bl31), 0);
+	lfa_agent_clear_records();
+	KUNIT_EXPECT_EQ(test, lfa_activate(rmm), -EBUSY);
+	KUNIT_EXPECT_STREQ(test, lfa_kunit_last_error(test, rmm),
+			   "EBUSY BUSY -2 CANCEL");
+	/* No retry on a record still held. */
+	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_ACTIVATE), 1U);
+
+	lfa_kunit_uuid(test, LFA_KUNIT_BL31, &u);
+	KUNIT_ASSERT_EQ(test, lfa_agent_get_cfg(&u, &cfg), 0);
+	cfg.cancel_error = 0;
+	KUNIT_ASSERT_EQ(test, lfa_agent_set_cfg(&cfg), 0);
+	lfa_agent_clear_records();
+	KUNIT_EXPECT_EQ(test, lfa_activate(rmm), 0);
+	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_CANCEL), 1U);
+	KUNIT_EXPECT_STREQ(test, lfa_kunit_last_error(test, rmm), "");
+}
+
 /**
  * struct lfa_pen - one CPU waiting in the rendezvous pen
  * @res: what its ACTIVATE returned
@@ -343,6 +378,7 @@ static struct kunit_case lfa_quirk_test_cases[] = {
 	KUNIT_CASE(lfa_quirk_activate_before_prime_test),
 	KUNIT_CASE(lfa_quirk_stale_record_test),
 	KUNIT_CASE(lfa_quirk_stale_record_no_loop_test),
+	KUNIT_CASE(lfa_quirk_stale_record_cancel_fails_test),
 	KUNIT_CASE(lfa_quirk_cancel_in_pen_test),
 	KUNIT_CASE(lfa_quirk_prime_second_test),
 	KUNIT_CASE(lfa_quirk_one_primed_test),

@@ -614,6 +614,24 @@ class TestStaleRecord(SimCase):
                                          ('CANCEL', 0, 'SUCCESS'), ('PRIME', 1, 'SUCCESS'),
                                          ('ACTIVATE', 1, 'SUCCESS')])
 
+        def test_a_failed_release_fails_the_write_and_is_tried_again_next_time(self):
+                p = self.probe
+                self.assertEqual(p.write(BMC, 'activate', '1'), 1)
+                self.sim.ctl('set uuid=%s cancel_error=BUSY' % BMC)
+                # The CANCEL's error, no retry on a record still held ...
+                self.assertEqual(p.write(RMM, 'activate', '1'), 'EBUSY')
+                self.assertEqual(self.sim.attr(RMM, 'last_error'), 'EBUSY BUSY -2 CANCEL')
+                # ... and the record still known: the next write releases it.
+                self.sim.ctl('set uuid=%s cancel_error=0' % BMC)
+                self.assertEqual(p.write(RMM, 'activate', '1'), 1)
+                calls = [(c['call'], c['seq_id'], c['result']) for c in self.sim.records('call', uuid=RMM)
+                         if c['call'] != 'INVENTORY']
+                self.assertEqual(calls, [('PRIME', 1, 'SUCCESS'), ('ACTIVATE', 1, 'INVALID_PARAMETERS'),
+                                         ('CANCEL', 0, 'BUSY'),
+                                         ('PRIME', 1, 'SUCCESS'), ('ACTIVATE', 1, 'INVALID_PARAMETERS'),
+                                         ('CANCEL', 0, 'SUCCESS'), ('PRIME', 1, 'SUCCESS'),
+                                         ('ACTIVATE', 1, 'SUCCESS')])
+
         def test_a_primed_component_whose_prime_the_firmware_lost_primes_again_once(self):
                 # TF-A binds RMM's PRIME to BMC's stale record: "primed" is
                 # only the driver's record. lfa.ko primes again once, then

@@ -247,7 +247,8 @@ class Platform:
                 # tried in this round (auto_activate); None: no round.
                 self.auto_round = None
                 # (uuid, seq id) of the last successful activation, for
-                # lfa.ko's stale-record retry; a CANCEL of it forgets it.
+                # lfa.ko's stale-record retry; a CANCEL of it that succeeds
+                # forgets it.
                 self.last_activated = None
                 # lfa.ko's store_updated flag: a notification's, until a
                 # read of the inventory succeeds (whoever makes it).
@@ -822,10 +823,14 @@ class Platform:
                                 # cancel the previous activation's sequence
                                 # id (its current one, if it is still
                                 # there, as lfa.ko does), then the whole
-                                # sequence once more.
-                                self.last_activated = None
+                                # sequence once more. A CANCEL that fails
+                                # fails the write with its code, and the
+                                # record stays known for the next one.
                                 pe = self.entries.get(prev[0])
-                                self._call('cancel', uuid, pe.seq if pe else prev[1])
+                                rc = self._call('cancel', uuid, pe.seq if pe else prev[1])
+                                if rc != SUCCESS:
+                                        return self._fail_now(e, action, code_errno(rc), code_name(rc), rc, 'CANCEL')
+                                self.last_activated = None
                                 retried = True
                                 e.state = 'idle'
                                 continue

@@ -288,6 +288,8 @@ static int lfa_primed(struct lfa_component *comp, u32 seq_id,
 	stop = signalled || comp->cancel || lfa_stopping();
 	state = stop ? LFA_STATE_IDLE : next;
 	comp->state = state;
+	/* The image lfa_recheck() read before this PRIME. */
+	comp->primed_version = comp->pending_version;
 	lfa_data_unlock(flags);
 	/* From "priming": a change. */
 	lfa_attr_changed(comp, "state", state);
@@ -551,7 +553,7 @@ static int lfa_drop_prime(struct lfa_component *comp, bool event,
 static int lfa_run(struct lfa_component *comp, bool activate,
 		   struct lfa_error *e)
 {
-	bool force, retried = false, reprimed = false;
+	bool force, outdated, retried = false, reprimed = false;
 	enum lfa_state state;
 	unsigned long flags;
 	u64 fflags;
@@ -583,12 +585,18 @@ again:
 
 	lfa_data_lock(&flags);
 	state = comp->state;
+	outdated = lfa_prime_outdated_locked(comp);
 	lfa_data_unlock(flags);
 	if (!(fflags & LFA_INV_PENDING)) {
 		/* Nothing staged: the prime the driver recorded is moot. */
 		if (state == LFA_STATE_PRIMED)
 			lfa_release_prime(comp, true);
 		return lfa_kernel_error(e, -ENODATA, LFA_CALL_NONE);
+	}
+	if (state == LFA_STATE_PRIMED && outdated) {
+		/* A newer image was staged after the prime: prime that one. */
+		lfa_release_prime(comp, true);
+		state = LFA_STATE_IDLE;
 	}
 	if (state != LFA_STATE_PRIMED) {
 		ret = lfa_drop_prime(comp, true, e);

@@ -433,35 +433,36 @@ static int lfa_apply(struct lfa_entry *entries, u32 count, enum lfa_event why,
 	return ret;
 }
 
-static bool lfa_is_primed(struct lfa_component *comp, bool *pending)
+static bool lfa_is_primed(struct lfa_component *comp, bool *outdated)
 {
 	unsigned long flags;
 	bool primed;
 
 	spin_lock_irqsave(&lfa_drv.lock, flags);
 	primed = comp->state == LFA_STATE_PRIMED;
-	*pending = comp->flags & LFA_INV_PENDING;
+	*outdated = lfa_prime_outdated_locked(comp);
 	spin_unlock_irqrestore(&lfa_drv.lock, flags);
 	return primed;
 }
 
 /*
  * "primed" is the driver's record of the firmware's: an inventory that no
- * longer lists the component, or lists it without a pending image, ends
- * it. The prime is released (LFA_CANCEL of the sequence id it had), so
- * that it does not catch the next component's PRIME and ACTIVATE. The
- * lists change only under lfa_drv.mutex, which is held.
+ * longer lists the component, lists it without a pending image, or with a
+ * newer one than was primed, ends it. The prime is released (LFA_CANCEL of
+ * the sequence id it had), so that it does not catch the next component's
+ * PRIME and ACTIVATE, nor is the old image activated. The lists change
+ * only under lfa_drv.mutex, which is held.
  */
 static void lfa_check_primes(void)
 {
 	struct lfa_component *comp;
-	bool pending;
+	bool outdated;
 
 	list_for_each_entry(comp, &lfa_drv.graveyard, node)
-		if (lfa_is_primed(comp, &pending))
+		if (lfa_is_primed(comp, &outdated))
 			lfa_release_prime(comp, false);
 	list_for_each_entry(comp, &lfa_drv.components, node) {
-		if (!lfa_is_primed(comp, &pending) || pending)
+		if (!lfa_is_primed(comp, &outdated) || !outdated)
 			continue;
 		lfa_release_prime(comp, false);
 		/* One "changed" for the entry and the state together. */

@@ -15,6 +15,8 @@
 #include <linux/uuid.h>
 #include <linux/workqueue.h>
 
+#include "lfa.h"
+
 /**
  * struct lfa_drv_info - the state of the driver (one instance, lfa_drv)
  * @mutex: serialises every LFA call sequence (PRIME/ACTIVATE/CANCEL, a
@@ -73,5 +75,16 @@ extern struct lfa_drv_info lfa_drv;
 /* The spinlock that guards the cached fields of every component. */
 void lfa_data_lock(unsigned long *flags) __acquires(&lfa_drv.lock);
 void lfa_data_unlock(unsigned long flags) __releases(&lfa_drv.lock);
+
+/*
+ * Whether a "primed" component's prime is of an image the firmware no
+ * longer stages: nothing pending, or a newer version staged since (under
+ * the spinlock). Without versions only the first can be seen.
+ */
+static inline bool lfa_prime_outdated_locked(const struct lfa_component *comp)
+{
+	return !(comp->flags & LFA_INV_PENDING) ||
+	       comp->pending_version != comp->primed_version;
+}
 
 #endif /* _LFA_DRV_H */

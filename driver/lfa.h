@@ -190,6 +190,7 @@ struct lfa_error {
  * @flags: LFA_GET_INVENTORY x3
  * @current_version: x4 as reported (0: not reported)
  * @pending_version: x5 as reported (0: not reported)
+ * @primed_version: @pending_version when its prime completed
  * @state: see enum lfa_state
  * @force_rendezvous: the force_cpu_rendezvous file
  * @auto_activate: the auto_activate file: the notification activates it
@@ -202,7 +203,7 @@ struct lfa_error {
  * @pending_changed: refresh bookkeeping: the pending flag changed, a
  *	sysfs_notify() of activation_pending is owed
  *
- * @seq_id, @flags, the versions, @state, @force_rendezvous, @removed and
+ * @seq_id, @flags, the versions (@primed_version too), @state, @force_rendezvous, @removed and
  * @last_error are read and written under the core's spinlock only, so
  * show() never waits for a PRIME/ACTIVATE sequence. @event and @seen belong
  * to the refresh, which holds the core's mutex.
@@ -215,6 +216,7 @@ struct lfa_component {
 	u64 flags;
 	u64 current_version;
 	u64 pending_version;
+	u64 primed_version;
 	enum lfa_state state;
 	bool force_rendezvous;
 	bool auto_activate;

@@ -592,6 +592,53 @@ static void lfa_activate_unpending_primed_test(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, lfa_kunit_read(test, comp, "state"), "idle\n");
 }
 
+/*
+ * A newer image staged after the prime: the firmware holds the prime of the
+ * old one. The activation's re-read finds the pending version changed, and
+ * the driver releases that prime and primes the new image before it
+ * activates, instead of activating the old prime.
+ */
+static void lfa_activate_restaged_primed_test(struct kunit *test)
+{
+	struct lfa_component *comp;
+
+	lfa_kunit_start(test, "component uuid=" LFA_KUNIT_RMM
+			" pending=1 pending_version=1.1\n");
+	comp = lfa_kunit_get(test, LFA_KUNIT_RMM);
+	KUNIT_ASSERT_EQ(test, lfa_prime(comp), 0);
+	lfa_kunit_control(test, "set uuid=" LFA_KUNIT_RMM
+			  " pending_version=1.2\n");
+	lfa_agent_clear_records();
+	KUNIT_EXPECT_EQ(test, lfa_activate(comp), 0);
+	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_CANCEL), 1U);
+	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_PRIME), 1U);
+	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_ACTIVATE), 1U);
+	KUNIT_EXPECT_STREQ(test, lfa_kunit_read(test, comp, "current_version"),
+			   "1.2\n");
+}
+
+/*
+ * The same found by the store-updated notification's refresh: the prime is
+ * released there (state idle, with the one store-updated uevent).
+ */
+static void lfa_activate_restaged_primed_notify_test(struct kunit *test)
+{
+	struct lfa_component *comp;
+
+	lfa_kunit_start(test, "component uuid=" LFA_KUNIT_RMM
+			" pending=1 pending_version=1.1\n");
+	comp = lfa_kunit_get(test, LFA_KUNIT_RMM);
+	KUNIT_ASSERT_EQ(test, lfa_prime(comp), 0);
+	lfa_agent_clear_records();
+	lfa_kunit_control(test, "store-update uuid=" LFA_KUNIT_RMM
+			  " pending_version=1.2\n");
+	KUNIT_EXPECT_STREQ(test, lfa_kunit_read(test, comp, "state"), "idle\n");
+	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_CANCEL), 1U);
+	KUNIT_EXPECT_EQ(test, lfa_kunit_changes(test, LFA_KUNIT_RMM,
+						"LFA_EVENT=store-updated"), 1U);
+	KUNIT_EXPECT_EQ(test, lfa_agent_uevents(NULL, 0), 1U);
+}
+
 static struct kunit_case lfa_activate_test_cases[] = {
 	KUNIT_CASE_PARAM(lfa_activate_rounds_test, lfa_rounds_gen_params),
 	KUNIT_CASE_PARAM(lfa_activate_budget_test, lfa_budget_gen_params),
@@ -612,6 +659,8 @@ static struct kunit_case lfa_activate_test_cases[] = {
 	KUNIT_CASE(lfa_activate_exit_cancels_prime_test),
 	KUNIT_CASE(lfa_activate_lost_prime_test),
 	KUNIT_CASE(lfa_activate_unpending_primed_test),
+	KUNIT_CASE(lfa_activate_restaged_primed_test),
+	KUNIT_CASE(lfa_activate_restaged_primed_notify_test),
 	{}
 };
 

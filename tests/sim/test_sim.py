@@ -466,6 +466,29 @@ class TestPrime(SimCase):
                 self.assertEqual(p.read(RMM, 'state'), 'idle')
                 self.assertEqual(self.sim.records('call', call='CANCEL')[-1]['uuid'], RMM)
 
+        def test_primed_component_with_a_newer_image_primes_it(self):
+                p = self.probe
+                self.sim.ctl('store-update uuid=%s pending_version=7.1' % RMM)
+                self.assertEqual(p.write(RMM, 'prime', '1'), 1)
+                # Staged after the prime, no notification: the write's
+                # re-read finds it, releases the old prime, primes anew.
+                self.sim.ctl('set uuid=%s pending_version=7.2' % RMM)
+                n = len(self.sim.records('call', uuid=RMM))
+                self.assertEqual(p.write(RMM, 'activate', '1'), 1)
+                calls = [c['call'] for c in self.sim.records('call', uuid=RMM)[n:] if c['call'] != 'INVENTORY']
+                # (PRIME's call-again rounds as one.)
+                self.assertEqual([c for i, c in enumerate(calls) if i == 0 or c != calls[i - 1]],
+                                 ['CANCEL', 'PRIME', 'ACTIVATE'])
+                self.assertEqual([r['env']['LFA_EVENT'] for r in self.sim.records('uevent', uuid=RMM)],
+                                 ['store-updated', 'primed', 'changed', 'activated'])
+                # Found by a notification's refresh: released there.
+                self.sim.ctl('store-update uuid=%s pending_version=7.3' % RMM)
+                self.assertEqual(p.write(RMM, 'prime', '1'), 1)
+                self.sim.ctl('store-update uuid=%s pending_version=7.4' % RMM)
+                p.event('change', RMM, EVENT='store-updated')
+                self.assertEqual(p.read(RMM, 'state'), 'idle')
+                self.assertEqual(self.sim.records('call', uuid=RMM)[-1]['call'], 'CANCEL')
+
         def test_primed_component_released_by_a_refresh(self):
                 p = self.probe
                 self.sim.ctl('store-update uuid=%s' % RMM, 'store-update uuid=%s' % BMC)

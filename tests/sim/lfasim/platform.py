@@ -174,9 +174,16 @@ class Entry:
                 self.force = 1
                 self.auto = 0
                 self.state = 'idle'
+                # pending_version when its prime completed (lfa.ko's
+                # primed_version): a newer image staged since outdates it.
+                self.primed_version = None
                 self.last_error = ''
                 self.cancel_req = False
                 self.shown = {}
+
+        def prime_outdated(self):
+                """lfa_prime_outdated_locked()."""
+                return not self.inv['pending'] or self.inv['pending_version'] != self.primed_version
 
         def key(self):
                 i = self.inv
@@ -751,6 +758,11 @@ class Platform:
                                         self._release_prime(e)
                                         self.uevent('change', uuid, EVENT='changed')
                                 return self._fail_now(e, action, 'ENODATA')
+                        if e.state == 'primed' and e.prime_outdated():
+                                # A newer image was staged after the
+                                # prime: prime that one.
+                                self._release_prime(e)
+                                self.uevent('change', uuid, EVENT='changed')
                         was_primed = e.state == 'primed'
                         if not was_primed:
                                 if not self._drop_prime(e, action):
@@ -771,6 +783,8 @@ class Platform:
                                                 yield delay
                                         r = self._call('prime', uuid, seq)
                                         if r == SUCCESS:
+                                                # The image _recheck() read.
+                                                e.primed_version = inv['pending_version']
                                                 break
                                         if r != CALL_AGAIN:
                                                 # A PRIME begun in earlier
@@ -1054,14 +1068,15 @@ class Platform:
                         elif e.key() != old:
                                 events[e.uuid] = 'changed'
                 gone = [u for u in self.entries if u not in seen]
-                # lfa_check_primes(): a primed component gone, or no longer
-                # pending, is released (LFA_CANCEL of its sequence id);
-                # one "changed" for the entry and the state together.
+                # lfa_check_primes(): a primed component gone, no longer
+                # pending, or pending a newer image than was primed, is
+                # released (LFA_CANCEL of its sequence id); one "changed"
+                # for the entry and the state together.
                 for u in gone:
                         if self.entries[u].state == 'primed':
                                 self._release_prime(self.entries[u])
                 for e in sorted(self.entries.values(), key=lambda x: x.seq):
-                        if e.uuid not in gone and e.state == 'primed' and not e.inv['pending']:
+                        if e.uuid not in gone and e.state == 'primed' and e.prime_outdated():
                                 self._release_prime(e)
                                 events.setdefault(e.uuid, 'changed')
                 for u in added:

@@ -204,6 +204,16 @@ int lfa_agent_init(void)
 		lfa_agent_release();
 		return ret;
 	}
+	/* A state change wakes lfa_agent_wait(). */
+	ret = register_trace_lfa_sysfs_notify(lfa_agent_note_change, NULL);
+	if (ret) {
+		pr_err("cannot probe the lfa_sysfs_notify trace event: %d\n",
+		       ret);
+		unregister_trace_lfa_uevent(lfa_agent_record_uevent, NULL);
+		tracepoint_synchronize_unregister();
+		lfa_agent_release();
+		return ret;
+	}
 	lfa_agent_dir = debugfs_create_dir("lfa-agent", NULL);
 	debugfs_create_file("scenario", 0600, lfa_agent_dir, NULL,
 			    &lfa_scenario_fops);
@@ -220,6 +230,7 @@ void lfa_agent_exit(void)
 {
 	debugfs_remove_recursive(lfa_agent_dir);
 	lfa_agent_dir = NULL;
+	unregister_trace_lfa_sysfs_notify(lfa_agent_note_change, NULL);
 	unregister_trace_lfa_uevent(lfa_agent_record_uevent, NULL);
 	tracepoint_synchronize_unregister();
 	lfa_agent_release();

@@ -290,8 +290,10 @@ int lfa_kunit_wait_async(struct kunit *test, struct lfa_kunit_async *a,
 
 /*
  * lfa_kunit_poll() - poll @cond(@arg) every millisecond until it holds;
- * false if it still does not after @timeout_ms. The bounded wait for a
- * condition a test cannot be told of otherwise, never a blind sleep.
+ * false if it still does not after @timeout_ms. Only for what nothing
+ * signals: a thread falling asleep (on the driver's mutex, say). What the
+ * agent or the driver's trace events signal is waited for with
+ * lfa_agent_wait().
  */
 static bool lfa_kunit_poll(bool (*cond)(void *arg), void *arg,
 			   unsigned int timeout_ms)
@@ -321,13 +323,13 @@ static bool lfa_kunit_in_state(void *arg)
 	return info.state == w->state;
 }
 
-/* lfa_kunit_wait_state() - poll until @comp reads @state, or time out. */
+/* lfa_kunit_wait_state() - wait until @comp reads @state, or time out. */
 bool lfa_kunit_wait_state(struct lfa_component *comp, enum lfa_state state,
 			  unsigned int timeout_ms)
 {
 	struct lfa_kunit_state w = { .comp = comp, .state = state };
 
-	return lfa_kunit_poll(lfa_kunit_in_state, &w, timeout_ms);
+	return lfa_agent_wait(lfa_kunit_in_state, &w, timeout_ms);
 }
 
 /*
@@ -409,7 +411,7 @@ void lfa_kunit_wait_entered(struct kunit *test, u32 fid, unsigned int n,
 {
 	struct lfa_kunit_count c = { .fid = fid, .n = n };
 
-	KUNIT_ASSERT_TRUE_MSG(test, lfa_kunit_poll(lfa_kunit_entered, &c,
+	KUNIT_ASSERT_TRUE_MSG(test, lfa_agent_wait(lfa_kunit_entered, &c,
 						   timeout_ms),
 			      "%u %s call(s) not entered the agent after %u ms",
 			      n, lfa_agent_fn_name(fid), timeout_ms);
@@ -428,7 +430,7 @@ void lfa_kunit_wait_pen(struct kunit *test, unsigned int n,
 {
 	struct lfa_kunit_count c = { .n = n };
 
-	KUNIT_ASSERT_TRUE_MSG(test, lfa_kunit_poll(lfa_kunit_pen, &c,
+	KUNIT_ASSERT_TRUE_MSG(test, lfa_agent_wait(lfa_kunit_pen, &c,
 						   timeout_ms),
 			      "%u CPU(s) not in the rendezvous pen after %u ms",
 			      n, timeout_ms);

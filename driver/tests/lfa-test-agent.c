@@ -19,6 +19,7 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/wait.h>
 
 #include "../lfa.h"
 #include "lfa-agent-model.h"
@@ -61,6 +62,40 @@ const char *lfa_agent_fn_name(u32 fid)
 	return "UNKNOWN";
 }
 
+/* Woken at each event lfa_agent_wait() names; never under a raw lock. */
+static DECLARE_WAIT_QUEUE_HEAD(lfa_agent_wq);
+
+bool lfa_agent_wait(bool (*cond)(void *arg), void *arg,
+		    unsigned int timeout_ms)
+{
+	long left = msecs_to_jiffies(timeout_ms);
+	DEFINE_WAIT(wait);
+	bool ok;
+
+	for (;;) {
+		prepare_to_wait(&lfa_agent_wq, &wait, TASK_UNINTERRUPTIBLE);
+		ok = cond(arg);
+		if (ok || !left)
+			break;
+		left = schedule_timeout(left);
+		/*
+		 * Not read again at the timeout: a condition that became
+		 * true without its event is a missing wake-up, a bug.
+		 */
+		if (!left)
+			break;
+	}
+	finish_wait(&lfa_agent_wq, &wait);
+	return ok;
+}
+EXPORT_SYMBOL_IF_KUNIT(lfa_agent_wait);
+
+void lfa_agent_note_change(void *data, const uuid_t *uuid, const char *attr,
+			   int value)
+{
+	wake_up_all(&lfa_agent_wq);
+}
+
 static void lfa_agent_record_entry(u32 fid)
 {
 	unsigned long flags;
@@ -70,6 +105,7 @@ static void lfa_agent_record_entry(u32 fid)
 	raw_spin_lock_irqsave(&lfa_records_lock, flags);
 	lfa_entered[fid - LFA_FN_VERSION]++;
 	raw_spin_unlock_irqrestore(&lfa_records_lock, flags);
+	wake_up_all(&lfa_agent_wq);
 }
 
 static void lfa_agent_record_call(const struct lfa_agent_call *call)
@@ -515,6 +551,7 @@ static bool lfa_agent_activate_pen(const struct lfa_regs *args,
 		lfa_pen.irqs_off++;
 	if (lfa_pen.arrived < num_online_cpus()) {
 		raw_spin_unlock_irqrestore(&lfa_agent_lock, flags);
+		wake_up_all(&lfa_agent_wq);
 		for (waited = 0; waited < LFA_AGENT_PEN_TIMEOUT_US; waited++) {
 			if (READ_ONCE(lfa_pen.generation) != gen)
 				break;

@@ -189,6 +189,34 @@ unsigned int lfa_agent_entered(u32 fid);
 unsigned int lfa_agent_pen_waiting(void);
 
 /**
+ * lfa_agent_wait() - wait until @cond(@arg) holds
+ * @cond: the condition, read again at every event of the agent and driver
+ * @arg: its argument
+ * @timeout_ms: how long at most
+ *
+ * The events: a call entering the agent, a CPU entering the pen, a
+ * component's attribute changing (the driver's lfa_sysfs_notify trace
+ * event: "state", "activation_pending"). A condition that only those can
+ * make true is waited for without polling.
+ *
+ * Return: true if @cond held at an event (or at once), false if it did not
+ * by @timeout_ms. It is not read again at the timeout: a condition that
+ * became true without one of those events fails the wait.
+ */
+bool lfa_agent_wait(bool (*cond)(void *arg), void *arg,
+		    unsigned int timeout_ms);
+
+/**
+ * lfa_agent_note_change() - the probe of the lfa_sysfs_notify trace event
+ * @data: unused
+ * @uuid: the component
+ * @attr: the attribute
+ * @value: its new value
+ */
+void lfa_agent_note_change(void *data, const uuid_t *uuid, const char *attr,
+			   int value);
+
+/**
  * lfa_agent_record_uevent() - the probe of the lfa_uevent trace event
  * @data: unused
  * @uuid: the component

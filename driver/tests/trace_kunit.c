@@ -12,6 +12,7 @@
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/tracepoint.h>
+#include <linux/workqueue.h>
 
 #include "../lfa_trace.h"
 #include "lfa-kunit.h"
@@ -337,10 +338,58 @@ static void lfa_trace_sysfs_notify_test(struct kunit *test)
 						    "state"), "");
 }
 
+/**
+ * struct lfa_trace_waker - a change made later, on a workqueue
+ * @work: sets @done, then reports "state" changed as the driver does
+ * @comp: whose "state"
+ * @done: what the test waits for
+ */
+struct lfa_trace_waker {
+	struct delayed_work work;
+	struct lfa_component *comp;
+	bool done;
+};
+
+static void lfa_trace_waker_fn(struct work_struct *work)
+{
+	struct lfa_trace_waker *w = container_of(to_delayed_work(work),
+						 struct lfa_trace_waker, work);
+
+	WRITE_ONCE(w->done, true);
+	lfa_attr_changed(w->comp, "state", LFA_STATE_IDLE);
+}
+
+static bool lfa_trace_waker_done(void *arg)
+{
+	struct lfa_trace_waker *w = arg;
+
+	return READ_ONCE(w->done);
+}
+
+/*
+ * The tests wait for a state with lfa_agent_wait(), woken by this event
+ * and by nothing that polls: a change no agent call follows is seen at
+ * once, not at the timeout (which fails the case).
+ */
+static void lfa_trace_wait_woken_test(struct kunit *test)
+{
+	struct lfa_trace_waker w = {};
+
+	lfa_kunit_start(test, "component uuid=" LFA_KUNIT_RMM "\n");
+	w.comp = lfa_kunit_get(test, LFA_KUNIT_RMM);
+	INIT_DELAYED_WORK_ONSTACK(&w.work, lfa_trace_waker_fn);
+	schedule_delayed_work(&w.work, msecs_to_jiffies(20));
+	KUNIT_EXPECT_TRUE(test, lfa_agent_wait(lfa_trace_waker_done, &w,
+					       10000));
+	flush_delayed_work(&w.work);
+	destroy_delayed_work_on_stack(&w.work);
+}
+
 static struct kunit_case lfa_trace_test_cases[] = {
 	KUNIT_CASE(lfa_trace_sequence_test),
 	KUNIT_CASE(lfa_trace_rendezvous_test),
 	KUNIT_CASE(lfa_trace_sysfs_notify_test),
+	KUNIT_CASE(lfa_trace_wait_woken_test),
 	{}
 };
 

@@ -346,7 +346,7 @@ int job_start(sd_event *e, const JobSettings *settings, const Component *c, JobA
               Job **ret) {
         _cleanup_(job_freep) Job *j = NULL;
         char vbuf[24];
-        int go, r;
+        int go = -EBADF, r;
 
         j = calloc(1, sizeof(*j));
         if (!j)

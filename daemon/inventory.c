@@ -16,7 +16,6 @@
 #include "log.h"
 
 /* Sysfs values are short; a longer file is garbage, not something to keep. */
-#define ATTR_MAX 256
 #define EAGAIN_RETRIES 5
 
 static const char *const component_state_table[_COMPONENT_STATE_MAX] = {
@@ -257,7 +256,7 @@ const char *lfa_version_to_string(const LfaVersion *v, char buf[static 24]) {
 
 /* Relative to the component's directory: one path walk per component, not
  * one per attribute, which is most of a coldplug's cost. */
-static int read_attribute(int dir_fd, const char *attr, char buf[static ATTR_MAX]) {
+static int read_attribute(int dir_fd, const char *attr, char buf[static INVENTORY_ATTR_MAX]) {
         for (unsigned attempt = 0;; attempt++) {
                 _cleanup_close_ int fd = -EBADF;
                 ssize_t n;
@@ -265,7 +264,7 @@ static int read_attribute(int dir_fd, const char *attr, char buf[static ATTR_MAX
                 fd = openat(dir_fd, attr, O_RDONLY | O_CLOEXEC | O_NOCTTY);
                 if (fd < 0)
                         return -errno;
-                n = read(fd, buf, ATTR_MAX);
+                n = read(fd, buf, INVENTORY_ATTR_MAX);
                 if (n < 0) {
                         /* The ABI allows EAGAIN while a refresh swaps the
                          * cached values; a few retries are enough. */
@@ -275,7 +274,7 @@ static int read_attribute(int dir_fd, const char *attr, char buf[static ATTR_MAX
                         }
                         return -errno;
                 }
-                if (n >= ATTR_MAX)
+                if (n >= INVENTORY_ATTR_MAX)
                         return -EFBIG;
                 buf[n] = 0;
                 if (memchr(buf, 0, (size_t) n))
@@ -318,7 +317,7 @@ typedef enum AttrKind {
 
 static int read_one(Component *c, int dir_fd, const char *attr, AttrKind kind, unsigned feature,
                     void *dest) {
-        char buf[ATTR_MAX];
+        char buf[INVENTORY_ATTR_MAX];
         int r;
 
         r = read_attribute(dir_fd, attr, buf);
@@ -558,7 +557,7 @@ int inventory_list(const char *root, char ***ret) {
 
 int inventory_read_abi_version(const char *root, char **ret) {
         _cleanup_close_ int dir_fd = -EBADF;
-        char buf[ATTR_MAX];
+        char buf[INVENTORY_ATTR_MAX];
         LfaVersion v;
         char *s;
         int r;
@@ -579,13 +578,20 @@ int inventory_read_abi_version(const char *root, char **ret) {
         return 0;
 }
 
-int inventory_read_bool_attribute(const char *root, const char *uuid, const char *attr, bool *ret) {
-        char path[PATH_MAX], buf[ATTR_MAX];
-        int r;
+int inventory_read_attribute(const char *root, const char *uuid, const char *attr,
+                             char buf[static INVENTORY_ATTR_MAX]) {
+        char path[PATH_MAX];
 
         if ((size_t) snprintf(path, sizeof(path), "%s/%s/%s", root, uuid, attr) >= sizeof(path))
                 return -ENAMETOOLONG;
-        r = read_attribute(AT_FDCWD, path, buf);
+        return read_attribute(AT_FDCWD, path, buf);
+}
+
+int inventory_read_bool_attribute(const char *root, const char *uuid, const char *attr, bool *ret) {
+        char buf[INVENTORY_ATTR_MAX];
+        int r;
+
+        r = inventory_read_attribute(root, uuid, attr, buf);
         if (r < 0)
                 return r;
         return parse_lfa_bool(buf, ret);

@@ -132,8 +132,17 @@ int inventory_list(const char *root, char ***ret);
 /* <root>/version, e.g. "1.0"; -ENOENT if missing, -EBADMSG if not N.N. */
 int inventory_read_abi_version(const char *root, char **ret);
 
-/* <root>/<uuid>/<attr>, a 0/1 attribute, read now: -EINVAL if it is
- * neither, else read_component()'s errors. */
+/* The longest value of an attribute, its newline and NUL included. */
+#define INVENTORY_ATTR_MAX 256
+
+/* <root>/<uuid>/<attr> read now, without its newline, into buf: -EFBIG if
+ * longer, -EBADMSG if it holds a NUL, EAGAIN retried as in
+ * inventory_read_component(), else the open's or read's errno. */
+int inventory_read_attribute(const char *root, const char *uuid, const char *attr,
+                             char buf[static INVENTORY_ATTR_MAX]);
+
+/* inventory_read_attribute() of a 0/1 attribute: -EINVAL if it is
+ * neither. */
 int inventory_read_bool_attribute(const char *root, const char *uuid, const char *attr, bool *ret);
 
 /* Write value to <root>/<uuid>/<attr> (uuid may be NULL for root files). */

@@ -162,29 +162,14 @@ static void *worker_run(void *userdata) {
         return NULL;
 }
 
-/* One line of a file of the job's component directory; false where there
- * is none. */
-static bool job_read_attribute(const Job *j, const char *name, char *buf, size_t size) {
-        _cleanup_fclose_ FILE *f = NULL;
-        char path[PATH_MAX];
-
-        if ((size_t) snprintf(path, sizeof(path), "%s/%s/%s", j->root, j->info.uuid, name) >= sizeof(path))
-                return false;
-        f = fopen(path, "re");
-        if (!f || !fgets(buf, size, f))
-                return false;
-        buf[strcspn(buf, "\n")] = 0;
-        return true;
-}
-
 /* The LFA code of a failure is only in last_error, where it exists. A write
  * refused before its sequence starts leaves an older failure's there: only
  * one with the write's errno is this one's. */
 static void read_lfa_code(const Job *j, int error, LfaLastError *ret) {
-        char buf[256];
+        char buf[INVENTORY_ATTR_MAX];
 
         *ret = (LfaLastError) {};
-        if (!job_read_attribute(j, "last_error", buf, sizeof(buf)))
+        if (inventory_read_attribute(j->root, j->info.uuid, "last_error", buf) < 0)
                 return;
         if (parse_lfa_last_error(buf, ret) < 0 || ret->error != abs(error))
                 *ret = (LfaLastError) {};
@@ -193,9 +178,9 @@ static void read_lfa_code(const Job *j, int error, LfaLastError *ret) {
 /* The call the driver is in, from its state (the extended driver's); NULL
  * where it does not say. */
 static const char *job_current_call(const Job *j) {
-        char buf[32];
+        char buf[INVENTORY_ATTR_MAX];
 
-        if (!job_read_attribute(j, "state", buf, sizeof(buf)))
+        if (inventory_read_attribute(j->root, j->info.uuid, "state", buf) < 0)
                 return NULL;
         switch (component_state_from_string(buf)) {
         case COMPONENT_STATE_PRIMING:

@@ -8,7 +8,6 @@
 #include <linux/kthread.h>
 
 #include "lfa-kunit.h"
-#include "lfa-agent-model.h"
 
 static struct lfa_regs lfa_quirk_call(u32 fid, u64 a1, u64 a2, u64 a4, u64 a5)
 {
@@ -187,8 +186,6 @@ static void lfa_quirk_stale_record_no_loop_test(struct kunit *test)
 static void lfa_quirk_stale_record_cancel_fails_test(struct kunit *test)
 {
 	struct lfa_component *bl31, *rmm;
-	struct lfa_agent_cfg cfg;
-	uuid_t u;
 
 	lfa_kunit_start(test, "component uuid=" LFA_KUNIT_BL31
 			" pending=1 resets_record=0 cancel_error=BUSY\n"
@@ -203,10 +200,8 @@ static void lfa_quirk_stale_record_cancel_fails_test(struct kunit *test)
 	/* No retry on a record still held. */
 	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_ACTIVATE), 1U);
 
-	lfa_kunit_uuid(test, LFA_KUNIT_BL31, &u);
-	KUNIT_ASSERT_EQ(test, lfa_agent_get_cfg(&u, &cfg), 0);
-	cfg.cancel_error = 0;
-	KUNIT_ASSERT_EQ(test, lfa_agent_set_cfg(&cfg), 0);
+	lfa_kunit_control(test, "set uuid=" LFA_KUNIT_BL31
+			  " cancel_error=0\n");
 	lfa_agent_clear_records();
 	KUNIT_EXPECT_EQ(test, lfa_activate(rmm), 0);
 	KUNIT_EXPECT_EQ(test, lfa_agent_count_calls(LFA_FN_CANCEL), 1U);

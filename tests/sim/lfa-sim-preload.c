@@ -138,22 +138,25 @@ static int under_sim(int dirfd, const char *path)
         return dir_under_sim(dirfd);
 }
 
-/* kernfs_fop_open()'s permission check, on the file just opened. */
+/* kernfs_fop_open()'s permission check, on the file just opened. The mode
+ * first: only a refusal needs the file's path, and a read of an attribute
+ * then costs one fstat() here, not two readlinks of /proc. */
 static int checked(int fd, int flags)
 {
         char rel[PATH_MAX];
         struct stat st;
         int acc = flags & O_ACCMODE;
 
-        if (fd < 0 || !sim_file(fd, rel) || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+        if (fd < 0 || !active || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
                 return fd;
-        if (((acc == O_RDONLY || acc == O_RDWR) && !(st.st_mode & 0444)) ||
-            ((acc == O_WRONLY || acc == O_RDWR) && !(st.st_mode & 0222))) {
-                close(fd);
-                errno = EACCES;
-                return -1;
-        }
-        return fd;
+        if (!((acc == O_RDONLY || acc == O_RDWR) && !(st.st_mode & 0444)) &&
+            !((acc == O_WRONLY || acc == O_RDWR) && !(st.st_mode & 0222)))
+                return fd;
+        if (!sim_file(fd, rel))
+                return fd;
+        close(fd);
+        errno = EACCES;
+        return -1;
 }
 
 static mode_t mode_arg(int flags, va_list ap)
@@ -172,9 +175,9 @@ static mode_t mode_arg(int flags, va_list ap)
                 va_end(ap);                                                     \
                 if (!real)                                                      \
                         real = next(#name);                                     \
-                if (!under_sim(AT_FDCWD, path))                                 \
-                        return real(path, flags, mode);                         \
-                return checked(real(path, flags & ~O_TRUNC, mode), flags);      \
+                if ((flags & O_TRUNC) && under_sim(AT_FDCWD, path))             \
+                        flags &= ~O_TRUNC;                                      \
+                return checked(real(path, flags, mode), flags);                 \
         }
 
 #define OPENAT(name)                                                            \
@@ -188,9 +191,9 @@ static mode_t mode_arg(int flags, va_list ap)
                 va_end(ap);                                                     \
                 if (!real)                                                      \
                         real = next(#name);                                     \
-                if (!under_sim(dirfd, path))                                    \
-                        return real(dirfd, path, flags, mode);                  \
-                return checked(real(dirfd, path, flags & ~O_TRUNC, mode), flags); \
+                if ((flags & O_TRUNC) && under_sim(dirfd, path))                \
+                        flags &= ~O_TRUNC;                                      \
+                return checked(real(dirfd, path, flags, mode), flags);          \
         }
 
 OPEN(open)

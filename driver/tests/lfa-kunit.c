@@ -4,7 +4,7 @@
  * attribute access through the component's ktype, actions in a thread, and
  * the agent's records. See lfa-kunit.h.
  */
-#include <linux/delay.h>
+#include <linux/completion.h>
 #include <linux/kernfs.h>
 #include <linux/kthread.h>
 #include <linux/sched/signal.h>
@@ -12,6 +12,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
+#include <trace/events/lock.h>
 
 #include "../lfa-drv.h"
 #include "lfa-kunit.h"
@@ -289,24 +290,47 @@ int lfa_kunit_wait_async(struct kunit *test, struct lfa_kunit_async *a,
 }
 
 /*
- * lfa_kunit_poll() - poll @cond(@arg) every millisecond until it holds;
- * false if it still does not after @timeout_ms. Only for what nothing
- * signals: a thread falling asleep (on the driver's mutex, say). What the
- * agent or the driver's trace events signal is waited for with
- * lfa_agent_wait().
+ * Completed when a task queues itself on the driver's mutex: the
+ * contention_begin trace event without LCB_F_SPIN, which the mutex sends
+ * after adding the waiter and setting its sleeping state. A completion,
+ * not the agent's wait queue: the event comes with the mutex's raw
+ * wait_lock held, where only raw locks may be taken.
  */
-static bool lfa_kunit_poll(bool (*cond)(void *arg), void *arg,
-			   unsigned int timeout_ms)
-{
-	unsigned long deadline = jiffies + msecs_to_jiffies(timeout_ms);
+static DECLARE_COMPLETION(lfa_kunit_contention);
 
+static void lfa_kunit_contended(void *data, void *lock, unsigned int flags)
+{
+	if (lock == &lfa_drv.mutex && !(flags & LCB_F_SPIN))
+		complete(&lfa_kunit_contention);
+}
+
+/*
+ * lfa_kunit_wait_contended() - wait until @cond(@arg) holds, read again
+ * each time a task queues itself on the driver's mutex; false if it does
+ * not by @timeout_ms. Not read again at the timeout, like lfa_agent_wait().
+ */
+static bool lfa_kunit_wait_contended(struct kunit *test,
+				     bool (*cond)(void *arg), void *arg,
+				     unsigned int timeout_ms)
+{
+	unsigned long left = msecs_to_jiffies(timeout_ms);
+	bool ok = false;
+	int ret;
+
+	ret = register_trace_contention_begin(lfa_kunit_contended, NULL);
+	KUNIT_ASSERT_EQ_MSG(test, ret, 0,
+			    "cannot probe the contention_begin trace event");
 	for (;;) {
-		if (cond(arg))
-			return true;
-		if (time_after(jiffies, deadline))
-			return cond(arg);
-		usleep_range(1000, 1200);
+		/* Re-armed before the check: an event after it still wakes. */
+		reinit_completion(&lfa_kunit_contention);
+		ok = cond(arg);
+		if (ok || !left)
+			break;
+		left = wait_for_completion_timeout(&lfa_kunit_contention, left);
 	}
+	unregister_trace_contention_begin(lfa_kunit_contended, NULL);
+	/* The probe and its completion are static: nothing to free after. */
+	return ok;
 }
 
 struct lfa_kunit_state {
@@ -351,15 +375,15 @@ static bool lfa_kunit_blocked(void *arg)
 
 /*
  * lfa_kunit_wait_blocked() - wait until the thread of @a started and
- * sleeps inside its action (e.g. on the driver's mutex); a thread that
- * never started, returned, or still runs after @timeout_ms fails the case.
+ * sleeps on the driver's mutex inside its action; a thread that never
+ * started, returned, or still runs after @timeout_ms fails the case.
  */
 void lfa_kunit_wait_blocked(struct kunit *test, struct lfa_kunit_async *a,
 			    unsigned int timeout_ms)
 {
 	const char *what;
 
-	if (lfa_kunit_poll(lfa_kunit_blocked, a, timeout_ms))
+	if (lfa_kunit_wait_contended(test, lfa_kunit_blocked, a, timeout_ms))
 		return;
 	if (!completion_done(&a->started))
 		what = "never started";
@@ -384,8 +408,9 @@ static bool lfa_kunit_lock_waited(void *arg)
  */
 void lfa_kunit_wait_lock_waiter(struct kunit *test, unsigned int timeout_ms)
 {
-	KUNIT_ASSERT_TRUE_MSG(test, lfa_kunit_poll(lfa_kunit_lock_waited, NULL,
-						   timeout_ms),
+	KUNIT_ASSERT_TRUE_MSG(test, lfa_kunit_wait_contended(test,
+							     lfa_kunit_lock_waited,
+							     NULL, timeout_ms),
 			      "nothing waits for the driver's mutex after %u ms",
 			      timeout_ms);
 }

@@ -123,16 +123,11 @@ usec_t orchestrator_timeout_from_budgets(const char *module_dir) {
         return (prime + activate) * USEC_PER_MSEC + 10 * USEC_PER_SEC;
 }
 
-static int write_one(const char *path, void *userdata _unused_) {
-        _cleanup_close_ int fd = -EBADF;
-
-        fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
-        if (fd < 0)
-                return -errno;
-        /* The driver blocks here for the whole sequence. */
+/* The driver blocks in the write for the whole sequence. */
+static int write_one(int fd) {
         if (write(fd, "1", 1) < 0)
                 return -errno;
-        if (close(TAKE_FD(fd)) < 0 && errno != EINTR)
+        if (close(fd) < 0 && errno != EINTR)
                 return -errno;
         return 0;
 }
@@ -146,14 +141,30 @@ static void worker_free(Worker *w) {
 
 static void *worker_run(void *userdata) {
         Worker *w = userdata;
+        _cleanup_close_ int fd = -EBADF;
+        int open_error = 0, r;
         eventfd_t v;
-        int r;
 
+        /* Opened while the attempt is recorded: opening an attribute does
+         * nothing in the driver, and the write is then the one call left
+         * after the go. */
+        if (!w->write) {
+                fd = open(w->path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+                if (fd < 0)
+                        open_error = -errno;
+        }
         /* Blocks until the job says go: the thread starts while the
          * attempt is recorded, and writes only after. */
         while ((r = eventfd_read(w->go, &v)) < 0 && errno == EINTR)
                 ;
-        r = r < 0 ? -errno : (w->write ?: write_one)(w->path, w->write_userdata);
+        if (r < 0)
+                r = -errno;
+        else if (w->write)
+                r = w->write(w->path, w->write_userdata);
+        else if (open_error < 0)
+                r = open_error;
+        else
+                r = write_one(TAKE_FD(fd));
 
         /* The eventfd counter carries the result: 1 + the positive errno. */
         v = (uint64_t) -r + 1;

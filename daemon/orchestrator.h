@@ -84,8 +84,9 @@ typedef struct Job Job;
 typedef void (*JobDoneFn)(Job *j, const ActivationResult *r, void *userdata);
 
 /* The write a job makes, in the worker thread: returns 0 or a negative
- * errno. NULL in JobSettings: write(2) of "1" to path. Tests stand in a
- * driver that blocks as the real one does. */
+ * errno. NULL in JobSettings: write(2) of "1" to path, opened while the
+ * begin hook runs. Tests stand in a driver that blocks as the real one
+ * does. */
 typedef int (*JobWriteFn)(const char *path, void *userdata);
 
 /* Called once the job is set up, before its write starts (the worker

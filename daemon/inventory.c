@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -366,58 +367,90 @@ static int read_one(Component *c, int dir_fd, const char *attr, AttrKind kind, u
         return 0;
 }
 
-int inventory_read_component(const char *root, const char *uuid, Component **ret) {
+/* Every attribute lfad reads; `refresh`: one read again after the driver
+ * refreshed its inventory: what a refresh may change (the entry as the
+ * firmware reports it, and the state: a refresh releases a prime whose
+ * image was replaced), and auto_activate, which lfad keeps 0 whenever it
+ * reads the component. A feature bit marks an extension, read where it
+ * exists. */
+static const struct {
+        const char *attr;
+        AttrKind kind;
+        unsigned feature;
+        size_t offset;
+        bool refresh;
+} attr_specs[] = {
+        { "name", ATTR_STRING, 0, offsetof(Component, name), false },
+        { "seq_id", ATTR_U64, DRIVER_FEATURE_SEQ_ID, offsetof(Component, seq_id), true },
+        { "current_version", ATTR_VERSION, 0, offsetof(Component, current_version), true },
+        { "pending_version", ATTR_VERSION, 0, offsetof(Component, pending_version), true },
+        { "activation_capable", ATTR_BOOL, 0, offsetof(Component, activation_capable), true },
+        { "activation_pending", ATTR_BOOL, 0, offsetof(Component, activation_pending), true },
+        { "may_reset_cpu", ATTR_BOOL, 0, offsetof(Component, may_reset_cpu), true },
+        { "cpu_rendezvous", ATTR_BOOL, 0, offsetof(Component, cpu_rendezvous), true },
+        { "force_cpu_rendezvous", ATTR_BOOL, 0, offsetof(Component, force_cpu_rendezvous), false },
+        { "auto_activate", ATTR_BOOL, DRIVER_FEATURE_AUTO_ACTIVATE, offsetof(Component, auto_activate), true },
+        { "state", ATTR_STATE, DRIVER_FEATURE_STATE, offsetof(Component, state), true },
+        { "last_error", ATTR_LAST_ERROR, DRIVER_FEATURE_LAST_ERROR, offsetof(Component, last_error_raw), false },
+};
+
+/* known's values, which a partial read then overwrites. */
+static int component_copy(const Component *known, Component **ret) {
+        _cleanup_(component_freep) Component *c = NULL;
+
+        c = malloc(sizeof(*c));
+        if (!c)
+                return -ENOMEM;
+        *c = *known;
+        c->name = c->last_error_raw = c->parse_error = NULL;
+        c->name = strdup(known->name);
+        c->last_error_raw = strdup(known->last_error_raw);
+        if (!c->name || !c->last_error_raw)
+                return -ENOMEM;
+        *ret = TAKE_PTR(c);
+        return 0;
+}
+
+/* known NULL: every attribute; else those a refresh may change. */
+static int component_read(const char *root, const char *uuid, const Component *known, Component **ret) {
         _cleanup_(component_freep) Component *c = NULL;
         _cleanup_close_ int dir_fd = -EBADF;
         char dir[PATH_MAX];
         int r;
 
-        c = calloc(1, sizeof(*c));
-        if (!c)
-                return -ENOMEM;
-        r = uuid_normalize(uuid, c->uuid);
-        if (r < 0)
-                return r;
+        if (known) {
+                r = component_copy(known, &c);
+                if (r < 0)
+                        return r;
+        } else {
+                c = calloc(1, sizeof(*c));
+                if (!c)
+                        return -ENOMEM;
+                r = uuid_normalize(uuid, c->uuid);
+                if (r < 0)
+                        return r;
+                /* The safe values until proven otherwise: rendezvous
+                 * required and forced, activation risky. */
+                c->cpu_rendezvous = true;
+                c->force_cpu_rendezvous = true;
+                c->may_reset_cpu = true;
+        }
         if ((size_t) snprintf(dir, sizeof(dir), "%s/%s", root, uuid) >= sizeof(dir))
                 return -ENAMETOOLONG;
         dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (dir_fd < 0)
                 return -errno;
 
-        /* The safe values until proven otherwise: rendezvous required and
-         * forced, activation risky. */
-        c->cpu_rendezvous = true;
-        c->force_cpu_rendezvous = true;
-        c->may_reset_cpu = true;
-
-        /* feature != 0: an extension, read where it exists. */
-        const struct {
-                const char *attr;
-                AttrKind kind;
-                unsigned feature;
-                void *dest;
-        } attrs[] = {
-                { "name", ATTR_STRING, 0, &c->name },
-                { "seq_id", ATTR_U64, DRIVER_FEATURE_SEQ_ID, &c->seq_id },
-                { "current_version", ATTR_VERSION, 0, &c->current_version },
-                { "pending_version", ATTR_VERSION, 0, &c->pending_version },
-                { "activation_capable", ATTR_BOOL, 0, &c->activation_capable },
-                { "activation_pending", ATTR_BOOL, 0, &c->activation_pending },
-                { "may_reset_cpu", ATTR_BOOL, 0, &c->may_reset_cpu },
-                { "cpu_rendezvous", ATTR_BOOL, 0, &c->cpu_rendezvous },
-                { "force_cpu_rendezvous", ATTR_BOOL, 0, &c->force_cpu_rendezvous },
-                { "auto_activate", ATTR_BOOL, DRIVER_FEATURE_AUTO_ACTIVATE, &c->auto_activate },
-                { "state", ATTR_STATE, DRIVER_FEATURE_STATE, &c->state },
-                { "last_error", ATTR_LAST_ERROR, DRIVER_FEATURE_LAST_ERROR, &c->last_error_raw },
-        };
-
-        for (size_t i = 0; i < ELEMENTSOF(attrs); i++) {
-                r = read_one(c, dir_fd, attrs[i].attr, attrs[i].kind, attrs[i].feature, attrs[i].dest);
+        for (size_t i = 0; i < ELEMENTSOF(attr_specs); i++) {
+                if (known && !attr_specs[i].refresh)
+                        continue;
+                r = read_one(c, dir_fd, attr_specs[i].attr, attr_specs[i].kind, attr_specs[i].feature,
+                             (uint8_t *) c + attr_specs[i].offset);
                 if (r < 0)
                         return r;
         }
         /* A write-only file cannot be read: its existence is the feature. */
-        if (faccessat(dir_fd, "prime", F_OK, 0) >= 0)
+        if (!known && faccessat(dir_fd, "prime", F_OK, 0) >= 0)
                 c->features |= DRIVER_FEATURE_PRIME;
         /* Unreadable because the component went away while we read it:
          * that is a removal, not garbage. */
@@ -436,6 +469,15 @@ int inventory_read_component(const char *root, const char *uuid, Component **ret
 
         *ret = TAKE_PTR(c);
         return 0;
+}
+
+int inventory_read_component(const char *root, const char *uuid, Component **ret) {
+        return component_read(root, uuid, NULL, ret);
+}
+
+int inventory_reread_component(const char *root, const Component *known, Component **ret) {
+        /* What made known invalid may lie outside what a refresh changes. */
+        return component_read(root, known->uuid, known->parse_error ? NULL : known, ret);
 }
 
 /* Below this many components one thread reads them: starting threads
@@ -467,9 +509,13 @@ static void *read_batch_run(void *userdata) {
 }
 
 static size_t read_threads_for(size_t n) {
-        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        long cpus;
 
-        if (n < READ_PARALLEL_MIN || cpus <= 1)
+        if (n < READ_PARALLEL_MIN)
+                return 1;
+        /* glibc reads /sys/devices/system/cpu/online for this. */
+        cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        if (cpus <= 1)
                 return 1;
         return cpus < READ_THREADS_MAX ? (size_t) cpus : READ_THREADS_MAX;
 }

@@ -116,6 +116,17 @@ DEFINE_POINTER_CLEANUP_FUNC_FREE(Component, component_free);
 int inventory_read_component(const char *root, const char *uuid, Component **ret);
 
 /*
+ * Re-read of a component lfad knows, after the driver refreshed its
+ * inventory (a store-updated or changed uevent): only what a refresh may
+ * change, the entry's sequence id, versions and flags and the state, and
+ * auto_activate, which lfad keeps 0; name, force_cpu_rendezvous (read
+ * before each activation), last_error and the features are taken from
+ * known. A full read if known had a parse error. Returns as
+ * inventory_read_component().
+ */
+int inventory_reread_component(const char *root, const Component *known, Component **ret);
+
+/*
  * inventory_read_component() for each of uuids[0..n): components[i] and
  * errors[i] are what it gives for uuids[i] (NULL and the negative errno on
  * failure). The reads are independent, so a large inventory is read on a

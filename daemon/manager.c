@@ -496,6 +496,18 @@ static unsigned manager_update_one(Manager *m, const char *uuid) {
         return manager_merge_one(m, uuid, r, r < 0 ? NULL : fresh);
 }
 
+/* After the driver refreshed its inventory: what a refresh may change of a
+ * component lfad knows, all of one it does not. */
+static unsigned manager_update_refreshed(Manager *m, const char *uuid) {
+        Component *known = manager_get_component(m, uuid), *fresh = NULL;
+        int r;
+
+        if (!known)
+                return manager_update_one(m, uuid);
+        r = inventory_reread_component(sysfs_root(m), known, &fresh);
+        return manager_merge_one(m, uuid, r, r < 0 ? NULL : fresh);
+}
+
 void manager_reread_component(Manager *m, const char *uuid) {
         notify_manager(m, manager_update_one(m, uuid));
 }
@@ -1246,13 +1258,18 @@ void manager_handle_uevent(Manager *m, const char *action, const char *uuid,
                 return;
         }
 
+        /* store-updated and changed: the driver's refresh, and nothing
+         * else, changed the component. */
+        bool refreshed = lfa_event && (strcmp(lfa_event, "store-updated") == 0 || strcmp(lfa_event, "changed") == 0);
         unsigned pending = manager_pending_count(m);
-        mask = manager_update_one(m, u);
+        mask = refreshed ? manager_update_refreshed(m, u) : manager_update_one(m, u);
         if (manager_pending_count(m) != pending)
                 mask |= MANAGER_CHANGED_PENDING_COUNT;
+        /* What the change starts comes before what reports it: a store
+         * update's activation waits for no signal. */
+        manager_schedule(m);
         notify_manager(m, mask);
         manager_send_status(m);
-        manager_schedule(m);
 }
 
 static void on_component_uevent(void *userdata, const char *action, const char *uuid, const char *lfa_event,

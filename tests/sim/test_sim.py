@@ -1524,7 +1524,7 @@ class TestPublishOrder(PublishOrder, SimCase):
         def test_read_order_is_lfads(self):
                 with open(INVENTORY_C, encoding='utf-8') as f:
                         text = f.read()
-                table = text[text.index('} attrs[] = {'):]
+                table = text[text.index('} attr_specs[] = {'):]
                 table = table[:table.index('};')]
                 self.assertEqual(tuple(re.findall(r'\{ "(\w+)", ATTR_', table)), READ_ORDER)
 

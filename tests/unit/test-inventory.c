@@ -281,6 +281,70 @@ static void test_read_good(void **state) {
         assert_int_equal(inventory_read_component(f->root, "6C0762A6-12F2-4B56-92CB-BA8F633606D9", &c), -ENOENT);
 }
 
+/* After a refresh: what a refresh may change is read, the rest is lfad's
+ * copy; a component known with garbage is read whole. */
+static void test_reread_refreshed(void **state) {
+        Fake *f = *state;
+        _cleanup_(component_freep) Component *known = NULL, *c = NULL, *whole = NULL;
+        char cmd[256];
+
+        fake_component(f, RMM);
+        fake_attr(f, RMM, "auto_activate", "0\n");
+        assert_int_equal(inventory_read_component(f->root, RMM, &known), 0);
+        fake_attr(f, RMM, "seq_id", "3\n");
+        fake_attr(f, RMM, "current_version", "1.4\n");
+        fake_attr(f, RMM, "pending_version", "1.5\n");
+        fake_attr(f, RMM, "activation_capable", "0\n");
+        fake_attr(f, RMM, "activation_pending", "0\n");
+        fake_attr(f, RMM, "may_reset_cpu", "1\n");
+        fake_attr(f, RMM, "cpu_rendezvous", "1\n");
+        fake_attr(f, RMM, "state", "primed\n");
+        /* lfad's guard: a 1 is seen, to be put back. */
+        fake_attr(f, RMM, "auto_activate", "1\n");
+        /* Not a refresh's: never read by this re-read. */
+        fake_attr(f, RMM, "name", "renamed\n");
+        fake_attr(f, RMM, "force_cpu_rendezvous", "0\n");
+        fake_attr(f, RMM, "last_error", "garbage\n");
+
+        assert_int_equal(inventory_reread_component(f->root, known, &c), 0);
+        assert_null(c->parse_error);
+        assert_string_equal(c->uuid, RMM);
+        assert_int_equal(c->seq_id, 3);
+        assert_int_equal(c->current_version.minor, 4);
+        assert_int_equal(c->pending_version.minor, 5);
+        assert_false(c->activation_capable);
+        assert_false(c->activation_pending);
+        assert_true(c->may_reset_cpu);
+        assert_true(c->cpu_rendezvous);
+        assert_int_equal(c->state, COMPONENT_STATE_PRIMED);
+        assert_string_equal(c->name, "TF-RMM");
+        assert_true(c->force_cpu_rendezvous);
+        assert_true(c->auto_activate);
+        assert_string_equal(c->last_error_raw, "");
+        assert_int_equal(c->features, known->features);
+
+        /* Garbage in what it reads: said, like a full read. */
+        fake_attr(f, RMM, "pending_version", "x.y\n");
+        component_free(TAKE_PTR(c));
+        assert_int_equal(inventory_reread_component(f->root, known, &c), 0);
+        assert_non_null(c->parse_error);
+        assert_int_equal(strncmp(c->parse_error, "pending_version: ", 17), 0);
+
+        /* Known with garbage: read whole, the garbage found where it is. */
+        fake_attr(f, RMM, "pending_version", "1.5\n");
+        assert_int_equal(inventory_reread_component(f->root, c, &whole), 0);
+        assert_non_null(whole->parse_error);
+        assert_int_equal(strncmp(whole->parse_error, "last_error: ", 12), 0);
+        assert_string_equal(whole->name, "renamed");
+
+        /* Gone: a removal. */
+        snprintf(cmd, sizeof(cmd), "rm -rf '%s/%s'", f->root, RMM);
+        assert_int_equal(system(cmd), 0);
+        component_free(TAKE_PTR(whole));
+        assert_int_equal(inventory_reread_component(f->root, known, &whole), -ENOENT);
+        assert_null(whole);
+}
+
 static void test_read_vanishing(void **state) {
         Fake *f = *state;
         _cleanup_(component_freep) Component *c = NULL;
@@ -557,6 +621,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_read_good, fake_setup, fake_teardown),
                 cmocka_unit_test_setup_teardown(test_read_versions_na_and_error, fake_setup, fake_teardown),
                 cmocka_unit_test_setup_teardown(test_read_garbage, fake_setup, fake_teardown),
+                cmocka_unit_test_setup_teardown(test_reread_refreshed, fake_setup, fake_teardown),
                 cmocka_unit_test_setup_teardown(test_read_vanishing, fake_setup, fake_teardown),
                 cmocka_unit_test_setup_teardown(test_read_missing_and_huge, fake_setup, fake_teardown),
                 cmocka_unit_test_setup_teardown(test_read_many, fake_setup, fake_teardown),

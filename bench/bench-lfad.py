@@ -259,19 +259,20 @@ def bench_ready_plain(lfad, floor, repeats):
 def latency_run(sim, argv, events, policy_text=None, history=False):
         """ms from each store-updated uevent to the activate write after it."""
         s = Service(sim, argv, policy_text)
-        n0 = len(sim.records('result', uuid=RMM, action='activate'))
         lat = []
         for i in range(events):
-                u0 = len(sim.records('uevent'))
-                w0 = len(sim.writes('activate', RMM))
+                # Only the records of this event are looked at: the bench's
+                # own waiting must not take a core from what it measures.
+                k = len(sim.records())
                 sim.ctl('store-update uuid=%s pending_version=%d.%d' % (RMM, 2 + i // 1000, i % 1000))
-                sim.wait_result(RMM, 'activate', timeout=30, start=n0 + i)
+                sim.wait_until(lambda: sim.records('result', since=k, uuid=RMM, action='activate'), 30,
+                               'the activate result of %s' % RMM)
                 if history:
                         # Let lfad finish the attempt (re-read, history
                         # fdatasync) so that each event meets an idle lfad.
                         wait_lines(os.path.join(s.state, 'history'), i + 1)
-                uev = [r for r in sim.records('uevent')[u0:] if r['env'].get('LFA_EVENT') == 'store-updated']
-                wr = sim.writes('activate', RMM)[w0:]
+                uev = [r for r in sim.records('uevent', since=k) if r['env'].get('LFA_EVENT') == 'store-updated']
+                wr = sim.records('write', since=k, file='activate', uuid=RMM)
                 lat.append((wr[0]['t'] - uev[0]['t']) * 1000)
         s.stop()
         lat.sort()

@@ -201,9 +201,9 @@ class Sim:
                 return self.wait_record(lambda r: r['type'] == 'burst' and r['phase'] == 'end'
                                         and r['burst'] == bid, timeout, 'the end of burst %d' % bid)
 
-        def records(self, kind=None, **match):
-                """Every record so far, optionally only those of a type whose
-                fields equal the keyword arguments."""
+        def records(self, kind=None, since=0, **match):
+                """Every record so far, from the since-th on, optionally only
+                those of a type whose fields equal the keyword arguments."""
                 try:
                         with open(self.record_path, encoding='utf-8') as f:
                                 f.seek(self._offset)
@@ -215,7 +215,7 @@ class Sim:
                 for line in data[:end].splitlines():
                         self._records.append(json.loads(line))
                 self._offset += len(data[:end].encode())
-                return [r for r in self._records
+                return [r for r in self._records[since:]
                         if (kind is None or r['type'] == kind)
                         and all(r.get(k) == v for k, v in match.items())]
 

@@ -123,13 +123,15 @@ usec_t orchestrator_timeout_from_budgets(const char *module_dir) {
         return (prime + activate) * USEC_PER_MSEC + 10 * USEC_PER_SEC;
 }
 
-/* The driver blocks in the write for the whole sequence. */
+/* The driver blocks in the write for the whole sequence. Closes fd. */
 static int write_one(int fd) {
+        int r = 0;
+
         if (write(fd, "1", 1) < 0)
-                return -errno;
-        if (close(fd) < 0 && errno != EINTR)
-                return -errno;
-        return 0;
+                r = -errno;
+        if (close(fd) < 0 && errno != EINTR && r == 0)
+                r = -errno;
+        return r;
 }
 
 static void worker_free(Worker *w) {

@@ -9,8 +9,10 @@
  * the sequence's errno, as the kernel does.
  */
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -447,7 +449,8 @@ static bool attempt_recorded_before_write(const char *uuid) {
         return found;
 }
 
-static void world_start(usec_t job_timeout) {
+/* write: the driver the jobs write to; NULL: lfad's own write(2). */
+static void world_start_writing(usec_t job_timeout, JobWriteFn write) {
         char *dirs[] = { W->policy, NULL };
         ManagerConfig config = {
                 .policy_dirs = dirs,
@@ -455,7 +458,7 @@ static void world_start(usec_t job_timeout) {
                 .sysfs_root = W->sysfs,
                 .module_root = W->modules,
                 .job_timeout = job_timeout,
-                .job_write = write_after_attempt,
+                .job_write = write,
         };
 
         assert_int_equal(manager_new(W->event, &config, &W->manager), 0);
@@ -469,6 +472,10 @@ static void world_start(usec_t job_timeout) {
                 .policy_reloaded = on_policy,
         }, NULL);
         assert_int_equal(manager_start(W->manager), 0);
+}
+
+static void world_start(usec_t job_timeout) {
+        world_start_writing(job_timeout, write_after_attempt);
 }
 
 /* Run the loop until cond() holds, at most timeout. */
@@ -1111,6 +1118,45 @@ static void test_job_write_fails(void **state) {
         assert_int_equal(history_count(), 1);
 }
 
+/* Whether this process holds a descriptor of target. */
+static bool fd_open_to(const char *target) {
+        DIR *d = opendir("/proc/self/fd");
+        struct dirent *de;
+        bool found = false;
+
+        assert_non_null(d);
+        while (!found && (de = readdir(d))) {
+                char link[300], buf[PATH_MAX];
+                ssize_t n;
+
+                snprintf(link, sizeof(link), "/proc/self/fd/%s", de->d_name);
+                n = readlink(link, buf, sizeof(buf) - 1);
+                if (n < 0)
+                        continue;
+                buf[n] = 0;
+                found = strcmp(buf, target) == 0;
+        }
+        closedir(d);
+        return found;
+}
+
+/* lfad's own write: one that fails closes the file all the same. */
+static void test_job_write_error_closes(void **state) {
+        char path[256];
+
+        (void) state;
+        write_policy("10.conf", "[Defaults]\nAutoActivate=immediate\nRetryLimit=0\n");
+        component(RMM, true, true, false, true);
+        path_of(path, sizeof(path), RMM, "activate");
+        assert_int_equal(unlink(path), 0);
+        assert_int_equal(symlink("/dev/full", path), 0);
+        world_start_writing(0, NULL);
+        want_finished = 1;
+        assert_true(run_until(finished_reached, 5 * USEC_PER_SEC));
+        assert_int_equal(W->last.error, -ENOSPC);
+        assert_false(fd_open_to("/dev/full"));
+}
+
 static void test_job_timeout(void **state) {
         (void) state;
         write_policy("10.conf", "[Defaults]\nAutoActivate=immediate\nRetryLimit=0\n");
@@ -1406,6 +1452,7 @@ int main(void) {
                 WORLD_TEST(test_start_on_safe_defaults),
                 WORLD_TEST(test_garbage_component_hides_nothing),
                 WORLD_TEST(test_job_write_fails),
+                WORLD_TEST(test_job_write_error_closes),
                 WORLD_TEST(test_job_timeout),
                 WORLD_TEST(test_component_vanishes_during_job),
                 WORLD_TEST(test_lost_uevents_end_nothing),

@@ -110,11 +110,9 @@ static unsigned apply_auto_activate(KernelSettingsEntry *e, const char *root, Co
 
         if (!(c->features & DRIVER_FEATURE_AUTO_ACTIVATE))
                 return 0;
-        /* A 1 is put back at any read, the first included (c is fresh
-         * then, and a 0 needs no write). A reload works from the snapshot,
-         * which may be older than a write by someone else: it writes 0
-         * whatever it holds. */
-        if (!found && event != KERNEL_SETTINGS_RELOADED)
+        /* A value already 0 is rewritten only at the points the
+         * documentation names; a 1 at any re-read. */
+        if (!found && event != KERNEL_SETTINGS_APPEARED && event != KERNEL_SETTINGS_RELOADED)
                 return 0;
         r = inventory_write_attribute(root, c->uuid, "auto_activate", "0");
         if (r < 0) {

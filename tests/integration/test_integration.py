@@ -1264,11 +1264,10 @@ component uuid=%s current=1.0
                 if not self.upstream:
                         # seq_id is an extension.
                         self.assertEqual(self.cprop(RMM, 'SeqId'), int(self.sim.attr(RMM, 'seq_id')))
-                # The new component's auto_activate is lfad's too: read 0,
-                # so left alone.
+                # The new component's auto_activate is lfad's too.
+                self.wait_for(lambda: [w for w in self.sim.writes('auto_activate', NEW) if not truth(w['value'])],
+                         10, 'auto_activate=0 written on the new component')
                 self.assertIs(self.cprop(NEW, 'KernelAutoActivate'), False)
-                self.assertEqual(self.sim.attr(NEW, 'auto_activate'), '0')
-                self.assertEqual(self.sim.writes('auto_activate', NEW), [])
 
 
 class TestOneAtATime(LfadTestCase):
@@ -2144,9 +2143,9 @@ class TestSmcccUevent(LfadTestCase):
 
 
 class TestKernelAutoActivate(LfadTestCase):
-        """lfad owns auto_activate: put back to 0 (KernelOverride) whenever
-        it reads 1, and written 0 after a reload; so the kernel never
-        activates on a notification."""
+        """lfad owns auto_activate: 0 on every component when it first sees
+        it and after a reload, and put back (KernelOverride) whenever it
+        reads 1; so the kernel never activates on a notification."""
         FLAVOURS = UPSTREAM
         SCENARIO = PLATFORM
         POLICY = {'etc': {'50-never.conf': policy(defaults={'AutoActivate': 'never'})}}
@@ -2156,9 +2155,8 @@ class TestKernelAutoActivate(LfadTestCase):
                         if w['t'] >= since and not truth(w['value'])]
 
         def test_auto_activate_kept_off(self):
-                # Read 0 at start (the driver's default): nothing to write.
                 for u in (BL31, RMM, BMC):
-                        self.assertEqual(self.sim.writes('auto_activate', u), [])
+                        self.wait_for(lambda: self.zeroes(u), 10, 'auto_activate=0 written on %s' % u)
                         self.assertIs(self.cprop(u, 'KernelAutoActivate'), False)
                         self.assertEqual(self.cprop(u, 'KernelOverride'), '')
                 # Someone sets it; lfad's next poll puts it back.

@@ -324,9 +324,11 @@ static bool lfa_kunit_wait_contended(struct kunit *test,
 		/* Re-armed before the check: an event after it still wakes. */
 		reinit_completion(&lfa_kunit_contention);
 		ok = cond(arg);
-		if (ok || !left)
+		if (ok)
 			break;
 		left = wait_for_completion_timeout(&lfa_kunit_contention, left);
+		if (!left)
+			break;
 	}
 	unregister_trace_contention_begin(lfa_kunit_contended, NULL);
 	/* The probe and its completion are static: nothing to free after. */

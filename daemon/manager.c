@@ -1184,7 +1184,7 @@ int manager_inhibit(Manager *m, const char *who, const char *reason, int *ret_fd
 void manager_handle_uevent(Manager *m, const char *action, const char *uuid,
                            const char *lfa_event, const char *lfa_errno, const char *lfa_action) {
         char u[UUID_STRING_MAX];
-        bool terminal, ours;
+        bool terminal, store_updated, refreshed, ours;
         unsigned mask;
 
         if (uuid_normalize(uuid, u) < 0) {
@@ -1208,9 +1208,13 @@ void manager_handle_uevent(Manager *m, const char *action, const char *uuid,
         }
         terminal = lfa_event && (strcmp(lfa_event, "activated") == 0 || strcmp(lfa_event, "failed") == 0 ||
                                  strcmp(lfa_event, "primed") == 0);
+        store_updated = lfa_event && strcmp(lfa_event, "store-updated") == 0;
+        /* store-updated and changed: the driver's refresh, and nothing
+         * else, changed the component. */
+        refreshed = store_updated || (lfa_event && strcmp(lfa_event, "changed") == 0);
         ours = m->job && strcmp(job_get_info(m->job)->uuid, u) == 0;
 
-        if (lfa_event && strcmp(lfa_event, "store-updated") == 0) {
+        if (store_updated) {
                 log_event(LOG_INFO, LFA_MESSAGE_STORE_UPDATED, u, NULL, "%s: firmware store updated.", u);
                 scheduler_set_activation_unconfirmed(m->scheduler, u, false);
         }
@@ -1258,9 +1262,6 @@ void manager_handle_uevent(Manager *m, const char *action, const char *uuid,
                 return;
         }
 
-        /* store-updated and changed: the driver's refresh, and nothing
-         * else, changed the component. */
-        bool refreshed = lfa_event && (strcmp(lfa_event, "store-updated") == 0 || strcmp(lfa_event, "changed") == 0);
         unsigned pending = manager_pending_count(m);
         mask = refreshed ? manager_update_refreshed(m, u) : manager_update_one(m, u);
         if (manager_pending_count(m) != pending)
